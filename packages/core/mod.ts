@@ -1,0 +1,25 @@
+/**
+ * `@nonlin/core`: the op catalog with its float64 reference, the backend
+ * contract every adapter implements, and the validation they share.
+ *
+ * ```ts
+ * import { ops, opNames } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * assert.strictEqual(opNames.length, 19);
+ * assert.strictEqual(ops.relu.dfdx(0, {}), 0); // left-hand derivative at the kink
+ * assert.strictEqual(ops.sigmoid.dfdx(0, {}), 0.25);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./catalog.ts";
+export * from "./contract.ts";
+export * from "./data.ts";
+export * from "./erf.ts";
+export * from "./errors.ts";
+export * from "./loader.ts";
+export * from "./params.ts";
+export * from "./resolve.ts";
+export * from "./ulp.ts";
