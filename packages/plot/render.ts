@@ -66,35 +66,147 @@ const FONT_FILES = [
  * ```
  */
 export function renderPlot(options: Plot.PlotOptions): string {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `Plot options must be an object: got ${String(options)}`,
-    );
-  }
-  // Deno's type libraries have no DOM, so linkedom's window is typed loosely.
-  const { document } = parseHTML(
-    "<!DOCTYPE html><html><body></body></html>",
-  ) as unknown as { document: NonNullable<Plot.PlotOptions["document"]> };
-  const element = Plot.plot({
-    style: { fontFamily: `${FONT_FAMILY}, sans-serif` },
-    ...options,
-    document,
-  }) as unknown as SerialisableElement;
-  if (element.localName !== "svg") {
-    throw new TypeError(
-      `Plot options must make a single SVG: title, subtitle, caption and legends wrap it in an HTML <${element.localName}>; draw them as marks instead`,
-    );
-  }
+  const document = newDocument();
+  const element = plotElement(document, options);
   // linkedom leaves the namespace implicit; a standalone file needs it.
   element.setAttribute("xmlns", SVG_NAMESPACE);
   return renumberClipIds(element.outerHTML);
 }
 
+/** Options of {@linkcode renderPlots}. */
+export interface LayoutOptions {
+  /**
+   * Space between panels, in pixels, horizontally and vertically.
+   * @default 0
+   */
+  readonly gap?: number;
+}
+
+/**
+ * Draws several Observable Plot figures into one standalone SVG document,
+ * laid out in rows: each row's panels side by side, rows one under another,
+ * each panel keeping the width and height Plot gave it. The panels are
+ * Plot's own SVG elements nested in an outer `<svg>` through the DOM; a panel
+ * made only of a `Plot.text` mark serves as a title or a legend. As with
+ * {@linkcode renderPlot}, the output is deterministic.
+ *
+ * @param rows The panels, row by row; each is `Plot.plot`'s options.
+ * @param options The gap between panels.
+ * @returns The SVG document as a string.
+ * @throws {TypeError} When `rows` is not an array of arrays of options, or a
+ * panel would make an HTML figure.
+ * @throws {RangeError} When there is no panel at all, or `gap` is not a
+ * non-negative finite number.
+ *
+ * @example
+ * ```ts
+ * import { renderPlots } from "@nonlin/plot";
+ * import * as Plot from "@observablehq/plot";
+ * import assert from "node:assert";
+ *
+ * const line = (label: string) => ({
+ *   width: 300,
+ *   height: 200,
+ *   y: { label },
+ *   marks: [Plot.line([[0, 0], [1, 1]])],
+ * });
+ * const svg = renderPlots([[line("relu(x)"), line("grad of relu")]]);
+ * assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+ * assert.match(svg, /viewBox="0 0 600 200"/); // two 300 × 200 panels side by side
+ * ```
+ */
+export function renderPlots(
+  rows: readonly (readonly Plot.PlotOptions[])[],
+  options: LayoutOptions = {},
+): string {
+  if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) {
+    throw new TypeError("Rows must be an array of arrays of plot options");
+  }
+  if (rows.every((row) => row.length === 0)) {
+    throw new RangeError("Rows must hold at least one plot");
+  }
+  const { gap = 0 } = options;
+  if (typeof gap !== "number" || !Number.isFinite(gap) || gap < 0) {
+    throw new RangeError(
+      `Gap must be a non-negative finite number: got ${gap}`,
+    );
+  }
+  const document = newDocument();
+  const root = document.createElementNS(
+    SVG_NAMESPACE,
+    "svg",
+  ) as unknown as SvgElement;
+  let width = 0;
+  let y = 0;
+  for (const row of rows) {
+    if (row.length === 0) continue;
+    let x = 0;
+    let height = 0;
+    for (const panelOptions of row) {
+      const panel = plotElement(document, panelOptions);
+      const w = Number(panel.getAttribute("width"));
+      const h = Number(panel.getAttribute("height"));
+      panel.setAttribute("x", String(x));
+      panel.setAttribute("y", String(y));
+      root.appendChild(panel);
+      x += w + gap;
+      height = Math.max(height, h);
+    }
+    width = Math.max(width, x - gap);
+    y += height + gap;
+  }
+  const height = y - gap;
+  // linkedom writes attributes last-set first: xmlns leads.
+  root.setAttribute("font-family", `${FONT_FAMILY}, sans-serif`);
+  root.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  root.setAttribute("height", String(height));
+  root.setAttribute("width", String(width));
+  root.setAttribute("xmlns", SVG_NAMESPACE);
+  return renumberClipIds(root.outerHTML);
+}
+
+type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
+
+function newDocument(): PlotDocument {
+  // Deno's type libraries have no DOM, so linkedom's window is typed loosely.
+  const { document } = parseHTML(
+    "<!DOCTYPE html><html><body></body></html>",
+  ) as unknown as { document: PlotDocument };
+  return document;
+}
+
+/** Runs Plot in `document`; refuses anything but a bare SVG. */
+function plotElement(
+  document: PlotDocument,
+  options: Plot.PlotOptions,
+): SvgElement {
+  if (
+    typeof options !== "object" || options === null || Array.isArray(options)
+  ) {
+    throw new TypeError(
+      `Plot options must be an object: got ${String(options)}`,
+    );
+  }
+  const element = Plot.plot({
+    style: { fontFamily: `${FONT_FAMILY}, sans-serif` },
+    ...options,
+    document,
+  }) as unknown as SvgElement;
+  if (element.localName !== "svg") {
+    throw new TypeError(
+      `Plot options must make a single SVG: title, subtitle, caption and legends wrap it in an HTML <${element.localName}>; draw them as marks instead`,
+    );
+  }
+  return element;
+}
+
 /** The part of a DOM element used here (Deno's type libraries have no DOM). */
-interface SerialisableElement {
+interface SvgElement {
   readonly localName: string;
   readonly outerHTML: string;
+  getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): void;
+  appendChild(child: SvgElement): void;
 }
 
 /** Plot numbers clip paths from a global counter; make ids start at 1 per figure. */
