@@ -1,0 +1,229 @@
+/**
+ * `nonlin backends`: every built-in backend (and any module given by path),
+ * whether it can run here, why not, and what it can do.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { backendNames, loadBackend, type Unsupported } from "@nonlin/core";
+import { type Output, standardOutput } from "./output.ts";
+
+/** How long one backend may take to load before it is reported as hanging. */
+const LOAD_TIMEOUT_MS = 60_000;
+
+/** What `nonlin backends` reports about one backend. */
+export interface BackendReport {
+  /** The built-in name, or for a module path the name the module reports. */
+  readonly name: string;
+  /** The module path or URL, for a backend that is not built in. */
+  readonly module?: string;
+  /** Whether it can run in this process. */
+  readonly available: boolean;
+  /** Why not: the backend's own reason, or the error that stopped it loading. */
+  readonly reason?: string;
+  /** The arithmetic its kernels use, when it loaded. */
+  readonly precision?: string;
+  /** Facts about the engine here (`simd`, `threads`, the GPU adapter, versions). */
+  readonly properties: Readonly<Record<string, string | number | boolean>>;
+  /** What it cannot compute, and why. */
+  readonly unsupported: readonly Unsupported[];
+}
+
+/**
+ * Loads every built-in backend and every module given, and reports on each.
+ * A backend that fails to load (or takes over a minute) is reported as not
+ * available with the error as its reason; nothing is thrown.
+ *
+ * @param modules Module paths or URLs of further backends.
+ * @returns One report per backend, built-in ones first.
+ *
+ * @example
+ * ```ts
+ * import { listBackends } from "@nonlin/cli";
+ * import { backendNames } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * const reports = await listBackends(["./no_such_backend.ts"]);
+ * assert.deepStrictEqual(reports.map((r) => r.name), [...backendNames, "./no_such_backend.ts"]);
+ * assert.strictEqual(reports.at(-1)?.available, false);
+ * ```
+ */
+export async function listBackends(
+  modules: readonly string[] = [],
+): Promise<BackendReport[]> {
+  const reports: BackendReport[] = [];
+  for (const name of backendNames) reports.push(await report(name, false));
+  for (const path of modules) reports.push(await report(path, true));
+  return reports;
+}
+
+async function report(
+  nameOrPath: string,
+  isPath: boolean,
+): Promise<BackendReport> {
+  const where = isPath ? { module: nameOrPath } : {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new Error(`did not load within ${LOAD_TIMEOUT_MS / 1000} s`)),
+        LOAD_TIMEOUT_MS,
+      );
+    });
+    const module = await Promise.race([loadBackend(nameOrPath), timeout]);
+    const info = module.backend;
+    return {
+      name: isPath ? info.name : nameOrPath,
+      ...where,
+      available: info.available,
+      ...(info.available ? {} : { reason: info.reason ?? "no reason given" }),
+      precision: info.precision,
+      properties: info.capabilities?.properties ?? {},
+      unsupported: info.capabilities?.unsupported ?? [],
+    };
+  } catch (error) {
+    return {
+      name: nameOrPath,
+      ...where,
+      available: false,
+      reason: `failed to load: ${
+        (error instanceof Error ? error.message : String(error)).replaceAll(
+          "\n",
+          " ",
+        )
+      }`,
+      properties: {},
+      unsupported: [],
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Writes the reports as a table for people: name, whether it runs here, the
+ * reason or the engine's properties, then what each cannot compute, grouped
+ * by feature and reason.
+ *
+ * @param reports From {@linkcode listBackends}.
+ * @returns The text, ending in a newline.
+ *
+ * @example
+ * ```ts
+ * import { formatBackendsText } from "@nonlin/cli";
+ * import assert from "node:assert";
+ *
+ * const text = formatBackendsText([
+ *   { name: "native", available: true, precision: "float32", properties: { simd: false }, unsupported: [] },
+ * ]);
+ * assert.strictEqual(text, "backend  here  notes\nnative   yes   precision=float32, simd=false\n");
+ * ```
+ */
+export function formatBackendsText(reports: readonly BackendReport[]): string {
+  const rows = reports.map((r) => {
+    const facts = Object.entries({
+      ...(r.module === undefined ? {} : { module: r.module }),
+      ...(r.precision === undefined ? {} : { precision: r.precision }),
+      ...r.properties,
+    }).map(([k, v]) => `${k}=${v}`).join(", ");
+    return [
+      r.name,
+      r.available ? "yes" : "no",
+      r.available ? facts : r.reason ?? "",
+    ];
+  });
+  const table = [["backend", "here", "notes"], ...rows];
+  const widths = [0, 1].map((c) =>
+    Math.max(...table.map((row) => row[c]!.length))
+  );
+  const lines = table.map(([name, here, notes]) =>
+    `${name!.padEnd(widths[0]!)}  ${here!.padEnd(widths[1]!)}  ${notes}`
+      .trimEnd()
+  );
+  for (const r of reports) {
+    const groups = new Map<string, string[]>();
+    for (const u of r.unsupported) {
+      const key = `${u.feature} (${u.reason})`;
+      groups.set(key, [...(groups.get(key) ?? []), u.op]);
+    }
+    if (groups.size === 0) continue;
+    lines.push("", `${r.name} cannot compute:`);
+    for (const [key, ops] of groups) lines.push(`  ${key}: ${ops.join(", ")}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The help text of `nonlin backends`. */
+export function backendsHelp(): string {
+  return `Usage: nonlin backends [--json] [module …]
+
+Lists every built-in backend (${backendNames.join(", ")}), whether it can run
+here and why not, its engine's properties and what it cannot compute. Module
+paths or URLs given after the options are loaded and listed too, as any
+backend implementing the contract can be. A backend that fails to load is
+listed as not available, with the error.
+
+Options:
+  --json      one JSON object { "backends": [{ "name", "module"?, "available",
+              "reason"?, "precision"?, "properties", "unsupported" }] }
+  -h, --help  this help
+`;
+}
+
+/**
+ * Runs `nonlin backends`.
+ *
+ * @param args The arguments after `backends`.
+ * @param output Where to write.
+ * @returns The exit status: 0, also when backends are unavailable; 2 for bad
+ * usage.
+ *
+ * @example
+ * ```ts
+ * import { BufferedOutput, main } from "@nonlin/cli";
+ * import assert from "node:assert";
+ *
+ * const output = new BufferedOutput();
+ * assert.strictEqual(await main(["backends", "--json", "./no_such_backend.ts"], output), 0);
+ * const { backends } = JSON.parse(output.stdout);
+ * assert.strictEqual(backends.at(-1).available, false);
+ * ```
+ */
+export async function main(
+  args: string[],
+  output: Output = standardOutput,
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    output.err(
+      `nonlin backends: ${
+        message.replaceAll("\n", " ")
+      }\nRun "nonlin backends --help" for usage.\n`,
+    );
+    return 2;
+  }
+  if (parsed.values.help) {
+    output.out(backendsHelp());
+    return 0;
+  }
+  const reports = await listBackends(parsed.positionals);
+  output.out(
+    parsed.values.json
+      ? JSON.stringify({ backends: reports }, null, 2) + "\n"
+      : formatBackendsText(reports),
+  );
+  return 0;
+}

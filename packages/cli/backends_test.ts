@@ -1,0 +1,197 @@
+import assert from "node:assert";
+import { backendNames } from "@nonlin/core";
+import {
+  backendsHelp,
+  formatBackendsText,
+  listBackends,
+  main,
+} from "./backends.ts";
+import { BufferedOutput } from "./output.ts";
+
+const fixture = (name: string): string =>
+  new URL(`./testdata/${name}`, import.meta.url).href;
+
+Deno.test("listBackends()", async (t) => {
+  await t.step("every built-in backend, in order, never throwing", async () => {
+    const reports = await listBackends();
+    assert.deepStrictEqual(reports.map((r) => r.name), [...backendNames]);
+    for (const r of reports) {
+      assert.strictEqual(typeof r.available, "boolean");
+      if (!r.available) assert.ok(r.reason, `${r.name} has a reason`);
+    }
+  });
+
+  await t.step("a module that loads and runs", async () => {
+    const [report] = (await listBackends([fixture("reference_backend.ts")]))
+      .slice(-1);
+    assert.deepStrictEqual(report, {
+      name: "reference",
+      module: fixture("reference_backend.ts"),
+      available: true,
+      precision: "float32",
+      properties: {
+        engine: "float64 reference rounded to float32",
+        fixture: true,
+      },
+      unsupported: [],
+    });
+  });
+
+  await t.step("a module that loads but cannot run here", async () => {
+    const [report] = (await listBackends([fixture("unavailable_backend.ts")]))
+      .slice(-1);
+    assert.strictEqual(report?.name, "unavailable");
+    assert.strictEqual(report?.available, false);
+    assert.strictEqual(report?.reason, "navigator.gpu is undefined");
+  });
+
+  await t.step(
+    "modules that fail to load are reported, not thrown",
+    async () => {
+      const modules = [
+        "throwing_backend.ts",
+        "incomplete_backend.ts",
+        "no_such_backend.ts",
+      ]
+        .map(fixture);
+      const reports = (await listBackends(modules)).slice(-3);
+      assert.deepStrictEqual(
+        reports.map((r) => [r.name, r.module, r.available]),
+        [
+          [modules[0], modules[0], false],
+          [modules[1], modules[1], false],
+          [modules[2], modules[2], false],
+        ],
+      );
+      assert.match(
+        reports[0]!.reason!,
+        /^failed to load: engine failed to initialise: no such device$/,
+      );
+      assert.match(
+        reports[1]!.reason!,
+        /^failed to load: .*missing tensor, vjp/,
+      );
+      assert.match(
+        reports[2]!.reason!,
+        /^failed to load: .*no_such_backend\.ts/,
+      );
+    },
+  );
+
+  await t.step("what a backend cannot compute", async () => {
+    const [report] =
+      (await listBackends([fixture("no_second_derivative_backend.ts")]))
+        .slice(-1);
+    assert.ok(report!.unsupported.length > 0);
+    for (const u of report!.unsupported) {
+      assert.strictEqual(u.feature, "secondDerivative");
+    }
+  });
+});
+
+Deno.test("formatBackendsText()", async (t) => {
+  await t.step(
+    "an aligned table: reason when unavailable, facts when not",
+    () => {
+      assert.strictEqual(
+        formatBackendsText([
+          {
+            name: "native",
+            available: true,
+            precision: "float32",
+            properties: { simd: false, threads: 1 },
+            unsupported: [],
+          },
+          {
+            name: "tfjs-webgpu",
+            available: false,
+            reason: "navigator.gpu is undefined",
+            precision: "float32",
+            properties: {},
+            unsupported: [],
+          },
+        ]),
+        `backend      here  notes
+native       yes   precision=float32, simd=false, threads=1
+tfjs-webgpu  no    navigator.gpu is undefined
+`,
+      );
+    },
+  );
+
+  await t.step("unsupported features grouped by feature and reason", () => {
+    const text = formatBackendsText([{
+      name: "tfjs-cpu",
+      available: true,
+      properties: {},
+      unsupported: [
+        {
+          op: "relu",
+          feature: "secondDerivative",
+          reason: "no gradient of Step",
+        },
+        {
+          op: "relu6",
+          feature: "secondDerivative",
+          reason: "no gradient of Step",
+        },
+        { op: "prelu", feature: "dparam:alpha", reason: "no gradient" },
+      ],
+    }]);
+    assert.strictEqual(
+      text,
+      `backend   here  notes
+tfjs-cpu  yes
+
+tfjs-cpu cannot compute:
+  secondDerivative (no gradient of Step): relu, relu6
+  dparam:alpha (no gradient): prelu
+`,
+    );
+  });
+});
+
+Deno.test("main()", async (t) => {
+  await t.step("--json: one object listing every backend", async () => {
+    const output = new BufferedOutput();
+    const modules = [
+      fixture("reference_backend.ts"),
+      fixture("throwing_backend.ts"),
+    ];
+    assert.strictEqual(await main(["--json", ...modules], output), 0);
+    assert.strictEqual(output.stderr, "");
+    const { backends } = JSON.parse(output.stdout);
+    assert.deepStrictEqual(
+      backends.map((b: { name: string }) => b.name),
+      [...backendNames, "reference", modules[1]],
+    );
+    assert.strictEqual(backends.at(-1).available, false);
+    assert.match(backends.at(-1).reason, /engine failed to initialise/);
+  });
+
+  await t.step("the table", async () => {
+    const output = new BufferedOutput();
+    assert.strictEqual(
+      await main([fixture("unavailable_backend.ts")], output),
+      0,
+    );
+    assert.ok(output.stdout.startsWith("backend"));
+    assert.match(
+      output.stdout,
+      /\nunavailable +no +navigator\.gpu is undefined\n/,
+    );
+  });
+
+  await t.step("--help", async () => {
+    const output = new BufferedOutput();
+    assert.strictEqual(await main(["--help"], output), 0);
+    assert.strictEqual(output.stdout, backendsHelp());
+  });
+
+  await t.step("bad usage: exit 2", async () => {
+    const output = new BufferedOutput();
+    assert.strictEqual(await main(["--bogus"], output), 2);
+    assert.strictEqual(output.stdout, "");
+    assert.match(output.stderr, /^nonlin backends: Unknown option '--bogus'/);
+  });
+});
