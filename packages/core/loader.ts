@@ -12,6 +12,9 @@ import { describe } from "./data.ts";
 /** The names of the backends that ship with nonlin. */
 export const backendNames: readonly string[] = Object.freeze([
   "native",
+  "tfjs-cpu",
+  "tfjs-wasm",
+  "tfjs-webgpu",
 ]);
 
 /**
@@ -44,6 +47,15 @@ export async function loadBackend(nameOrPath: string): Promise<BackendModule> {
   switch (nameOrPath) {
     case "native":
       module = await import("@nonlin/native");
+      break;
+    case "tfjs-cpu":
+      module = await import("@nonlin/tfjs-cpu");
+      break;
+    case "tfjs-wasm":
+      module = await import("@nonlin/tfjs-wasm");
+      break;
+    case "tfjs-webgpu":
+      module = await import("@nonlin/tfjs-webgpu");
       break;
     default: {
       if (!isModulePath(nameOrPath)) {

@@ -1,0 +1,77 @@
+// The four computations every adapter offers, in tfjs and nothing else: no
+// validation, no tidy, no backend switching (the caller does all three).
+// Gradients come from tfjs's own autodiff: tf.grads for the VJP, tf.grad for
+// the derivative, tf.grad of tf.grad for the second derivative.
+
+import * as tf from "@tensorflow/tfjs";
+import { type OpName, ops } from "@nonlin/core";
+import { tfjsOps, type TfParams } from "./_ops.ts";
+
+/** The names of op's learned parameters, in catalog order. */
+export function learnedParams(op: OpName): readonly string[] {
+  return Object.entries(ops[op].params)
+    .filter(([, spec]) => spec.learned)
+    .map(([name]) => name);
+}
+
+/** f(x). */
+export function forward(op: OpName, x: tf.Tensor, p: TfParams): tf.Tensor {
+  const { f, branch } = tfjsOps[op];
+  return f(x, p, branch?.(x, p));
+}
+
+/** The gradients a VJP returns, as tf tensors. */
+export interface TfGradients {
+  /** dL/dx. */
+  readonly dx: tf.Tensor;
+  /** dL/dθ for each learned parameter θ. */
+  readonly dparams: Readonly<Record<string, tf.Tensor>>;
+}
+
+/**
+ * The VJP by tf.grads: with respect to x and to every learned parameter,
+ * which `learned` holds as tf tensors (their gradients take their shapes).
+ */
+export function vjp(
+  op: OpName,
+  x: tf.Tensor,
+  dy: tf.Tensor,
+  p: TfParams,
+  learned: Readonly<Record<string, tf.Tensor>>,
+): TfGradients {
+  const { f, branch } = tfjsOps[op];
+  const names = Object.keys(learned);
+  const withLearned = (values: readonly tf.Tensor[]): TfParams => {
+    const q: Record<string, TfParams[string]> = { ...p };
+    names.forEach((name, i) => (q[name] = values[i]!));
+    return q;
+  };
+  const thetas = names.map((name) => learned[name]!);
+  const mask = branch?.(x, withLearned(thetas));
+  const [dx, ...dthetas] = tf.grads((xi: tf.Tensor, ...ti: tf.Tensor[]) =>
+    f(xi, withLearned(ti), mask)
+  )([x, ...thetas], dy);
+  const dparams: Record<string, tf.Tensor> = {};
+  names.forEach((name, i) => (dparams[name] = dthetas[i]!));
+  return { dx: dx!, dparams };
+}
+
+/** ∂f/∂x elementwise: tf.grad, whose upstream gradient is ones. */
+export function derivative(op: OpName, x: tf.Tensor, p: TfParams): tf.Tensor {
+  const { f, branch } = tfjsOps[op];
+  const mask = branch?.(x, p);
+  return tf.grad((xi: tf.Tensor) => f(xi, p, mask))(x);
+}
+
+/** ∂²f/∂x² elementwise: tf.grad nested in tf.grad. */
+export function secondDerivative(
+  op: OpName,
+  x: tf.Tensor,
+  p: TfParams,
+): tf.Tensor {
+  const { f, branch } = tfjsOps[op];
+  const mask = branch?.(x, p);
+  return tf.grad((xo: tf.Tensor) =>
+    tf.grad((xi: tf.Tensor) => f(xi, p, mask))(xo)
+  )(x);
+}

@@ -1,0 +1,66 @@
+// The resident tensor of a tfjs adapter: a tf.Tensor on that adapter's tfjs
+// backend, owned by exactly one adapter.
+
+import type * as tf from "@tensorflow/tfjs";
+import { describe, isTensor, type Tensor } from "@nonlin/core";
+
+/** Reads a tf tensor's data back to the host. */
+export type TfReader = (t: tf.Tensor) => Promise<Float32Array>;
+
+/** A {@linkcode Tensor} holding a tf.Tensor of one tfjs adapter. */
+export class TfjsTensor implements Tensor {
+  readonly backend: string;
+  readonly shape: readonly number[];
+  readonly size: number;
+  #value: tf.Tensor | undefined;
+  readonly #read: TfReader;
+
+  constructor(backend: string, value: tf.Tensor, read: TfReader) {
+    this.backend = backend;
+    this.shape = Object.freeze([...value.shape]);
+    this.size = value.size;
+    this.#value = value;
+    this.#read = read;
+  }
+
+  get disposed(): boolean {
+    return this.#value === undefined;
+  }
+
+  async read(): Promise<Float32Array> {
+    const value = TfjsTensor.unwrap(this, this.backend, "tensor");
+    // The cpu backend hands out its own storage: copy it so the caller owns
+    // the result and the tensor stays unchanged.
+    return (await this.#read(value)).slice();
+  }
+
+  dispose(): void {
+    this.#value?.dispose();
+    this.#value = undefined;
+  }
+
+  /**
+   * The tf.Tensor inside a resident tensor of `backend`.
+   *
+   * @throws {TypeError} For a tensor of another backend, a disposed tensor,
+   * or something that is not a tensor of a tfjs adapter.
+   */
+  static unwrap(t: Tensor, backend: string, what: string): tf.Tensor {
+    if (!(t instanceof TfjsTensor)) {
+      throw new TypeError(
+        `${what} is not a tensor of backend ${backend}: got ${
+          isTensor(t) ? `a tensor of backend ${t.backend}` : describe(t)
+        }`,
+      );
+    }
+    if (t.backend !== backend) {
+      throw new TypeError(
+        `${what} belongs to backend ${t.backend}, not ${backend}: read it and upload it with ${backend}'s tensor()`,
+      );
+    }
+    if (t.#value === undefined) {
+      throw new TypeError(`${what} was disposed: it can no longer be used`);
+    }
+    return t.#value;
+  }
+}
