@@ -49,6 +49,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: "the backends, and whether they run here",
     load: () => import("./backends.ts"),
   },
+  plot: {
+    summary: "the figures: each op and its gradient per backend",
+    load: () => import("@nonlin/plot/cli"),
+  },
   // Other packages register their subcommand here, one entry each, pointing
   // at a module that exports `main(args: string[], output?: Output):
   // Promise<number>`, e.g.

@@ -19,3 +19,6 @@
  */
 
 export * from "./render.ts";
+export * from "./curves.ts";
+export * from "./figures.ts";
+export * from "./generate.ts";
