@@ -238,7 +238,8 @@ export const ops = {
     name: "leakyRelu",
     title: "Leaky ReLU",
     formula: "x if x > 0 else αx",
-    tex: String.raw`\operatorname{LeakyReLU}(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}`,
+    tex: String
+      .raw`\operatorname{LeakyReLU}(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}`,
     derivative: "1 if x > 0 else α (leakyRelu'(0) = α)",
     paper: "Maas, Hannun & Ng, ICML 2013",
     params: {
@@ -333,7 +334,8 @@ export const ops = {
     name: "elu",
     title: "ELU",
     formula: "x if x > 0 else α(eˣ − 1)",
-    tex: String.raw`\operatorname{ELU}(x) = \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}`,
+    tex: String
+      .raw`\operatorname{ELU}(x) = \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}`,
     derivative: "1 if x > 0 else αeˣ (elu'(0) = α)",
     paper: "Clevert, Unterthiner & Hochreiter, ICLR 2016",
     params: {
@@ -367,7 +369,8 @@ export const ops = {
     name: "selu",
     title: "SELU",
     formula: "λ·(x if x > 0 else α(eˣ − 1)), λ ≈ 1.0507, α ≈ 1.6733",
-    tex: String.raw`\operatorname{SELU}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}`,
+    tex: String
+      .raw`\operatorname{SELU}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}`,
     derivative: "λ if x > 0 else λαeˣ (selu'(0) = λα)",
     paper: "Klambauer et al., NeurIPS 2017",
     params: {},
@@ -394,7 +397,8 @@ export const ops = {
     name: "celu",
     title: "CELU",
     formula: "max(0, x) + min(0, α(e^{x/α} − 1))",
-    tex: String.raw`\operatorname{CELU}(x) = \max(0, x) + \min\bigl(0, \alpha (e^{x/\alpha} - 1)\bigr)`,
+    tex: String
+      .raw`\operatorname{CELU}(x) = \max(0, x) + \min\bigl(0, \alpha (e^{x/\alpha} - 1)\bigr)`,
     derivative: "1 if x > 0 else e^{x/α} (celu'(0) = 1)",
     paper: "Barron 2017, arXiv:1704.07483",
     params: {
@@ -408,13 +412,17 @@ export const ops = {
     },
     odd: false,
     kinks: () => [0],
-    notable: (p) => EXP_EDGES.filter((e) => e < 0).map((e) => e * (p.alpha as number)),
+    notable: (p) =>
+      EXP_EDGES.filter((e) => e < 0).map((e) => e * (p.alpha as number)),
     f: (x, p) => {
       if (x > 0 || nan(x)) return x;
       const a = p.alpha as number;
       return a * Math.expm1(x / a);
     },
-    dfdx: (x, p) => (nan(x) ? x : x > 0 ? 1 : Math.exp(x / (p.alpha as number))),
+    dfdx: (
+      x,
+      p,
+    ) => (nan(x) ? x : x > 0 ? 1 : Math.exp(x / (p.alpha as number))),
     d2fdx2: (x, p) => {
       if (nan(x)) return x;
       const a = p.alpha as number;
@@ -425,6 +433,19 @@ export const ops = {
         if (nan(x)) return x;
         if (x > 0) return 0;
         const t = x / (p.alpha as number);
+        // eᵗ − 1 − teᵗ ≈ −t²/2 cancels as t → 0 (both terms ≈ t): there sum
+        // its series −Σ_{k≥2} (k − 1)tᵏ/k! instead.
+        if (t > -0.5) {
+          let term = t; // tᵏ/k!, from k = 1
+          let sum = 0;
+          for (let k = 2; k < 30; k++) {
+            term *= t / k;
+            const add = (k - 1) * term;
+            sum -= add;
+            if (Math.abs(add) <= 1e-17 * Math.abs(sum)) break;
+          }
+          return sum;
+        }
         return Math.expm1(t) - mulDecay(t, Math.exp(t));
       },
     },
@@ -494,7 +515,8 @@ export const ops = {
     name: "hardSigmoid",
     title: "Hard sigmoid",
     formula: "relu6(x + 3) / 6",
-    tex: String.raw`\operatorname{hardSigmoid}(x) = \frac{\operatorname{ReLU6}(x + 3)}{6}`,
+    tex: String
+      .raw`\operatorname{hardSigmoid}(x) = \frac{\operatorname{ReLU6}(x + 3)}{6}`,
     derivative: "1/6 if −3 < x ≤ 3 else 0",
     paper: "Howard et al., ICCV 2019",
     params: {},
@@ -551,7 +573,8 @@ export const ops = {
     name: "hardTanh",
     title: "Hard tanh",
     formula: "clamp(x, min, max)",
-    tex: String.raw`\operatorname{hardTanh}(x) = \min(\max(x, \mathrm{min}), \mathrm{max})`,
+    tex: String
+      .raw`\operatorname{hardTanh}(x) = \min(\max(x, \mathrm{min}), \mathrm{max})`,
     derivative: "1 if min < x ≤ max else 0",
     paper: "Collobert 2004",
     params: {
@@ -583,7 +606,10 @@ export const ops = {
       const hi = p.max as number;
       return x < lo ? lo : x > hi ? hi : x;
     },
-    dfdx: (x, p) => (nan(x) ? x : x > (p.min as number) && x <= (p.max as number) ? 1 : 0),
+    dfdx: (
+      x,
+      p,
+    ) => (nan(x) ? x : x > (p.min as number) && x <= (p.max as number) ? 1 : 0),
     d2fdx2: zeroD2,
     dfdp: {},
   }),
@@ -638,7 +664,8 @@ export const ops = {
     name: "softplus",
     title: "Softplus",
     formula: "(1/β)·log(1 + e^{βx}); x where βx > threshold",
-    tex: String.raw`\operatorname{softplus}(x) = \frac{1}{\beta} \log\bigl(1 + e^{\beta x}\bigr)`,
+    tex: String
+      .raw`\operatorname{softplus}(x) = \frac{1}{\beta} \log\bigl(1 + e^{\beta x}\bigr)`,
     derivative: "σ(βx); 1 where βx > threshold",
     paper: "Dugas et al., NeurIPS 2000",
     params: {
@@ -861,7 +888,8 @@ export const ops = {
     name: "hardSwish",
     title: "Hard swish",
     formula: "x·relu6(x + 3) / 6",
-    tex: String.raw`\operatorname{hardSwish}(x) = x \, \frac{\operatorname{ReLU6}(x + 3)}{6}`,
+    tex: String
+      .raw`\operatorname{hardSwish}(x) = x \, \frac{\operatorname{ReLU6}(x + 3)}{6}`,
     derivative: "0 if x ≤ −3, (2x + 3)/6 if −3 < x ≤ 3, else 1",
     paper: "Howard et al., ICCV 2019",
     params: {},
