@@ -533,8 +533,9 @@ export const ops = {
    * Hyperbolic tangent: tanh(x) = (1 − e⁻²ˣ) / (1 + e⁻²ˣ).
    *
    * tanh'(x) = 1 − tanh²(x) = sech²(x), largest (1) at 0. tanh''(x) =
-   * −2 tanh(x) sech²(x). Stability: sech² as 1/cosh², not 1 − tanh², which
-   * cancels for large |x|. Odd: tanh(−0) = −0.
+   * −2 tanh(x) sech²(x). Stability: sech² as 1/cosh/cosh, not 1 − tanh², which
+   * cancels for large |x|, nor 1/cosh², which overflows early. Odd:
+   * tanh(−0) = −0.
    *
    * Book identity: tanh(x) + 1 = 2σ(2x).
    */
@@ -550,13 +551,15 @@ export const ops = {
     kinks: () => [],
     notable: () => [-9.01, -8.67, 8.67, 9.01, ...EXP_EDGES.map((e) => e / 2)],
     f: (x) => Math.tanh(x),
+    // Divided by cosh twice, not by cosh²: cosh² overflows from |x| ≈ 355
+    // while sech² ≈ 4e^−2|x| is still a normal or subnormal number.
     dfdx: (x) => {
       const c = Math.cosh(x);
-      return 1 / (c * c);
+      return 1 / c / c;
     },
     d2fdx2: (x) => {
       const c = Math.cosh(x);
-      return (-2 * Math.tanh(x)) / (c * c);
+      return (-2 * Math.tanh(x)) / c / c;
     },
     dfdp: {},
   }),
@@ -636,14 +639,16 @@ export const ops = {
     kinks: () => [0],
     notable: () => [16777216, -16777216, 3.4028234663852886e38],
     f: (x) => (Math.abs(x) === Infinity ? Math.sign(x) : x / (1 + Math.abs(x))),
+    // Divided by d repeatedly: d² overflows from |x| ≈ 1.3e154 (d³ from
+    // 5.6e102) while the quotient is still representable.
     dfdx: (x) => {
       const d = 1 + Math.abs(x);
-      return 1 / (d * d);
+      return 1 / d / d;
     },
     d2fdx2: (x) => {
       if (nan(x)) return x;
       const d = 1 + Math.abs(x);
-      return (x <= 0 ? 2 : -2) / (d * d * d);
+      return (x <= 0 ? 2 : -2) / d / d / d;
     },
     dfdp: {},
   }),
@@ -708,7 +713,7 @@ export const ops = {
         const num = z > 0
           ? -(z * sigmoid(-z) + Math.log1p(Math.exp(-z)))
           : mulDecay(z, sigmoid(z)) - Math.log1p(Math.exp(z));
-        return num / (b * b);
+        return num / b / b; // b² alone may overflow or underflow
       },
     },
   }),
@@ -860,14 +865,14 @@ export const ops = {
       if (nan(x)) return x;
       const sp = softplus(x);
       const c = Math.cosh(sp);
-      const sech2 = 1 / (c * c);
+      const sech2 = 1 / c / c; // as in tanh: cosh² overflows too early
       return Math.tanh(sp) + mulDecay(x, sech2 * sigmoid(x));
     },
     d2fdx2: (x) => {
       if (nan(x)) return x;
       const sp = softplus(x);
       const c = Math.cosh(sp);
-      const k = sigmoid(x) / (c * c);
+      const k = sigmoid(x) / c / c;
       if (k === 0) return 0;
       const t = Math.tanh(sp);
       return k * (2 - 2 * x * t * sigmoid(x) + x * sigmoid(-x));
