@@ -103,9 +103,9 @@ async function report(
 }
 
 /**
- * Writes the reports as a table for people: name, whether it runs here, the
- * reason or the engine's properties, then what each cannot compute, grouped
- * by feature and reason.
+ * Writes the reports for people: a table of the backends, whether each runs
+ * here and why not, then each backend's properties and what it cannot
+ * compute, grouped by feature and reason.
  *
  * @param reports From {@linkcode listBackends}.
  * @returns The text, ending in a newline.
@@ -118,41 +118,62 @@ async function report(
  * const text = formatBackendsText([
  *   { name: "native", available: true, precision: "float32", properties: { simd: false }, unsupported: [] },
  * ]);
- * assert.strictEqual(text, "backend  here  notes\nnative   yes   precision=float32, simd=false\n");
+ * assert.strictEqual(
+ *   text,
+ *   "backend  here\nnative   yes\n\nnative\n  precision  float32\n  simd       false\n  computes everything\n",
+ * );
  * ```
  */
 export function formatBackendsText(reports: readonly BackendReport[]): string {
-  const rows = reports.map((r) => {
-    const facts = Object.entries({
-      ...(r.module === undefined ? {} : { module: r.module }),
-      ...(r.precision === undefined ? {} : { precision: r.precision }),
-      ...r.properties,
-    }).map(([k, v]) => `${k}=${v}`).join(", ");
-    return [
-      r.name,
-      r.available ? "yes" : "no",
-      r.available ? facts : r.reason ?? "",
-    ];
-  });
-  const table = [["backend", "here", "notes"], ...rows];
-  const widths = [0, 1].map((c) =>
-    Math.max(...table.map((row) => row[c]!.length))
-  );
-  const lines = table.map(([name, here, notes]) =>
-    `${name!.padEnd(widths[0]!)}  ${here!.padEnd(widths[1]!)}  ${notes}`
-      .trimEnd()
-  );
+  const table = [
+    ["backend", "here", "why not"],
+    ...reports.map((r) => [r.name, r.available ? "yes" : "no", r.reason ?? ""]),
+  ];
+  if (reports.every((r) => r.reason === undefined)) {
+    table.forEach((row) => row.pop());
+  }
+  const lines = aligned(table, "");
   for (const r of reports) {
-    const groups = new Map<string, string[]>();
+    if (r.precision === undefined) continue; // it did not load: the reason says why
+    lines.push("", r.module === undefined ? r.name : `${r.name} (${r.module})`);
+    const facts = Object.entries({ precision: r.precision, ...r.properties });
+    lines.push(...aligned(facts.map(([k, v]) => [k, String(v)]), "  "));
+    const groups = new Map<
+      string,
+      { feature: string; reason: string; ops: string[] }
+    >();
     for (const u of r.unsupported) {
-      const key = `${u.feature} (${u.reason})`;
-      groups.set(key, [...(groups.get(key) ?? []), u.op]);
+      const key = JSON.stringify([u.feature, u.reason]);
+      const group = groups.get(key) ??
+        { feature: u.feature, reason: u.reason, ops: [] };
+      group.ops.push(u.op);
+      groups.set(key, group);
     }
-    if (groups.size === 0) continue;
-    lines.push("", `${r.name} cannot compute:`);
-    for (const [key, ops] of groups) lines.push(`  ${key}: ${ops.join(", ")}`);
+    if (groups.size === 0) {
+      lines.push("  computes everything");
+      continue;
+    }
+    lines.push("  cannot compute:");
+    for (const g of groups.values()) {
+      lines.push(`    ${g.feature} of ${g.ops.join(", ")}: ${g.reason}`);
+    }
   }
   return lines.join("\n") + "\n";
+}
+
+/** Lines of left-aligned columns two spaces apart. */
+function aligned(
+  rows: readonly (readonly string[])[],
+  indent: string,
+): string[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, c) => widths[c] = Math.max(widths[c] ?? 0, cell.length));
+  }
+  return rows.map((row) =>
+    (indent + row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "))
+      .trimEnd()
+  );
 }
 
 /** The help text of `nonlin backends`. */

@@ -90,39 +90,57 @@ Deno.test("listBackends()", async (t) => {
 });
 
 Deno.test("formatBackendsText()", async (t) => {
-  await t.step(
-    "an aligned table: reason when unavailable, facts when not",
-    () => {
-      assert.strictEqual(
-        formatBackendsText([
-          {
-            name: "native",
-            available: true,
-            precision: "float32",
-            properties: { simd: false, threads: 1 },
-            unsupported: [],
-          },
-          {
-            name: "tfjs-webgpu",
-            available: false,
-            reason: "navigator.gpu is undefined",
-            precision: "float32",
-            properties: {},
-            unsupported: [],
-          },
-        ]),
-        `backend      here  notes
-native       yes   precision=float32, simd=false, threads=1
+  await t.step("a table of the backends, then each one's properties", () => {
+    assert.strictEqual(
+      formatBackendsText([
+        {
+          name: "native",
+          available: true,
+          precision: "float32",
+          properties: { simd: false, threads: 1 },
+          unsupported: [],
+        },
+        {
+          name: "tfjs-webgpu",
+          available: false,
+          reason: "navigator.gpu is undefined",
+          precision: "float32",
+          properties: {},
+          unsupported: [],
+        },
+        {
+          name: "./mine.ts",
+          module: "./mine.ts",
+          available: false,
+          reason: "failed to load: Module not found",
+          properties: {},
+          unsupported: [],
+        },
+      ]),
+      `backend      here  why not
+native       yes
 tfjs-webgpu  no    navigator.gpu is undefined
+./mine.ts    no    failed to load: Module not found
+
+native
+  precision  float32
+  simd       false
+  threads    1
+  computes everything
+
+tfjs-webgpu
+  precision  float32
+  computes everything
 `,
-      );
-    },
-  );
+    );
+  });
 
   await t.step("unsupported features grouped by feature and reason", () => {
     const text = formatBackendsText([{
       name: "tfjs-cpu",
+      module: "./tfjs_cpu.ts",
       available: true,
+      precision: "float32",
       properties: {},
       unsupported: [
         {
@@ -130,22 +148,24 @@ tfjs-webgpu  no    navigator.gpu is undefined
           feature: "secondDerivative",
           reason: "no gradient of Step",
         },
+        { op: "prelu", feature: "dparam:alpha", reason: "no gradient" },
         {
           op: "relu6",
           feature: "secondDerivative",
           reason: "no gradient of Step",
         },
-        { op: "prelu", feature: "dparam:alpha", reason: "no gradient" },
       ],
     }]);
     assert.strictEqual(
       text,
-      `backend   here  notes
+      `backend   here
 tfjs-cpu  yes
 
-tfjs-cpu cannot compute:
-  secondDerivative (no gradient of Step): relu, relu6
-  dparam:alpha (no gradient): prelu
+tfjs-cpu (./tfjs_cpu.ts)
+  precision  float32
+  cannot compute:
+    secondDerivative of relu, relu6: no gradient of Step
+    dparam:alpha of prelu: no gradient
 `,
     );
   });
