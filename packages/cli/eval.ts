@@ -184,10 +184,13 @@ export async function evaluate(
   let dx: Float32Array | string;
   let dparams: Record<string, Float32Array | string>;
   try {
-    const grads = await backend.vjp(op.name as "relu", x, {
+    const grads = await untyped.vjp!(op.name, x, {
       dy,
-      params: request.params as never,
-    }) as { dx: unknown; dparams?: Record<string, unknown> };
+      params: request.params,
+    }) as {
+      dx?: unknown;
+      dparams?: Record<string, unknown>;
+    };
     dx = returned(grads.dx, x.length, "dx");
     dparams = {};
     for (const name of learned) {
@@ -411,7 +414,7 @@ export function evalHelp(): string {
       .map(([p, spec]) => describeParam(p, spec));
     return `  ${name.padEnd(width)}  ${params.join("; ")}`.trimEnd();
   });
-  return `Usage: nonlin eval <op> --backend <name|path> --x <v,v,…> [--param k=v …] [--dy <v,v,…>] [--json]
+  return `Usage: nonlin eval <op> --backend <name|path> [--param k=v …] --x <v,v,…> [--dy <v,v,…>] [--json]
 
 Evaluates an activation function on a backend at the points x and prints the
 input x, the output y = f(x), the gradient dx = dy·f'(x), the gradient with
