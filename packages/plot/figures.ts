@@ -38,6 +38,16 @@ function heading(variant: Variant): string {
   return variant.label === "" ? title : `${title} (${variant.label})`;
 }
 
+/** "160 float32 points from −8 to 7.9". */
+function describeGrid(x: Float32Array): string {
+  const minus = (v: number) => String(v).replace("-", "−");
+  return x.length === 0
+    ? "no points"
+    : `${x.length} float32 points from ${minus(x[0]!)} to ${
+      minus(Number(x.at(-1)!.toPrecision(7)))
+    }`;
+}
+
 /** 2.4e-7, or 0. */
 function formatNumber(x: number): string {
   return x === 0 ? "0" : Number.isFinite(x) ? x.toExponential(1) : String(x);
@@ -158,10 +168,11 @@ export function backendFigure(variant: Variant, result: BackendResult): string {
       fontWeight: "bold",
     })],
     [textPanel([
-      `${labels.f}: ${
-        summarise(result.f)
-      } from the float64 reference rounded to float32`,
+      `${labels.f}: ${summarise(result.f)}`,
       `${labels.grad}: ${summarise(result.grad)}`,
+      `|Δ| from the float64 reference rounded to float32, on ${
+        describeGrid(x)
+      }`,
     ])],
     [
       curvePanel(labels.f, [line(y)], WIDTH / 2),
@@ -242,7 +253,9 @@ export function comparisonFigure(
     [differencePanel(labels, results, colorOf)],
     [textPanel([
       "|Δ| = |backend − float64 reference rounded to float32| at each grid point; exact points (Δ = 0) are drawn on the floor line,",
-      "NaN/∞ disagreements on the ceiling line. Grid: arange(−8, 8, 0.1), 160 float32 points.",
+      `NaN/∞ disagreements on the ceiling line. Grid: ${
+        describeGrid(reference.x)
+      }.`,
     ], { fontSize: 11 })],
   ], { gap: 4 });
 }
@@ -251,40 +264,56 @@ export function comparisonFigure(
 function legendPanel(
   items: readonly { name: string; color: string }[],
 ): Plot.PlotOptions {
-  const step = WIDTH / Math.max(items.length + 1, 4);
-  const left = (i: number) => 16 + i * step;
-  const swatch = { y: 12, strokeWidth: 3 } as const;
-  const reference = left(items.length);
+  const entries = [
+    ...items.map((d) => ({ ...d, dashed: false })),
+    { name: "reference (float64 → float32)", color: "black", dashed: true },
+  ];
+  // Lay entries out left to right, wrapping; 7.5 px a character covers
+  // DejaVu Sans at 12 px, the font the figures are drawn in.
+  const placed: {
+    name: string;
+    color: string;
+    dashed: boolean;
+    x: number;
+    y: number;
+  }[] = [];
+  let x = 16;
+  let y = 12;
+  for (const entry of entries) {
+    const width = 30 + entry.name.length * 7.5 + 24;
+    if (x > 16 && x + width > WIDTH) {
+      x = 16;
+      y += 20;
+    }
+    placed.push({ ...entry, x, y });
+    x += width;
+  }
+  const swatch = (dashed: boolean) =>
+    Plot.ruleY(placed.filter((d) => d.dashed === dashed), {
+      y: "y",
+      x1: "x",
+      x2: (d: { x: number }) => d.x + 24,
+      stroke: (d: { color: string }) => d.color,
+      strokeWidth: 3,
+      ...(dashed ? { strokeDasharray: "4,3" } : {}),
+    });
   return {
     width: WIDTH,
-    height: 24,
+    height: y + 12,
     margin: 0,
     axis: null,
     x: { type: "identity" },
     y: { type: "identity" },
     marks: [
-      Plot.ruleY(items, {
-        ...swatch,
-        x1: (_: unknown, i: number) => left(i),
-        x2: (_: unknown, i: number) => left(i) + 24,
-        stroke: (d: { color: string }) => d.color,
+      swatch(false),
+      swatch(true),
+      Plot.text(placed, {
+        x: (d: { x: number }) => d.x + 30,
+        y: "y",
+        text: "name",
+        textAnchor: "start",
+        fontSize: 12,
       }),
-      Plot.ruleY([0], {
-        ...swatch,
-        x1: reference,
-        x2: reference + 24,
-        stroke: "black",
-        strokeDasharray: "4,3",
-      }),
-      Plot.text(
-        [...items.map((d) => d.name), "reference (float64 → float32)"],
-        {
-          x: (_: unknown, i: number) => left(i) + 30,
-          y: 12,
-          textAnchor: "start",
-          fontSize: 12,
-        },
-      ),
     ],
   };
 }

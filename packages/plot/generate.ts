@@ -264,13 +264,16 @@ function summary(d: Difference): DifferenceSummary {
 }
 
 function describeRow(rows: readonly VariantResult[]): string {
+  const describe = (d: DifferenceSummary): string => {
+    const parts = d.maxAbs === 0
+      ? []
+      : [`|Δ| ≤ ${d.maxAbs.toExponential(1)} (≤ ${d.maxUlp} ulp)`];
+    if (d.mismatched > 0) parts.push(`${d.mismatched} NaN/∞ mismatched`);
+    return parts.length === 0 ? "exact" : parts.join(", ");
+  };
   return rows.map((r) =>
     r.status === "ran"
-      ? `${r.backend} f ${r.f!.maxUlp} ulp, grad ${r.grad!.maxUlp} ulp${
-        r.f!.mismatched + r.grad!.mismatched > 0
-          ? `, ${r.f!.mismatched + r.grad!.mismatched} NaN/∞ mismatches`
-          : ""
-      }`
+      ? `${r.backend} f ${describe(r.f!)}, grad ${describe(r.grad!)}`
       : `${r.backend} ${r.status}`
   ).join("; ");
 }
