@@ -1,0 +1,564 @@
+/**
+ * `@nonlin/native`: the native TypeScript engine of nonlin. Every activation
+ * of the op catalog, its fused vector–Jacobian product (the gradient with
+ * respect to x and to every learned parameter in one pass), its elementwise
+ * first and second derivatives, on float32 tensors held in memory; plus a
+ * small reverse-mode autodiff ({@linkcode grad}, {@linkcode valueAndGrad})
+ * for compositions of your own.
+ *
+ * It implements the backend contract of `@nonlin/core`: change the import
+ * to change the backend. Each op takes a resident tensor (made with
+ * {@linkcode tensor}) and returns one synchronously, or takes a Float32Array
+ * or an array of numbers and resolves to a new Float32Array. Bad input
+ * throws a `TypeError` or `RangeError` in the resident form and rejects with
+ * one in the host form. Plain number arrays are rounded to float32;
+ * Float64Arrays and other typed arrays are refused (`TypeError`), so float64
+ * data is never narrowed without the caller saying so.
+ *
+ * Kernels compute in float64 with the catalog's stable formulas and round
+ * once to float32; the tests hold values within 1 ULP and gradients within
+ * 2 ULP of the float64 reference rounded to float32.
+ *
+ * @example
+ * ```ts
+ * import { gelu, secondDerivative, tensor, vjp } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const x = tensor([-1, 0, 1]);
+ * const { dx } = vjp("gelu", x, { dy: tensor([1, 1, 1]) });
+ * assert.deepStrictEqual(await dx.read(), new Float32Array([-0.08331547, 0.5, 1.0833155]));
+ * assert.deepStrictEqual(await gelu([0]), new Float32Array([0]));
+ *
+ * // swish's β is learned: its gradient comes from the same pass.
+ * const g = await vjp("swish", [1, 2], { dy: [1, 1], params: { beta: 0 } });
+ * assert.deepStrictEqual(g.dparams.beta, new Float32Array([1.25])); // Σ x²/4 at β = 0
+ * assert.deepStrictEqual(await secondDerivative("relu", [3]), new Float32Array([0]));
+ * ```
+ *
+ * @module
+ */
+
+import type {
+  BackendInfo,
+  ElementwiseDerivative,
+  OpFunction,
+  Tensor,
+  Vjp,
+} from "@nonlin/core";
+import {
+  activeKernels,
+  derivativeFunction,
+  opFunction,
+  tensor as makeTensor,
+  vjp as runVjp,
+} from "./_engine.ts";
+
+export { NativeTensor } from "./native_tensor.ts";
+export type {
+  ArrayInput,
+  BackendInfo,
+  Capabilities,
+  ElementwiseDerivative,
+  Feature,
+  Gradients,
+  LearnedParamName,
+  OpFunction,
+  OpName,
+  ops,
+  OptionsArg,
+  ParamsOf,
+  ParamValue,
+  Tensor,
+  TensorParam,
+  Unsupported,
+  Vjp,
+  VjpOptions,
+} from "@nonlin/core";
+export {
+  type AutodiffInput,
+  grad,
+  type GradFunction,
+  type GradOf,
+  type GradOptions,
+  type Grads,
+  type Operand,
+  valueAndGrad,
+  type ValueAndGradFunction,
+  type ValueOf,
+  Variable,
+  type VariableFunction,
+  type VariableParams,
+  type WithVariables,
+} from "./autodiff.ts";
+
+/**
+ * The native backend's identity: always available, float32 storage, every
+ * op and gradient supported. `capabilities.properties` describe the kernels
+ * as they run now.
+ *
+ * @example
+ * ```ts
+ * import { backend } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * assert.strictEqual(backend.name, "native");
+ * assert.ok(backend.available);
+ * assert.deepStrictEqual(backend.capabilities.unsupported, []);
+ * ```
+ */
+export const backend: BackendInfo = Object.freeze({
+  name: "native",
+  available: true,
+  precision: "float32",
+  capabilities: Object.freeze({
+    unsupported: Object.freeze([]),
+    get properties() {
+      const kernels = activeKernels();
+      return Object.freeze({
+        engine: engineDescription(),
+        kernels: kernels.name,
+        simd: kernels.simd,
+        threads: 1,
+        arithmetic: "float64, rounded once to float32",
+        fusedVjp: true,
+        autodiff: true,
+        storage: "Float32Array, row-major",
+      });
+    },
+  }),
+});
+
+function engineDescription(): string {
+  const deno =
+    (globalThis as { Deno?: { version: { deno: string; v8: string } } }).Deno;
+  if (deno) return `Deno ${deno.version.deno}, V8 ${deno.version.v8}`;
+  return globalThis.navigator?.userAgent ?? "JavaScript";
+}
+
+/**
+ * Uploads host data as a resident native tensor (the data is copied).
+ *
+ * @param data A Float32Array or an array of numbers (rounded to float32).
+ * @param shape Defaults to `[data.length]`; `[]` makes a 0-d tensor.
+ * @returns The tensor.
+ * @throws {TypeError} For data that is not a Float32Array or an array of
+ * numbers (a Float64Array included).
+ * @throws {RangeError} For a shape whose product is not the data's length.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const t = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+ * assert.deepStrictEqual(t.shape, [2, 3]);
+ * assert.strictEqual(tensor([7], []).size, 1);
+ * assert.throws(() => tensor([1, 2], [3]), RangeError);
+ * ```
+ */
+export function tensor(
+  data: Float32Array | readonly number[],
+  shape?: readonly number[],
+): Tensor {
+  return makeTensor(data, shape);
+}
+
+/**
+ * The vector–Jacobian product of any op, fused: dx = dy·∂f/∂x and, for each
+ * learned parameter θ, dθ = Σ dy·∂f/∂θ (summed in float64, over the
+ * broadcast dimensions for prelu's α; a 0-d tensor, or a one-element array,
+ * for a scalar parameter), all in one pass over x and dy.
+ *
+ * @example
+ * ```ts
+ * import { tensor, vjp } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * // prelu with one α per channel (last dimension): dα sums over the rows.
+ * const x = tensor([-1, 2, -3, -4], [2, 2]);
+ * const { dx, dparams } = vjp("prelu", x, {
+ *   dy: tensor([1, 1, 1, 1], [2, 2]),
+ *   params: { alpha: tensor([0.5, 0.25], [2]) },
+ * });
+ * assert.deepStrictEqual(await dx.read(), new Float32Array([0.5, 1, 0.5, 0.25]));
+ * assert.deepStrictEqual(await dparams.alpha.read(), new Float32Array([-4, -4]));
+ * ```
+ */
+export const vjp: Vjp = runVjp as Vjp;
+
+/**
+ * The elementwise derivative ∂f/∂x of any op (the VJP with dy = 1), with the
+ * left-hand value at a kink.
+ *
+ * @example
+ * ```ts
+ * import { derivative } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * assert.deepStrictEqual(await derivative("relu", [-1, 0, 1]), new Float32Array([0, 0, 1]));
+ * assert.deepStrictEqual(await derivative("sigmoid", [0]), new Float32Array([0.25]));
+ * ```
+ */
+export const derivative: ElementwiseDerivative = derivativeFunction(
+  "derivative",
+) as ElementwiseDerivative;
+
+/**
+ * The elementwise second derivative ∂²f/∂x² of any op, left-hand at a kink.
+ *
+ * @example
+ * ```ts
+ * import { secondDerivative } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * // gelu'' = φ(x)(2 − x²): 2φ(0) at 0.
+ * assert.deepStrictEqual(await secondDerivative("gelu", [0]), new Float32Array([0.7978846]));
+ * ```
+ */
+export const secondDerivative: ElementwiseDerivative = derivativeFunction(
+  "secondDerivative",
+) as ElementwiseDerivative;
+
+// One export per catalog op. ES modules need static names, so this is the one
+// place outside the catalog that spells them; mod_test.ts proves (by type and
+// at run time) that they are exactly the catalog's.
+
+/**
+ * ReLU, max(x, 0), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.relu` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { relu } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await relu([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([0, 0, 1]));
+ * ```
+ */
+export const relu: OpFunction<"relu"> = opFunction("relu") as OpFunction<
+  "relu"
+>;
+
+/**
+ * Leaky ReLU, x if x > 0 else αx, on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.leakyRelu` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { leakyRelu } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await leakyRelu([-2, 0, 1.5], { alpha: 0.2 });
+ * assert.deepStrictEqual(y, new Float32Array([-0.4, 0, 1.5]));
+ * ```
+ */
+export const leakyRelu: OpFunction<"leakyRelu"> = opFunction(
+  "leakyRelu",
+) as OpFunction<"leakyRelu">;
+
+/**
+ * pReLU, x if x > 0 else αx, α a learned tensor, on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.prelu` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { prelu } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await prelu([-2, 0, 1.5], { alpha: 0.25 });
+ * assert.deepStrictEqual(y, new Float32Array([-0.5, 0, 1.5]));
+ * ```
+ */
+export const prelu: OpFunction<"prelu"> = opFunction("prelu") as OpFunction<
+  "prelu"
+>;
+
+/**
+ * ReLU6, min(max(x, 0), 6), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.relu6` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { relu6 } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await relu6([-1, 3, 7]);
+ * assert.deepStrictEqual(y, new Float32Array([0, 3, 6]));
+ * ```
+ */
+export const relu6: OpFunction<"relu6"> = opFunction("relu6") as OpFunction<
+  "relu6"
+>;
+
+/**
+ * ELU, x if x > 0 else α(eˣ − 1), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.elu` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { elu } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await elu([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([-0.63212055, 0, 1]));
+ * ```
+ */
+export const elu: OpFunction<"elu"> = opFunction("elu") as OpFunction<"elu">;
+
+/**
+ * SELU, λ·(x if x > 0 else α(eˣ − 1)), λ ≈ 1.0507, α ≈ 1.6733, on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.selu` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { selu } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await selu([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([-1.1113307, 0, 1.050701]));
+ * ```
+ */
+export const selu: OpFunction<"selu"> = opFunction("selu") as OpFunction<
+  "selu"
+>;
+
+/**
+ * CELU, max(0, x) + min(0, α(e^{x/α} − 1)), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.celu` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { celu } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await celu([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([-0.63212055, 0, 1]));
+ * ```
+ */
+export const celu: OpFunction<"celu"> = opFunction("celu") as OpFunction<
+  "celu"
+>;
+
+/**
+ * Sigmoid, 1 / (1 + e⁻ˣ), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.sigmoid` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { sigmoid } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await sigmoid([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([0.26894143, 0.5, 0.7310586]));
+ * ```
+ */
+export const sigmoid: OpFunction<"sigmoid"> = opFunction(
+  "sigmoid",
+) as OpFunction<"sigmoid">;
+
+/**
+ * Log-sigmoid, log σ(x) = −softplus(−x), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.logSigmoid` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { logSigmoid } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await logSigmoid([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([-1.3132616, -0.6931472, -0.3132617]));
+ * ```
+ */
+export const logSigmoid: OpFunction<"logSigmoid"> = opFunction(
+  "logSigmoid",
+) as OpFunction<"logSigmoid">;
+
+/**
+ * Hard sigmoid, relu6(x + 3) / 6, on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.hardSigmoid` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { hardSigmoid } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await hardSigmoid([-4, 0, 1.5]);
+ * assert.deepStrictEqual(y, new Float32Array([0, 0.5, 0.75]));
+ * ```
+ */
+export const hardSigmoid: OpFunction<"hardSigmoid"> = opFunction(
+  "hardSigmoid",
+) as OpFunction<"hardSigmoid">;
+
+/**
+ * Tanh, (1 − e⁻²ˣ) / (1 + e⁻²ˣ), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.tanh` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { tanh } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await tanh([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([-0.7615942, 0, 0.7615942]));
+ * ```
+ */
+export const tanh: OpFunction<"tanh"> = opFunction("tanh") as OpFunction<
+  "tanh"
+>;
+
+/**
+ * Hard tanh, clamp(x, min, max), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.hardTanh` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { hardTanh } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await hardTanh([-3, 0.5, 3], { min: -2, max: 2 });
+ * assert.deepStrictEqual(y, new Float32Array([-2, 0.5, 2]));
+ * ```
+ */
+export const hardTanh: OpFunction<"hardTanh"> = opFunction(
+  "hardTanh",
+) as OpFunction<"hardTanh">;
+
+/**
+ * Softsign, x / (1 + |x|), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.softsign` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { softsign } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await softsign([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([-0.5, 0, 0.5]));
+ * ```
+ */
+export const softsign: OpFunction<"softsign"> = opFunction(
+  "softsign",
+) as OpFunction<"softsign">;
+
+/**
+ * Softplus, (1/β)·log(1 + e^{βx}); x where βx > threshold, on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.softplus` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { softplus } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await softplus([-1, 0, 1], { beta: 2 });
+ * assert.deepStrictEqual(y, new Float32Array([0.06346401, 0.3465736, 1.063464]));
+ * ```
+ */
+export const softplus: OpFunction<"softplus"> = opFunction(
+  "softplus",
+) as OpFunction<"softplus">;
+
+/**
+ * GELU, xΦ(x); tanh form 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.gelu` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { gelu } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await gelu([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([-0.15865526, 0, 0.8413448]));
+ * ```
+ */
+export const gelu: OpFunction<"gelu"> = opFunction("gelu") as OpFunction<
+  "gelu"
+>;
+
+/**
+ * Swish, x·σ(βx), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.swish` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { swish } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await swish([-1, 0, 1], { beta: 1.702 });
+ * assert.deepStrictEqual(y, new Float32Array([-0.15420423, 0, 0.84579575]));
+ * ```
+ */
+export const swish: OpFunction<"swish"> = opFunction("swish") as OpFunction<
+  "swish"
+>;
+
+/**
+ * SiLU, x·σ(x), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.silu` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { silu } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await silu([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([-0.26894143, 0, 0.7310586]));
+ * ```
+ */
+export const silu: OpFunction<"silu"> = opFunction("silu") as OpFunction<
+  "silu"
+>;
+
+/**
+ * Mish, x·tanh(softplus(x)), on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.mish` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { mish } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await mish([-1, 0, 1]);
+ * assert.deepStrictEqual(y, new Float32Array([-0.30340147, 0, 0.8650984]));
+ * ```
+ */
+export const mish: OpFunction<"mish"> = opFunction("mish") as OpFunction<
+  "mish"
+>;
+
+/**
+ * Hard swish, x·relu6(x + 3) / 6, on the native engine. The formula, the
+ * derivative and the conventions are those of `ops.hardSwish` in
+ * `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { hardSwish } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await hardSwish([-4, 0, 1.5]);
+ * assert.deepStrictEqual(y, new Float32Array([0, 0, 1.125]));
+ * ```
+ */
+export const hardSwish: OpFunction<"hardSwish"> = opFunction(
+  "hardSwish",
+) as OpFunction<"hardSwish">;

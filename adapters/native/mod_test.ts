@@ -1,0 +1,547 @@
+import assert from "node:assert";
+import {
+  type BackendModule,
+  checkBackendModule,
+  loadBackend,
+  type OpName,
+  opNames,
+  ops,
+  type OpSpec,
+  type Tensor,
+} from "@nonlin/core";
+import * as native from "./mod.ts";
+import { type CaseResult, grid, paramCases, sweepCase } from "./_accuracy.ts";
+
+// The type system proves the module exports exactly the contract.
+const contract: BackendModule = await import("./mod.ts");
+
+type AnyOp = (x: unknown, options?: unknown) => unknown;
+type AnyDerivative = (op: unknown, x: unknown, options?: unknown) => unknown;
+type AnyVjp = (op: unknown, x: unknown, options?: unknown) => unknown;
+const op = (name: OpName) => native[name] as AnyOp;
+const anyVjp = native.vjp as AnyVjp;
+
+// Each case is swept once; the per-feature tests below assert their part.
+const results = new Map<string, Promise<CaseResult>>();
+function sweep(label: string): Promise<CaseResult> {
+  const c = paramCases().find((c) => c.label === label)!;
+  let r = results.get(label);
+  if (r === undefined) results.set(label, r = sweepCase(c));
+  return r;
+}
+
+function assertWithin(r: CaseResult, check: string, bound: number): void {
+  const w = r.worst[check];
+  assert.ok(w !== undefined, `${r.case.label}: no ${check} measured`);
+  assert.ok(
+    w.ulp <= bound,
+    `${r.case.label} ${check}: ${w.ulp} ULP at x = ${w.x} (got ${w.got}, want ${w.want}), bound ${bound}`,
+  );
+}
+
+function assertPinned(r: CaseResult, check: string): void {
+  const misses = r.pinnedMisses.filter((m) =>
+    m.includes(` ${check}(`) || check === "values" && m.includes("odd op")
+  );
+  assert.deepStrictEqual(
+    misses,
+    [],
+    `${r.case.label}: pinned ${check} not exact`,
+  );
+}
+
+/** A tensor of some other backend, to be refused. */
+function foreignTensor(): Tensor {
+  return {
+    backend: "other",
+    shape: [2],
+    size: 2,
+    disposed: false,
+    read: () => Promise.resolve(new Float32Array(2)),
+    dispose: () => {},
+  };
+}
+
+/** Parameters each op accepts with x = [-1, 0, 1], for the shape and error checks. */
+function validParams(name: OpName): Record<string, unknown> {
+  return name === "prelu" ? { alpha: 0.25 } : {};
+}
+
+Deno.test("backend", async (t) => {
+  await t.step("implements the contract", async () => {
+    assert.strictEqual(checkBackendModule(native, "native"), native);
+    assert.strictEqual(contract.backend.name, "native");
+    assert.strictEqual(await loadBackend("native"), contract);
+    for (const name of opNames) {
+      assert.strictEqual(typeof contract[name], "function", name);
+      assert.strictEqual(contract[name].name, name);
+    }
+    // Every export is a catalog op or a documented API name, nothing else.
+    const api = [
+      "backend",
+      "tensor",
+      "vjp",
+      "derivative",
+      "secondDerivative",
+      "NativeTensor",
+      "grad",
+      "valueAndGrad",
+      "Variable",
+    ];
+    assert.deepStrictEqual(
+      Object.keys(native).sort(),
+      [...opNames, ...api].sort(),
+    );
+  });
+  await t.step("identity and capabilities", () => {
+    assert.strictEqual(native.backend.available, true);
+    assert.strictEqual(native.backend.reason, undefined);
+    assert.strictEqual(native.backend.precision, "float32");
+    assert.deepStrictEqual(native.backend.capabilities.unsupported, []);
+    const p = native.backend.capabilities.properties;
+    assert.strictEqual(p.kernels, "js");
+    assert.strictEqual(p.simd, false);
+    assert.strictEqual(p.threads, 1);
+    assert.match(String(p.engine), /V8/);
+  });
+});
+
+Deno.test("tensor()", async (t) => {
+  await t.step("shapes", async () => {
+    assert.deepStrictEqual(native.tensor([1, 2, 3]).shape, [3]);
+    const m = native.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    assert.deepStrictEqual([m.shape, m.size], [[2, 3], 6]);
+    const s = native.tensor([7], []);
+    assert.deepStrictEqual([s.shape, s.size], [[], 1]);
+    assert.deepStrictEqual(await s.read(), new Float32Array([7]));
+    const e = native.tensor([], [2, 0]);
+    assert.deepStrictEqual([e.shape, e.size], [[2, 0], 0]);
+    assert.deepStrictEqual(await native.relu(e).read(), new Float32Array(0));
+  });
+  await t.step("copies the data and rounds numbers to float32", async () => {
+    const data = new Float32Array([1, 2]);
+    const x = native.tensor(data);
+    data[0] = 99;
+    assert.deepStrictEqual(await x.read(), new Float32Array([1, 2]));
+    assert.strictEqual(
+      (await native.tensor([0.1]).read())[0],
+      Math.fround(0.1),
+    );
+  });
+  await t.step("bad input", () => {
+    assert.throws(() => native.tensor(new Float64Array(2) as never), TypeError);
+    assert.throws(() => native.tensor([1, "2"] as never), /element 1/);
+    assert.throws(() => native.tensor("12" as never), TypeError);
+    assert.throws(() => native.tensor(null as never), TypeError);
+    assert.throws(() => native.tensor([1, 2], [3]), RangeError);
+    assert.throws(() => native.tensor([1, 2], [-2, -1]), RangeError);
+    assert.throws(() => native.tensor([1, 2], [2.5]), RangeError);
+    assert.throws(() => native.tensor([1, 2], 2 as never), TypeError);
+  });
+});
+
+Deno.test("NativeTensor", async (t) => {
+  await t.step("read returns a copy", async () => {
+    const x = new native.NativeTensor([1, 2], [2]);
+    assert.strictEqual(x.backend, "native");
+    const a = await x.read();
+    a[0] = 5;
+    assert.deepStrictEqual(await x.read(), new Float32Array([1, 2]));
+  });
+  await t.step(
+    "dispose is idempotent and later use is a TypeError",
+    async () => {
+      const x = native.tensor([1, -2]);
+      assert.strictEqual(x.disposed, false);
+      x.dispose();
+      x.dispose();
+      assert.strictEqual(x.disposed, true);
+      await assert.rejects(x.read(), /disposed/);
+      assert.throws(() => native.relu(x), TypeError);
+      assert.throws(() => native.derivative("relu", x), TypeError);
+      assert.throws(
+        () => native.vjp("relu", x, { dy: native.tensor([1, 1]) }),
+        TypeError,
+      );
+      assert.throws(
+        () => native.vjp("relu", native.tensor([1, 1]), { dy: x }),
+        /disposed tensor: dy/,
+      );
+      assert.throws(
+        () => native.prelu(native.tensor([1, 1]), { alpha: x }),
+        /disposed tensor: prelu alpha/,
+      );
+    },
+  );
+  await t.step("a tensor of another backend is a TypeError", () => {
+    assert.throws(
+      () => native.relu(foreignTensor()),
+      /another backend: x belongs to "other"/,
+    );
+    assert.throws(
+      () => native.vjp("relu", native.tensor([1, 1]), { dy: foreignTensor() }),
+      TypeError,
+    );
+    assert.throws(
+      () => native.prelu(native.tensor([1, 1]), { alpha: foreignTensor() }),
+      TypeError,
+    );
+  });
+});
+
+for (const name of opNames) {
+  const spec = ops[name] as unknown as OpSpec;
+  Deno.test(`${name}()`, async (t) => {
+    for (const c of paramCases().filter((c) => c.op === name)) {
+      await t.step(
+        `${c.label}: within 1 ULP, pinned values exact`,
+        async () => {
+          const r = await sweep(c.label);
+          assertWithin(r, "values", 1);
+          assertPinned(r, "values");
+        },
+      );
+    }
+    await t.step("resident and host forms agree, any shape", async () => {
+      const params = validParams(name);
+      const xs = grid();
+      const host = await (op(name)(xs, params) as Promise<Float32Array>);
+      const resident = op(name)(native.tensor(xs, [4, 5, 8]), params) as Tensor;
+      assert.deepStrictEqual(resident.shape, [4, 5, 8]);
+      assert.deepStrictEqual(await resident.read(), host);
+      assert.deepStrictEqual(
+        await (op(name)(new Float32Array(xs), params) as Promise<Float32Array>),
+        host,
+      );
+      const scalar = op(name)(native.tensor([xs[3]!], []), params) as Tensor;
+      assert.deepStrictEqual(scalar.shape, []);
+      assert.deepStrictEqual(await scalar.read(), host.subarray(3, 4));
+      assert.deepStrictEqual(
+        await (op(name)([], params) as Promise<Float32Array>),
+        new Float32Array(0),
+      );
+    });
+    await t.step("the input is not modified", async () => {
+      const x = new Float32Array([-2, -0.5, 0, 0.5, 2]);
+      await op(name)(x, validParams(name));
+      assert.deepStrictEqual(x, new Float32Array([-2, -0.5, 0, 0.5, 2]));
+    });
+    await t.step("bad data", async () => {
+      const params = validParams(name);
+      await assert.rejects(
+        op(name)(new Float64Array(3), params) as Promise<unknown>,
+        /Float64Array/,
+      );
+      await assert.rejects(
+        op(name)([1, "x"], params) as Promise<unknown>,
+        TypeError,
+      );
+      await assert.rejects(
+        op(name)("1,2", params) as Promise<unknown>,
+        TypeError,
+      );
+      await assert.rejects(
+        op(name)(undefined, params) as Promise<unknown>,
+        TypeError,
+      );
+      await assert.rejects(
+        op(name)([1], { ...params, nope: 1 }) as Promise<unknown>,
+        /Unknown parameter "nope"/,
+      );
+    });
+    await t.step("bad parameters (from the catalog's ranges)", async () => {
+      const base = validParams(name);
+      for (const [key, p] of Object.entries(spec.params)) {
+        if (p.kind === "choice") {
+          await assert.rejects(
+            op(name)([1], { ...base, [key]: "nope" }) as Promise<unknown>,
+            RangeError,
+          );
+          await assert.rejects(
+            op(name)([1], { ...base, [key]: 1 }) as Promise<unknown>,
+            TypeError,
+          );
+          continue;
+        }
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          await assert.rejects(
+            op(name)([1], { ...base, [key]: bad }) as Promise<unknown>,
+            RangeError,
+          );
+          assert.throws(
+            () => op(name)(native.tensor([1]), { ...base, [key]: bad }),
+            RangeError,
+          );
+        }
+        if (p.range.min !== -Infinity) {
+          const below = p.range.minOpen ? p.range.min : p.range.min - 1;
+          await assert.rejects(
+            op(name)([1], { ...base, [key]: below }) as Promise<unknown>,
+            new RegExp(`${name} ${key} must be`),
+          );
+        }
+        await assert.rejects(
+          op(name)([1], { ...base, [key]: "1" }) as Promise<unknown>,
+          TypeError,
+        );
+      }
+    });
+  });
+}
+
+Deno.test("vjp()", async (t) => {
+  for (const c of paramCases()) {
+    await t.step(
+      `${c.label}: dx within 2 ULP, each dparam within 2 ULP, sums`,
+      async () => {
+        const r = await sweep(c.label);
+        assertWithin(r, "dx", 2);
+        assertPinned(r, "dx");
+        for (const name of Object.keys(ops[c.op].dfdp)) {
+          assertWithin(r, `dparam:${name}`, 2);
+          assertPinned(r, `dparam:${name}`);
+        }
+        assert.deepStrictEqual(r.sumMisses, []);
+      },
+    );
+  }
+  await t.step("gradient shapes", async () => {
+    const x = native.tensor([-1, 2, -3, -4, 5, -6], [2, 3]);
+    const dy = native.tensor([1, 1, 1, 1, 1, 1], [2, 3]);
+    const s = native.vjp("swish", x, { dy });
+    assert.deepStrictEqual(s.dx.shape, [2, 3]);
+    assert.deepStrictEqual(s.dparams.beta.shape, []);
+    assert.deepStrictEqual(
+      Object.keys(native.vjp("relu", x, { dy }).dparams),
+      [],
+    );
+    // prelu α as a number, per row ([2, 1]), per column ([3]), per element.
+    const scalar =
+      native.vjp("prelu", x, { dy, params: { alpha: 0.5 } }).dparams.alpha;
+    assert.deepStrictEqual(scalar.shape, []);
+    assert.deepStrictEqual(await scalar.read(), new Float32Array([-14]));
+    const rows = native.vjp("prelu", x, {
+      dy,
+      params: { alpha: native.tensor([0.5, 2], [2, 1]) },
+    });
+    assert.deepStrictEqual(rows.dparams.alpha.shape, [2, 1]);
+    assert.deepStrictEqual(
+      await rows.dparams.alpha.read(),
+      new Float32Array([-4, -10]),
+    );
+    assert.deepStrictEqual(
+      await rows.dx.read(),
+      new Float32Array([0.5, 1, 0.5, 2, 1, 2]),
+    );
+    const cols = native.vjp("prelu", x, {
+      dy,
+      params: { alpha: native.tensor([1, 2, 3]) },
+    });
+    assert.deepStrictEqual(
+      await cols.dparams.alpha.read(),
+      new Float32Array([-5, 0, -9]),
+    );
+    const host = await native.vjp("prelu", [-1, 2], {
+      dy: [3, 3],
+      params: { alpha: [0.5, 0.5] },
+    });
+    assert.deepStrictEqual(host.dparams.alpha, new Float32Array([-3, 0]));
+    const lifted = native.vjp("prelu", native.tensor([-2, -3], [1, 2]), {
+      dy: native.tensor([1, 1], [1, 2]),
+      params: { alpha: native.tensor([0.5], [1, 1]) },
+    });
+    assert.deepStrictEqual(
+      await lifted.dparams.alpha.read(),
+      new Float32Array([-5]),
+    );
+  });
+  await t.step("empty and 0-d", async () => {
+    const e = await native.vjp("swish", [], { dy: [] });
+    assert.deepStrictEqual(e, {
+      dx: new Float32Array(0),
+      dparams: { beta: new Float32Array([0]) },
+    });
+    const s = native.vjp("elu", native.tensor([-1], []), {
+      dy: native.tensor([2], []),
+    });
+    assert.deepStrictEqual(s.dx.shape, []);
+    assert.deepStrictEqual(
+      await s.dparams.alpha.read(),
+      new Float32Array([Math.fround(2 * Math.expm1(-1))]),
+    );
+  });
+  await t.step("unknown op", async () => {
+    await assert.rejects(
+      anyVjp("gelux", [1], { dy: [1] }) as Promise<unknown>,
+      /Unknown op "gelux": expected one of relu, leakyRelu/,
+    );
+    assert.throws(
+      () => anyVjp("gelux", native.tensor([1]), { dy: native.tensor([1]) }),
+      RangeError,
+    );
+    await assert.rejects(
+      anyVjp(3, [1], { dy: [1] }) as Promise<unknown>,
+      TypeError,
+    );
+  });
+  await t.step("x and dy", async () => {
+    await assert.rejects(
+      native.vjp("relu", [1, 2], { dy: [1] }),
+      /x and dy must have the same shape/,
+    );
+    assert.throws(
+      () =>
+        native.vjp("relu", native.tensor([1, 2, 3, 4], [2, 2]), {
+          dy: native.tensor([1, 2, 3, 4]),
+        }),
+      RangeError,
+    );
+    assert.throws(
+      () => native.vjp("relu", native.tensor([1]), { dy: [1] } as never),
+      /both be native tensors/,
+    );
+    await assert.rejects(
+      native.vjp("relu", [1], { dy: native.tensor([1]) } as never),
+      /both be native tensors/,
+    );
+    await assert.rejects(anyVjp("relu", [1], {}) as Promise<unknown>, /dy/);
+    await assert.rejects(anyVjp("relu", [1]) as Promise<unknown>, TypeError);
+    await assert.rejects(
+      native.vjp("relu", [1], { dy: new Float64Array(1) as never }),
+      TypeError,
+    );
+    await assert.rejects(
+      native.vjp("relu", [1], { dy: ["a"] as never }),
+      TypeError,
+    );
+  });
+  await t.step("parameters", async () => {
+    await assert.rejects(
+      native.vjp("softplus", [1], { dy: [1], params: { beta: 0 } }),
+      RangeError,
+    );
+    await assert.rejects(
+      native.vjp("celu", [1], { dy: [1], params: { alpha: 0 } }),
+      RangeError,
+    );
+    await assert.rejects(
+      native.vjp("swish", [1], { dy: [1], params: { beta: NaN } }),
+      RangeError,
+    );
+    await assert.rejects(
+      native.vjp("hardTanh", [1], { dy: [1], params: { min: 1, max: 1 } }),
+      RangeError,
+    );
+    await assert.rejects(
+      native.vjp("prelu", [1], { dy: [1] } as never),
+      /prelu alpha is required/,
+    );
+  });
+  await t.step("prelu alpha not broadcastable", async () => {
+    const x = native.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    const dy = native.tensor([1, 1, 1, 1, 1, 1], [2, 3]);
+    assert.throws(
+      () =>
+        native.vjp("prelu", x, {
+          dy,
+          params: { alpha: native.tensor([1, 2]) },
+        }),
+      /prelu alpha of shape \[2\] is not broadcastable to x of shape \[2, 3\]/,
+    );
+    assert.throws(() => native.prelu(x, { alpha: [1, 2] }), RangeError);
+    assert.throws(
+      () =>
+        native.prelu(x, {
+          alpha: native.tensor([1, 1, 1, 1, 1, 1], [1, 2, 3]),
+        }),
+      RangeError,
+    );
+    await assert.rejects(
+      native.prelu([1, 2, 3], { alpha: [1, 2] }),
+      RangeError,
+    );
+    await assert.rejects(
+      native.prelu([1, 2], { alpha: [1, NaN] }),
+      /element 1 is NaN/,
+    );
+    assert.throws(
+      () =>
+        native.prelu(native.tensor([1, 2]), {
+          alpha: native.tensor([1, Infinity]),
+        }),
+      /element 1 is Infinity/,
+    );
+    await assert.rejects(
+      native.prelu([1, 2], { alpha: new Float64Array(2) as never }),
+      TypeError,
+    );
+  });
+});
+
+Deno.test("derivative()", async (t) => {
+  for (const c of paramCases()) {
+    await t.step(`${c.label}: within 2 ULP, kinks left-hand`, async () => {
+      const r = await sweep(c.label);
+      assertWithin(r, "derivative", 2);
+      assertPinned(r, "derivative");
+    });
+  }
+  await t.step("the kink conventions", async () => {
+    const d = (name: OpName, x: number, params?: unknown) =>
+      (native.derivative as AnyDerivative)(name, [x], params) as Promise<
+        Float32Array
+      >;
+    assert.strictEqual((await d("relu", 0))[0], 0);
+    assert.strictEqual(
+      (await d("leakyRelu", 0, { alpha: 0.2 }))[0],
+      Math.fround(0.2),
+    );
+    assert.strictEqual((await d("elu", 0, { alpha: 2 }))[0], 2);
+    assert.strictEqual((await d("relu6", 6))[0], 1);
+    assert.strictEqual((await d("hardSigmoid", 3))[0], Math.fround(1 / 6));
+    assert.strictEqual((await d("hardSigmoid", -3))[0], 0);
+    assert.strictEqual((await d("hardSwish", -3))[0], 0);
+    assert.strictEqual((await d("hardSwish", 3))[0], 1.5);
+  });
+  await t.step("resident form and bad input", async () => {
+    const g = native.derivative("sigmoid", native.tensor([0, 0], [1, 2]));
+    assert.deepStrictEqual(g.shape, [1, 2]);
+    assert.deepStrictEqual(await g.read(), new Float32Array([0.25, 0.25]));
+    await assert.rejects(
+      (native.derivative as AnyDerivative)("nope", [1]) as Promise<unknown>,
+      /expected one of relu/,
+    );
+    await assert.rejects(
+      (native.derivative as AnyDerivative)(
+        "relu",
+        new Float64Array(1),
+      ) as Promise<unknown>,
+      TypeError,
+    );
+    assert.throws(() => native.derivative("relu", foreignTensor()), TypeError);
+  });
+});
+
+Deno.test("secondDerivative()", async (t) => {
+  for (const c of paramCases()) {
+    await t.step(`${c.label}: within 2 ULP`, async () => {
+      const r = await sweep(c.label);
+      assertWithin(r, "d2x", 2);
+      assertPinned(r, "d2x");
+    });
+  }
+  await t.step("resident form and bad input", async () => {
+    const g = native.secondDerivative("softsign", native.tensor([0], []));
+    assert.deepStrictEqual(g.shape, []);
+    assert.deepStrictEqual(await g.read(), new Float32Array([2])); // left-hand at 0
+    await assert.rejects(
+      native.secondDerivative("celu", [1], { alpha: -1 }),
+      RangeError,
+    );
+    assert.throws(
+      () =>
+        (native.secondDerivative as AnyDerivative)("nope", native.tensor([1])),
+      RangeError,
+    );
+  });
+});
