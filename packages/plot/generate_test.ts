@@ -24,6 +24,46 @@ async function inTempDir(run: (out: string) => Promise<void>): Promise<void> {
 
 Deno.test("writeFigures()", async (t) => {
   await t.step(
+    "draws the native backend's own values, SVG and PNG",
+    async () => {
+      await inTempDir(async (out) => {
+        const report = await writeFigures({
+          out,
+          backends: ["native"],
+          ops: ["relu"],
+        });
+        assert.deepStrictEqual(report.backends, [{
+          name: "native",
+          status: "ran",
+        }]);
+        assert.deepStrictEqual(report.files, [
+          "relu.native.svg",
+          "relu.native.png",
+          "relu.svg",
+          "relu.png",
+          "index.json",
+        ]);
+        const svg = await Deno.readTextFile(`${out}/relu.native.svg`);
+        const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+        const texts = [...doc.querySelectorAll("text")].map((e) =>
+          e.textContent
+        );
+        for (
+          const label of ["x", "relu(x)", "grad of relu", "ReLU on native"]
+        ) {
+          assert.ok(texts.includes(label), `no "${label}"`);
+        }
+        const png = await Deno.readFile(`${out}/relu.native.png`);
+        assert.deepStrictEqual([...png.subarray(0, 8)], PNG_SIGNATURE);
+        const result = report.variants[0]?.results[0];
+        assert.strictEqual(result?.status, "ran");
+        assert.strictEqual(result?.f?.exact, 160);
+        assert.strictEqual(result?.grad?.exact, 160);
+      });
+    },
+  );
+
+  await t.step(
     "writes SVG and PNG per variant per backend, the comparison and index.json",
     async () => {
       await inTempDir(async (out) => {
