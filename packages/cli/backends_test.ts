@@ -21,6 +21,13 @@ Deno.test("listBackends()", async (t) => {
     }
   });
 
+  await t.step("native runs everywhere and computes everything", async () => {
+    const native = (await listBackends()).find((r) => r.name === "native");
+    assert.strictEqual(native?.available, true, native?.reason);
+    assert.strictEqual(native?.precision, "float32");
+    assert.deepStrictEqual(native?.unsupported, []);
+  });
+
   await t.step("a module that loads and runs", async () => {
     const [report] = (await listBackends([fixture("reference_backend.ts")]))
       .slice(-1);

@@ -8,6 +8,7 @@ import {
   opNames,
   ops,
   type ResolvedParams,
+  ulpDistance,
 } from "@nonlin/core";
 import {
   checkEvalRequest,
@@ -427,6 +428,45 @@ Deno.test("main()", async (t) => {
     assert.strictEqual(json.op, "gelu");
     assert.deepStrictEqual(json.x, [-1, 0, 1]);
     assert.deepStrictEqual(json.y, [-0.15865526, 0, 0.8413448]);
+  });
+
+  await t.step("the README's command on the native backend", async () => {
+    const { status, stdout, stderr } = await run(
+      "gelu",
+      "--backend",
+      "native",
+      "--x=-1,0,1",
+      "--json",
+    );
+    assert.strictEqual(status, 0, stderr);
+    const got = JSON.parse(stdout);
+    const want = JSON.parse(
+      (await run("gelu", "--backend", REFERENCE, "--x=-1,0,1", "--json"))
+        .stdout,
+    );
+    assert.deepStrictEqual(Object.keys(got), [
+      "op",
+      "backend",
+      "params",
+      "x",
+      "y",
+      "dx",
+      "dparams",
+      "d2x",
+    ]);
+    assert.deepStrictEqual(
+      [got.op, got.backend, got.params, got.x, got.dparams],
+      ["gelu", "native", { approximate: "none" }, [-1, 0, 1], {}],
+    );
+    // Native promises 1 ULP for values and 2 for gradients against the reference.
+    for (const [key, ulps] of [["y", 1], ["dx", 2], ["d2x", 2]] as const) {
+      got[key].forEach((v: number, i: number) => {
+        assert.ok(
+          ulpDistance(v, want[key][i]) <= ulps,
+          `${key}[${i}]: ${v} vs ${want[key][i]}`,
+        );
+      });
+    }
   });
 
   await t.step("--x -1,0,1 works as --x=-1,0,1", async () => {

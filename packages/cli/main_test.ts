@@ -108,6 +108,32 @@ Deno.test("main()", async (t) => {
     assert.deepStrictEqual(JSON.parse(stdout).y, [0, 2]);
   });
 
+  await t.step("deno task nonlin, as the README runs it", async () => {
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "task",
+        "nonlin",
+        "eval",
+        "gelu",
+        "--backend",
+        "native",
+        "--x=-1,0,1",
+        "--json",
+      ],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const text = new TextDecoder().decode(stdout);
+    assert.strictEqual(code, 0, new TextDecoder().decode(stderr));
+    const json = JSON.parse(text);
+    assert.strictEqual(json.backend, "native");
+    assert.deepStrictEqual(json.x, [-1, 0, 1]);
+    assert.strictEqual(json.y.length, 3);
+  });
+
   await t.step("as a process: stdout, stderr and exit status", async () => {
     const ok = await spawn(
       "eval",
