@@ -306,7 +306,7 @@ Deno.test("vjp()", async (t) => {
     );
   }
   await t.step("gradient shapes", async () => {
-    const x = native.tensor([-1, 2, -3, -4, 5, -6], [2, 3]);
+    const x = native.tensor([-1, -2, -3, -4, 5, -6], [2, 3]);
     const dy = native.tensor([1, 1, 1, 1, 1, 1], [2, 3]);
     const s = native.vjp("swish", x, { dy });
     assert.deepStrictEqual(s.dx.shape, [2, 3]);
@@ -319,7 +319,7 @@ Deno.test("vjp()", async (t) => {
     const scalar =
       native.vjp("prelu", x, { dy, params: { alpha: 0.5 } }).dparams.alpha;
     assert.deepStrictEqual(scalar.shape, []);
-    assert.deepStrictEqual(await scalar.read(), new Float32Array([-14]));
+    assert.deepStrictEqual(await scalar.read(), new Float32Array([-16]));
     const rows = native.vjp("prelu", x, {
       dy,
       params: { alpha: native.tensor([0.5, 2], [2, 1]) },
@@ -327,11 +327,11 @@ Deno.test("vjp()", async (t) => {
     assert.deepStrictEqual(rows.dparams.alpha.shape, [2, 1]);
     assert.deepStrictEqual(
       await rows.dparams.alpha.read(),
-      new Float32Array([-4, -10]),
+      new Float32Array([-6, -10]),
     );
     assert.deepStrictEqual(
       await rows.dx.read(),
-      new Float32Array([0.5, 1, 0.5, 2, 1, 2]),
+      new Float32Array([0.5, 0.5, 0.5, 2, 1, 2]),
     );
     const cols = native.vjp("prelu", x, {
       dy,
@@ -339,7 +339,7 @@ Deno.test("vjp()", async (t) => {
     });
     assert.deepStrictEqual(
       await cols.dparams.alpha.read(),
-      new Float32Array([-5, 0, -9]),
+      new Float32Array([-5, -2, -9]),
     );
     const host = await native.vjp("prelu", [-1, 2], {
       dy: [3, 3],
@@ -354,6 +354,60 @@ Deno.test("vjp()", async (t) => {
       await lifted.dparams.alpha.read(),
       new Float32Array([-5]),
     );
+  });
+  await t.step("prelu broadcasting against a direct loop", async () => {
+    const shape = [3, 4, 5];
+    const xs = Array.from({ length: 60 }, (_, i) => ((i * 37) % 23) - 15);
+    const dys = Array.from({ length: 60 }, (_, i) => ((i * 11) % 7) - 3);
+    for (const aShape of [[4, 1], [3, 1, 5], [5], [1, 4, 1], [3, 4, 5]]) {
+      const aSize = aShape.reduce((p, d) => p * d, 1);
+      const alpha = Array.from({ length: aSize }, (_, i) => 0.25 * (i + 1));
+      const padded = [
+        ...Array(shape.length - aShape.length).fill(1),
+        ...aShape,
+      ];
+      const wantY: number[] = [];
+      const wantD: number[] = [];
+      const wantDx: number[] = [];
+      const wantDa = new Array(aSize).fill(0);
+      for (let i = 0; i < 60; i++) {
+        const c = [Math.floor(i / 20), Math.floor(i / 5) % 4, i % 5];
+        let k = 0;
+        for (let d = 0; d < 3; d++) {
+          k = k * padded[d]! + (padded[d] === 1 ? 0 : c[d]!);
+        }
+        const v = xs[i]!;
+        wantY.push(v > 0 ? v : alpha[k]! * v);
+        wantD.push(v > 0 ? 1 : alpha[k]!);
+        wantDx.push(dys[i]! * (v > 0 ? 1 : alpha[k]!));
+        wantDa[k] += dys[i]! * (v > 0 ? 0 : v);
+      }
+      const x = native.tensor(xs, shape);
+      const params = { alpha: native.tensor(alpha, aShape) };
+      assert.deepStrictEqual(
+        await native.prelu(x, params).read(),
+        new Float32Array(wantY),
+      );
+      assert.deepStrictEqual(
+        await native.derivative("prelu", x, params).read(),
+        new Float32Array(wantD),
+      );
+      const g = native.vjp("prelu", x, {
+        dy: native.tensor(dys, shape),
+        params,
+      });
+      assert.deepStrictEqual(
+        await g.dx.read(),
+        new Float32Array(wantDx),
+        `α ${aShape}`,
+      );
+      assert.deepStrictEqual(g.dparams.alpha.shape, aShape);
+      assert.deepStrictEqual(
+        await g.dparams.alpha.read(),
+        new Float32Array(wantDa),
+        `α ${aShape}`,
+      );
+    }
   });
   await t.step("empty and 0-d", async () => {
     const e = await native.vjp("swish", [], { dy: [] });
