@@ -1,0 +1,124 @@
+/**
+ * The inputs the contract suite runs every op on: parameter variants, and a
+ * grid of x values with the catalog's kinks and notable points, their
+ * float32 neighbours, and the special values the pinned conventions cover.
+ *
+ * @module
+ */
+
+import { type OpName, ops, resolveParams } from "@nonlin/core";
+
+/** The smallest positive normal float32, 2⁻¹²⁶. */
+export const MIN_NORMAL = 2 ** -126;
+/** The smallest positive subnormal float32, 2⁻¹⁴⁹. */
+export const MIN_SUBNORMAL = 2 ** -149;
+/** The largest finite float32. */
+export const MAX_FLOAT32 = 3.4028234663852886e38;
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The float32 next to `x` towards +∞ (`up`) or −∞. */
+export function nextFloat32(x: number, up: boolean): number {
+  f32[0] = x;
+  if (x === 0) return up ? MIN_SUBNORMAL : -MIN_SUBNORMAL;
+  const away = (x > 0) === up;
+  u32[0] = u32[0]! + (away ? 1 : -1);
+  return f32[0]!;
+}
+
+/**
+ * Parameter variants per op: the defaults, and values that exercise each
+ * parameter (prelu has no default; its α is a number here, and a tensor in
+ * the broadcast test).
+ */
+export const variants: {
+  readonly [N in OpName]?: readonly Record<string, unknown>[];
+} = {
+  leakyRelu: [{}, { alpha: 0.2 }],
+  prelu: [{ alpha: 0.25 }],
+  elu: [{}, { alpha: 0.5 }],
+  celu: [{}, { alpha: 2 }],
+  hardTanh: [{}, { min: -2, max: 3 }],
+  softplus: [{}, { beta: 2, threshold: 5 }],
+  gelu: [{}, { approximate: "tanh" }],
+  swish: [{}, { beta: 2 }],
+};
+
+/** The parameter variants of an op. */
+export function variantsOf(op: OpName): readonly Record<string, unknown>[] {
+  return variants[op] ?? [{}];
+}
+
+/** The special values of the pinned conventions. */
+export const specials: readonly number[] = [
+  NaN,
+  Infinity,
+  -Infinity,
+  0,
+  -0,
+  MIN_SUBNORMAL,
+  -MIN_SUBNORMAL,
+  1e-40,
+  -1e-40,
+  MIN_NORMAL,
+  -MIN_NORMAL,
+];
+
+const ordinary: readonly number[] = (() => {
+  const xs: number[] = [];
+  // The book's plotting range, every 0.25.
+  for (let i = -32; i <= 32; i++) xs.push(i / 4);
+  for (
+    const m of [
+      1e-30,
+      1e-7,
+      1e-3,
+      0.1,
+      12,
+      15,
+      17,
+      20,
+      25,
+      30,
+      50,
+      100,
+      1e4,
+      1e10,
+      1e30,
+      MAX_FLOAT32,
+    ]
+  ) {
+    xs.push(m, -m);
+  }
+  return xs;
+})();
+
+/**
+ * The x grid of one op with given parameters, as float32 values without
+ * repeats: ordinary values, kinks and notable points with their float32
+ * neighbours, and the specials.
+ */
+export function gridOf(
+  op: OpName,
+  options: Record<string, unknown>,
+): Float32Array {
+  const p = resolveParams(op, options) as Record<string, number | string>;
+  const spec = ops[op];
+  const points = [...ordinary];
+  for (const k of [...spec.kinks(p), ...spec.notable(p)]) {
+    const x = Math.fround(k);
+    if (!Number.isFinite(x)) continue;
+    points.push(x, nextFloat32(x, true), nextFloat32(x, false));
+  }
+  const seen = new Set<string>();
+  const out: number[] = [];
+  for (const x of [...points.map(Math.fround), ...specials]) {
+    const key = Object.is(x, -0) ? "-0" : String(x);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(x);
+    }
+  }
+  return Float32Array.from(out);
+}
