@@ -339,8 +339,14 @@ function differencePanel(
   }
   const smallest = nonZero.length > 0 ? Math.min(...nonZero) : 1e-7;
   const largest = nonZero.length > 0 ? Math.max(...nonZero) : 1e-7;
-  const floor = 10 ** (Math.floor(Math.log10(smallest)) - 1);
-  const ceiling = 10 ** (Math.ceil(Math.log10(largest)) + 1);
+  // Laid out in decades: the floor a decade below the smallest difference,
+  // the ceiling (NaN/∞) above the largest, and room for the notes, as
+  // fractions of the span so that wide and narrow spans look alike.
+  const floorLog = Math.floor(Math.log10(smallest)) - 1;
+  const largestLog = Math.log10(largest);
+  const ceilingLog = largestLog + Math.max(1, 0.15 * (largestLog - floorLog));
+  const floor = 10 ** floorLog;
+  const ceiling = 10 ** ceilingLog;
 
   const points: DifferencePoint[] = [];
   const exact: DifferencePoint[] = [];
@@ -417,8 +423,14 @@ function differencePanel(
       }),
     );
   }
-  // Room above the largest point (or the mismatch line) for each facet's note.
-  const top = mismatched.length > 0 ? ceiling * 100 : ceiling;
+  // Each facet keeps room for its note on top (and the ceiling's label
+  // under it) and the floor's label at the bottom; the data take the rest.
+  const highest = mismatched.length > 0 ? ceilingLog : largestLog;
+  const topShare = mismatched.length > 0 ? 0.3 : 0.2;
+  const bottomShare = 0.12;
+  const span = Math.max(highest - floorLog, 1) / (1 - topShare - bottomShare);
+  const top = 10 ** (highest + topShare * span);
+  const bottom = 10 ** (floorLog - bottomShare * span);
   return {
     width: WIDTH,
     height: 60 + FACET_HEIGHT * results.length,
@@ -438,8 +450,8 @@ function differencePanel(
       label: "|backend − reference|",
       labelArrow: "none",
       labelAnchor: "center",
-      domain: [floor / 10, top],
-      ticks: decades(floor, top),
+      domain: [bottom, top],
+      ticks: decades(bottom, top),
       tickFormat: (v: number) => v.toExponential(0),
     },
     fx: { label: null, domain: [labels.f, labels.grad], padding: 0.08 },
