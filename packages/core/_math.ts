@@ -18,5 +18,23 @@ export function softplus(x: number): number {
  * polynomial growth of the other factor, so the product's limit is 0.
  */
 export function mulDecay(grows: number, decays: number): number {
-  return decays === 0 && grows === grows ? 0 * Math.sign(grows) : grows * decays;
+  return decays === 0 && grows === grows
+    ? 0 * Math.sign(grows)
+    : grows * decays;
+}
+
+/**
+ * The rounding error of the product p = a·b: a·b − p exactly (Dekker's
+ * two-product, with Veltkamp's split into 26-bit halves). Valid while |a|,
+ * |b| < 2⁹⁹⁵ or so, where the split cannot overflow.
+ */
+export function productError(a: number, b: number, p: number): number {
+  const SPLIT = 134217729; // 2²⁷ + 1
+  let c = SPLIT * a;
+  const aHi = c - (c - a);
+  const aLo = a - aHi;
+  c = SPLIT * b;
+  const bHi = c - (c - b);
+  const bLo = b - bHi;
+  return ((aHi * bHi - p) + aHi * bLo + aLo * bHi) + aLo * bLo;
 }

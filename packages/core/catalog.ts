@@ -22,7 +22,7 @@
  */
 
 import { erfc } from "./erf.ts";
-import { mulDecay, sigmoid, softplus } from "./_math.ts";
+import { mulDecay, productError, sigmoid, softplus } from "./_math.ts";
 import type { ParamSpec } from "./params.ts";
 
 /** Resolved parameter values as the reference sees them (prelu α per element). */
@@ -102,14 +102,39 @@ const EXP_EDGES = [
 
 const nan = (x: number): boolean => x !== x;
 
-/** Φ(x), the standard normal CDF, through erfc so the left tail keeps its digits. */
+/** 1/√2 − Math.SQRT1_2: the part of 1/√2 that the double misses. */
+const SQRT1_2_LO = -4.833646656726457e-17;
+const SQRT_PI = 1.7724538509055159;
+
+/**
+ * Φ(x), the standard normal CDF, as erfc(−x/√2)/2 so that the left tail keeps
+ * its digits (1 − erf would cancel). erfc magnifies an error in its argument
+ * t by 2t² in relative terms, so the rounding error δ of t = x/√2 (recovered
+ * exactly, 1/√2's own included) is put back to first order:
+ * Φ(x) = erfc(−t)/2 + δe^(−t²)/√π. That takes the error at x = −30 from
+ * ~200 ulps to ~2. For t > 0, Φ = 1 − erfc(t)/2, which rounds once at the end.
+ */
 function normalCdf(x: number): number {
-  return 0.5 * erfc(-x * Math.SQRT1_2);
+  const t = x * Math.SQRT1_2;
+  // Beyond |x| = 40, Φ is 0 or 1 in float64 (and NaN stays NaN).
+  if (!(Math.abs(x) < 40)) return 0.5 * erfc(-t);
+  const delta = productError(x, Math.SQRT1_2, t) + x * SQRT1_2_LO;
+  const slope = delta * Math.exp(-t * t) / SQRT_PI;
+  return t > 0 ? 1 - (0.5 * erfc(t) - slope) : 0.5 * erfc(-t) + slope;
 }
 
-/** φ(x), the standard normal density. */
+/**
+ * φ(x), the standard normal density. e^(−x²/2) would magnify the rounding of
+ * x² x²/2-fold, so x is split as in erf.ts: x = h + (x − h) with h = x rounded
+ * to float32, h² exact, and (x − h)(x + h) small enough for its rounding not
+ * to matter.
+ */
 function normalPdf(x: number): number {
-  return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+  // e^(−x²/2) underflows from |x| ≈ 38.6 on (and NaN stays NaN).
+  if (!(Math.abs(x) < 40)) return x !== x ? x : 0;
+  const h = Math.fround(x);
+  return INV_SQRT_2PI * Math.exp(-0.5 * h * h) *
+    Math.exp(-0.5 * (x - h) * (x + h));
 }
 
 function leakyF(x: number, a: number): number {
