@@ -125,6 +125,25 @@ export interface FiguresReport {
   readonly seconds: number;
 }
 
+/** How long a backend may take to load before it is reported as failing. */
+const LOAD_TIMEOUT_MS = 60_000;
+
+/** `loadBackend`, failing when it takes longer than `ms` (a hung GPU driver). */
+async function loadWithin(name: string, ms: number): Promise<BackendModule> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`did not load within ${ms / 1000} s`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([loadBackend(name), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface LoadedBackend {
   readonly module: BackendModule;
   readonly slug: string;
@@ -376,7 +395,9 @@ async function loadBackends(
   for (const entry of requested) {
     let module: BackendModule;
     try {
-      module = typeof entry === "string" ? await loadBackend(entry) : entry;
+      module = typeof entry === "string"
+        ? await loadWithin(entry, LOAD_TIMEOUT_MS)
+        : entry;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const name = typeof entry === "string" ? entry : "module";
