@@ -69,7 +69,9 @@ export function toFloat32(data: unknown, name: string): Float32Array {
  */
 export function checkShape(shape: unknown, size: number): readonly number[] {
   if (!Array.isArray(shape)) {
-    throw new TypeError(`Shape must be an array of integers: got ${describe(shape)}`);
+    throw new TypeError(
+      `Shape must be an array of integers: got ${describe(shape)}`,
+    );
   }
   let product = 1;
   for (const d of shape) {
@@ -82,7 +84,9 @@ export function checkShape(shape: unknown, size: number): readonly number[] {
   }
   if (product !== size) {
     throw new RangeError(
-      `Shape [${shape.join(", ")}] holds ${product} elements but the data has ${size}`,
+      `Shape [${
+        shape.join(", ")
+      }] holds ${product} elements but the data has ${size}`,
     );
   }
   return Object.freeze([...shape] as number[]);
@@ -119,9 +123,9 @@ export function checkBroadcast(
   }
   if (!ok) {
     throw new RangeError(
-      `${what} of shape [${paramShape.join(", ")}] is not broadcastable to x of shape [${
-        xShape.join(", ")
-      }]`,
+      `${what} of shape [${
+        paramShape.join(", ")
+      }] is not broadcastable to x of shape [${xShape.join(", ")}]`,
     );
   }
 }
@@ -148,16 +152,20 @@ export function checkSameShape(
 ): void {
   if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
     throw new RangeError(
-      `${what} must have the same shape: got [${a.join(", ")}] and [${b.join(", ")}]`,
+      `${what} must have the same shape: got [${a.join(", ")}] and [${
+        b.join(", ")
+      }]`,
     );
   }
 }
 
 /** A short description of a value's kind for error messages. */
 export function describe(v: unknown): string {
-  if (v === null) return "null";
+  if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") return (v as object).constructor?.name ?? "an object";
+  if (typeof v === "object") {
+    return (v as object).constructor?.name ?? "an object";
+  }
   if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
   return `${typeof v} ${String(v)}`;
 }
