@@ -193,7 +193,7 @@ export function specialInputs(spec: OpSpec, p: ResolvedParams): number[] {
   ];
 }
 
-/** How many random inputs each case gets. */
+/** How many random inputs each case gets, log-uniform and again uniform on [−20, 20]. */
 export const RANDOM_COUNT = 10_000;
 
 /** Where the worst error of one check was found. */
@@ -269,6 +269,11 @@ export async function sweepCase(c: ParamCase): Promise<CaseResult> {
     ...specialInputs(spec, base),
     ...grid(),
     ...logUniform(rand, RANDOM_COUNT),
+    // Log-uniform inputs are mostly saturated; these fill the curved part.
+    ...Array.from(
+      { length: RANDOM_COUNT },
+      () => Math.fround(40 * rand() - 20),
+    ),
   ];
   // prelu per channel: x is [n / C, C]; pad to whole rows.
   while (xs.length % width !== 0) xs = [...xs, Math.fround(rand() * 2 - 1)];
