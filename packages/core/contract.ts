@@ -49,33 +49,50 @@ export type TensorParam = number | ArrayInput | Tensor;
 /** The TypeScript type of a parameter's value, from its spec. */
 export type ParamValue<S> = S extends { readonly kind: "real" } ? number
   : S extends { readonly kind: "tensor" } ? TensorParam
-  : S extends { readonly kind: "choice"; readonly choices: readonly (infer C)[] } ? C
+  : S extends
+    { readonly kind: "choice"; readonly choices: readonly (infer C)[] } ? C
   : never;
 
-type Specs<N extends OpName> = (typeof ops)[N]["params"];
-type RequiredKeys<P> = {
+/** The catalog's parameter specs of op `N`. */
+export type ParamSpecsOf<N extends OpName> = (typeof ops)[N]["params"];
+
+/** The names of the parameters in specs `P` that have no default. */
+export type RequiredParamName<P> = {
   [K in keyof P]: P[K] extends { readonly required: true } ? K : never;
 }[keyof P];
-type OptionalKeys<P> = Exclude<keyof P, RequiredKeys<P>>;
+
+/** The names of the parameters in specs `P` that have a default. */
+export type OptionalParamName<P> = Exclude<keyof P, RequiredParamName<P>>;
 
 /**
  * The options object of op `N`: one field per catalog parameter, optional
  * where the catalog gives a default.
  */
 export type ParamsOf<N extends OpName> =
-  & { readonly [K in RequiredKeys<Specs<N>>]: ParamValue<Specs<N>[K]> }
-  & { readonly [K in OptionalKeys<Specs<N>>]?: ParamValue<Specs<N>[K]> };
+  & {
+    readonly [K in RequiredParamName<ParamSpecsOf<N>>]: ParamValue<
+      ParamSpecsOf<N>[K]
+    >;
+  }
+  & {
+    readonly [K in OptionalParamName<ParamSpecsOf<N>>]?: ParamValue<
+      ParamSpecsOf<N>[K]
+    >;
+  };
 
 /** The names of op `N`'s parameters that gradients are taken for. */
-export type LearnedParamName<N extends OpName> = {
-  [K in keyof Specs<N>]: Specs<N>[K] extends { readonly learned: true } ? K
-    : never;
-}[keyof Specs<N>] & string;
+export type LearnedParamName<N extends OpName> =
+  & {
+    [K in keyof ParamSpecsOf<N>]: ParamSpecsOf<N>[K] extends
+      { readonly learned: true } ? K
+      : never;
+  }[keyof ParamSpecsOf<N>]
+  & string;
 
 /** The options argument of op `N`: required when a parameter has no default. */
-export type OptionsArg<N extends OpName> = RequiredKeys<Specs<N>> extends never
-  ? [options?: ParamsOf<N>]
-  : [options: ParamsOf<N>];
+export type OptionsArg<N extends OpName> =
+  RequiredParamName<ParamSpecsOf<N>> extends never ? [options?: ParamsOf<N>]
+    : [options: ParamsOf<N>];
 
 /**
  * One activation function on a backend. Given a resident tensor it returns a
@@ -107,7 +124,8 @@ export interface Gradients<N extends OpName, T> {
 /** The options of {@linkcode Vjp}: the upstream gradient and the op's parameters. */
 export type VjpOptions<N extends OpName, D> =
   & { readonly dy: D }
-  & (RequiredKeys<Specs<N>> extends never ? { readonly params?: ParamsOf<N> }
+  & (RequiredParamName<ParamSpecsOf<N>> extends never
+    ? { readonly params?: ParamsOf<N> }
     : { readonly params: ParamsOf<N> });
 
 /**
