@@ -29,6 +29,8 @@ export class NotSupportedError extends Error {
   readonly reason: string;
 
   /**
+   * Makes the error and its message from its parts.
+   *
    * @param backend The backend's name.
    * @param op The op's name.
    * @param feature The feature asked for.
@@ -66,6 +68,8 @@ export class BackendUnavailableError extends Error {
   readonly reason: string;
 
   /**
+   * Makes the error and its message from its parts.
+   *
    * @param backend The backend's name.
    * @param reason Why it cannot run here.
    */
