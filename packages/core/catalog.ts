@@ -18,6 +18,16 @@
  *   compare equal;
  * - no flush to zero: subnormals are ordinary numbers.
  *
+ * Accuracy in float64, measured against mpmath at 4000 bits (f, f', f'' and
+ * ∂f/∂θ of every op, ~7300 points over [−700, 700]): a few ulps, except
+ * where the problem itself is ill-conditioned. Near a zero of f' or f'' (gelu'
+ * at −0.75, swish' at −1.28, gelu'' at √2) the error is absolute, not
+ * relative. And where an exponential's argument z = βx, x/α or 2u had to be
+ * rounded, the result carries that rounding magnified |z|-fold (e.g. ~300
+ * ulps for celu' with α = 0.2 at x = −119, where the value is 1e-259): the
+ * reference is then exact for an input one ulp away. Neither matters once
+ * the result is rounded to float32.
+ *
  * @module
  */
 
