@@ -53,6 +53,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: "the figures: each op and its gradient per backend",
     load: () => import("@nonlin/plot/cli"),
   },
+  bench: {
+    summary: "the backends' speed against each other and the memory floor",
+    load: () => import("@nonlin/bench/cli"),
+  },
   // Other packages register their subcommand here, one entry each, pointing
   // at a module that exports `main(args: string[], output?: Output):
   // Promise<number>`, e.g.

@@ -1,0 +1,141 @@
+// The timing loop: warm-up, a batch size that lifts tiny calls above the
+// timer's resolution, then samples until the median is stable enough.
+
+import type { Timing } from "./types.ts";
+
+/**
+ * Runs `batch` calls and waits for their completion once, returning the
+ * elapsed milliseconds for all of it. `batch` 0 times the wait alone.
+ */
+export type Sampler = (batch: number) => Promise<number>;
+
+/** How long to measure. */
+export interface TimingPlan {
+  /** Keep sampling until this much time was measured (and minReps reached). */
+  readonly targetMs: number;
+  /** At least this many samples. */
+  readonly minReps: number;
+  /** At most this many samples. */
+  readonly maxReps: number;
+  /** A sample lasts at least this long: tiny calls are batched. */
+  readonly minSampleMs: number;
+  /** A call estimated or measured above this is not timed. */
+  readonly callBudgetMs: number;
+  /**
+   * For samplers whose completion wait has a latency of its own (a GPU
+   * queue): a sample lasts at least this many times that latency.
+   */
+  readonly latencyFactor: number;
+}
+
+/** The outcome: a timing, or the one call that was over the budget. */
+export type Measured =
+  | { readonly ok: true; readonly timing: Timing }
+  | { readonly ok: false; readonly oneCallMs: number };
+
+/**
+ * Warms up (until 10% of the target), picks the batch, then samples. A
+ * first call above the budget stops it.
+ */
+export async function measure(
+  sample: Sampler,
+  plan: TimingPlan,
+): Promise<Measured> {
+  let last = await sample(1);
+  if (last > plan.callBudgetMs) return { ok: false, oneCallMs: last };
+  // The check's call ran the same code first; warm up further until a
+  // tenth of the target has passed (JIT tiers, allocator pools).
+  let warm = last;
+  for (let i = 1; warm < plan.targetMs / 10 && i < 20; i++) {
+    last = await sample(1);
+    warm += last;
+  }
+  const batch = Math.max(
+    1,
+    Math.min(100_000, Math.ceil(plan.minSampleMs / Math.max(last, 1e-4))),
+  );
+  const samples: number[] = [];
+  let total = 0;
+  while (samples.length < plan.maxReps) {
+    const ms = await sample(batch);
+    samples.push(ms / batch);
+    total += ms;
+    if (samples.length >= plan.minReps && total >= plan.targetMs) break;
+  }
+  return { ok: true, timing: summarize(samples, batch) };
+}
+
+/**
+ * Times work whose completion wait has a fixed cost of its own, L (Deno's
+ * WebGPU answers `onSubmittedWorkDone` after ~11 ms even for an empty queue):
+ * a sample of k calls takes T(k) ≈ L + k·c once the GPU is the bottleneck.
+ * Samples alternate between k and 2k calls, and each adjacent pair gives one
+ * estimate of c, the slope |T(2k) − T(k)| / k, with k grown until T(k) is
+ * at least `latencyFactor`·L, so L and any other per-wait cost cancel and
+ * the per-call cost of a pipeline of calls remains. The wait's latency on an
+ * empty queue is reported beside it.
+ */
+export async function measureSlope(
+  sample: Sampler,
+  plan: TimingPlan,
+  latency?: number,
+): Promise<Measured> {
+  const first = await sample(1); // after the check's call: warm already
+  if (first > plan.callBudgetMs) return { ok: false, oneCallMs: first };
+  latency ??= await waitLatency(sample);
+  const floorMs = Math.max(plan.minSampleMs, plan.latencyFactor * latency);
+  let k = 1;
+  let t = await sample(k);
+  while (t < floorMs && k < 100_000) {
+    k = Math.min(
+      100_000,
+      k *
+        Math.max(
+          2,
+          Math.min(16, Math.ceil(floorMs / Math.max(t - latency, t / 16))),
+        ),
+    );
+    t = await sample(k);
+  }
+  // Samples alternate k, 2k, k, 2k…; each adjacent pair gives one slope.
+  const slopes: number[] = [];
+  let previous = t;
+  let previousK = k;
+  let total = 0;
+  for (let i = 1; slopes.length < plan.maxReps && i < 4 * plan.maxReps; i++) {
+    const batch = i % 2 === 1 ? 2 * k : k;
+    const ms = await sample(batch);
+    total += ms;
+    const slope = (Math.max(ms, previous) - Math.min(ms, previous)) / k;
+    // A later sample of fewer calls that took longer is noise, not a slope.
+    if ((batch > previousK) === (ms > previous)) slopes.push(slope);
+    previous = ms;
+    previousK = batch;
+    if (slopes.length >= plan.minReps && total >= plan.targetMs) break;
+  }
+  if (slopes.length === 0) slopes.push(t / k); // all noise: the batch average, an upper bound
+  return { ok: true, timing: { ...summarize(slopes, k), latencyMs: latency } };
+}
+
+/** The completion wait alone, on an empty queue: the median of three. */
+export async function waitLatency(sample: Sampler): Promise<number> {
+  const waits = [await sample(0), await sample(0), await sample(0)];
+  return waits.sort((a, b) => a - b)[1]!;
+}
+
+/** Median, min and max of per-call samples. */
+export function summarize(samples: readonly number[], batch: number): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1
+    ? sorted[mid]!
+    : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return {
+    medianMs: median,
+    minMs: sorted[0]!,
+    maxMs: sorted[sorted.length - 1]!,
+    reps: samples.length,
+    batch,
+    samplesMs: samples.map((s) => Math.round(s * 1e6) / 1e6),
+  };
+}

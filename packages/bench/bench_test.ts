@@ -1,0 +1,232 @@
+import assert from "node:assert";
+import { benchParams, runBench, toleranceFor } from "./bench.ts";
+import type { BenchOptions } from "./bench.ts";
+
+const fixture =
+  new URL("./testdata/reference_backend.ts", import.meta.url).href;
+const wrong = new URL("./testdata/wrong_backend.ts", import.meta.url).href;
+const small: BenchOptions = {
+  backends: [fixture],
+  sizes: [100, 1000],
+  targetMs: 2,
+  minReps: 3,
+  maxReps: 5,
+  minSampleMs: 0.2,
+  gpuFacts: false,
+};
+
+Deno.test("runBench()", async (t) => {
+  await t.step(
+    "a third-party backend by path: checked, timed, held to the floor",
+    async () => {
+      const report = await runBench({
+        ...small,
+        ops: ["relu", "prelu", "swish"],
+      });
+      assert.strictEqual(report.format, "nonlin-bench/1");
+      assert.deepStrictEqual(report.backends.map((b) => [b.name, b.status]), [
+        ["reference-fixture", "ran"],
+      ]);
+      assert.strictEqual(report.backends[0]!.completion?.method, "read");
+      assert.strictEqual(report.results.length, 3 * 3 * 2);
+      for (const r of report.results) {
+        assert.strictEqual(
+          r.status,
+          "ok",
+          `${r.op} ${r.mode} ${r.size}: ${r.reason}`,
+        );
+        for (const kind of ["resident", "roundTrip"] as const) {
+          const m = r[kind];
+          assert.ok(m?.status === "ok");
+          assert.ok(m.minMs <= m.medianMs && m.medianMs <= m.maxMs);
+          assert.ok(m.reps >= 3);
+          assert.ok(m.ratioToFloor! > 0);
+          assert.strictEqual(
+            m.ratioToNative,
+            undefined,
+            "no native in this run",
+          );
+          const bytes = r.mode === "vjp" ? 12 : 8;
+          assert.ok(
+            Math.abs(m.gbPerS - (bytes * r.size) / (m.medianMs * 1e6)) < 1e-9,
+          );
+        }
+        assert.ok(Object.values(r.checks!).every((c) => c.ok));
+      }
+      const prelu = report.results.find((r) =>
+        r.op === "prelu" && r.mode === "vjp"
+      )!;
+      assert.deepStrictEqual(prelu.params, { alpha: 0.25 });
+      assert.deepStrictEqual(Object.keys(prelu.checks!).sort(), [
+        "resident dalpha",
+        "resident dx",
+        "roundTrip dalpha",
+        "roundTrip dx",
+      ]);
+      const floors = report.floors.filter((f) => f.device === "cpu");
+      assert.deepStrictEqual(
+        floors.map((f) => [f.bytesPerElement, f.size, f.status]),
+        [[8, 100, "ok"], [8, 1000, "ok"], [12, 100, "ok"], [12, 1000, "ok"]],
+      );
+    },
+  );
+
+  await t.step("a fast wrong kernel fails and is not timed", async () => {
+    const report = await runBench({
+      ...small,
+      backends: [fixture, wrong],
+      ops: ["relu"],
+      modes: ["forward"],
+    });
+    const bad = report.results.filter((r) => r.backend === "wrong-fixture");
+    assert.strictEqual(bad.length, 2);
+    for (const r of bad) {
+      assert.strictEqual(r.status, "fail");
+      assert.match(
+        r.reason!,
+        /wrong output \(resident\), not timed: \d+ of \d+ elements out of tolerance/,
+      );
+      assert.strictEqual(r.resident, undefined);
+      assert.strictEqual(r.roundTrip, undefined);
+    }
+  });
+
+  await t.step("ratios to native when native runs", async () => {
+    const report = await runBench({
+      ...small,
+      backends: ["native", fixture],
+      ops: ["relu"],
+      modes: ["forward"],
+      sizes: [1000],
+    });
+    const [native, other] = report.results;
+    assert.ok(
+      native?.resident?.status === "ok" && other?.resident?.status === "ok",
+    );
+    assert.strictEqual(native.resident.ratioToNative, 1);
+    assert.ok(
+      Math.abs(
+        other.resident.ratioToNative! -
+          other.resident.medianMs / native.resident.medianMs,
+      ) <
+        1e-12,
+    );
+  });
+
+  await t.step(
+    "over the per-call budget: skipped with the reason, larger sizes too",
+    async () => {
+      const report = await runBench({
+        ...small,
+        ops: ["relu"],
+        modes: ["forward"],
+        sizes: [100, 1000, 10000],
+        callBudgetMs: 1e-9,
+      });
+      const [a, b, c] = report.results;
+      assert.strictEqual(a!.status, "skipped");
+      assert.match(a!.reason!, /one call took .* ms, over the per-call budget/);
+      assert.ok(a!.checks!.resident!.ok, "checked before the timing was tried");
+      for (const r of [b!, c!]) {
+        assert.strictEqual(r.status, "skipped");
+        assert.match(
+          r.reason!,
+          /one call already took .* ms at 1e2 elements, over the per-call budget/,
+        );
+      }
+    },
+  );
+
+  await t.step(
+    "unavailable, unloadable and unsupporting backends are reported",
+    async () => {
+      const dir = await Deno.makeTempDir();
+      const unavailable = `${dir}/unavailable.ts`;
+      await Deno.writeTextFile(
+        unavailable,
+        `export * from ${JSON.stringify(fixture)};
+import { backend as b } from ${JSON.stringify(fixture)};
+export const backend = { ...b, name: "unavailable-fixture", available: false, reason: "no device" };`,
+      );
+      const partial = `${dir}/partial.ts`;
+      await Deno.writeTextFile(
+        partial,
+        `export * from ${JSON.stringify(fixture)};
+import { backend as b } from ${JSON.stringify(fixture)};
+export const backend = { ...b, name: "partial-fixture", capabilities: { ...b.capabilities,
+  unsupported: [{ op: "prelu", feature: "dparam:alpha", reason: "alpha taken as a number only" }] } };`,
+      );
+      try {
+        const report = await runBench({
+          ...small,
+          backends: [unavailable, `${dir}/missing.ts`, partial],
+          ops: ["prelu"],
+          sizes: [100],
+        });
+        const [u, m, p] = report.backends;
+        assert.deepStrictEqual([u!.status, u!.reason], [
+          "skipped",
+          "no device",
+        ]);
+        assert.strictEqual(m!.status, "error");
+        assert.match(m!.reason!, /missing\.ts/);
+        assert.strictEqual(p!.status, "ran");
+        const vjp = report.results.find((r) => r.mode === "vjp")!;
+        assert.strictEqual(vjp.status, "unsupported");
+        assert.match(
+          vjp.reason!,
+          /dparam:alpha not supported: alpha taken as a number only/,
+        );
+        assert.strictEqual(
+          report.results.find((r) => r.mode === "forward")!.status,
+          "ok",
+        );
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  );
+
+  await t.step("bad options", async () => {
+    await assert.rejects(runBench({ ...small, ops: ["gelux"] }), RangeError);
+    await assert.rejects(
+      runBench({ ...small, modes: ["backward" as never] }),
+      /Unknown mode "backward"/,
+    );
+    await assert.rejects(
+      runBench({ ...small, sizes: [0] }),
+      /Sizes must be positive integers: got 0/,
+    );
+    await assert.rejects(runBench({ ...small, sizes: [1.5] }), RangeError);
+    await assert.rejects(
+      runBench({ ...small, sizes: [] }),
+      /sizes must not be empty/,
+    );
+    await assert.rejects(
+      runBench({ ...small, targetMs: NaN }),
+      /targetMs must be a positive number/,
+    );
+    await assert.rejects(
+      runBench({ ...small, ops: "relu" as never }),
+      TypeError,
+    );
+  });
+});
+
+Deno.test("benchParams()", async (t) => {
+  await t.step("defaults, and 0.25 where the catalog has none", () => {
+    assert.deepStrictEqual(benchParams("prelu"), { alpha: 0.25 });
+    assert.deepStrictEqual(benchParams("softplus"), {});
+    assert.throws(() => benchParams("nope"), RangeError);
+  });
+});
+
+Deno.test("toleranceFor()", async (t) => {
+  await t.step("native is held tighter than tfjs and unknown backends", () => {
+    assert.deepStrictEqual(
+      toleranceFor("tfjs-cpu"),
+      toleranceFor("someone-else"),
+    );
+    assert.ok(toleranceFor("native").atol < toleranceFor("tfjs-webgpu").atol);
+  });
+});
