@@ -57,6 +57,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: "the backends' speed against each other and the memory floor",
     load: () => import("@nonlin/bench/cli"),
   },
+  book: {
+    summary: "serves the live §5.1 page: every backend in the browser",
+    load: () => import("@nonlin/book/cli"),
+  },
   // Other packages register their subcommand here, one entry each, pointing
   // at a module that exports `main(args: string[], output?: Output):
   // Promise<number>`, e.g.

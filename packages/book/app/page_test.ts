@@ -1,0 +1,360 @@
+// The page in a real browser: Debian's Chromium, headless, driven by
+// playwright-core. Every backend tab of every section must render its plots,
+// the numbers computed in the browser must match the float64 reference within
+// the backend's tolerance, and the wasm and webgpu tabs must really run on
+// those tfjs backends. A screenshot is written to out/book/book.png.
+
+import assert from "node:assert";
+import { chromium } from "playwright-core";
+import { backendNames } from "@nonlin/core";
+import { serveBook } from "../server.ts";
+import { compareCurve, referenceValues, toleranceOf } from "./compare.ts";
+import { bookSections } from "./sections.ts";
+import { codeBlock } from "./run.ts";
+import type { BookState } from "./page.ts";
+
+const CHROMIUM = Deno.env.get("NONLIN_CHROMIUM") ?? "/usr/bin/chromium";
+const ARTIFACTS = new URL("../../../out/book/", import.meta.url);
+const STORAGE_KEY = "nonlin-book:backend";
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("startPage()", async (t) => {
+  assert.ok(
+    await exists(CHROMIUM),
+    `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set NONLIN_CHROMIUM`,
+  );
+  const started = performance.now();
+  await using server = await serveBook({ port: 0 });
+  const profile = await Deno.makeTempDir({ prefix: "nonlin-book-chromium-" });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1100, height: 1500 },
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--enable-unsafe-webgpu",
+    ],
+  });
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    const problems: string[] = [];
+    page.on(
+      "pageerror",
+      (error) => problems.push(`page error: ${error.message}`),
+    );
+    page.on("console", (message) => {
+      if (message.type() === "error") {
+        problems.push(`console error: ${message.text()}`);
+      }
+    });
+    page.on(
+      "requestfailed",
+      (request) => problems.push(`request failed: ${request.url()}`),
+    );
+    const responses: { url: string; type: string | null }[] = [];
+    page.on("response", (response) => {
+      responses.push({
+        url: response.url(),
+        type: response.headers()["content-type"] ?? null,
+      });
+    });
+
+    await page.goto(server.url);
+    await page.waitForSelector(
+      "#book[data-state=ready], #book[data-state=failed]",
+      { timeout: 50_000 },
+    );
+    const state = await page.evaluate(() =>
+      (globalThis as { nonlinBook?: unknown }).nonlinBook
+    ) as BookState;
+    const loadMs = performance.now() - started;
+    // Kinks where a backend takes the right-hand derivative: reported, and shown on the page.
+    const conventions: string[] = [];
+
+    await t.step("the page ran every backend without errors", () => {
+      assert.strictEqual(state.error, undefined, state.error);
+      assert.strictEqual(state.state, "ready");
+      assert.deepStrictEqual(problems, []);
+      assert.deepStrictEqual(state.backends.map((b) => b.name), [
+        ...backendNames,
+      ]);
+      for (const name of ["native", "tfjs-cpu", "tfjs-wasm", "tfjs-webgpu"]) {
+        assert.ok(backendNames.includes(name), `${name} is a built-in backend`);
+      }
+    });
+
+    await t.step("files came with their content types", () => {
+      const typeOf = (suffix: string) =>
+        responses.find((r) => r.url.endsWith(suffix))?.type;
+      assert.strictEqual(typeOf("/"), "text/html; charset=utf-8");
+      assert.strictEqual(typeOf("/app.js"), "text/javascript; charset=utf-8");
+      const wasm = responses.filter((r) => r.url.endsWith(".wasm"));
+      assert.ok(wasm.length > 0, "the page fetched a .wasm file");
+      for (const r of wasm) {
+        assert.strictEqual(r.type, "application/wasm", r.url);
+      }
+    });
+
+    await t.step(
+      "the wasm and webgpu tabs run on those tfjs backends",
+      async () => {
+        const byName = new Map(state.backends.map((b) => [b.name, b]));
+        const wasm = byName.get("tfjs-wasm")!;
+        assert.ok(wasm.available, wasm.reason);
+        assert.strictEqual(wasm.engine, "wasm");
+        assert.strictEqual(byName.get("tfjs-cpu")?.engine, "cpu");
+        const webgpu = byName.get("tfjs-webgpu")!;
+        const hasGpu = await page.evaluate(async () => {
+          const gpu =
+            (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+          return gpu !== undefined && (await gpu.requestAdapter()) !== null;
+        });
+        if (hasGpu) {
+          assert.ok(webgpu.available, webgpu.reason);
+          assert.strictEqual(webgpu.engine, "webgpu");
+        } else {
+          // No adapter in this browser: the tab must say so, with the reason.
+          assert.strictEqual(webgpu.available, false);
+          assert.ok(webgpu.reason && webgpu.reason.length > 0);
+          const shown = await page.locator(
+            `.panel[data-backend="tfjs-webgpu"] .status.unavailable`,
+          ).first()
+            .textContent({ timeout: 1000 }).catch(() => "");
+          assert.ok(
+            shown?.includes(webgpu.reason),
+            `the reason is shown: ${shown}`,
+          );
+        }
+      },
+    );
+
+    await t.step(
+      "numbers computed in the browser match the reference within tolerance",
+      () => {
+        const sections = bookSections();
+        const curves = sections.flatMap((s) => s.curves);
+        for (const backend of state.backends.filter((b) => b.available)) {
+          const runs = state.runs.filter((r) => r.backend === backend.name);
+          assert.strictEqual(
+            runs.length,
+            curves.length,
+            `${backend.name} ran every curve`,
+          );
+          const tolerance = toleranceOf(backend.name);
+          for (const curve of curves) {
+            const run = runs.find((r) =>
+              r.op === curve.op && r.label === curve.label
+            );
+            const what = `${backend.name} ${curve.op} ${curve.label}`;
+            assert.ok(run !== undefined, what);
+            assert.strictEqual(run.error, undefined, `${what}: ${run.error}`);
+            const x = new Float32Array(run.x);
+            const want = referenceValues(curve, x);
+            const got = {
+              value: new Float32Array(run.value!),
+              gradient: new Float32Array(run.gradient!),
+            };
+            const compared = compareCurve(curve, x, got, tolerance);
+            for (const kind of ["value", "gradient"] as const) {
+              const c = compared[kind];
+              const worst = c.deviations.slice(0, 3).map((i) =>
+                `x = ${x[i]}: got ${got[kind][i]}, want ${want[kind][i]}`
+              );
+              assert.deepStrictEqual(
+                c.deviations,
+                [],
+                `${what} ${kind}: ${worst.join("; ")}`,
+              );
+              // What the page shows is what the numbers say.
+              assert.strictEqual(
+                run.maxUlp![kind],
+                c.maxUlp,
+                `${what} ${kind} max ULP shown`,
+              );
+              assert.strictEqual(
+                run.maxAbs![kind],
+                c.maxAbs,
+                `${what} ${kind} max |Δ| shown`,
+              );
+              assert.deepStrictEqual(
+                run.deviations![kind],
+                [...c.deviations],
+                `${what} ${kind} marks`,
+              );
+              assert.deepStrictEqual(
+                run.conventions![kind],
+                [...c.conventions],
+                `${what} ${kind} conventions`,
+              );
+              for (const i of c.conventions) {
+                conventions.push(
+                  `${backend.name} ${curve.op} ${curve.label} x = ${x[i]}`,
+                );
+              }
+            }
+          }
+        }
+      },
+    );
+
+    await t.step(
+      "every tab renders every plot, with that backend's import line",
+      async () => {
+        const sections = bookSections();
+        for (const backend of state.backends) {
+          await page.locator(`#relu .tab[data-backend="${backend.name}"]`)
+            .click();
+          const shown = await page.evaluate(() => {
+            return [...document.querySelectorAll<HTMLElement>("section.op")]
+              .map((section) => {
+                const visible = [
+                  ...section.querySelectorAll<HTMLElement>(".panel"),
+                ].filter((p) => !p.hidden);
+                const panel = visible[0];
+                return {
+                  op: section.id,
+                  visible: visible.map((p) => p.dataset.backend),
+                  state: panel?.dataset.state,
+                  code: panel?.querySelector("pre code")?.textContent ?? "",
+                  status: panel?.querySelector(".status")?.textContent ?? "",
+                  notes: panel?.querySelectorAll(".convention").length ?? 0,
+                  plots: [
+                    ...(panel?.querySelectorAll<HTMLElement>("figure.plot") ??
+                      []),
+                  ].map((f) => ({
+                    kind: f.dataset.kind,
+                    lines: [
+                      ...f.querySelectorAll("svg g[aria-label=line] path"),
+                    ].map((p) =>
+                      (p.getAttribute("d") ?? "").split(/[ML]/).filter((s) =>
+                        s.trim() !== ""
+                      ).length
+                    ),
+                    width: f.querySelector("svg:has(g[aria-label=line])")
+                      ?.getBoundingClientRect().width ??
+                      0,
+                  })),
+                };
+              });
+          });
+          assert.deepStrictEqual(
+            shown.map((s) => s.op),
+            sections.map((s) => s.id),
+          );
+          for (const [i, s] of shown.entries()) {
+            const section = sections[i]!;
+            const what = `${backend.name} ${s.op}`;
+            assert.deepStrictEqual(
+              s.visible,
+              [backend.name],
+              `${what}: only the chosen tab shows`,
+            );
+            assert.strictEqual(
+              s.code,
+              codeBlock(backend.name, section.curves),
+              `${what}: code block`,
+            );
+            assert.ok(
+              s.code.startsWith(
+                `import { ${section.op}, derivative } from "@nonlin/${backend.name}";`,
+              ),
+            );
+            if (!backend.available) {
+              assert.strictEqual(s.state, "unavailable", what);
+              assert.ok(
+                s.status.includes(backend.reason!),
+                `${what}: reason shown`,
+              );
+              continue;
+            }
+            assert.strictEqual(s.state, "ok", `${what}: ${s.status}`);
+            const kinks = state.runs
+              .filter((r) => r.backend === backend.name && r.op === s.op)
+              .reduce((n, r) => n + r.conventions!.gradient.length, 0);
+            assert.strictEqual(
+              s.notes,
+              kinks,
+              `${what}: a note per kink convention`,
+            );
+            assert.deepStrictEqual(s.plots.map((p) => p.kind), [
+              "value",
+              "gradient",
+            ], what);
+            for (const plot of s.plots) {
+              assert.ok(
+                plot.width > 100,
+                `${what} ${plot.kind}: drawn at ${plot.width}px`,
+              );
+              // One line per curve, through all 160 grid points.
+              assert.deepStrictEqual(
+                plot.lines,
+                section.curves.map(() => 160),
+                `${what} ${plot.kind}`,
+              );
+            }
+          }
+        }
+      },
+    );
+
+    await t.step(
+      "the chosen tab is remembered across sections and reloads",
+      async () => {
+        await page.locator(`#gelu .tab[data-backend="tfjs-wasm"]`).click();
+        const selected = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>(
+            ".tab[aria-selected=true]",
+          )].map((t) => t.dataset.backend)
+        );
+        assert.strictEqual(selected.length, bookSections().length);
+        assert.ok(selected.every((name) => name === "tfjs-wasm"));
+        assert.strictEqual(
+          await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY),
+          "tfjs-wasm",
+        );
+
+        await Deno.mkdir(ARTIFACTS, { recursive: true });
+        await page.locator(`#relu .tab[data-backend="native"]`).click();
+        await page.evaluate(() => globalThis.scrollTo(0, 0));
+        await page.screenshot({
+          path: decodeURIComponent(new URL("book.png", ARTIFACTS).pathname),
+        });
+
+        await page.locator(`#tanh .tab[data-backend="tfjs-cpu"]`).click();
+        await page.reload();
+        await page.waitForSelector(
+          `#sigmoid .tab[data-backend="tfjs-cpu"][aria-selected=true]`,
+          { timeout: 10_000 },
+        );
+        const panels = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>(".panel")].filter((p) =>
+            !p.hidden
+          ).map((p) => p.dataset.backend)
+        );
+        assert.ok(
+          panels.length > 0 && panels.every((name) => name === "tfjs-cpu"),
+        );
+      },
+    );
+
+    await t.step(`load and compute took ${Math.round(loadMs)} ms`, () => {});
+    await t.step(
+      `right-hand derivatives at kinks: ${conventions.join(", ") || "none"}`,
+      () => {},
+    );
+  } finally {
+    await context.close();
+    await Deno.remove(profile, { recursive: true });
+  }
+});
