@@ -14,15 +14,25 @@ function message(error: unknown): string {
   return typeof m === "string" ? m : String(error);
 }
 
+// tfjs's setBackend is not reentrant: with two initialisations in flight
+// (adapters imported side by side, whose top-level awaits interleave), one
+// backend's kernels get set up on the other. They run one after the other.
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
- * Initialises one of tfjs's registered backends and makes it active.
+ * Initialises one of tfjs's registered backends and makes it active, after
+ * any initialisation already in flight.
  *
  * @param tfjsBackend tfjs's name for it: `"cpu"`, `"wasm"`, `"webgpu"`.
  * @returns `undefined` when it runs, otherwise why not.
  */
-export async function initialise(
-  tfjsBackend: string,
-): Promise<string | undefined> {
+export function initialise(tfjsBackend: string): Promise<string | undefined> {
+  const run = queue.then(() => start(tfjsBackend));
+  queue = run;
+  return run;
+}
+
+async function start(tfjsBackend: string): Promise<string | undefined> {
   const failed = (detail: string) => {
     // A failed backend would stay tfjs's preferred one and break tf.ready().
     tf.removeBackend(tfjsBackend);
