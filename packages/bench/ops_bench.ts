@@ -23,6 +23,7 @@ import {
   loadBackend,
   type OpName,
   opNames,
+  resolveParams,
   type Tensor,
 } from "@nonlin/core";
 import { compareArrays, compareSum } from "./_check.ts";
