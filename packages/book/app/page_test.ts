@@ -8,6 +8,7 @@ import assert from "node:assert";
 import { chromium } from "playwright-core";
 import { backendNames } from "@nonlin/core";
 import { serveBook } from "../server.ts";
+import { buildBook } from "../assets.ts";
 import { compareCurve, referenceValues, toleranceOf } from "./compare.ts";
 import { bookSections } from "./sections.ts";
 import { codeBlock } from "./run.ts";
@@ -31,7 +32,8 @@ Deno.test("startPage()", async (t) => {
     `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set NONLIN_CHROMIUM`,
   );
   const started = performance.now();
-  await using server = await serveBook({ port: 0 });
+  const assets = await buildBook();
+  await using server = await serveBook({ port: 0, assets });
   const profile = await Deno.makeTempDir({ prefix: "nonlin-book-chromium-" });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -91,6 +93,29 @@ Deno.test("startPage()", async (t) => {
       ]);
       for (const name of ["native", "tfjs-cpu", "tfjs-wasm", "tfjs-webgpu"]) {
         assert.ok(backendNames.includes(name), `${name} is a built-in backend`);
+      }
+    });
+
+    await t.step("the server holds only the page's own files", () => {
+      const keys = [...assets.keys()].sort();
+      assert.deepStrictEqual(keys, [
+        "/app.js",
+        "/index.html",
+        "/style.css",
+        "/wasm/tfjs-backend-wasm-simd.wasm",
+        "/wasm/tfjs-backend-wasm-threaded-simd.wasm",
+        "/wasm/tfjs-backend-wasm.wasm",
+      ]);
+      for (const [key, asset] of assets) {
+        if (key.endsWith(".wasm")) {
+          assert.strictEqual(asset.type, "application/wasm", key);
+          assert.deepStrictEqual([...asset.body.slice(0, 4)], [
+            0,
+            0x61,
+            0x73,
+            0x6d,
+          ], `${key} is WebAssembly`);
+        }
       }
     });
 
