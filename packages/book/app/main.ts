@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The page's entry point, bundled into `/app.js` by `deno bundle`.
  *

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The page in the browser: §5.1's sections with one tab per backend, each tab
  * computing its plots live with that backend's adapter.
