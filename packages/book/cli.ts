@@ -6,6 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
+import type { Assets } from "./handler.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, serveBook } from "./server.ts";
 
 /** The usage text of `nonlin book`. */
@@ -33,6 +34,8 @@ export interface BookOutput {
 export interface BookMainOptions {
   /** Stops the server when aborted; without one, SIGINT and SIGTERM do. */
   readonly signal?: AbortSignal;
+  /** The files to serve; by default the page is built. */
+  readonly assets?: Assets;
 }
 
 const encoder = new TextEncoder();
@@ -102,8 +105,14 @@ export async function main(
   const server = await serveBook({
     hostname: values.host ?? DEFAULT_HOST,
     port,
+    ...(options.assets === undefined ? {} : { assets: options.assets }),
   });
   output.out(`serving ${server.url}\n`);
+  if (!isLoopback(server.hostname)) {
+    output.err(
+      `nonlin book: warning: ${server.hostname} is reachable from other machines; the page is public while it runs\n`,
+    );
+  }
 
   const stop = () => void server.shutdown();
   const signals: Deno.Signal[] = options.signal ? [] : ["SIGINT", "SIGTERM"];
@@ -117,4 +126,10 @@ export async function main(
     options.signal?.removeEventListener("abort", stop);
   }
   return 0;
+}
+
+/** Whether an address the server bound is reachable from this machine only. */
+function isLoopback(hostname: string): boolean {
+  return /^127\./.test(hostname) || hostname === "::1" ||
+    hostname === "localhost";
 }

@@ -1,26 +1,7 @@
 import assert from "node:assert";
 import { collectAssets } from "./assets.ts";
 import { serveBook } from "./server.ts";
-import { main } from "./cli.ts";
-
-const SECRET = "top-secret-4f1d";
-
-/** A served folder beside a secret file, with links to the secret planted inside. */
-async function fixture(): Promise<{ root: string; site: string }> {
-  const root = await Deno.makeTempDir({ prefix: "nonlin-book-test-" });
-  const site = `${root}/site`;
-  await Deno.mkdir(`${site}/wasm`, { recursive: true });
-  await Deno.mkdir(`${root}/private`);
-  await Deno.writeTextFile(`${root}/secret.txt`, SECRET);
-  await Deno.writeTextFile(`${root}/private/secret.txt`, SECRET);
-  await Deno.writeTextFile(`${site}/index.html`, "<p>index</p>");
-  await Deno.writeTextFile(`${site}/wasm/a.wasm`, "\0asm");
-  await Deno.writeTextFile(`${site}/.hidden.txt`, SECRET);
-  await Deno.symlink(`${root}/secret.txt`, `${site}/link.txt`);
-  await Deno.symlink("../secret.txt", `${site}/relative.txt`);
-  await Deno.symlink(`${root}/private`, `${site}/linked-dir`);
-  return { root, site };
-}
+import { fixture, SECRET } from "./_test_fixture.ts";
 
 /** Sends a raw HTTP/1.1 request line, bypassing fetch's URL normalisation. */
 async function raw(
@@ -52,52 +33,6 @@ async function raw(
     }
   }
 }
-
-Deno.test("collectAssets()", async (t) => {
-  const { root, site } = await fixture();
-  try {
-    await t.step(
-      "takes regular files, recursively, with content types",
-      async () => {
-        const assets = await collectAssets(site, "/");
-        assert.deepStrictEqual([...assets.keys()], [
-          "/index.html",
-          "/wasm/a.wasm",
-        ]);
-        assert.strictEqual(
-          assets.get("/wasm/a.wasm")?.type,
-          "application/wasm",
-        );
-        assert.strictEqual(
-          new TextDecoder().decode(assets.get("/index.html")?.body),
-          "<p>index</p>",
-        );
-      },
-    );
-    await t.step(
-      "leaves out symbolic links to files and folders, and dot files",
-      async () => {
-        const assets = await collectAssets(site, "/static/");
-        for (const [key, asset] of assets) {
-          assert.ok(
-            !new TextDecoder().decode(asset.body).includes(SECRET),
-            key,
-          );
-        }
-        assert.ok(!assets.has("/static/link.txt"));
-        assert.ok(!assets.has("/static/relative.txt"));
-        assert.ok(!assets.has("/static/linked-dir/secret.txt"));
-        assert.ok(!assets.has("/static/.hidden.txt"));
-      },
-    );
-    await t.step("refuses a prefix that is not a folder path", async () => {
-      await assert.rejects(collectAssets(site, "static"), TypeError);
-      await assert.rejects(collectAssets(site, "/static"), TypeError);
-    });
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
 
 Deno.test("serveBook()", async (t) => {
   const { root, site } = await fixture();
@@ -174,47 +109,4 @@ Deno.test("serveBook()", async (t) => {
   } finally {
     await Deno.remove(root, { recursive: true });
   }
-});
-
-Deno.test("main()", async (t) => {
-  const output = () => {
-    const o = {
-      stdout: "",
-      stderr: "",
-      out: (s: string) => void (o.stdout += s),
-      err: (s: string) => void (o.stderr += s),
-    };
-    return o;
-  };
-  await t.step("--help prints the usage", async () => {
-    const o = output();
-    assert.strictEqual(await main(["--help"], o), 0);
-    assert.match(
-      o.stdout,
-      /^Usage: nonlin book \[--host HOST\] \[--port PORT\]/,
-    );
-  });
-  await t.step("bad usage exits 2 with the problem named", async () => {
-    for (
-      const [args, pattern] of [
-        [
-          ["--port", "http"],
-          /Port must be an integer in \[0, 65535\]: got "http"/,
-        ],
-        [
-          ["--port", "70000"],
-          /Port must be an integer in \[0, 65535\]: got "70000"/,
-        ],
-        [["--port=-1"], /Port must be an integer/],
-        [["--colour"], /Unknown option '--colour'/],
-        [["--host"], /--host/],
-        [["--host="], /Host must not be empty/],
-        [["extra"], /extra/],
-      ] as const
-    ) {
-      const o = output();
-      assert.strictEqual(await main([...args], o), 2, args.join(" "));
-      assert.match(o.stderr, pattern, args.join(" "));
-    }
-  });
 });
