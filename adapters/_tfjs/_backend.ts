@@ -53,9 +53,14 @@ export interface TfjsBackendConfig {
 /** Makes `tfjsBackend` tfjs's active backend; synchronous once it is initialised. */
 export function activate(tfjsBackend: string): void {
   if (tf.getBackend() === tfjsBackend) return;
-  // setBackend runs to completion synchronously for an initialised backend;
-  // its promise carries nothing more.
-  void tf.setBackend(tfjsBackend);
+  if (!tf.findBackend(tfjsBackend)) {
+    throw new Error(`tfjs's ${tfjsBackend} backend is not initialised`);
+  }
+  // For an initialised backend, setBackend does all its work before its
+  // first await, so the switch is done when it returns; the promise only
+  // says true. The cost: tfjs re-runs the backend's kernel set-up functions
+  // (wasm binds its exports again) and makes a new profiler.
+  tf.setBackend(tfjsBackend).catch(() => {});
   if (tf.getBackend() !== tfjsBackend) {
     throw new Error(`tfjs did not switch to its ${tfjsBackend} backend`);
   }

@@ -16,8 +16,10 @@ export interface UnsupportedEntry extends Unsupported {
 
 const GREATER = "tfjs has no gradient for Greater";
 const LESS_EQUAL = "tfjs has no gradient for LessEqual";
+// The saved copy is made by a tape node recorded before the op's own node,
+// so walking the tape from x never reaches it.
 const SAVED_OUTPUT =
-  "reads the op's saved output, which tfjs's tape does not connect back to x (the saved copy is recorded before the op itself)";
+  "reads the op's saved output, which tfjs's tape does not connect back to x";
 
 function nested(
   op: OpName,
