@@ -109,7 +109,7 @@ function fmt(n: number): string {
   if (!Number.isFinite(n)) return n !== n ? "NaN" : n > 0 ? "∞" : "−∞";
   return Math.abs(n) >= 1e-3 && Math.abs(n) < 1e4
     ? String(Number(n.toPrecision(3)))
-    : n.toExponential(2);
+    : Number(n.toPrecision(3)).toExponential();
 }
 
 function describeTolerance(t: Tolerance): string {
