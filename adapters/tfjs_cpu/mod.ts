@@ -35,6 +35,7 @@ import type {
   BackendModule,
   ElementwiseDerivative,
   OpFunction,
+  OpFunctions,
   Vjp,
 } from "@nonlin/core";
 import { createTfjsBackend, initialise, tfjsVersions } from "@nonlin/tfjs-glue";
@@ -47,6 +48,29 @@ const cpu: BackendModule = createTfjsBackend({
   unavailable: () => reason,
   properties: { ...tfjsVersions(), tfjsBackend: "cpu" },
 });
+
+export type {
+  ArrayInput,
+  BackendInfo,
+  BackendModule,
+  Capabilities,
+  ElementwiseDerivative,
+  Feature,
+  Gradients,
+  LearnedParamName,
+  OpFunction,
+  OpFunctions,
+  OpName,
+  ops,
+  OptionsArg,
+  ParamsOf,
+  ParamValue,
+  Tensor,
+  TensorParam,
+  Unsupported,
+  Vjp,
+  VjpOptions,
+} from "@nonlin/core";
 
 /** This backend: its name, whether it runs here (and why not) and its capabilities. */
 export const backend: BackendInfo = cpu.backend;

@@ -37,6 +37,7 @@ import type {
   BackendModule,
   ElementwiseDerivative,
   OpFunction,
+  OpFunctions,
   Vjp,
 } from "@nonlin/core";
 import { createTfjsBackend } from "@nonlin/tfjs-glue";
@@ -63,6 +64,29 @@ const webgpu: BackendModule = createTfjsBackend({
       Promise.race([t.data() as Promise<Float32Array>, watch.whenLost]),
   }),
 });
+
+export type {
+  ArrayInput,
+  BackendInfo,
+  BackendModule,
+  Capabilities,
+  ElementwiseDerivative,
+  Feature,
+  Gradients,
+  LearnedParamName,
+  OpFunction,
+  OpFunctions,
+  OpName,
+  ops,
+  OptionsArg,
+  ParamsOf,
+  ParamValue,
+  Tensor,
+  TensorParam,
+  Unsupported,
+  Vjp,
+  VjpOptions,
+} from "@nonlin/core";
 
 /** This backend: its name, whether it runs here (and why not) and its capabilities. */
 export const backend: BackendInfo = webgpu.backend;
