@@ -35,7 +35,6 @@ import type {
   BackendModule,
   ElementwiseDerivative,
   OpFunction,
-  OpFunctions,
   Vjp,
 } from "@nonlin/core";
 import { createTfjsBackend, initialise, tfjsVersions } from "@nonlin/tfjs-glue";

@@ -34,7 +34,6 @@ import type {
   BackendModule,
   ElementwiseDerivative,
   OpFunction,
-  OpFunctions,
   Vjp,
 } from "@nonlin/core";
 import { createTfjsBackend, initialise, tfjsVersions } from "@nonlin/tfjs-glue";

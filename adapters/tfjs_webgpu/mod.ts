@@ -37,7 +37,6 @@ import type {
   BackendModule,
   ElementwiseDerivative,
   OpFunction,
-  OpFunctions,
   Vjp,
 } from "@nonlin/core";
 import { createTfjsBackend } from "@nonlin/tfjs-glue";
