@@ -13,9 +13,17 @@
  * deno run -A adapters/tfjs_webgpu/gpu_check.ts gpu_check.json [--limit-elements N]
  * ```
  *
- * On a machine without the repository's node_modules, bundle it first
- * (`deno bundle --platform deno -o gpu_check.js adapters/tfjs_webgpu/gpu_check.ts`)
- * and run the bundle with the same arguments.
+ * On a machine without Deno, the network or the repository's node_modules
+ * (the GPU machine), carry a bundle and a compressed Deno (about 34 MB
+ * together; `.gpu/` listed in `.git/info/exclude`):
+ *
+ * ```sh
+ * deno bundle --platform deno -o .gpu/gpu_check.js adapters/tfjs_webgpu/gpu_check.ts
+ * xz -9 -c "$(readlink -f "$(command -v deno)")" > .gpu/deno.xz
+ * # there, with the Vulkan loader unpacked as the device README says:
+ * xz -dc .gpu/deno.xz > /tmp/deno && chmod +x /tmp/deno &&
+ *   /tmp/deno run --no-config -A .gpu/gpu_check.js "$OUT/gpu_check.json"
+ * ```
  *
  * @module
  */
