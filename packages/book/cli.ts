@@ -53,7 +53,8 @@ const consoleOutput: BookOutput = {
  * @param args The arguments after `book`.
  * @param output Where to write.
  * @param options How to stop it.
- * @returns The exit status: 0, or 2 for bad usage.
+ * @returns The exit status: 0; 1 when the page cannot be built or served
+ * (a port in use, say); 2 for bad usage.
  *
  * @example
  * ```ts
@@ -102,11 +103,18 @@ export async function main(
       return 2;
     }
   }
-  const server = await serveBook({
-    hostname: values.host ?? DEFAULT_HOST,
-    port,
-    ...(options.assets === undefined ? {} : { assets: options.assets }),
-  });
+  let server;
+  try {
+    server = await serveBook({
+      hostname: values.host ?? DEFAULT_HOST,
+      port,
+      ...(options.assets === undefined ? {} : { assets: options.assets }),
+    });
+  } catch (error) {
+    // A port in use, a host that does not resolve, a failed bundle: say which.
+    output.err(`nonlin book: ${(error as Error)?.message ?? error}\n`);
+    return 1;
+  }
   output.out(`serving ${server.url}\n`);
   if (!isLoopback(server.hostname)) {
     output.err(

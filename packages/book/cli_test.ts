@@ -59,6 +59,16 @@ Deno.test("main()", async (t) => {
       /warning: 0\.0\.0\.0 is reachable from other machines/,
     );
   });
+  await t.step("a port in use exits 1 with the reason", async () => {
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const o = output();
+    const port = String((listener.addr as Deno.NetAddr).port);
+    assert.strictEqual(
+      await main(["--port", port], o, { assets: new Map() }),
+      1,
+    );
+    assert.match(o.stderr, /^nonlin book: .*(in use|AddrInUse)/i);
+  });
   await t.step("bad usage exits 2 with the problem named", async () => {
     for (
       const [args, pattern] of [
