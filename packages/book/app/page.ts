@@ -363,23 +363,22 @@ function fillPanel(
   );
 }
 
-function markUnavailable(root: ParentNode, name: string, reason: string): void {
-  for (
-    const panel of root.querySelectorAll<HTMLElement>(
-      `.panel[data-backend="${name}"]`,
-    )
-  ) {
+function markUnavailable(
+  root: ParentNode,
+  sections: readonly Section[],
+  name: string,
+  reason: string,
+): void {
+  for (const section of sections) {
+    const panel = root.querySelector<HTMLElement>(
+      `.panel[data-backend="${name}"][data-op="${section.op}"]`,
+    )!;
     panel.dataset.state = "unavailable";
-    const section = panel.dataset.op!;
     panel.replaceChildren(
       el(
         "pre",
         { class: "code" },
-        el(
-          "code",
-          {},
-          codeBlock(name, bookSections().find((s) => s.op === section)!.curves),
-        ),
+        el("code", {}, codeBlock(name, section.curves)),
       ),
       el(
         "p",
@@ -615,7 +614,7 @@ export async function startPage(root: HTMLElement): Promise<BookState> {
           properties: (info?.capabilities.properties ?? {}) as Props,
         };
         state.backends.push(report);
-        markUnavailable(root, name, reason);
+        markUnavailable(root, sections, name, reason);
         summary.append(summaryRow(report, []));
         continue;
       }

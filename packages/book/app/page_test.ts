@@ -260,6 +260,16 @@ Deno.test("startPage()", async (t) => {
     "every tab renders every plot, with that backend's import line",
     async () => {
       const sections = bookSections();
+      const formulas = await page.evaluate(() =>
+        [...document.querySelectorAll("section.op")].map((s) =>
+          s.querySelector(":scope > .formula math") !== null
+        )
+      );
+      assert.deepStrictEqual(
+        formulas,
+        sections.map(() => true),
+        "every formula is typeset as MathML",
+      );
       for (const backend of state.backends) {
         await page.locator(`#relu .tab[data-backend="${backend.name}"]`)
           .click();
