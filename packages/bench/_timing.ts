@@ -34,17 +34,21 @@ export type Measured =
   | { readonly ok: false; readonly oneCallMs: number };
 
 /**
- * Warms up (until 10% of the target), picks the batch, then samples. A
- * first call above the budget stops it.
+ * Warms up (until 10% of the target), picks the batch, then samples until
+ * `targetMs` was measured over at least `minReps` samples — or, for slow
+ * calls, over 3 samples once ten times the target has passed. The first
+ * call (`firstMs`, the check's own call when given) above the budget stops
+ * it.
  */
 export async function measure(
   sample: Sampler,
   plan: TimingPlan,
+  firstMs?: number,
 ): Promise<Measured> {
-  let last = await sample(1);
+  let last = firstMs ?? await sample(1);
   if (last > plan.callBudgetMs) return { ok: false, oneCallMs: last };
-  // The check's call ran the same code first; warm up further until a
-  // tenth of the target has passed (JIT tiers, allocator pools).
+  // Warm up until a tenth of the target has passed (JIT tiers, allocator
+  // pools); the check's call ran the same code first.
   let warm = last;
   for (let i = 1; warm < plan.targetMs / 10 && i < 20; i++) {
     last = await sample(1);
@@ -60,9 +64,15 @@ export async function measure(
     const ms = await sample(batch);
     samples.push(ms / batch);
     total += ms;
-    if (samples.length >= plan.minReps && total >= plan.targetMs) break;
+    if (enough(samples.length, total, plan)) break;
   }
   return { ok: true, timing: summarize(samples, batch) };
+}
+
+/** The stopping rule shared by both loops. */
+function enough(reps: number, totalMs: number, plan: TimingPlan): boolean {
+  return (reps >= plan.minReps && totalMs >= plan.targetMs) ||
+    (reps >= Math.min(3, plan.minReps) && totalMs >= 10 * plan.targetMs);
 }
 
 /**
@@ -79,8 +89,9 @@ export async function measureSlope(
   sample: Sampler,
   plan: TimingPlan,
   latency?: number,
+  firstMs?: number,
 ): Promise<Measured> {
-  const first = await sample(1); // after the check's call: warm already
+  const first = firstMs ?? await sample(1);
   if (first > plan.callBudgetMs) return { ok: false, oneCallMs: first };
   latency ??= await waitLatency(sample);
   const floorMs = Math.max(plan.minSampleMs, plan.latencyFactor * latency);
@@ -111,7 +122,7 @@ export async function measureSlope(
     if ((batch > previousK) === (ms > previous)) slopes.push(slope);
     previous = ms;
     previousK = batch;
-    if (slopes.length >= plan.minReps && total >= plan.targetMs) break;
+    if (enough(slopes.length, total, plan)) break;
   }
   if (slopes.length === 0) slopes.push(t / k); // all noise: the batch average, an upper bound
   return { ok: true, timing: { ...summarize(slopes, k), latencyMs: latency } };

@@ -46,6 +46,35 @@ Deno.test("measure()", async (t) => {
       assert.ok(m.timing.reps >= plan.minReps && m.timing.reps <= plan.maxReps);
     },
   );
+  await t.step(
+    "the check's call stands as the first call when given",
+    async () => {
+      let calls = 0;
+      const over = await measure(
+        () => {
+          calls++;
+          return Promise.resolve(1);
+        },
+        plan,
+        5000,
+      );
+      assert.deepStrictEqual(over, { ok: false, oneCallMs: 5000 });
+      assert.strictEqual(calls, 0);
+    },
+  );
+  await t.step(
+    "slow calls stop at 3 samples once 10× the target has passed",
+    async () => {
+      const m = await measure(
+        (batch) => Promise.resolve(200 * batch),
+        plan,
+        200,
+      );
+      assert.ok(m.ok);
+      assert.strictEqual(m.timing.reps, 3);
+      assert.strictEqual(m.timing.batch, 1);
+    },
+  );
   await t.step("a first call over the budget stops it", async () => {
     let calls = 0;
     const m = await measure(() => {

@@ -77,10 +77,10 @@ Options:
   --json FILE          write the full report as JSON
   --md FILE            write the report as markdown
   --charts DIR         write one SVG chart per op (linked from --md)
-  --budget MS          skip a timing whose one call exceeds MS (default 1000)
-  --target MS          measured time per timing (default 200)
+  --budget MS          skip a timing whose one call exceeds MS (default 500)
+  --target MS          measured time per timing (default 50)
   --min-reps N         fewest samples (default 5)
-  --max-reps N         most samples (default 50)
+  --max-reps N         most samples (default 30)
   --seed N             input seed (default 5)
   --rtol X, --atol X   check tolerance for every backend (default: per backend)
   --quiet              no per-cell rows, only the summary

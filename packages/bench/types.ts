@@ -179,6 +179,8 @@ export interface CellResult {
   readonly resident?: Measurement;
   /** The round-trip timing. */
   readonly roundTrip?: Measurement;
+  /** How long the cell took, check and timings together, ms. */
+  readonly wallMs?: number;
 }
 
 /** The settings a run used. */
