@@ -1,5 +1,6 @@
 import assert from "node:assert";
 import { opNames, ops, ulpDistance, ulpOf } from "@nonlin/core";
+import { arange } from "@nonlin/plot";
 import {
   bookGrid,
   compareCurve,
@@ -32,6 +33,9 @@ Deno.test("bookGrid()", async (t) => {
     const x = [...bookGrid()];
     for (const k of [0, -3, 3, -1, 1, 6]) assert.ok(x.includes(k), String(k));
     assert.ok(Object.is(x[80], 0), "+0, not −0");
+  });
+  await t.step("is the figures' grid, point for point", () => {
+    assert.deepStrictEqual(bookGrid(), arange(-8, 8, 0.1));
   });
   await t.step("returns a new array each time", () => {
     const a = bookGrid();
