@@ -1,0 +1,249 @@
+// Runs the suite's calls on one backend module. It lives in a worker (see
+// _worker.ts) so that a backend that throws, hangs or crashes takes only its
+// own worker down; it knows nothing of references or tolerances.
+
+import {
+  type BackendModule,
+  type OpName,
+  ops,
+  type Tensor,
+} from "@nonlin/core";
+import { expansions, type Variable } from "./expansions.ts";
+
+/** A parameter as sent to the worker: a number, a choice, or tensor data. */
+export type WireParam = number | string | {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+};
+
+/**
+ * What to compute: a function of the contract, or (`expandedVjp`) the VJP of
+ * the op's expanded composition by the backend's own autodiff.
+ */
+export type CallKind =
+  | "forward"
+  | "vjp"
+  | "derivative"
+  | "secondDerivative"
+  | "expandedVjp";
+
+/** One call of the contract. */
+export interface Call {
+  readonly kind: CallKind;
+  /** Resident tensors in and out, or the Float32Array convenience form. */
+  readonly form: "resident" | "array";
+  readonly op: OpName;
+  readonly params: Readonly<Record<string, WireParam>>;
+  readonly x: Float32Array;
+  /** x's shape; the array form always passes x flat. */
+  readonly shape: readonly number[];
+  /** The upstream gradient of a VJP, x's shape. */
+  readonly dy?: Float32Array;
+  /** Runs only on the backend of this name; the others return nothing. */
+  readonly only?: string;
+}
+
+/** Data and its shape, as a call returns it. */
+export interface Returned {
+  readonly data: Float32Array;
+  /** The tensor's shape (resident form) or `[length]` (array form). */
+  readonly shape: readonly number[];
+}
+
+/** What a call gave back, or how it failed. */
+export interface Outcome {
+  /** The output (forward, derivatives) or dx (VJP). */
+  readonly out?: Returned;
+  /** The parameter gradients of a VJP. */
+  readonly dparams?: Readonly<Record<string, Returned>>;
+  /** The error it threw. */
+  readonly error?: { readonly name: string; readonly message: string };
+}
+
+/** The backend's identity as the worker reports it after loading. */
+export interface LoadedInfo {
+  readonly name: string;
+  readonly available: boolean;
+  readonly reason?: string;
+  readonly precision?: string;
+  readonly capabilities?: unknown;
+}
+
+function isTensorLike(value: unknown): value is Tensor {
+  return typeof value === "object" && value !== null &&
+    typeof (value as Tensor).read === "function" &&
+    typeof (value as Tensor).dispose === "function" &&
+    Array.isArray((value as Tensor).shape);
+}
+
+async function readTensor(value: unknown, what: string): Promise<Returned> {
+  if (!isTensorLike(value)) {
+    throw new TypeError(
+      `${what} of the resident form is not a tensor: got ${typeof value}`,
+    );
+  }
+  const shape = [...value.shape];
+  const data = await value.read();
+  if (!(data instanceof Float32Array)) {
+    throw new TypeError(`${what}.read() did not resolve to a Float32Array`);
+  }
+  // A copy of exactly the elements: the backend may hand out a view of its own
+  // storage, which must not be transferred away from it.
+  return { data: data.slice(), shape };
+}
+
+async function readHost(value: unknown, what: string): Promise<Returned> {
+  const data = await value;
+  if (!(data instanceof Float32Array)) {
+    throw new TypeError(
+      `${what} of the array form is not a Float32Array: got ${typeof data}`,
+    );
+  }
+  return { data: data.slice(), shape: [data.length] };
+}
+
+/**
+ * Runs one call and reads its results back. Errors are caught and returned;
+ * every tensor made on the way is disposed.
+ */
+export async function execute(
+  backend: BackendModule,
+  call: Call,
+): Promise<Outcome> {
+  const made: Tensor[] = [];
+  const keep = <T>(t: T): T => {
+    if (isTensorLike(t)) made.push(t);
+    return t;
+  };
+  try {
+    if (call.only !== undefined && backend.backend.name !== call.only) {
+      return {};
+    }
+    if (call.kind === "expandedVjp") {
+      return await expandedVjp(backend, call, keep);
+    }
+    const resident = call.form === "resident";
+    const params: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(call.params)) {
+      if (typeof value === "object") {
+        params[name] = resident
+          ? keep(backend.tensor(value.data, value.shape))
+          : value.data;
+      } else {
+        params[name] = value;
+      }
+    }
+    const x = resident ? keep(backend.tensor(call.x, call.shape)) : call.x;
+    const read = resident ? readTensor : readHost;
+    // deno-lint-ignore no-explicit-any
+    const api = backend as any;
+    switch (call.kind) {
+      case "forward":
+        return { out: await read(keep(api[call.op](x, params)), call.op) };
+      case "derivative":
+      case "secondDerivative":
+        return {
+          out: await read(keep(api[call.kind](call.op, x, params)), call.kind),
+        };
+      case "vjp": {
+        const dy = resident
+          ? keep(backend.tensor(call.dy!, call.shape))
+          : call.dy!;
+        const result = await api.vjp(call.op, x, { dy, params });
+        if (typeof result !== "object" || result === null) {
+          throw new TypeError(
+            `vjp returned ${result === null ? "null" : typeof result}`,
+          );
+        }
+        keep(result.dx);
+        const dparams: Record<string, Returned> = {};
+        for (const [name, value] of Object.entries(result.dparams ?? {})) {
+          keep(value);
+          dparams[name] = await read(value, `dparams.${name}`);
+        }
+        return { out: await read(result.dx, "dx"), dparams };
+      }
+    }
+    throw new TypeError(`Unknown call kind: ${call.kind}`);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    return { error: { name: e.name, message: e.message } };
+  } finally {
+    for (const t of made) {
+      try {
+        t.dispose();
+      } catch {
+        // A failing dispose must not hide the call's own result.
+      }
+    }
+  }
+}
+
+/**
+ * The VJP of the op's expanded composition (expansions.ts), taken by the
+ * backend's `valueAndGrad` with respect to x and every learned parameter; dy
+ * enters as a constant factor, since the autodiff seeds its output with ones.
+ */
+async function expandedVjp(
+  backend: BackendModule,
+  call: Call,
+  keep: <T>(t: T) => T,
+): Promise<Outcome> {
+  // deno-lint-ignore no-explicit-any
+  const valueAndGrad = (backend as any).valueAndGrad;
+  if (typeof valueAndGrad !== "function") {
+    throw new TypeError(
+      `${backend.backend.name} exports no valueAndGrad to differentiate a composition`,
+    );
+  }
+  const learned = Object.keys(ops[call.op].dfdp);
+  const numbers: Record<string, number | string> = {};
+  const args: unknown[] = [keep(backend.tensor(call.x, call.shape))];
+  for (const [name, value] of Object.entries(call.params)) {
+    if (typeof value === "object") {
+      numbers[name] = value.data[0]!;
+      if (learned.includes(name)) args.push(value.data);
+    } else {
+      numbers[name] = value;
+      if (learned.includes(name)) args.push(value);
+    }
+  }
+  const dy = keep(backend.tensor(call.dy!, call.shape));
+  const where = (predicate: (x: number, i: number) => boolean) =>
+    keep(
+      backend.tensor(
+        call.x.map((v, i) => (predicate(v, i) ? 1 : 0)),
+        call.shape,
+      ),
+    );
+  const value = (name: string) => numbers[name] as number;
+  const f = (x: Variable, ...thetas: Variable[]) => {
+    const p: Record<string, Variable | number | string> = { ...numbers };
+    learned.forEach((name, k) => (p[name] = thetas[k]!));
+    return expansions[call.op](x, p, where, value).mul(dy);
+  };
+  const argnums = args.map((_, k) => k);
+  const { grad } = valueAndGrad(f, { argnums })(...args) as { grad: unknown[] };
+  const dx = await readTensor(keep(grad[0]), "dx");
+  const dparams: Record<string, Returned> = {};
+  learned.forEach((name, k) => {
+    const g = grad[k + 1];
+    const data = typeof g === "number"
+      ? new Float32Array([g])
+      : (g as Float32Array).slice();
+    dparams[name] = { data, shape: typeof g === "number" ? [] : [data.length] };
+  });
+  return { out: dx, dparams };
+}
+
+/** The buffers of outcomes, for transferring them out of the worker. */
+export function transferables(outcomes: readonly Outcome[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const o of outcomes) {
+    if (o.out) out.add(o.out.data.buffer as ArrayBuffer);
+    for (const d of Object.values(o.dparams ?? {})) {
+      out.add(d.data.buffer as ArrayBuffer);
+    }
+  }
+  return [...out];
+}

@@ -1,0 +1,176 @@
+/**
+ * `deno task conformance` and `nonlin conformance`: runs the suite, prints
+ * the matrix, writes the JSON report (always) and the Markdown report (with
+ * `--md`), and exits 0 only when nothing fails unexpectedly.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type OpName, opNames } from "@nonlin/core";
+import { renderMarkdown, renderMatrix, reportToJson } from "./report.ts";
+import { type Progress, runConformance } from "./run.ts";
+
+/** Where a subcommand writes; the shape of `@nonlin/cli`'s `Output`. */
+export interface Output {
+  /** Standard output. */
+  out(text: string): void;
+  /** Standard error. */
+  err(text: string): void;
+}
+
+const encoder = new TextEncoder();
+
+function writeAll(
+  stream: { writeSync(p: Uint8Array): number },
+  text: string,
+): void {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) {
+    written += stream.writeSync(bytes.subarray(written));
+  }
+}
+
+const standard: Output = {
+  out: (text) => writeAll(Deno.stdout, text),
+  err: (text) => writeAll(Deno.stderr, text),
+};
+
+/** The default path of the JSON report. */
+export const DEFAULT_JSON = "out/conformance.json";
+
+const usage = `Usage: deno task conformance [options]
+       nonlin conformance [options]
+
+Runs the conformance suite: every op of the catalog, its gradients and its
+conventions, on every backend, against the float64 reference and against each
+other. Exits 0 when nothing fails unexpectedly and no waiver is stale.
+
+Options:
+  --backend NAME|PATH  a built-in backend or a module path/URL implementing the
+                       contract; repeatable (default: every built-in backend)
+  --require NAME       fail when this backend is skipped; repeatable
+  --op NAME            only this op; repeatable (default: every op)
+  --quick              a quick subset (fewer random inputs, no [2^20] shape)
+  --json FILE          the JSON report (default: ${DEFAULT_JSON}); always written
+  --md FILE            also write the Markdown report
+  --timeout SECONDS    stop a backend that takes longer over one case (default 120)
+  -h, --help           this help
+`;
+
+function progressLine(p: Progress): string {
+  const states = p.backends.map((b) => `${b.name} ${b.status}`).join(", ");
+  if (p.phase === "loading") return `loading backends…`;
+  if (p.phase === "identities") return `identities… (${states})`;
+  if (p.phase === "done") return "";
+  return `[${p.done + 1}/${p.total}] ${p.current} (${states})`;
+}
+
+async function ensureParent(path: string): Promise<void> {
+  const slash = path.lastIndexOf("/");
+  if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
+}
+
+/**
+ * Runs the command.
+ *
+ * @param args The arguments after the command's name.
+ * @param output Where to write; the process's streams by default.
+ * @returns The exit status: 0 pass, 1 fail, 2 bad usage.
+ *
+ * @example
+ * ```ts
+ * import { main } from "@nonlin/conformance";
+ * import assert from "node:assert";
+ *
+ * let text = "";
+ * const output = { out: (t: string) => void (text += t), err: () => {} };
+ * const status = await main(["--backend", "./examples/reference_backend.ts", "--op", "relu", "--quick", "--json", "out/doc_example.json"], output);
+ * assert.strictEqual(status, 0);
+ * assert.match(text, /OK/);
+ * ```
+ */
+export async function main(
+  args: string[],
+  output: Output = standard,
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        backend: { type: "string", multiple: true },
+        require: { type: "string", multiple: true },
+        op: { type: "string", multiple: true },
+        quick: { type: "boolean", default: false },
+        json: { type: "string", default: DEFAULT_JSON },
+        md: { type: "string" },
+        timeout: { type: "string", default: "120" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    output.err(`nonlin conformance: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    output.out(usage);
+    return 0;
+  }
+  const unknownOps = (v.op ?? []).filter((op) =>
+    !opNames.includes(op as OpName)
+  );
+  if (unknownOps.length > 0) {
+    output.err(
+      `nonlin conformance: unknown op ${
+        unknownOps.join(", ")
+      }: expected one of ${opNames.join(", ")}\n`,
+    );
+    return 2;
+  }
+  const timeout = Number(v.timeout);
+  if (!(timeout > 0)) {
+    output.err(
+      `nonlin conformance: --timeout must be a positive number of seconds: got ${v.timeout}\n`,
+    );
+    return 2;
+  }
+  const tty = output === standard && Deno.stderr.isTerminal();
+  let last = 0;
+  const report = await runConformance({
+    ...(v.backend ? { backends: v.backend } : {}),
+    ...(v.require ? { require: v.require } : {}),
+    ...(v.op ? { ops: v.op as OpName[] } : {}),
+    quick: v.quick,
+    timeoutMs: timeout * 1000,
+    ...(tty
+      ? {
+        onProgress: (p: Progress) => {
+          const now = performance.now();
+          if (p.phase === "cases" && now - last < 100) return;
+          last = now;
+          output.err(`\r\x1b[K${progressLine(p)}`);
+        },
+      }
+      : {}),
+  });
+  if (tty) output.err("\r\x1b[K");
+  await ensureParent(v.json);
+  await Deno.writeTextFile(v.json, reportToJson(report) + "\n");
+  if (v.md) {
+    await ensureParent(v.md);
+    const command = `deno task conformance${
+      v.quick ? " --quick" : ""
+    } --md ${v.md}`;
+    await Deno.writeTextFile(v.md, renderMarkdown(report, { command }));
+  }
+  output.out(renderMatrix(report, { timings: tty }) + "\n");
+  output.out(`report: ${v.json}${v.md ? `, ${v.md}` : ""}\n`);
+  return report.summary.ok ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,213 @@
+/**
+ * The tolerance policy: how far each backend's results may be from the
+ * float64 reference, per precision profile, each number with its reason. ULPs
+ * are float32 ULPs from the reference rounded to float32. This is the only
+ * file that holds tolerances; what falls outside them is a failure or a
+ * waiver (waivers.ts), never a wider tolerance here.
+ *
+ * @module
+ */
+
+import type { OpName } from "@nonlin/core";
+import type { Tolerance } from "./compare.ts";
+
+/** The quantities a tolerance applies to, elementwise. */
+export type Quantity =
+  | "values"
+  | "vjp"
+  | "derivative"
+  | "secondDerivative"
+  | "dparams";
+
+/** A precision profile: default tolerances, and per-op ones where an op needs its own. */
+export interface Profile {
+  /** What kind of arithmetic the profile describes. */
+  readonly description: string;
+  /** Tolerances for every op. */
+  readonly defaults: { readonly [Q in Quantity]: Tolerance };
+  /** Per-op tolerances that replace the defaults. */
+  readonly ops?: {
+    readonly [N in OpName]?: { readonly [Q in Quantity]?: Tolerance };
+  };
+}
+
+/** A tolerance for every quantity at once, with one reason. */
+function all(
+  ulp: number,
+  reason: string,
+): { readonly [Q in Quantity]: Tolerance } {
+  return {
+    values: { ulp, reason },
+    vjp: { ulp, reason },
+    derivative: { ulp, reason },
+    secondDerivative: { ulp, reason },
+    dparams: { ulp, reason },
+  };
+}
+
+/** The ops computed with arithmetic and comparisons only, no exp, log, tanh or erf. */
+const arithmeticOps = [
+  "relu",
+  "leakyRelu",
+  "prelu",
+  "relu6",
+  "hardSigmoid",
+  "hardTanh",
+  "softsign",
+  "hardSwish",
+] as const;
+
+const tfjsChain =
+  "tfjs composes each op of float32 kernels, each rounding its result (tfjs-cpu evaluates " +
+  "JS Math in float64 per kernel, tfjs-wasm runs XNNPACK); a chain of up to about 8 such steps, " +
+  "log1p(exp(x)) in softplus and logSigmoid the worst, stays within 8 ULP wherever tfjs's formula " +
+  "is well conditioned";
+
+/** Every profile, by name. */
+export const profiles: Readonly<Record<string, Profile>> = {
+  native: {
+    description:
+      "native computes every kernel in float64 with the catalog's stable formulas and rounds once; " +
+      "its own tests promise 1 ULP for values and 2 for gradients",
+    defaults: {
+      values: {
+        ulp: 1,
+        reason:
+          "float64 arithmetic rounded once: within 1 ULP of the reference rounded once",
+      },
+      vjp: { ulp: 2, reason: "f'(x) rounded once, times dy, rounded again" },
+      derivative: { ulp: 2, reason: "native's promise for gradients: 2 ULP" },
+      secondDerivative: {
+        ulp: 2,
+        reason: "native's promise for gradients: 2 ULP",
+      },
+      dparams: {
+        ulp: 2,
+        reason: "per term, as the VJP; the sum is bounded separately",
+      },
+    },
+  },
+  "tfjs-cpu": {
+    description:
+      "TensorFlow.js 4.22 on its cpu backend: float32 tensors, one JS kernel per tfjs op",
+    defaults: {
+      ...all(8, tfjsChain),
+      secondDerivative: {
+        ulp: 16,
+        reason: `${tfjsChain}; nested tf.grad doubles the chain`,
+      },
+    },
+  },
+  "tfjs-wasm": {
+    description:
+      "TensorFlow.js 4.22 on its wasm backend (XNNPACK kernels, SIMD where available)",
+    defaults: {
+      ...all(8, tfjsChain),
+      secondDerivative: {
+        ulp: 16,
+        reason: `${tfjsChain}; nested tf.grad doubles the chain`,
+      },
+    },
+  },
+  "tfjs-webgpu": {
+    description:
+      "TensorFlow.js 4.22 on its webgpu backend: WGSL shaders, here on Mesa's llvmpipe",
+    defaults: all(
+      64,
+      "WGSL only requires exp and exp2 to be within 3 + 2·|x| ULP, and derives log, tanh and the rest from them " +
+        "(the WGSL specification, Floating Point Accuracy); over the range where the activations are not saturated " +
+        "(|x| up to about 30) that allows up to about 64 ULP",
+    ),
+    ops: Object.fromEntries(
+      arithmeticOps.map((
+        op,
+      ) => [
+        op,
+        all(
+          2,
+          "arithmetic and comparisons only: each step is a correctly rounded WGSL f32 operation",
+        ),
+      ]),
+    ),
+  },
+  float32: {
+    description:
+      "any other backend whose kernels compute in float32 (the default for third-party modules)",
+    defaults: {
+      values: {
+        ulp: 4,
+        reason:
+          "a float32 result of a short chain of correctly rounded steps lands within a few ULPs",
+      },
+      vjp: {
+        ulp: 8,
+        reason:
+          "f'(x) within its tolerance, then one more rounding for the product with dy",
+      },
+      derivative: {
+        ulp: 8,
+        reason:
+          "a derivative chains a few more float32 steps than its function",
+      },
+      secondDerivative: {
+        ulp: 16,
+        reason: "a second derivative chains more steps again",
+      },
+      dparams: {
+        ulp: 8,
+        reason: "as the derivative, per term; the sum is bounded separately",
+      },
+    },
+  },
+};
+
+/**
+ * The profile of each built-in backend; any other backend gets the profile
+ * named by its `precision` (`"float32"`).
+ */
+export const backendProfiles: Readonly<Record<string, string>> = {
+  native: "native",
+  "tfjs-cpu": "tfjs-cpu",
+  "tfjs-wasm": "tfjs-wasm",
+  "tfjs-webgpu": "tfjs-webgpu",
+};
+
+/**
+ * The profile a backend is held to.
+ *
+ * @param backend The backend's name.
+ * @param precision Its declared precision, used for backends not listed.
+ * @returns The profile's name.
+ */
+export function profileOf(backend: string, precision = "float32"): string {
+  return backendProfiles[backend] ??
+    (profiles[precision] ? precision : "float32");
+}
+
+/**
+ * The tolerance of one quantity of one op under a profile.
+ *
+ * @param profile The profile's name.
+ * @param op The op.
+ * @param quantity The quantity.
+ * @returns The tolerance.
+ *
+ * @example
+ * ```ts
+ * import { toleranceOf } from "@nonlin/conformance";
+ * import assert from "node:assert";
+ *
+ * assert.strictEqual(toleranceOf("float32", "gelu", "values").ulp, 4);
+ * ```
+ */
+export function toleranceOf(
+  profile: string,
+  op: OpName,
+  quantity: Quantity,
+): Tolerance {
+  const p = profiles[profile];
+  if (p === undefined) {
+    throw new RangeError(`Unknown tolerance profile: ${profile}`);
+  }
+  return p.ops?.[op]?.[quantity] ?? p.defaults[quantity];
+}

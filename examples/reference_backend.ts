@@ -1,0 +1,361 @@
+/**
+ * A complete nonlin backend written outside the library, the way a third
+ * party would write one: every op, the VJP, both elementwise derivatives,
+ * resident tensors and the Float32Array convenience form, checked against the
+ * contract by the conformance suite:
+ *
+ * ```sh
+ * deno task conformance --backend ./examples/reference_backend.ts
+ * ```
+ *
+ * It computes each element with the float64 reference of the op catalog and
+ * rounds the result once to float32, so it is slow but exact: every value is
+ * the reference rounded to float32, and every parameter gradient is the
+ * float64 sum rounded once. A backend for another engine (onnxruntime-web,
+ * say) keeps this module's shape and replaces the arithmetic.
+ *
+ * @example
+ * ```ts
+ * import * as reference from "./reference_backend.ts";
+ * import assert from "node:assert";
+ *
+ * assert.deepStrictEqual(await reference.relu([-1, 2]), new Float32Array([0, 2]));
+ * const { dx } = await reference.vjp("relu", [0, 3], { dy: [5, 5] });
+ * assert.deepStrictEqual(dx, new Float32Array([0, 5])); // relu'(0) = 0
+ * ```
+ *
+ * @module
+ */
+
+import {
+  type ArrayInput,
+  type BackendInfo,
+  checkBroadcast,
+  checkSameShape,
+  checkShape,
+  type ElementwiseDerivative,
+  getOp,
+  isTensor,
+  type OpFunction,
+  type OpFunctions,
+  type OpName,
+  opNames,
+  type OpSpec,
+  type ResolvedParams,
+  resolveParams,
+  type ScalarFn,
+  type Tensor,
+  toFloat32,
+  type Vjp,
+} from "@nonlin/core";
+
+const NAME = "example-reference";
+
+/** This backend's identity: always available, complete, float32 results. */
+export const backend: BackendInfo = Object.freeze({
+  name: NAME,
+  available: true,
+  precision: "float32",
+  capabilities: Object.freeze({
+    unsupported: Object.freeze([]),
+    properties: Object.freeze({
+      engine: "float64 catalog reference, rounded once to float32",
+    }),
+  }),
+});
+
+/** A tensor of this backend: a Float32Array kept in the JS heap. */
+class ReferenceTensor implements Tensor {
+  readonly backend = NAME;
+  readonly shape: readonly number[];
+  readonly size: number;
+  #data: Float32Array | undefined;
+
+  constructor(data: Float32Array, shape: readonly number[]) {
+    this.#data = data;
+    this.shape = shape;
+    this.size = data.length;
+  }
+
+  get disposed(): boolean {
+    return this.#data === undefined;
+  }
+
+  get data(): Float32Array {
+    if (this.#data === undefined) {
+      throw new TypeError(
+        `Tensor was disposed: shape [${this.shape.join(", ")}] on ${NAME}`,
+      );
+    }
+    return this.#data;
+  }
+
+  read(): Promise<Float32Array> {
+    try {
+      return Promise.resolve(this.data.slice());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  dispose(): void {
+    this.#data = undefined;
+  }
+}
+
+/**
+ * Uploads host data as a resident tensor (a copy).
+ *
+ * @param data The elements, row-major.
+ * @param shape Defaults to `[data.length]`; `[]` makes a 0-d tensor.
+ * @returns The tensor.
+ */
+export function tensor(data: ArrayInput, shape?: readonly number[]): Tensor {
+  const values = toFloat32(data, "data").slice();
+  return new ReferenceTensor(
+    values,
+    checkShape(shape ?? [values.length], values.length),
+  );
+}
+
+/** Host data or one of our tensors, as data and shape. */
+interface Operand {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+  readonly resident: boolean;
+}
+
+function operand(value: unknown, name: string): Operand {
+  if (isTensor(value)) {
+    if (!(value instanceof ReferenceTensor)) {
+      throw new TypeError(
+        `${name} must be a tensor of ${NAME}: got a tensor of ${value.backend}`,
+      );
+    }
+    return { data: value.data, shape: value.shape, resident: true };
+  }
+  const data = toFloat32(value, name);
+  return { data, shape: [data.length], resident: false };
+}
+
+/** The op's parameters, resolved per element of x (prelu's α is broadcast). */
+function paramsPerElement(
+  op: OpName,
+  options: unknown,
+  x: Operand,
+): { at: (i: number) => ResolvedParams; alpha?: BroadcastParam } {
+  const resolved = resolveParams(op, options);
+  const scalars: Record<string, number | string> = {};
+  let alpha: BroadcastParam | undefined;
+  for (const [name, value] of Object.entries(resolved)) {
+    if (typeof value === "number" || typeof value === "string") {
+      scalars[name] = value;
+    } else {
+      alpha = broadcastParam(
+        name,
+        operand(value, `${op} ${name}`),
+        x.shape,
+        op,
+      );
+    }
+  }
+  if (alpha === undefined) return { at: () => scalars };
+  const perElement = { ...scalars };
+  const { name, data, index } = alpha;
+  return {
+    at: (i) => {
+      perElement[name] = data[index[i]!]!;
+      return perElement;
+    },
+    alpha,
+  };
+}
+
+/** A tensor parameter and, for each element of x, the index it broadcasts from. */
+interface BroadcastParam {
+  readonly name: string;
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+  /** `index[i]` is the parameter element that x's element `i` uses. */
+  readonly index: Int32Array;
+}
+
+function broadcastParam(
+  name: string,
+  param: Operand,
+  xShape: readonly number[],
+  op: string,
+): BroadcastParam {
+  checkBroadcast(param.shape, xShape, `${op} ${name}`);
+  const size = xShape.reduce((a, b) => a * b, 1);
+  const index = new Int32Array(size);
+  const offset = xShape.length - param.shape.length;
+  for (let i = 0; i < size; i++) {
+    let rest = i;
+    let at = 0;
+    let stride = 1;
+    for (let d = xShape.length - 1; d >= offset; d--) {
+      const coordinate = rest % xShape[d]!;
+      rest = (rest - coordinate) / xShape[d]!;
+      const extent = param.shape[d - offset]!;
+      if (extent !== 1) at += coordinate * stride;
+      stride *= extent;
+    }
+    index[i] = at;
+  }
+  return { name, data: param.data, shape: param.shape, index };
+}
+
+/** Applies a scalar reference function to every element, rounding once. */
+function elementwise(
+  fn: ScalarFn,
+  x: Float32Array,
+  at: (i: number) => ResolvedParams,
+): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = fn(x[i]!, at(i));
+  return out;
+}
+
+/** Returns a result in the caller's form: a tensor, or a promise of host data. */
+function deliver(
+  resident: boolean,
+  compute: () => Float32Array,
+  shape: readonly number[],
+): Tensor | Promise<Float32Array> {
+  if (resident) return new ReferenceTensor(compute(), shape);
+  try {
+    return Promise.resolve(compute());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function opFunction<N extends OpName>(op: N): OpFunction<N> {
+  const spec = getOp(op);
+  const run = (
+    x: unknown,
+    options?: unknown,
+  ): Tensor | Promise<Float32Array> => {
+    const input = operand(x, "x");
+    const { at } = paramsPerElement(op, options, input);
+    return deliver(
+      input.resident,
+      () => elementwise(spec.f, input.data, at),
+      input.shape,
+    );
+  };
+  return run as OpFunction<N>;
+}
+
+function derivativeOf(pick: (spec: OpSpec) => ScalarFn): ElementwiseDerivative {
+  const run = (op: unknown, x: unknown, options?: unknown) => {
+    const spec = getOp(op);
+    const input = operand(x, "x");
+    const { at } = paramsPerElement(spec.name as OpName, options, input);
+    return deliver(
+      input.resident,
+      () => elementwise(pick(spec), input.data, at),
+      input.shape,
+    );
+  };
+  return run as ElementwiseDerivative;
+}
+
+/** The elementwise first derivative with respect to x, left-hand at kinks. */
+export const derivative: ElementwiseDerivative = derivativeOf((spec) =>
+  spec.dfdx
+);
+
+/** The elementwise second derivative with respect to x, left-hand at kinks. */
+export const secondDerivative: ElementwiseDerivative = derivativeOf((spec) =>
+  spec.d2fdx2
+);
+
+function vjpImpl(op: unknown, x: unknown, options: unknown) {
+  const spec = getOp(op);
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `Options of the ${spec.name} VJP must be an object holding dy`,
+    );
+  }
+  const { dy, params } = options as { dy?: unknown; params?: unknown };
+  const input = operand(x, "x");
+  if (dy === undefined) {
+    throw new TypeError(`dy of the ${spec.name} VJP is required`);
+  }
+  const upstream = operand(dy, "dy");
+  if (upstream.resident !== input.resident) {
+    throw new TypeError(
+      `dy must be ${
+        input.resident ? "a tensor" : "host data"
+      } like x in the ${spec.name} VJP`,
+    );
+  }
+  checkSameShape(input.shape, upstream.shape, "x and dy");
+  const { at, alpha } = paramsPerElement(spec.name as OpName, params, input);
+  const computeDx = () => {
+    const out = new Float32Array(input.data.length);
+    for (let i = 0; i < out.length; i++) {
+      out[i] = upstream.data[i]! * spec.dfdx(input.data[i]!, at(i));
+    }
+    return out;
+  };
+  const dparams: Record<string, Tensor | Promise<Float32Array>> = {};
+  for (const [name, dfdp] of Object.entries(spec.dfdp)) {
+    const shape = alpha?.name === name ? alpha.shape : [];
+    const computeSum = () => {
+      // Summed in float64 and rounded once; sums[k] collects the elements
+      // broadcast from parameter element k.
+      const sums = new Float64Array(
+        alpha?.name === name ? alpha.data.length : 1,
+      );
+      for (let i = 0; i < input.data.length; i++) {
+        const term = upstream.data[i]! * dfdp(input.data[i]!, at(i));
+        sums[alpha?.name === name ? alpha.index[i]! : 0]! += term;
+      }
+      return Float32Array.from(sums);
+    };
+    dparams[name] = deliver(input.resident, computeSum, shape);
+  }
+  const dx = deliver(input.resident, computeDx, input.shape);
+  if (input.resident) return { dx, dparams };
+  return (async () => {
+    const host: Record<string, Float32Array> = {};
+    for (const [name, value] of Object.entries(dparams)) {
+      host[name] = await value as Float32Array;
+    }
+    return { dx: await dx, dparams: host };
+  })();
+}
+
+/** The vector–Jacobian product of any op. */
+export const vjp: Vjp = vjpImpl as Vjp;
+
+const functions = Object.fromEntries(
+  opNames.map((op) => [op, opFunction(op)]),
+) as unknown as OpFunctions;
+
+// The contract names one export per catalog op. The test types this module as
+// a BackendModule, so the compiler rejects the list if it ever misses one.
+export const {
+  relu,
+  leakyRelu,
+  prelu,
+  relu6,
+  elu,
+  selu,
+  celu,
+  sigmoid,
+  logSigmoid,
+  hardSigmoid,
+  tanh,
+  hardTanh,
+  softsign,
+  softplus,
+  gelu,
+  swish,
+  silu,
+  mish,
+  hardSwish,
+}: OpFunctions = functions;
