@@ -49,6 +49,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: "the backends, and whether they run here",
     load: () => import("./backends.ts"),
   },
+  conformance: {
+    summary: "every backend against the reference, the conventions and each other",
+    load: () => import("@nonlin/conformance/cli"),
+  },
   plot: {
     summary: "the figures: each op and its gradient per backend",
     load: () => import("@nonlin/plot/cli"),
