@@ -1,14 +1,26 @@
 /**
  * The numbers behind the page: the book's grid, the float64 reference on it,
- * each backend's tolerance and the comparison of a backend's output with the
- * reference. Pure functions, run in the browser by the page and in Deno by
+ * and a backend's numbers held to the conformance suite's tolerance policy
+ * and waivers. Pure functions, run in the browser by the page and in Deno by
  * the tests.
  *
  * @module
  */
 
-import { ops, resolveParams, ulpDistance } from "@nonlin/core";
+import { type OpName, ops, resolveParams } from "@nonlin/core";
+import {
+  deviation,
+  type PointCheck,
+  profileOf,
+  type Tolerance,
+  toleranceOf as policyTolerance,
+  waiverFor,
+  type WaiverNote,
+  within,
+} from "./_policy.ts";
 import type { Curve } from "./sections.ts";
+
+export type { PointCheck, Tolerance, WaiverNote };
 
 /** How many points the grid has: arange(−8, 8, 0.1) has 160. */
 export const GRID_LENGTH = 160;
@@ -37,20 +49,24 @@ export function bookGrid(): Float32Array {
   return Float32Array.from({ length: GRID_LENGTH }, (_, i) => (i - 80) / 10);
 }
 
-/** The values and elementwise derivative of one curve. */
-export interface CurveValues {
+/** A curve's f(x) and ∂f/∂x at each x. */
+export interface CurveValues<
+  T extends Float32Array | Float64Array = Float32Array,
+> {
   /** f(x). */
-  readonly value: Float32Array;
+  readonly value: T;
   /** ∂f/∂x. */
-  readonly gradient: Float32Array;
+  readonly gradient: T;
 }
 
 /**
- * The float64 reference of a curve at each x, rounded once to float32.
+ * The float64 reference of a curve at each x, unrounded: the conformance
+ * suite measures ULPs against it rounded to float32 and absolute errors
+ * against it as it is.
  *
  * @param curve The op and its parameters.
  * @param x The inputs.
- * @returns f(x) and ∂f/∂x.
+ * @returns f(x) and ∂f/∂x (left-hand at kinks), in float64.
  * @throws {RangeError} For parameters out of range.
  *
  * @example
@@ -62,17 +78,20 @@ export interface CurveValues {
  *   { op: "relu", params: {}, label: "default" },
  *   new Float32Array([-1, 0, 2]),
  * );
- * assert.deepStrictEqual(value, new Float32Array([0, 0, 2]));
- * assert.deepStrictEqual(gradient, new Float32Array([0, 0, 1])); // relu'(0) = 0
+ * assert.deepStrictEqual(value, new Float64Array([0, 0, 2]));
+ * assert.deepStrictEqual(gradient, new Float64Array([0, 0, 1])); // relu'(0) = 0
  * ```
  */
-export function referenceValues(curve: Curve, x: Float32Array): CurveValues {
+export function referenceValues(
+  curve: Curve,
+  x: Float32Array,
+): CurveValues<Float64Array> {
   const spec = ops[curve.op];
   const p = resolveParams(curve.op, curve.params) as Readonly<
     Record<string, number | string>
   >;
-  const value = new Float32Array(x.length);
-  const gradient = new Float32Array(x.length);
+  const value = new Float64Array(x.length);
+  const gradient = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     value[i] = spec.f(x[i]!, p);
     gradient[i] = spec.dfdx(x[i]!, p);
@@ -80,138 +99,74 @@ export function referenceValues(curve: Curve, x: Float32Array): CurveValues {
   return { value, gradient };
 }
 
-/** How far a backend's number may lie from the reference before the page marks it. */
-export interface Tolerance {
-  /** Float32 ULPs from the reference rounded to float32. */
-  readonly ulp: number;
-  /**
-   * Absolute difference, for points where cancellation makes ULPs
-   * meaningless (near a zero of f or f'); 0 for none.
-   */
-  readonly abs: number;
-}
-
-/** A backend's tolerance for values and for gradients, and why. */
-export interface BackendTolerance {
-  /** For f(x). */
+/** A backend's tolerance for one op: for f(x) and for ∂f/∂x. */
+export interface CurveTolerance {
+  /** For f(x): the conformance suite's `values` tolerance. */
   readonly value: Tolerance;
-  /** For ∂f/∂x. */
+  /** For ∂f/∂x: its `derivative` tolerance. */
   readonly gradient: Tolerance;
-  /** Where the numbers come from. */
-  readonly why: string;
 }
 
 /**
- * Tolerances by backend. A point deviates when it is further than `ulp`
- * ULPs AND further than `abs` from the reference.
- */
-const TOLERANCES: Readonly<Record<string, BackendTolerance>> = {
-  native: {
-    value: { ulp: 1, abs: 0 },
-    gradient: { ulp: 2, abs: 0 },
-    why:
-      "the native engine's accuracy target: values within 1 ULP, gradients within 2",
-  },
-  "tfjs-cpu": {
-    value: { ulp: 4, abs: 1e-6 },
-    gradient: { ulp: 4, abs: 1e-6 },
-    why:
-      "float32 kernels composed by tfjs, each rounding, and tfjs's erf approximation",
-  },
-  "tfjs-wasm": {
-    value: { ulp: 4, abs: 1e-6 },
-    gradient: { ulp: 4, abs: 1e-6 },
-    why:
-      "float32 kernels composed by tfjs, each rounding, and tfjs's erf approximation",
-  },
-  "tfjs-webgpu": {
-    value: { ulp: 16, abs: 1e-5 },
-    gradient: { ulp: 16, abs: 1e-5 },
-    why:
-      "WGSL's exp, log and tanh are only accurate to a few ULP plus an absolute error",
-  },
-};
-
-/** The tolerance of a backend not listed: as loose as the loosest listed. */
-const OTHER: BackendTolerance = {
-  value: { ulp: 16, abs: 1e-5 },
-  gradient: { ulp: 16, abs: 1e-5 },
-  why: "a backend from outside nonlin: the loosest built-in tolerance",
-};
-
-/**
- * The tolerance the page applies to a backend.
+ * The tolerance the page holds a backend's op to: the conformance suite's,
+ * from the backend's precision profile (a backend the suite does not know
+ * gets the profile of its declared precision).
  *
  * @param backend The backend's name.
- * @returns Its tolerance for values and gradients.
+ * @param op The op.
+ * @param precision The backend's declared precision.
+ * @returns The tolerances for f(x) and ∂f/∂x, each with its reason.
  *
  * @example
  * ```ts
  * import { toleranceOf } from "@nonlin/book";
  * import assert from "node:assert";
  *
- * assert.strictEqual(toleranceOf("native").value.ulp, 1);
+ * assert.strictEqual(toleranceOf("native", "gelu").value.ulp, 1);
+ * assert.strictEqual(toleranceOf("native", "gelu").gradient.ulp, 2);
  * ```
  */
-export function toleranceOf(backend: string): BackendTolerance {
-  return Object.hasOwn(TOLERANCES, backend) ? TOLERANCES[backend]! : OTHER;
+export function toleranceOf(
+  backend: string,
+  op: OpName,
+  precision = "float32",
+): CurveTolerance {
+  const profile = profileOf(backend, precision);
+  return {
+    value: policyTolerance(profile, op, "values"),
+    gradient: policyTolerance(profile, op, "derivative"),
+  };
 }
 
 /** How a backend's numbers compare with the reference. */
 export interface Comparison {
-  /** The largest |got − want|, conventions aside; `Infinity` where exactly one is NaN. */
+  /** The largest |got − reference|; `Infinity` where exactly one is NaN. */
   readonly maxAbs: number;
-  /** The largest distance in float32 ULPs, conventions aside. */
+  /** The largest distance in float32 ULPs from the reference rounded to float32. */
   readonly maxUlp: number;
-  /** The indices of the points outside the tolerance. */
+  /** The tolerance applied. */
+  readonly tolerance: Tolerance;
+  /** The points outside the tolerance that no waiver covers. */
   readonly deviations: readonly number[];
-  /**
-   * The indices of kinks where the backend's derivative is the right-hand
-   * one (tfjs's hardTanh'(−1) = 1) instead of the pinned left-hand one: a
-   * different convention, not an error, shown apart from the deviations.
-   */
-  readonly conventions: readonly number[];
+  /** The points outside the tolerance that a conformance waiver covers. */
+  readonly waived: readonly number[];
+  /** The waivers that cover them, once each. */
+  readonly waivers: readonly WaiverNote[];
 }
 
-function absDiff(g: number, w: number): number {
-  if (g === w || (g !== g && w !== w)) return 0;
-  return g !== g || w !== w ? Infinity : Math.abs(g - w);
+/** A curve's values and gradient compared with the reference. */
+export interface CurveComparison {
+  /** f(x). */
+  readonly value: Comparison;
+  /** ∂f/∂x. */
+  readonly gradient: Comparison;
 }
 
-function isWithin(g: number, w: number, tolerance: Tolerance): boolean {
-  return ulpDistance(g, w) <= tolerance.ulp || absDiff(g, w) <= tolerance.abs;
-}
-
-/**
- * Compares a backend's numbers with the reference, point by point. NaN
- * matches NaN only; ±0 match each other. A point deviates when it is more
- * than `tolerance.ulp` ULPs and more than `tolerance.abs` away.
- *
- * @param got The backend's numbers.
- * @param want The reference, same length.
- * @param tolerance Where a point starts to deviate.
- * @param alternatives Per index, a second accepted value (the right-hand
- * derivative at a kink); a point matching it is a convention, not a deviation.
- * @returns The largest differences, the deviating points and the conventions.
- * @throws {RangeError} When the lengths differ.
- *
- * @example
- * ```ts
- * import { compareValues } from "@nonlin/book";
- * import assert from "node:assert";
- *
- * const got = new Float32Array([1, 1 + 2 ** -23, NaN]);
- * const want = new Float32Array([1, 1, 0]);
- * const c = compareValues(got, want, { ulp: 1, abs: 0 });
- * assert.strictEqual(c.maxUlp, Infinity);
- * assert.deepStrictEqual(c.deviations, [2]);
- * ```
- */
-export function compareValues(
+function compare(
   got: Float32Array,
-  want: Float32Array,
+  want: Float64Array,
   tolerance: Tolerance,
-  alternatives: ReadonlyMap<number, number> = new Map(),
+  waiverAt: (i: number) => WaiverNote | undefined,
 ): Comparison {
   if (got.length !== want.length) {
     throw new RangeError(
@@ -221,89 +176,86 @@ export function compareValues(
   let maxAbs = 0;
   let maxUlp = 0;
   const deviations: number[] = [];
-  const conventions: number[] = [];
+  const waived: number[] = [];
+  const notes: WaiverNote[] = [];
   for (let i = 0; i < got.length; i++) {
-    const g = got[i]!;
-    const w = want[i]!;
-    if (!isWithin(g, w, tolerance)) {
-      const other = alternatives.get(i);
-      if (other !== undefined && isWithin(g, other, tolerance)) {
-        conventions.push(i);
-        continue;
-      }
+    const d = deviation(got[i]!, want[i]!);
+    maxAbs = Math.max(maxAbs, d.abs);
+    maxUlp = Math.max(maxUlp, d.ulp);
+    if (within(d, tolerance)) continue;
+    const waiver = waiverAt(i);
+    if (waiver === undefined) {
       deviations.push(i);
+    } else {
+      waived.push(i);
+      if (!notes.some((n) => n.check === waiver.check)) notes.push(waiver);
     }
-    maxUlp = Math.max(maxUlp, ulpDistance(g, w));
-    maxAbs = Math.max(maxAbs, absDiff(g, w));
   }
-  return { maxAbs, maxUlp, deviations, conventions };
-}
-
-/** A curve's values and gradient compared with the reference. */
-export interface CurveComparison {
-  /** f(x). */
-  readonly value: Comparison;
-  /** ∂f/∂x; at kinks the right-hand derivative counts as a convention. */
-  readonly gradient: Comparison;
+  return { maxAbs, maxUlp, tolerance, deviations, waived, waivers: notes };
 }
 
 /**
- * Compares a backend's values and gradient of a curve with the reference,
- * with the backend's tolerance. At a kink of the op (from the catalog) the
- * pinned derivative is the left-hand one; a backend that returns the
- * right-hand one there is reported under `conventions`.
+ * Compares a backend's values and gradient of a curve with the float64
+ * reference as the conformance suite does: f(x) under its `values` check,
+ * ∂f/∂x under `derivative`, and at the op's kinks under `kink` (the pinned
+ * left-hand derivative). A point outside the tolerance is waived when the
+ * suite has a waiver for that backend, op, parameters and check, and a
+ * deviation otherwise.
  *
+ * @param backend The backend's name.
  * @param curve The op and its parameters.
  * @param x The inputs.
- * @param got The backend's f(x) and f'(x).
- * @param tolerance The backend's tolerance.
+ * @param got The backend's f(x) and ∂f/∂x.
  * @returns The comparison of each.
+ * @throws {RangeError} When the lengths differ or the parameters are out of range.
  *
  * @example
  * ```ts
- * import { compareCurve, toleranceOf } from "@nonlin/book";
+ * import { compareCurve } from "@nonlin/book";
  * import assert from "node:assert";
  *
  * const curve = { op: "hardTanh", params: {}, label: "default" } as const;
  * const x = new Float32Array([-1, 0]);
- * // hardTanh'(−1): 0 from the left (pinned), 1 from the right.
- * const c = compareCurve(curve, x, {
- *   value: new Float32Array([-1, 0]),
- *   gradient: new Float32Array([1, 1]),
- * }, toleranceOf("tfjs-cpu"));
- * assert.deepStrictEqual(c.gradient.deviations, []);
- * assert.deepStrictEqual(c.gradient.conventions, [0]);
+ * const got = { value: new Float32Array([-1, 0]), gradient: new Float32Array([1, 1]) };
+ * // tfjs's hardTanh'(−1) is 1, not the left-hand 0: a waived kink.
+ * const tfjs = compareCurve("tfjs-cpu", curve, x, got);
+ * assert.deepStrictEqual(tfjs.gradient.waived, [0]);
+ * assert.strictEqual(tfjs.gradient.waivers[0]?.check, "kink");
+ * // The same numbers from native are a deviation.
+ * assert.deepStrictEqual(compareCurve("native", curve, x, got).gradient.deviations, [0]);
  * ```
  */
 export function compareCurve(
+  backend: string,
   curve: Curve,
   x: Float32Array,
   got: CurveValues,
-  tolerance: BackendTolerance,
 ): CurveComparison {
   const reference = referenceValues(curve, x);
-  const spec = ops[curve.op];
+  const tolerance = toleranceOf(backend, curve.op);
   const p = resolveParams(curve.op, curve.params) as Readonly<
     Record<string, number | string>
   >;
-  const kinks = spec.kinks(p);
-  const rightHand = new Map<number, number>();
-  for (let i = 0; i < x.length; i++) {
-    const k = x[i]!;
-    if (!kinks.includes(k)) continue;
-    // The derivative just right of the kink, where the next piece applies.
-    rightHand.set(
-      i,
-      Math.fround(spec.dfdx(k + Math.max(Math.abs(k), 1) * 2 ** -40, p)),
-    );
-  }
+  const kinks = ops[curve.op].kinks(p);
+  const waivers = new Map<PointCheck, WaiverNote | undefined>();
+  const waiver = (check: PointCheck) => {
+    if (!waivers.has(check)) {
+      waivers.set(check, waiverFor(backend, curve.op, p, check));
+    }
+    return waivers.get(check);
+  };
   return {
-    value: compareValues(got.value, reference.value, tolerance.value),
-    gradient: compareValues(
+    value: compare(
+      got.value,
+      reference.value,
+      tolerance.value,
+      () => waiver("values"),
+    ),
+    gradient: compare(
       got.gradient,
       reference.gradient,
       tolerance.gradient,
-      rightHand,
+      (i) => waiver(kinks.includes(x[i]!) ? "kink" : "derivative"),
     ),
   };
 }

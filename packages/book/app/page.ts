@@ -15,7 +15,7 @@ import {
   backendNames,
   loadBackend,
 } from "@nonlin/core";
-import { bookGrid, type Tolerance, toleranceOf } from "./compare.ts";
+import { bookGrid, type Tolerance, type WaiverNote } from "./compare.ts";
 import { codeBlock, type CurveRun, runCurve } from "./run.ts";
 import { bookSections, type Section } from "./sections.ts";
 import { WASM_PREFIX } from "./_paths.ts";
@@ -67,11 +67,13 @@ export interface RunReport {
     readonly value: number[];
     readonly gradient: number[];
   };
-  /** Kinks where the backend takes the right-hand derivative, as marked. */
-  readonly conventions?: {
+  /** Points outside the tolerance that a conformance waiver covers, as marked. */
+  readonly waived?: {
     readonly value: number[];
     readonly gradient: number[];
   };
+  /** The waivers covering them, as shown. */
+  readonly waivers?: readonly WaiverNote[];
   /** The error, when the backend threw. */
   readonly error?: string;
 }
@@ -113,7 +115,9 @@ function fmt(n: number): string {
 }
 
 function describeTolerance(t: Tolerance): string {
-  return t.abs > 0 ? `≤ ${t.ulp} ULP or ≤ ${fmt(t.abs)}` : `≤ ${t.ulp} ULP`;
+  return t.abs !== undefined
+    ? `≤ ${t.ulp} ULP or ≤ ${fmt(t.abs)}`
+    : `≤ ${t.ulp} ULP`;
 }
 
 function formulaNode(section: Section): HTMLElement {
@@ -185,7 +189,7 @@ function plotNode(
   const multiple = runs.length > 1;
   const rows: { x: number; y: number; curve: string }[] = [];
   const deviating: Marked[] = [];
-  const conventions: Marked[] = [];
+  const waived: Marked[] = [];
   for (const run of runs) {
     const got = run.values![kind];
     const want = run.reference[kind];
@@ -200,7 +204,7 @@ function plotNode(
       curve: label,
     });
     deviating.push(...run[kind]!.deviations.map(mark));
-    conventions.push(...run[kind]!.conventions.map(mark));
+    waived.push(...run[kind]!.waived.map(mark));
   }
   const title = (what: string) => (d: Marked) =>
     `${what}${
@@ -228,13 +232,13 @@ function plotNode(
         stroke: multiple ? "curve" : "#1f77b4",
         strokeWidth: 1.6,
       }),
-      Plot.dot(conventions, {
+      Plot.dot(waived, {
         x: "x",
         y: "y",
-        r: 4,
+        r: 2.5,
         stroke: "#e08a00",
-        strokeWidth: 2,
-        title: title("right-hand derivative at a kink"),
+        strokeWidth: 1,
+        title: title("outside the tolerance, waived by the conformance suite"),
       }),
       Plot.dot(deviating, {
         x: "x",
@@ -245,23 +249,21 @@ function plotNode(
       }),
     ],
   });
-  const count = (key: "deviations" | "conventions") =>
-    runs.reduce((n, r) => n + r[kind]![key].length, 0);
   return el("figure", {
-    class: count("deviations") > 0 ? "plot deviates" : "plot",
+    class: deviating.length > 0 ? "plot deviates" : "plot",
     "data-kind": kind,
-    "data-deviations": String(count("deviations")),
-    "data-conventions": String(count("conventions")),
+    "data-deviations": String(deviating.length),
+    "data-waived": String(waived.length),
   }, figure);
 }
 
-function statsNode(name: string, runs: readonly CurveRun[]): HTMLElement {
-  const tolerance = toleranceOf(name);
+function statsNode(runs: readonly CurveRun[]): HTMLElement {
   const head = [
     "",
     "max |Δ| from reference",
     "max ULP",
     "tolerance",
+    "waived",
     "deviations",
   ];
   const body = el("tbody");
@@ -281,41 +283,44 @@ function statsNode(name: string, runs: readonly CurveRun[]): HTMLElement {
         el("td", {}, what),
         el("td", { class: "num" }, fmt(c.maxAbs)),
         el("td", { class: "num" }, fmt(c.maxUlp)),
-        el("td", {}, describeTolerance(tolerance[kind])),
+        el("td", { title: c.tolerance.reason }, describeTolerance(c.tolerance)),
+        el("td", { class: "num" }, String(c.waived.length)),
         el("td", { class: "num" }, String(c.deviations.length)),
       ));
     }
   }
   return el(
     "table",
-    { class: "stats", title: tolerance.why },
+    { class: "stats" },
     el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))),
     body,
   );
 }
 
-/** One line per kink where the backend takes the right-hand derivative. */
-function conventionNotes(
-  name: string,
-  runs: readonly CurveRun[],
-): HTMLElement[] {
-  const notes: HTMLElement[] = [];
+/** The conformance waivers behind a panel's waived points, once each. */
+function panelWaivers(runs: readonly CurveRun[]): WaiverNote[] {
+  const notes: WaiverNote[] = [];
   for (const run of runs) {
-    for (const i of run.gradient!.conventions) {
-      const which = runs.length > 1 ? ` (${run.curve.label})` : "";
-      notes.push(el(
-        "p",
-        { class: "convention", "data-x": String(run.x[i]) },
-        `At the kink x = ${
-          run.x[i]
-        }${which}, ${name} returns the right-hand derivative ` +
-          `${run.values!.gradient[i]}; nonlin pins the left-hand one, ${
-            run.reference.gradient[i]
-          }.`,
-      ));
+    for (const w of [...run.value!.waivers, ...run.gradient!.waivers]) {
+      if (!notes.some((n) => n.check === w.check && n.reason === w.reason)) {
+        notes.push(w);
+      }
     }
   }
   return notes;
+}
+
+function waiverNodes(name: string, runs: readonly CurveRun[]): HTMLElement[] {
+  return panelWaivers(runs).map((w) =>
+    el(
+      "p",
+      { class: "waiver", "data-check": w.check },
+      `Waived by the conformance suite for ${name} (${w.check} check): ${w.reason}`,
+      ...(w.source === undefined
+        ? []
+        : [el("span", { class: "source" }, ` — ${w.source}`)]),
+    )
+  );
 }
 
 function fillPanel(
@@ -358,8 +363,8 @@ function fillPanel(
       plotNode(section, runs, "value"),
       plotNode(section, runs, "gradient"),
     ),
-    statsNode(name, runs),
-    ...conventionNotes(name, runs),
+    statsNode(runs),
+    ...waiverNodes(name, runs),
   );
 }
 
@@ -450,7 +455,7 @@ function summaryRow(
   const ok = runs.filter((r) => r.error === undefined);
   const max = (kind: "value" | "gradient") =>
     Math.max(0, ...ok.map((r) => r[kind]!.maxAbs));
-  const count = (key: "deviations" | "conventions") =>
+  const count = (key: "deviations" | "waived") =>
     ok.reduce((n, r) => n + r.value![key].length + r.gradient![key].length, 0);
   const errors = runs.length - ok.length;
   return el(
@@ -471,7 +476,7 @@ function summaryRow(
       { class: "num" },
       `${count("deviations")}${errors > 0 ? ` (${errors} failed)` : ""}`,
     ),
-    el("td", { class: "num" }, String(count("conventions"))),
+    el("td", { class: "num" }, String(count("waived"))),
     el("td", { class: "num" }, `${Math.round(report.ms ?? 0)} ms`),
   );
 }
@@ -495,10 +500,11 @@ function toReport(run: CurveRun): RunReport {
       value: [...run.value!.deviations],
       gradient: [...run.gradient!.deviations],
     },
-    conventions: {
-      value: [...run.value!.conventions],
-      gradient: [...run.gradient!.conventions],
+    waived: {
+      value: [...run.value!.waived],
+      gradient: [...run.gradient!.waived],
     },
+    waivers: panelWaivers([run]),
   };
 }
 
@@ -546,7 +552,7 @@ export async function startPage(root: HTMLElement): Promise<BookState> {
             "runs on",
             "max |Δ| f / f′",
             "deviations",
-            "kink conventions",
+            "waived",
             "time",
           ].map((h) => el("th", {}, h)),
         ),

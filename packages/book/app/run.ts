@@ -12,7 +12,6 @@ import {
   type Comparison,
   type CurveValues,
   referenceValues,
-  toleranceOf,
 } from "./compare.ts";
 import type { Curve, CurveParams } from "./sections.ts";
 
@@ -24,8 +23,8 @@ export interface CurveRun {
   readonly curve: Curve;
   /** The inputs. */
   readonly x: Float32Array;
-  /** The reference on x. */
-  readonly reference: CurveValues;
+  /** The float64 reference on x. */
+  readonly reference: CurveValues<Float64Array>;
   /** The backend's numbers; absent when it threw. */
   readonly values?: CurveValues;
   /** How its values compare with the reference. */
@@ -79,7 +78,7 @@ export async function runCurve(
     const value = await f(x, ...params);
     const gradient = await derivative(curve.op, x, ...params);
     const values = { value, gradient };
-    const compared = compareCurve(curve, x, values, toleranceOf(name));
+    const compared = compareCurve(name, curve, x, values);
     return { backend: name, curve, x, reference, values, ...compared };
   } catch (error) {
     const e = error as Error;
