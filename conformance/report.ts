@@ -222,7 +222,9 @@ export function renderMatrix(
     const time = options.timings && b.status !== "skipped"
       ? ` in ${(b.durationMs / 1000).toFixed(1)} s`
       : "";
-    const profile = b.profile ? ` (profile ${b.profile})` : "";
+    const profile = b.profile && b.status === "ran"
+      ? ` (profile ${b.profile})`
+      : "";
     lines.push(
       `${b.name}: ${b.status}${profile}${time}${
         b.reason ? `: ${b.reason}` : ""

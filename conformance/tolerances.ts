@@ -173,6 +173,23 @@ export const backendProfiles: Readonly<Record<string, string>> = {
 };
 
 /**
+ * How far native's fused VJP may be from the VJP of the op's expanded
+ * composition (the `fusedVjp` check), beyond both roundings to float32: the
+ * composition runs in float64, and where it cancels (1 + erf(x/√2) far left,
+ * (1 − e)/(1 + e) for tanh) it keeps an absolute error of a few float64 ULPs
+ * of its terms, which are at most max(1, |x|)·|dy|. `abs` is that bound, per
+ * unit of max(1, |x|)·|dy|.
+ */
+export const compositionSlack: {
+  readonly abs: number;
+  readonly reason: string;
+} = {
+  abs: 2 ** -40,
+  reason:
+    "float64 cancellation in the composition: a few float64 ULPs of terms of size max(1, |x|)·|dy|",
+};
+
+/**
  * The profile a backend is held to.
  *
  * @param backend The backend's name.

@@ -231,34 +231,49 @@ function deliver(
   }
 }
 
+/**
+ * Runs a call; bad input throws in the resident form and rejects in the
+ * host form, as the contract's two forms promise.
+ */
+function settle<T>(x: unknown, call: () => T): T | Promise<never> {
+  try {
+    return call();
+  } catch (error) {
+    if (isTensor(x)) throw error;
+    return Promise.reject(error);
+  }
+}
+
 function opFunction<N extends OpName>(op: N): OpFunction<N> {
   const spec = getOp(op);
   const run = (
     x: unknown,
     options?: unknown,
-  ): Tensor | Promise<Float32Array> => {
-    const input = operand(x, "x");
-    const { at } = paramsPerElement(op, options, input);
-    return deliver(
-      input.resident,
-      () => elementwise(spec.f, input.data, at),
-      input.shape,
-    );
-  };
+  ): Tensor | Promise<Float32Array> =>
+    settle(x, () => {
+      const input = operand(x, "x");
+      const { at } = paramsPerElement(op, options, input);
+      return deliver(
+        input.resident,
+        () => elementwise(spec.f, input.data, at),
+        input.shape,
+      );
+    });
   return run as OpFunction<N>;
 }
 
 function derivativeOf(pick: (spec: OpSpec) => ScalarFn): ElementwiseDerivative {
-  const run = (op: unknown, x: unknown, options?: unknown) => {
-    const spec = getOp(op);
-    const input = operand(x, "x");
-    const { at } = paramsPerElement(spec.name as OpName, options, input);
-    return deliver(
-      input.resident,
-      () => elementwise(pick(spec), input.data, at),
-      input.shape,
-    );
-  };
+  const run = (op: unknown, x: unknown, options?: unknown) =>
+    settle(x, () => {
+      const spec = getOp(op);
+      const input = operand(x, "x");
+      const { at } = paramsPerElement(spec.name as OpName, options, input);
+      return deliver(
+        input.resident,
+        () => elementwise(pick(spec), input.data, at),
+        input.shape,
+      );
+    });
   return run as ElementwiseDerivative;
 }
 
@@ -330,7 +345,9 @@ function vjpImpl(op: unknown, x: unknown, options: unknown) {
 }
 
 /** The vector–Jacobian product of any op. */
-export const vjp: Vjp = vjpImpl as Vjp;
+export const vjp: Vjp =
+  ((op: unknown, x: unknown, options: unknown) =>
+    settle(x, () => vjpImpl(op, x, options))) as Vjp;
 
 const functions = Object.fromEntries(
   opNames.map((op) => [op, opFunction(op)]),
