@@ -96,9 +96,22 @@ export interface OpKernel {
 }
 
 /**
+ * Storage for one resident tensor in a kernel set's own memory. Its view is
+ * made on demand: the memory may grow, which detaches older views.
+ */
+export interface Storage {
+  /** The number of float32 elements. */
+  readonly length: number;
+  /** A Float32Array over the elements, valid until the next allocation. */
+  view(): Float32Array;
+  /** Frees the memory; calling it again does nothing. */
+  free(): void;
+}
+
+/**
  * One complete implementation of the kernels: a loop set for every catalog
  * op. The engine runs one active set at a time (`useKernels` in `_engine.ts`;
- * the JavaScript set of `_js_kernels.ts` is the default).
+ * `_default_kernels.ts` picks the WebAssembly SIMD set where it runs).
  */
 export interface KernelSet {
   /** Short name, e.g. `"js"` or `"wasm-simd"`; reported in the capabilities. */
@@ -107,4 +120,11 @@ export interface KernelSet {
   readonly simd: boolean;
   /** The loops, one entry per catalog op. */
   readonly ops: { readonly [N in OpName]: OpKernel };
+  /**
+   * Allocates resident storage of `length` elements in the memory the loops
+   * run on (contents unspecified); absent: ordinary Float32Arrays.
+   */
+  readonly allocate?: (length: number) => Storage;
+  /** Properties reported in the capabilities (e.g. whether FMA is used). */
+  readonly properties?: Readonly<Record<string, string | number | boolean>>;
 }

@@ -17,7 +17,12 @@
  *
  * Kernels compute in float64 with the catalog's stable formulas and round
  * once to float32; the tests hold values within 1 ULP and gradients within
- * 2 ULP of the float64 reference rounded to float32.
+ * 2 ULP of the float64 reference rounded to float32. They run as WebAssembly
+ * SIMD loops over tensors kept in the WebAssembly memory where the runtime
+ * has WebAssembly SIMD, and as JavaScript loops otherwise: see
+ * {@linkcode useKernelSet} (or set `NONLIN_NATIVE_KERNELS=js|wasm-simd`),
+ * and `@nonlin/native/js` for a backend that always runs the JavaScript
+ * loops.
  *
  * @example
  * ```ts
@@ -52,6 +57,12 @@ import {
   tensor as makeTensor,
   vjp as runVjp,
 } from "./_engine.ts";
+import {
+  availableKernelSets,
+  type KernelSetName,
+  useKernelSet as selectKernelSet,
+} from "./_kernel_sets.ts";
+import { nativeBackendInfo } from "./_backend_info.ts";
 
 export { NativeTensor } from "./native_tensor.ts";
 export type {
@@ -106,33 +117,42 @@ export {
  * assert.deepStrictEqual(backend.capabilities.unsupported, []);
  * ```
  */
-export const backend: BackendInfo = Object.freeze({
-  name: "native",
-  available: true,
-  precision: "float32",
-  capabilities: Object.freeze({
-    unsupported: Object.freeze([]),
-    get properties() {
-      const kernels = activeKernels();
-      return Object.freeze({
-        engine: engineDescription(),
-        kernels: kernels.name,
-        simd: kernels.simd,
-        threads: 1,
-        arithmetic: "float64, rounded once to float32",
-        fusedVjp: true,
-        autodiff: true,
-        storage: "Float32Array, row-major",
-      });
-    },
-  }),
-});
+export const backend: BackendInfo = nativeBackendInfo(
+  "native",
+  activeKernels,
+  availableKernelSets,
+);
 
-function engineDescription(): string {
-  const deno =
-    (globalThis as { Deno?: { version: { deno: string; v8: string } } }).Deno;
-  if (deno) return `Deno ${deno.version.deno}, V8 ${deno.version.v8}`;
-  return globalThis.navigator?.userAgent ?? "JavaScript";
+export type { KernelSetName };
+
+/**
+ * Chooses the loops every op runs from now on: `"wasm-simd"` (WebAssembly
+ * SIMD over tensors in the WebAssembly memory; the default where the
+ * runtime has it) or `"js"` (JavaScript loops over Float32Arrays). Both give
+ * the same accuracy; tensors made under one stay usable under the other.
+ * The environment variable `NONLIN_NATIVE_KERNELS` sets the default at load
+ * time. `backend.capabilities.properties.kernels` says which set runs.
+ *
+ * @param name The kernel set.
+ * @throws {RangeError} For an unknown name, or `"wasm-simd"` where this
+ * runtime has no WebAssembly SIMD.
+ *
+ * @example
+ * ```ts
+ * import { backend, sigmoid, useKernelSet } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * useKernelSet("js");
+ * assert.strictEqual(backend.capabilities.properties.kernels, "js");
+ * const js = await sigmoid([-1, 0, 1]);
+ * useKernelSet("wasm-simd");
+ * assert.strictEqual(backend.capabilities.properties.kernels, "wasm-simd");
+ * assert.deepStrictEqual(await sigmoid([-1, 0, 1]), js);
+ * assert.throws(() => useKernelSet("gpu" as "js"), RangeError);
+ * ```
+ */
+export function useKernelSet(name: KernelSetName): void {
+  selectKernelSet(name);
 }
 
 /**

@@ -11,6 +11,8 @@ import {
 } from "@nonlin/core";
 import * as native from "./mod.ts";
 import { type CaseResult, grid, paramCases, sweepCase } from "./_accuracy.ts";
+import { activeKernels, useKernels } from "./_engine.ts";
+import { availableKernelSets, type KernelSetName } from "./_kernel_sets.ts";
 
 // The type system proves the module exports exactly the contract.
 const contract: BackendModule = await import("./mod.ts");
@@ -21,12 +23,27 @@ type AnyVjp = (op: unknown, x: unknown, options?: unknown) => unknown;
 const op = (name: OpName) => native[name] as AnyOp;
 const anyVjp = native.vjp as AnyVjp;
 
-// Each case is swept once; the per-feature tests below assert their part.
-const results = new Map<string, Promise<CaseResult>>();
-function sweep(label: string): Promise<CaseResult> {
-  const c = paramCases().find((c) => c.label === label)!;
-  let r = results.get(label);
-  if (r === undefined) results.set(label, r = sweepCase(c));
+// Every kernel set that runs here is swept: the WebAssembly SIMD loops and
+// the JavaScript ones.
+const kernelSets = availableKernelSets();
+
+// Each case is swept once per kernel set; the per-feature tests below assert
+// their part. Sweeps run one at a time, each under its set.
+const results = new Map<string, CaseResult>();
+async function sweep(label: string, set: KernelSetName): Promise<CaseResult> {
+  const key = `${set}:${label}`;
+  let r = results.get(key);
+  if (r === undefined) {
+    const c = paramCases().find((c) => c.label === label)!;
+    const before = activeKernels();
+    native.useKernelSet(set);
+    try {
+      r = await sweepCase(c);
+    } finally {
+      useKernels(before);
+    }
+    results.set(key, r);
+  }
   return r;
 }
 
@@ -87,6 +104,7 @@ Deno.test("backend", async (t) => {
       "grad",
       "valueAndGrad",
       "Variable",
+      "useKernelSet",
     ];
     assert.deepStrictEqual(
       Object.keys(native).sort(),
@@ -99,8 +117,9 @@ Deno.test("backend", async (t) => {
     assert.strictEqual(native.backend.precision, "float32");
     assert.deepStrictEqual(native.backend.capabilities.unsupported, []);
     const p = native.backend.capabilities.properties;
-    assert.strictEqual(p.kernels, "js");
-    assert.strictEqual(p.simd, false);
+    assert.strictEqual(p.kernels, activeKernels().name);
+    assert.strictEqual(p.simd, p.kernels === "wasm-simd");
+    assert.strictEqual(p.kernelSets, kernelSets.join(", "));
     assert.strictEqual(p.threads, 1);
     assert.match(String(p.engine), /V8/);
   });
@@ -193,14 +212,16 @@ for (const name of opNames) {
   const spec = ops[name] as unknown as OpSpec;
   Deno.test(`${name}()`, async (t) => {
     for (const c of paramCases().filter((c) => c.op === name)) {
-      await t.step(
-        `${c.label}: within 1 ULP, pinned values exact`,
-        async () => {
-          const r = await sweep(c.label);
-          assertWithin(r, "values", 1);
-          assertPinned(r, "values");
-        },
-      );
+      for (const set of kernelSets) {
+        await t.step(
+          `${c.label} [${set}]: within 1 ULP, pinned values exact`,
+          async () => {
+            const r = await sweep(c.label, set);
+            assertWithin(r, "values", 1);
+            assertPinned(r, "values");
+          },
+        );
+      }
     }
     await t.step("resident and host forms agree, any shape", async () => {
       const params = validParams(name);
@@ -291,19 +312,21 @@ for (const name of opNames) {
 
 Deno.test("vjp()", async (t) => {
   for (const c of paramCases()) {
-    await t.step(
-      `${c.label}: dx within 2 ULP, each dparam within 2 ULP, sums`,
-      async () => {
-        const r = await sweep(c.label);
-        assertWithin(r, "dx", 2);
-        assertPinned(r, "dx");
-        for (const name of Object.keys(ops[c.op].dfdp)) {
-          assertWithin(r, `dparam:${name}`, 2);
-          assertPinned(r, `dparam:${name}`);
-        }
-        assert.deepStrictEqual(r.sumMisses, []);
-      },
-    );
+    for (const set of kernelSets) {
+      await t.step(
+        `${c.label} [${set}]: dx within 2 ULP, each dparam within 2 ULP, sums`,
+        async () => {
+          const r = await sweep(c.label, set);
+          assertWithin(r, "dx", 2);
+          assertPinned(r, "dx");
+          for (const name of Object.keys(ops[c.op].dfdp)) {
+            assertWithin(r, `dparam:${name}`, 2);
+            assertPinned(r, `dparam:${name}`);
+          }
+          assert.deepStrictEqual(r.sumMisses, []);
+        },
+      );
+    }
   }
   await t.step("gradient shapes", async () => {
     const x = native.tensor([-1, -2, -3, -4, 5, -6], [2, 3]);
@@ -534,11 +557,16 @@ Deno.test("vjp()", async (t) => {
 
 Deno.test("derivative()", async (t) => {
   for (const c of paramCases()) {
-    await t.step(`${c.label}: within 2 ULP, kinks left-hand`, async () => {
-      const r = await sweep(c.label);
-      assertWithin(r, "derivative", 2);
-      assertPinned(r, "derivative");
-    });
+    for (const set of kernelSets) {
+      await t.step(
+        `${c.label} [${set}]: within 2 ULP, kinks left-hand`,
+        async () => {
+          const r = await sweep(c.label, set);
+          assertWithin(r, "derivative", 2);
+          assertPinned(r, "derivative");
+        },
+      );
+    }
   }
   await t.step("the kink conventions", async () => {
     const d = (name: OpName, x: number, params?: unknown) =>
@@ -578,11 +606,13 @@ Deno.test("derivative()", async (t) => {
 
 Deno.test("secondDerivative()", async (t) => {
   for (const c of paramCases()) {
-    await t.step(`${c.label}: within 2 ULP`, async () => {
-      const r = await sweep(c.label);
-      assertWithin(r, "d2x", 2);
-      assertPinned(r, "d2x");
-    });
+    for (const set of kernelSets) {
+      await t.step(`${c.label} [${set}]: within 2 ULP`, async () => {
+        const r = await sweep(c.label, set);
+        assertWithin(r, "d2x", 2);
+        assertPinned(r, "d2x");
+      });
+    }
   }
   await t.step("resident form and bad input", async () => {
     const g = native.secondDerivative("softsign", native.tensor([0], []));

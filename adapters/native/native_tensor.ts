@@ -1,5 +1,7 @@
 /**
- * The native engine's resident tensor: a float32 array with a shape.
+ * The native engine's resident tensor: float32 elements with a shape, held
+ * either in the WebAssembly kernels' linear memory (so the SIMD loops run on
+ * them in place) or in an ordinary Float32Array.
  *
  * @module
  */
@@ -11,12 +13,31 @@ import {
   type Tensor,
   toFloat32,
 } from "@nonlin/core";
+import type { Storage } from "./_kernels.ts";
 
-/** The backend name every native tensor carries. */
+/** The backend name native tensors carry by default. */
 export const BACKEND_NAME = "native";
 
-let adopt: (data: Float32Array, shape: readonly number[]) => NativeTensor;
+let adopt: (
+  data: Float32Array | Storage,
+  shape: readonly number[],
+  backend: string,
+) => NativeTensor;
 let peek: (t: NativeTensor) => Float32Array | undefined;
+let defaultAllocate: ((length: number) => Storage) | undefined;
+
+/**
+ * Where `new NativeTensor(…)` keeps its copy: the active kernel set's
+ * memory, or (undefined) an ordinary Float32Array. Set by the engine.
+ */
+export function setDefaultStorage(
+  allocate: ((length: number) => Storage) | undefined,
+): void {
+  defaultAllocate = allocate;
+}
+
+// A tensor dropped without dispose() still returns its memory, eventually.
+const unreachable = new FinalizationRegistry<Storage>((s) => s.free());
 
 /**
  * A float32 tensor of the native engine: row-major data with a shape, read
@@ -41,9 +62,11 @@ let peek: (t: NativeTensor) => Float32Array | undefined;
  */
 export class NativeTensor implements Tensor {
   static #adopting = false;
+  static #adoptedBackend = BACKEND_NAME;
   #data: Float32Array | undefined;
-  /** Always `"native"`. */
-  readonly backend: string = BACKEND_NAME;
+  #storage: Storage | undefined;
+  /** `"native"` (or `"native-js"` for the JavaScript-kernel module). */
+  readonly backend: string;
   /** The shape; `[]` for a 0-d tensor. */
   readonly shape: readonly number[];
   /** The number of elements. */
@@ -64,31 +87,48 @@ export class NativeTensor implements Tensor {
     shape?: readonly number[],
   ) {
     if (NativeTensor.#adopting) {
-      this.#data = data as Float32Array;
+      const given = data as unknown as Float32Array | Storage;
+      this.backend = NativeTensor.#adoptedBackend;
       this.shape = shape!;
-    } else {
-      const f32 = toFloat32(data, "Tensor data");
-      this.shape = checkShape(shape ?? [f32.length], f32.length);
-      this.#data = f32.slice();
+      if (given instanceof Float32Array) this.#data = given;
+      else this.#hold(given);
+      this.size = given.length;
+      return;
     }
-    this.size = this.#data.length;
+    const f32 = toFloat32(data, "Tensor data");
+    this.backend = BACKEND_NAME;
+    this.shape = checkShape(shape ?? [f32.length], f32.length);
+    this.size = f32.length;
+    if (defaultAllocate === undefined) {
+      this.#data = f32.slice();
+    } else {
+      const storage = defaultAllocate(f32.length);
+      storage.view().set(f32);
+      this.#hold(storage);
+    }
+  }
+
+  #hold(storage: Storage): void {
+    this.#storage = storage;
+    unreachable.register(this, storage, this);
   }
 
   static {
-    adopt = (data, shape) => {
+    adopt = (data, shape, backend) => {
       NativeTensor.#adopting = true;
+      NativeTensor.#adoptedBackend = backend;
       try {
-        return new NativeTensor(data, shape);
+        return new NativeTensor(data as Float32Array, shape);
       } finally {
         NativeTensor.#adopting = false;
       }
     };
-    peek = (t) => t.#data;
+    peek = (t) => t.#storage?.view() ?? t.#data;
   }
 
   /** Whether {@linkcode NativeTensor.dispose} has been called. */
   get disposed(): boolean {
-    return this.#data === undefined;
+    return this.#data === undefined && this.#storage === undefined;
   }
 
   /**
@@ -98,7 +138,7 @@ export class NativeTensor implements Tensor {
    * @throws {TypeError} (as a rejection) once the tensor is disposed.
    */
   read(): Promise<Float32Array> {
-    const data = this.#data;
+    const data = peek(this);
     if (data === undefined) {
       return Promise.reject(new TypeError(disposedMessage(this, "tensor")));
     }
@@ -108,6 +148,11 @@ export class NativeTensor implements Tensor {
   /** Frees the data. Calling it again does nothing. */
   dispose(): void {
     this.#data = undefined;
+    if (this.#storage !== undefined) {
+      unreachable.unregister(this);
+      this.#storage.free();
+      this.#storage = undefined;
+    }
   }
 }
 
@@ -118,31 +163,40 @@ function disposedMessage(t: NativeTensor, name: string): string {
 }
 
 /**
- * Wraps an array the engine just filled, without copying it. Internal.
+ * Wraps an array or storage the engine just filled, without copying it.
+ * Internal.
  *
  * @param data Owned by the tensor from now on.
  * @param shape A checked, frozen shape whose product is `data.length`.
+ * @param backend The backend name the tensor carries.
  */
 export function wrapTensor(
-  data: Float32Array,
+  data: Float32Array | Storage,
   shape: readonly number[],
+  backend: string = BACKEND_NAME,
 ): NativeTensor {
-  return adopt(data, shape);
+  return adopt(data, shape, backend);
 }
 
 /**
- * The data of a live native tensor, not copied. Internal.
+ * The data of a live native tensor, not copied: a view that stays valid
+ * until the next allocation in the kernels' memory. Internal.
  *
  * @param value What the caller passed.
  * @param name How to name it in a message (`"x"`, `"dy"`, `"prelu alpha"`).
+ * @param backend The backend the tensor must belong to.
  * @throws {TypeError} For a tensor of another backend or a disposed tensor.
  */
-export function tensorData(value: unknown, name: string): Float32Array {
-  if (!(value instanceof NativeTensor)) {
+export function tensorData(
+  value: unknown,
+  name: string,
+  backend: string = BACKEND_NAME,
+): Float32Array {
+  if (!(value instanceof NativeTensor) || value.backend !== backend) {
     throw new TypeError(
       isTensor(value)
-        ? `Cannot use a tensor of another backend: ${name} belongs to "${value.backend}", not "native" (read it and upload it with tensor())`
-        : `Expected a native tensor: ${name} is ${describe(value)}`,
+        ? `Cannot use a tensor of another backend: ${name} belongs to "${value.backend}", not "${backend}" (read it and upload it with tensor())`
+        : `Expected a ${backend} tensor: ${name} is ${describe(value)}`,
     );
   }
   const data = peek(value);

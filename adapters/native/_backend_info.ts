@@ -1,0 +1,44 @@
+// The `backend` export of @nonlin/native and @nonlin/native/js.
+
+import type { BackendInfo } from "@nonlin/core";
+import type { KernelSet } from "./_kernels.ts";
+
+/** A backend identity whose properties describe the kernels as they run now. */
+export function nativeBackendInfo(
+  name: string,
+  kernels: () => KernelSet,
+  kernelSets: () => readonly string[],
+): BackendInfo {
+  return Object.freeze({
+    name,
+    available: true,
+    precision: "float32",
+    capabilities: Object.freeze({
+      unsupported: Object.freeze([]),
+      get properties() {
+        const set = kernels();
+        return Object.freeze({
+          engine: engineDescription(),
+          kernels: set.name,
+          kernelSets: kernelSets().join(", "),
+          simd: set.simd,
+          ...set.properties,
+          threads: 1,
+          arithmetic: "float64, rounded once to float32",
+          fusedVjp: true,
+          autodiff: true,
+          storage: set.allocate === undefined
+            ? "Float32Array, row-major"
+            : "WebAssembly linear memory, row-major",
+        });
+      },
+    }),
+  });
+}
+
+function engineDescription(): string {
+  const deno =
+    (globalThis as { Deno?: { version: { deno: string; v8: string } } }).Deno;
+  if (deno) return `Deno ${deno.version.deno}, V8 ${deno.version.v8}`;
+  return globalThis.navigator?.userAgent ?? "JavaScript";
+}

@@ -1,0 +1,96 @@
+// The kernel sets of @nonlin/native and the choice between them: the
+// WebAssembly SIMD set where the runtime has WebAssembly SIMD (the default),
+// the JavaScript set everywhere. NONLIN_NATIVE_KERNELS=js|wasm-simd picks
+// the set at load time (where the environment is readable); useKernelSet()
+// switches at run time.
+
+import type { KernelSet } from "./_kernels.ts";
+import { jsKernels } from "./_js_kernels.ts";
+import { useKernels } from "./_engine.ts";
+import { loadSimdKernels, simdSupport } from "./wasm/_simd_kernels.ts";
+
+/** The names of the kernel sets. */
+export type KernelSetName = "js" | "wasm-simd";
+
+/** The environment variable that picks the kernel set at load time. */
+export const KERNELS_VARIABLE = "NONLIN_NATIVE_KERNELS";
+
+const sets = new Map<KernelSetName, KernelSet>([["js", jsKernels]]);
+let simdUnavailable: string | undefined;
+
+const support = simdSupport();
+if (!support.simd) {
+  simdUnavailable = "this runtime does not validate WebAssembly SIMD";
+} else {
+  try {
+    // Relaxed SIMD's multiply–add where it exists: fused or not, the error
+    // bounds of the kernels hold (wasm/_vmath.ts).
+    const loaded = await loadSimdKernels({ fma: support.relaxed });
+    sets.set("wasm-simd", loaded.kernels);
+  } catch (error) {
+    simdUnavailable = `the WebAssembly SIMD kernels did not load: ${
+      (error as Error).message
+    }`;
+  }
+}
+
+/** The value of NONLIN_NATIVE_KERNELS, where this runtime lets us read it. */
+function requested(): string | undefined {
+  const deno = (globalThis as {
+    Deno?: {
+      env: { get(name: string): string | undefined };
+      permissions: {
+        querySync?(d: { name: "env"; variable: string }): { state: string };
+      };
+    };
+  }).Deno;
+  if (deno === undefined) return undefined;
+  const state = deno.permissions.querySync?.({
+    name: "env",
+    variable: KERNELS_VARIABLE,
+  }).state;
+  return state === "granted" ? deno.env.get(KERNELS_VARIABLE) : undefined;
+}
+
+/**
+ * Makes every op run on the named kernel set from now on.
+ *
+ * @throws {RangeError} For a name that is not a kernel set, or a set that
+ * cannot run here (the message says why).
+ */
+export function useKernelSet(name: KernelSetName): void {
+  const set = sets.get(name);
+  if (set === undefined) {
+    if (name === "wasm-simd") {
+      throw new RangeError(
+        `Kernel set "wasm-simd" is not available: ${simdUnavailable}`,
+      );
+    }
+    throw new RangeError(
+      `Unknown kernel set: "${name}" (expected "js" or "wasm-simd")`,
+    );
+  }
+  useKernels(set);
+}
+
+/** The kernel sets that can run here, the default first. */
+export function availableKernelSets(): KernelSetName[] {
+  return [...sets.keys()].sort((a) => (a === "wasm-simd" ? -1 : 1));
+}
+
+/** Why the SIMD set cannot run here, or undefined. */
+export function simdUnavailableReason(): string | undefined {
+  return simdUnavailable;
+}
+
+const chosen = requested();
+if (chosen !== undefined && chosen !== "") {
+  if (chosen !== "js" && chosen !== "wasm-simd") {
+    throw new RangeError(
+      `${KERNELS_VARIABLE} must be "js" or "wasm-simd": got "${chosen}"`,
+    );
+  }
+  useKernelSet(chosen);
+} else {
+  useKernels(sets.get("wasm-simd") ?? jsKernels);
+}

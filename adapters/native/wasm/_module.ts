@@ -1,0 +1,402 @@
+/**
+ * Builds the kernel module: for every kernel family of `_ops.ts` the four
+ * loops (forward, derivative, second derivative, fused VJP) and prelu's
+ * loops with α gathered per element, over one imported linear memory.
+ *
+ * Memory below {@linkcode HEAP_BASE} is the module's own: the tail scratch
+ * vectors, the VJP sums, the constant pool and the record of vectors holding
+ * non-finite inputs. Every loop walks its arrays one v128 (four float32) at a
+ * time; the last n mod 4 elements are copied into zeroed scratch vectors,
+ * run through the same code and copied back, so arrays need no padding and
+ * any Float32Array view of the memory can be passed directly.
+ *
+ * Calling convention (all pointers are byte offsets into the memory):
+ * - `NAME_forward`, `NAME_derivative`, `NAME_secondDerivative`:
+ *   `(x, y, n, ...params) → records`
+ * - `NAME_vjp`: `(x, dy, dx, n, ...params) → records`; the sum of each
+ *   learned-parameter term is stored as a float64 at `SUMS + 8·i`.
+ * - `records`: how many vectors holding NaN or ±∞ were recorded at
+ *   {@linkcode RECORDS} (48 bytes each: the element index as i32, then x and
+ *   dy as v128); the loop stops after {@linkcode RECORD_CAPACITY} of them
+ *   and the caller resumes after the last recorded vector.
+ *
+ * @module
+ */
+
+import {
+  type Expr,
+  F32x4,
+  F64,
+  F64x2,
+  type Fn,
+  I32,
+  i32,
+  I32x4,
+  I8x16,
+  type Local,
+  ModuleBuilder,
+  V128,
+  type ValType,
+} from "./_asm.ts";
+import { ConstPool, K, POOL_BASE, POOL_BYTES, type V } from "./_vmath.ts";
+import { type KernelDef, kernelDefs, type Params } from "./_ops.ts";
+
+/** Scratch vectors for the tail: x, dy, y (or dx). */
+export const TAIL_X = 0;
+export const TAIL_DY = 16;
+export const TAIL_OUT = 32;
+/** The VJP's parameter-gradient sums, float64. */
+export const SUMS = 64;
+/** The record of vectors with non-finite inputs. */
+export const RECORDS = POOL_BASE + POOL_BYTES;
+/** Bytes per record. */
+export const RECORD_SIZE = 48;
+/** Records per call before the loop stops. */
+export const RECORD_CAPACITY = 64;
+/** The first byte the allocator may hand out. */
+export const HEAP_BASE = 65536;
+
+/** The four loops of a kernel family. */
+export type Loop = "forward" | "derivative" | "secondDerivative" | "vjp";
+
+/** The loops, in export order. */
+export const loops: readonly Loop[] = [
+  "forward",
+  "derivative",
+  "secondDerivative",
+  "vjp",
+];
+
+/** What the module builder produces. */
+export interface KernelModule {
+  /** The binary module. */
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** The constant pool, to be written at {@linkcode POOL_BASE}. */
+  readonly pool: Uint8Array;
+  /** The exported function names. */
+  readonly names: readonly string[];
+}
+
+/** Options of {@linkcode buildKernelModule}. */
+export interface BuildOptions {
+  /**
+   * Use relaxed SIMD's fused multiply–add for a·b + c.
+   * @default false
+   */
+  readonly fma?: boolean;
+  /**
+   * Import the memory as shared, with this maximum in pages (for workers).
+   * @default undefined (an ordinary memory)
+   */
+  readonly sharedMaximum?: number;
+}
+
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+const PACK = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const EXPONENT = 0x7f800000;
+
+/** Builds the module: every family's four loops and prelu's gathered loops. */
+export function buildKernelModule(options: BuildOptions = {}): KernelModule {
+  const m = new ModuleBuilder({
+    initial: 2,
+    ...(options.sharedMaximum === undefined
+      ? {}
+      : { sharedMaximum: options.sharedMaximum }),
+  });
+  const pool = new ConstPool();
+  const fma = options.fma ?? false;
+  for (const [name, def] of Object.entries(kernelDefs)) {
+    for (const loop of loops) familyLoop(m, pool, fma, name, def, loop);
+  }
+  for (const indexed of [false, true]) {
+    for (const loop of ["forward", "derivative", "vjp"] as const) {
+      preluLoop(m, pool, fma, indexed, loop);
+    }
+  }
+  return { bytes: m.encode(), pool: pool.bytes(), names: m.names };
+}
+
+/** The element loop: `each(offsetBytes, isTail)` per vector, tail last. */
+function vectorLoop(
+  f: Fn,
+  n: Local<"i32">,
+  count: Local<"i32">,
+  each: (i: Local<"i32">, tail: Local<"i32"> | null) => void,
+): void {
+  const i = f.local("i32");
+  const n4 = f.let(I32.and(n, i32(-4)));
+  f.when(I32.gtS(n4, i32(0)), () => {
+    f.doWhile(
+      () => {
+        each(i, null);
+        f.set(i, I32.add(i, i32(4)));
+      },
+      () => I32.and(I32.ltS(i, n4), I32.ltS(count, i32(RECORD_CAPACITY))),
+    );
+  });
+  // The tail, only when the loop ran to its end.
+  f.when(I32.and(I32.eq(i, n4), I32.ne(I32.and(n, i32(3)), i32(0))), () => {
+    const bytes = f.let(I32.shl(I32.and(n, i32(3)), i32(2)));
+    each(i, bytes);
+  });
+}
+
+/** Address of element `i` of the array at `base`. */
+function at(base: Expr<"i32">, i: Expr<"i32">): Expr<"i32"> {
+  return I32.add(base, I32.shl(i, i32(2)));
+}
+
+/** Loads the vector at element `i` of `base`, or the tail into `scratch`. */
+function loadVector(
+  f: Fn,
+  base: Expr<"i32">,
+  i: Local<"i32">,
+  tail: Local<"i32"> | null,
+  scratch: number,
+): Local<"v128"> {
+  if (tail === null) return f.let(V128.load(at(base, i)));
+  f.storeV128(i32(scratch), V128.bytes(new Uint8Array(16)));
+  f.copy(i32(scratch), at(base, i), tail);
+  return f.let(V128.load(i32(scratch)));
+}
+
+/** Stores `value` at element `i` of `base` (through the scratch for the tail). */
+function storeVector(
+  f: Fn,
+  base: Expr<"i32">,
+  i: Local<"i32">,
+  tail: Local<"i32"> | null,
+  value: V,
+): void {
+  if (tail === null) {
+    f.storeV128(at(base, i), value);
+    return;
+  }
+  f.storeV128(i32(TAIL_OUT), value);
+  f.copy(at(base, i), i32(TAIL_OUT), tail);
+}
+
+/**
+ * If any lane of `x` is NaN or ±∞: records the vector (index, x, dy), counts
+ * it, and zeroes those lanes of x and dy so the loop computes only finite
+ * values (the caller's JavaScript kernels redo the recorded elements).
+ */
+function recordNonFinite(
+  k: K,
+  i: Local<"i32">,
+  count: Local<"i32">,
+  x: Local<"v128">,
+  dy: Local<"v128"> | null,
+): void {
+  const f = k.f;
+  const bad = f.let(I32x4.eq(V128.and(x, k.ci(EXPONENT)), k.ci(EXPONENT)));
+  f.when(V128.anyTrue(bad), () => {
+    const rec = f.let(
+      I32.add(i32(RECORDS), I32.mul(count, i32(RECORD_SIZE))),
+    );
+    f.storeI32(rec, i);
+    f.storeV128(rec, x, 16);
+    if (dy !== null) f.storeV128(rec, dy, 32);
+    f.set(count, I32.add(count, i32(1)));
+    f.set(x, V128.andnot(x, bad));
+    if (dy !== null) f.set(dy, V128.andnot(dy, bad));
+  });
+}
+
+function lo(x: V): V {
+  return F64x2.promoteLowF32x4(x);
+}
+
+function hi(x: V): V {
+  return F64x2.promoteLowF32x4(I8x16.shuffle(x, x, HIGH_HALF));
+}
+
+/** Two f64x2 results rounded into one f32x4. */
+function pack(a: V, b: V): V {
+  return I8x16.shuffle(
+    F32x4.demoteF64x2Zero(a),
+    F32x4.demoteF64x2Zero(b),
+    PACK,
+  );
+}
+
+function splatParams(
+  f: Fn,
+  def: KernelDef,
+  first: number,
+): Params {
+  const p: Record<string, Local<"v128">> = {};
+  def.params.forEach((name, j) => {
+    const arg = f.param(first + j, "f64");
+    p[name] = f.let(
+      def.lanes === "f64" ? F64x2.splat(arg) : F32x4.splat(F64.demote(arg)),
+    );
+  });
+  return p;
+}
+
+function familyLoop(
+  m: ModuleBuilder,
+  pool: ConstPool,
+  fma: boolean,
+  name: string,
+  def: KernelDef,
+  loop: Loop,
+): void {
+  const vjp = loop === "vjp";
+  const pointers: ValType[] = vjp
+    ? ["i32", "i32", "i32", "i32"]
+    : ["i32", "i32", "i32"];
+  const args: ValType[] = [
+    ...pointers,
+    ...def.params.map(() => "f64" as const),
+  ];
+  m.func(`${name}_${loop}`, args, ["i32"], (f) => {
+    const k = new K(f, pool, fma);
+    const x = f.param(0, "i32");
+    const dyPtr = vjp ? f.param(1, "i32") : null;
+    const out = f.param(vjp ? 2 : 1, "i32");
+    const n = f.param(vjp ? 3 : 2, "i32");
+    const p = splatParams(f, def, pointers.length);
+    const count = f.local("i32");
+    const sums = vjp
+      ? def.grads.map(() => [f.local("v128"), f.local("v128")] as const)
+      : [];
+    vectorLoop(f, n, count, (i, tail) => {
+      const xv = loadVector(f, x, i, tail, TAIL_X);
+      const dyv = dyPtr === null
+        ? null
+        : loadVector(f, dyPtr, i, tail, TAIL_DY);
+      if (def.delegates) recordNonFinite(k, i, count, xv, dyv);
+      let result: V;
+      if (def.lanes === "f32") {
+        result = vjp ? def.vjp(k, xv, dyv!, p).dx : def[loop](k, xv, p);
+      } else {
+        const xl = f.let(lo(xv));
+        const xh = f.let(hi(xv));
+        if (vjp) {
+          const dl = f.let(lo(dyv!));
+          const dh = f.let(hi(dyv!));
+          const rl = def.vjp(k, xl, dl, p);
+          const dxl = f.let(rl.dx);
+          rl.grads.forEach((g, j) =>
+            f.set(sums[j]![0], F64x2.add(sums[j]![0], g))
+          );
+          const rh = def.vjp(k, xh, dh, p);
+          const dxh = f.let(rh.dx);
+          rh.grads.forEach((g, j) =>
+            f.set(sums[j]![1], F64x2.add(sums[j]![1], g))
+          );
+          result = pack(dxl, dxh);
+        } else {
+          const rl = f.let(def[loop](k, xl, p));
+          const rh = f.let(def[loop](k, xh, p));
+          result = pack(rl, rh);
+        }
+      }
+      storeVector(f, out, i, tail, result);
+    });
+    sums.forEach(([a, b], j) => {
+      const total = F64.add(
+        F64.add(F64x2.extractLane(a, 0), F64x2.extractLane(a, 1)),
+        F64.add(F64x2.extractLane(b, 0), F64x2.extractLane(b, 1)),
+      );
+      f.storeF64(i32(SUMS + 8 * j), total);
+    });
+    f.ret(count);
+  });
+}
+
+/**
+ * prelu with α per element: `preluEach_*` (α has x's length) and
+ * `preluIndexed_*` (α element `index[i]` for x element i). Arguments:
+ * `(x, [dy, dx | y], n, alpha, [index], [sums])` where alpha is float64,
+ * index int32 and sums the float64 dα accumulators (vjp), all padded by the
+ * caller to a multiple of four elements (index padding zeroed).
+ */
+function preluLoop(
+  m: ModuleBuilder,
+  pool: ConstPool,
+  fma: boolean,
+  indexed: boolean,
+  loop: "forward" | "derivative" | "vjp",
+): void {
+  const vjp = loop === "vjp";
+  const args: ValType[] = [
+    ...(vjp ? ["i32", "i32", "i32"] as const : ["i32", "i32"] as const),
+    "i32",
+    "i32",
+    ...(indexed ? ["i32"] as const : []),
+    ...(vjp ? ["i32"] as const : []),
+  ];
+  const family = indexed ? "preluIndexed" : "preluEach";
+  m.func(`${family}_${loop}`, args, ["i32"], (f) => {
+    const k = new K(f, pool, fma);
+    let a = 0;
+    const x = f.param(a++, "i32");
+    const dyPtr = vjp ? f.param(a++, "i32") : null;
+    const out = f.param(a++, "i32");
+    const n = f.param(a++, "i32");
+    const alpha = f.param(a++, "i32");
+    const index = indexed ? f.param(a++, "i32") : null;
+    const sums = vjp ? f.param(a++, "i32") : null;
+    const count = f.local("i32");
+    vectorLoop(f, n, count, (i, tail) => {
+      const xv = loadVector(f, x, i, tail, TAIL_X);
+      const dyv = dyPtr === null
+        ? null
+        : loadVector(f, dyPtr, i, tail, TAIL_DY);
+      const slot = (j: number): Local<"i32"> =>
+        f.let(
+          index === null ? I32.add(i, i32(j)) : I32.load(at(index, i), 4 * j),
+        );
+      const slots = [0, 1, 2, 3].map(slot);
+      const alphaAt = (s: Local<"i32">) =>
+        F64.load(I32.add(alpha, I32.shl(s, i32(3))));
+      const half = (h: 0 | 1) => {
+        const xs = f.let(h === 0 ? lo(xv) : hi(xv));
+        const av = f.let(
+          F64x2.replaceLane(
+            F64x2.splat(alphaAt(slots[2 * h]!)),
+            1,
+            alphaAt(slots[2 * h + 1]!),
+          ),
+        );
+        const positive = f.let(k.gt(xs, k.c(0)));
+        const slope = k.select(
+          positive,
+          k.c(1),
+          k.select(k.eq(xs, xs), av, xs),
+        );
+        if (loop === "forward") {
+          // x > 0 or NaN: x; α = 0: 0 (also at −∞); else αx.
+          const keep = V128.or(positive, F64x2.ne(xs, xs));
+          return f.let(
+            k.select(
+              keep,
+              xs,
+              k.select(k.eq(av, k.c(0)), k.c(0), k.mul(av, xs)),
+            ),
+          );
+        }
+        if (loop === "derivative") return f.let(slope);
+        const dys = f.let(h === 0 ? lo(dyv!) : hi(dyv!));
+        const term = f.let(k.mul(dys, k.select(positive, k.c(0), xs)));
+        for (const lane of [0, 1]) {
+          const addr = f.let(
+            I32.add(sums!, I32.shl(slots[2 * h + lane]!, i32(3))),
+          );
+          f.storeF64(
+            addr,
+            F64.add(F64.load(addr), F64x2.extractLane(term, lane)),
+          );
+        }
+        return f.let(k.mul(dys, slope));
+      };
+      const r0 = half(0);
+      const r1 = half(1);
+      storeVector(f, out, i, tail, pack(r0, r1));
+    });
+    f.ret(count);
+  });
+}

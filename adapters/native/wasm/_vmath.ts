@@ -1,0 +1,483 @@
+/**
+ * Vectorised float64 math on f64x2 lanes, emitted as WebAssembly SIMD: the
+ * exponential (two accuracies), expm1, log1p, tanh and erfc that the kernels
+ * build on, and the kernel context {@linkcode K} that holds the constant pool
+ * and the arithmetic shorthands.
+ *
+ * Error budgets (relative, before the one rounding to float32 that costs at
+ * most half a float32 ulp): a float32 result is within 1 ULP of the float64
+ * reference rounded to float32 whenever the float64 value is within one
+ * float32 ulp of the exact one, i.e. a relative error below 2⁻²⁴. Two
+ * accuracies serve that:
+ * - `fast`: e^r on |r| ≤ ln2/2 from a degree-6 minimax polynomial
+ *   (relative error below 2⁻²⁶·⁴, `vmath_test.ts` measures it), used where
+ *   the op's formula amplifies relative errors at most about twofold;
+ * - `accurate`: a degree-13 Taylor polynomial with a two-part ln 2 (error
+ *   below 2⁻⁵²), used where a formula cancels, e.g. the derivatives of the
+ *   non-monotone ops near their roots, where the float64 terms must be good
+ *   to a few float64 ulps, as in the JavaScript kernels.
+ *
+ * @module
+ */
+
+import {
+  type Expr,
+  F32x4,
+  F64x2,
+  type Fn,
+  i32,
+  I64x2,
+  type Local,
+  relaxedLaneselect64,
+  V128,
+} from "./_asm.ts";
+
+/** A v128 expression. */
+export type V = Expr<"v128">;
+
+/** Where the constant pool starts in the linear memory. */
+export const POOL_BASE = 1024;
+/** The pool's capacity in bytes. */
+export const POOL_BYTES = 15 * 1024;
+
+/**
+ * The constants the kernels load, 16 bytes each (an f64 splatted to both
+ * lanes, or four i32 lanes). Loading a constant from memory costs V8 one
+ * instruction; materialising a v128 immediate costs it several.
+ */
+export class ConstPool {
+  readonly #keys = new Map<string, number>();
+  readonly #data = new Uint8Array(POOL_BYTES);
+  #count = 0;
+
+  #address(key: string, bytes: Uint8Array): number {
+    let i = this.#keys.get(key);
+    if (i === undefined) {
+      i = this.#count++;
+      if (16 * this.#count > POOL_BYTES) {
+        throw new RangeError(`Constant pool full: ${this.#count} entries`);
+      }
+      this.#data.set(bytes, 16 * i);
+      this.#keys.set(key, i);
+    }
+    return POOL_BASE + 16 * i;
+  }
+
+  /** The address of `value` in both f64 lanes. */
+  f64(value: number): number {
+    const b = new Float64Array([value, value]);
+    return this.#address(`d${Object.is(value, -0) ? "-0" : value}`, u8(b));
+  }
+
+  /** The address of `value` in all four i32 lanes. */
+  i32(value: number): number {
+    const b = new Int32Array([value, value, value, value]);
+    return this.#address(`i${value | 0}`, u8(b));
+  }
+
+  /** The pool's bytes, to be written at {@linkcode POOL_BASE}. */
+  bytes(): Uint8Array {
+    return this.#data.slice(0, 16 * this.#count);
+  }
+}
+
+function u8(a: Float64Array | Int32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+const LOG2E = 1.4426950408889634;
+/** 1.5·2⁵² + 1023: adding it rounds to an integer k and leaves k + 1023 in the low bits. */
+const SHIFT = 6755399441056767;
+const LN2 = 0.6931471805599453;
+/** ln 2 in two parts; LN2_HI has 32 trailing zero bits, so k·LN2_HI is exact. */
+const LN2_HI = 6.93147180369123816490e-01;
+const LN2_LO = 1.90821492927058770002e-10;
+/** Below this, eˣ is under 2⁻¹⁰²¹: every use rounds it to 0 in float32. */
+const EXP_MIN = -708;
+
+/**
+ * (e^r − 1)/r on |r| ≤ ln2/2: degree-5 minimax for relative error (fitted
+ * by Remez exchange against the Taylor series; 2⁻²⁶·⁵).
+ */
+const FAST_P = [
+  1.0000000106597766,
+  0.49999998119177042,
+  0.16666505898981243,
+  0.041667137145236594,
+  0.0083691042944866040,
+  0.0013888872972383243,
+];
+
+/** (e^r − 1)/r = Σ r^k/(k + 1)!, k ≤ 12: the next term is below 2⁻⁵⁶ of the sum. */
+const ACCURATE_P = Array.from({ length: 13 }, (_, k) => {
+  let f = 1;
+  for (let j = 2; j <= k + 1; j++) f *= j;
+  return 1 / f;
+});
+
+/** How accurate a transcendental must be (see the module doc). */
+export type Accuracy = "fast" | "accurate";
+
+/**
+ * The kernel context: one function being built, its constant pool and the
+ * f64x2 arithmetic, written as methods so the formulas read as math.
+ */
+export class K {
+  readonly f: Fn;
+  readonly pool: ConstPool;
+  /** Whether a·b + c may use relaxed SIMD's fused multiply–add. */
+  readonly fma: boolean;
+
+  constructor(f: Fn, pool: ConstPool, fma: boolean) {
+    this.f = f;
+    this.pool = pool;
+    this.fma = fma;
+  }
+
+  /** An f64 constant in both lanes. */
+  c(value: number): V {
+    return V128.load(i32(this.pool.f64(value)));
+  }
+
+  /** An i32 constant in all four lanes. */
+  ci(value: number): V {
+    return V128.load(i32(this.pool.i32(value)));
+  }
+
+  /** Binds `e` to a new local. */
+  let(e: V): Local<"v128"> {
+    return this.f.let(e);
+  }
+
+  add(a: V, b: V): V {
+    return F64x2.add(a, b);
+  }
+  sub(a: V, b: V): V {
+    return F64x2.sub(a, b);
+  }
+  mul(a: V, b: V): V {
+    return F64x2.mul(a, b);
+  }
+  div(a: V, b: V): V {
+    return F64x2.div(a, b);
+  }
+  /** a·b + c. */
+  madd(a: V, b: V, c: V): V {
+    return this.fma
+      ? F64x2.relaxedMadd(a, b, c)
+      : F64x2.add(F64x2.mul(a, b), c);
+  }
+  /** Horner: Σ coeffs[k]·xᵏ. */
+  poly(x: Local<"v128">, coeffs: readonly number[]): V {
+    let p: V = this.c(coeffs[coeffs.length - 1]!);
+    for (let k = coeffs.length - 2; k >= 0; k--) {
+      p = this.madd(p, x, this.c(coeffs[k]!));
+    }
+    return p;
+  }
+  /**
+   * `mask ? a : b`, lane by lane, for a mask from an f64x2 comparison (all
+   * ones or all zeros per lane, where relaxed SIMD's lane select is exact).
+   */
+  select(mask: V, a: V, b: V): V {
+    return this.fma
+      ? relaxedLaneselect64(a, b, mask)
+      : V128.bitselect(a, b, mask);
+  }
+  /** `mask ? a : 0`. */
+  keep(mask: V, a: V): V {
+    return V128.and(a, mask);
+  }
+  /** −|a|: the sign bit set. */
+  negAbs(a: V): V {
+    return V128.or(a, this.c(-0));
+  }
+  abs(a: V): V {
+    return F64x2.abs(a);
+  }
+  neg(a: V): V {
+    return F64x2.neg(a);
+  }
+  /** |a| with the sign of `s`. */
+  copySign(a: V, s: V): V {
+    const sign = this.c(-0);
+    return V128.or(V128.andnot(a, sign), V128.and(s, sign));
+  }
+  /** max(a, b) for a that may be NaN (kept), b a constant. */
+  max(a: V, b: V): V {
+    return F64x2.pmax(a, b);
+  }
+  /** min(a, b) for a that may be NaN (kept), b a constant. */
+  min(a: V, b: V): V {
+    return F64x2.pmin(a, b);
+  }
+  gt(a: V, b: V): V {
+    return F64x2.gt(a, b);
+  }
+  ge(a: V, b: V): V {
+    return F64x2.ge(a, b);
+  }
+  lt(a: V, b: V): V {
+    return F64x2.lt(a, b);
+  }
+  le(a: V, b: V): V {
+    return F64x2.le(a, b);
+  }
+  eq(a: V, b: V): V {
+    return F64x2.eq(a, b);
+  }
+
+  // ----------------------------------------------------------- exponential
+
+  /**
+   * e^t for t ≤ 0 as 2ᵏ·(1 + q) with q = e^r − 1, |r| ≤ ln2/2: the parts
+   * from which eᵗ and eᵗ − 1 are both formed accurately. t below −708 is
+   * taken as −708 (eᵗ then rounds to 0 in float32 wherever it is used).
+   */
+  expParts(
+    t: V,
+    accuracy: Accuracy,
+  ): { scale: Local<"v128">; q: Local<"v128"> } {
+    const tc = this.let(this.max(t, this.c(EXP_MIN)));
+    const kd = this.let(this.madd(tc, this.c(LOG2E), this.c(SHIFT)));
+    const k = this.let(this.sub(kd, this.c(SHIFT)));
+    const r = this.let(
+      accuracy === "fast"
+        ? this.madd(k, this.c(-LN2), tc)
+        : this.madd(k, this.c(-LN2_LO), this.madd(k, this.c(-LN2_HI), tc)),
+    );
+    const p = accuracy === "fast" ? FAST_P : ACCURATE_P;
+    const q = this.let(this.mul(r, this.poly(r, p)));
+    const scale = this.let(I64x2.shl(kd, i32(52)));
+    return { scale, q };
+  }
+
+  /** eᵗ for t ≤ 0. */
+  exp(t: V, accuracy: Accuracy): Local<"v128"> {
+    const { scale, q } = this.expParts(t, accuracy);
+    return this.let(this.madd(scale, q, scale));
+  }
+
+  /** eᵗ and eᵗ − 1 for t ≤ 0, each with a small relative error. */
+  expAndExpm1(
+    t: V,
+    accuracy: Accuracy,
+  ): { e: Local<"v128">; m: Local<"v128"> } {
+    const { scale, q } = this.expParts(t, accuracy);
+    return {
+      e: this.let(this.madd(scale, q, scale)),
+      m: this.let(this.madd(scale, q, this.sub(scale, this.c(1)))),
+    };
+  }
+
+  /** eᵗ − 1 for t ≤ 0. */
+  expm1(t: V, accuracy: Accuracy): Local<"v128"> {
+    return this.expAndExpm1(t, accuracy).m;
+  }
+
+  /**
+   * The logistic parts of z: e = e^−|z|, q = 1/(1 + e), σ(z), σ(−z) and
+   * s = σ(z)σ(−z) = e·q², without overflow or 1 − σ cancellation.
+   */
+  logistic(z: V, accuracy: Accuracy): Logistic {
+    const zl = this.let(z);
+    const e = this.exp(this.negAbs(zl), accuracy);
+    const q = this.let(this.div(this.c(1), this.add(this.c(1), e)));
+    const eq = this.let(this.mul(e, q));
+    const pos = this.let(this.ge(zl, this.c(0)));
+    return {
+      e,
+      q,
+      pos,
+      sigmoid: this.let(this.select(pos, q, eq)),
+      sigmoidNeg: this.let(this.select(pos, eq, q)),
+      s: this.let(this.mul(eq, q)),
+    };
+  }
+
+  /**
+   * tanh y from m = expm1(−2|y|): tanh|y| = −m/(2 + m), with y's sign (so
+   * tanh(−0) = −0).
+   */
+  tanh(y: V, accuracy: Accuracy): Local<"v128"> {
+    const yl = this.let(y);
+    const m = this.expm1(this.mul(this.c(-2), this.abs(yl)), accuracy);
+    return this.let(
+      this.copySign(this.div(this.neg(m), this.add(this.c(2), m)), yl),
+    );
+  }
+
+  // ----------------------------------------------------------- logarithm
+
+  /**
+   * log(1 + u) for 0 ≤ u ≤ 1 (u = e^−|z|): 2·atanh(s) with s = u/(2 + u),
+   * or, above √2 − 1, ln 2 + 2·atanh(s) with s = (u − 1)/(u + 3), so
+   * |s| ≤ 0.1716 and the series in s² converges fast. No 1 + u is formed,
+   * so a tiny u keeps its digits.
+   */
+  log1p(u: V): Local<"v128"> {
+    const ul = this.let(u);
+    const upper = this.let(this.gt(ul, this.c(Math.SQRT2 - 1)));
+    const num = this.select(upper, this.sub(ul, this.c(1)), ul);
+    const den = this.select(
+      upper,
+      this.add(ul, this.c(3)),
+      this.add(ul, this.c(2)),
+    );
+    const s = this.let(this.div(num, den));
+    const w = this.let(this.mul(s, s));
+    // 2·atanh(s) = 2s + 2s³(1/3 + w/5 + w²/7 + w³/9 + w⁴/11): the next
+    // term is below 2⁻³⁴ of the sum.
+    const series = this.poly(w, [1 / 3, 1 / 5, 1 / 7, 1 / 9, 1 / 11]);
+    const s2 = this.let(this.add(s, s));
+    const atanh2 = this.madd(this.mul(s2, w), series, s2);
+    return this.let(this.add(this.keep(upper, this.c(LN2)), atanh2));
+  }
+
+  // --------------------------------------------------------- error function
+
+  /**
+   * erfc(w) for finite w, to a few float64 ulps: fdlibm's `s_erf.c` method
+   * (see `@nonlin/core`'s erf.ts) with its three regions computed on every
+   * lane and selected.
+   */
+  erfc(w: V): Local<"v128"> {
+    const wl = this.let(w);
+    const a = this.let(this.abs(wl));
+    // Region 1, |w| < 0.84375: y = (erf(w) − w)/w = P(w²)/Q(w²).
+    const z = this.let(this.mul(wl, wl));
+    const y = this.let(
+      this.div(
+        this.poly(z, [PP0, PP1, PP2, PP3, PP4]),
+        this.poly(z, [1, QQ1, QQ2, QQ3, QQ4, QQ5]),
+      ),
+    );
+    const wy = this.let(this.mul(wl, y));
+    const small = this.select(
+      this.lt(wl, this.c(0.25)),
+      this.sub(this.c(1), this.add(wl, wy)),
+      this.sub(this.c(0.5), this.add(wy, this.sub(wl, this.c(0.5)))),
+    );
+    // Region 2, 0.84375 ≤ |w| < 1.25: erf(|w|) = ERX + P₁(s)/Q₁(s), s = |w| − 1.
+    const s = this.let(this.sub(a, this.c(1)));
+    const e1 = this.let(
+      this.div(
+        this.poly(s, [PA0, PA1, PA2, PA3, PA4, PA5, PA6]),
+        this.poly(s, [1, QA1, QA2, QA3, QA4, QA5, QA6]),
+      ),
+    );
+    const wPos = this.let(this.gt(wl, this.c(0)));
+    const nearOne = this.select(
+      wPos,
+      this.sub(this.c(1 - ERX), e1),
+      this.add(this.c(1), this.add(this.c(ERX), e1)),
+    );
+    // Region 3, |w| ≥ 1.25: erfc(|w|) = exp(−h² − 0.5625)·exp((h − a)(h + a) + R/S)/a
+    // with h = a rounded to float32 (so h² + 0.5625 is exact), a capped at 28.
+    const at = this.let(this.min(this.max(a, this.c(1.25)), this.c(28)));
+    const inv = this.let(this.div(this.c(1), this.mul(at, at)));
+    const lowTail = this.let(this.lt(at, this.c(1 / 0.35)));
+    const ra = this.poly(inv, [RA0, RA1, RA2, RA3, RA4, RA5, RA6, RA7]);
+    const sa = this.poly(inv, [1, SA1, SA2, SA3, SA4, SA5, SA6, SA7, SA8]);
+    const rb = this.poly(inv, [RB0, RB1, RB2, RB3, RB4, RB5, RB6]);
+    const sb = this.poly(inv, [1, SB1, SB2, SB3, SB4, SB5, SB6, SB7]);
+    const ratio = this.div(
+      this.select(lowTail, ra, rb),
+      this.select(lowTail, sa, sb),
+    );
+    const h = this.let(this.roundToF32(at));
+    const big = this.exp(
+      this.sub(this.neg(this.mul(h, h)), this.c(0.5625)),
+      "accurate",
+    );
+    const rest = this.exp(
+      this.madd(this.sub(h, at), this.add(h, at), ratio),
+      "accurate",
+    );
+    const tail = this.let(this.div(this.mul(big, rest), at));
+    const far = this.select(wPos, tail, this.sub(this.c(2), tail));
+    const inSmall = this.lt(a, this.c(0.84375));
+    const inNear = this.lt(a, this.c(1.25));
+    return this.let(
+      this.select(inSmall, small, this.select(inNear, nearOne, far)),
+    );
+  }
+
+  /** Each lane rounded to the nearest float32, exactly as `Math.fround`. */
+  roundToF32(a: V): V {
+    // demote then promote: lanes 0–1 of the demoted vector are the two values.
+    return F64x2.promoteLowF32x4(F32x4.demoteF64x2Zero(a));
+  }
+}
+
+/** The logistic parts of {@linkcode K.logistic}. */
+export interface Logistic {
+  /** e^−|z|. */
+  readonly e: Local<"v128">;
+  /** 1/(1 + e). */
+  readonly q: Local<"v128">;
+  /** z ≥ 0, as a lane mask. */
+  readonly pos: Local<"v128">;
+  /** σ(z). */
+  readonly sigmoid: Local<"v128">;
+  /** σ(−z). */
+  readonly sigmoidNeg: Local<"v128">;
+  /** σ(z)σ(−z) = e·q². */
+  readonly s: Local<"v128">;
+}
+
+// fdlibm s_erf.c coefficients (as in @nonlin/core's erf.ts).
+const ERX = 8.45062911510467529297e-01;
+const PP0 = 1.28379167095512558561e-01;
+const PP1 = -3.25042107247001499370e-01;
+const PP2 = -2.84817495755985104766e-02;
+const PP3 = -5.77027029648944159157e-03;
+const PP4 = -2.37630166566501626084e-05;
+const QQ1 = 3.97917223959155352819e-01;
+const QQ2 = 6.50222499887672944485e-02;
+const QQ3 = 5.08130628187576562776e-03;
+const QQ4 = 1.32494738004321644526e-04;
+const QQ5 = -3.96022827877536812320e-06;
+const PA0 = -2.36211856075265944077e-03;
+const PA1 = 4.14856118683748331666e-01;
+const PA2 = -3.72207876035701323847e-01;
+const PA3 = 3.18346619901161753674e-01;
+const PA4 = -1.10894694282396677476e-01;
+const PA5 = 3.54783043256182359371e-02;
+const PA6 = -2.16637559486879084300e-03;
+const QA1 = 1.06420880400844228286e-01;
+const QA2 = 5.40397917702171048937e-01;
+const QA3 = 7.18286544141962662868e-02;
+const QA4 = 1.26171219808761642112e-01;
+const QA5 = 1.36370839120290507362e-02;
+const QA6 = 1.19844998467991074170e-02;
+const RA0 = -9.86494403484714822705e-03;
+const RA1 = -6.93858572707181764372e-01;
+const RA2 = -1.05586262253232909814e+01;
+const RA3 = -6.23753324503260060396e+01;
+const RA4 = -1.62396669462573470355e+02;
+const RA5 = -1.84605092906711035994e+02;
+const RA6 = -8.12874355063065934246e+01;
+const RA7 = -9.81432934416914548592e+00;
+const SA1 = 1.96512716674392571292e+01;
+const SA2 = 1.37657754143519042600e+02;
+const SA3 = 4.34565877475229228821e+02;
+const SA4 = 6.45387271733267880336e+02;
+const SA5 = 4.29008140027567833386e+02;
+const SA6 = 1.08635005541779435134e+02;
+const SA7 = 6.57024977031928170135e+00;
+const SA8 = -6.04244152148580987438e-02;
+const RB0 = -9.86494292470009928597e-03;
+const RB1 = -7.99283237680523006574e-01;
+const RB2 = -1.77579549177547519889e+01;
+const RB3 = -1.60636384855821916062e+02;
+const RB4 = -6.37566443368389627722e+02;
+const RB5 = -1.02509513161107724954e+03;
+const RB6 = -4.83519191608651397019e+02;
+const SB1 = 3.03380607434824582924e+01;
+const SB2 = 3.25792512996573918826e+02;
+const SB3 = 1.53672958608443695994e+03;
+const SB4 = 3.19985821950859553908e+03;
+const SB5 = 2.55305040643316442583e+03;
+const SB6 = 4.74528541206955367215e+02;
+const SB7 = -2.24409524465858183362e+01;
