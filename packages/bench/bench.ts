@@ -683,46 +683,52 @@ async function runCell(c: CellContext): Promise<CellResult> {
     };
 
     // The check, before any timing.
-    // The check's calls are timed too: on the CPU they stand as the first
-    // call of each timing (warm-up and budget guard). A GPU's first call
-    // also uploads x and compiles shaders, so it is not used there.
+    // Each timing is preceded by its check. The check's call is timed too:
+    // on the CPU it stands as the timing's first call (warm-up and budget
+    // guard); a GPU's first call also uploads x and compiles shaders, so it
+    // is not used there.
     const checks: Record<string, CheckSummary> = {};
-    const firstMs: Partial<Record<TimingKind, number>> = {};
     const completion = backend.completion;
-    if (toRun.includes("resident")) {
-      xT = m.tensor(xHost);
-      if (dyHost !== undefined) dyT = m.tensor(dyHost);
-      const t0 = performance.now();
-      const out = resident();
-      await completion.wait(
-        completion.method === "read" ? tensorsOf(out) : NO_TENSORS,
-      );
-      if (completion.method === "synchronous") {
-        firstMs.resident = performance.now() - t0;
+    const checkFirst = async (
+      kind: TimingKind,
+    ): Promise<number | undefined> => {
+      if (kind === "resident") {
+        xT = m.tensor(xHost);
+        if (dyHost !== undefined) dyT = m.tensor(dyHost);
+        const t0 = performance.now();
+        const out = resident();
+        await completion.wait(
+          completion.method === "read" ? tensorsOf(out) : NO_TENSORS,
+        );
+        const ms = performance.now() - t0;
+        const host = await readOutput(out);
+        disposeOutput(out);
+        Object.assign(checks, check(c, host, "resident"));
+        return completion.method === "synchronous" ? ms : undefined;
       }
-      const host = await readOutput(out);
-      disposeOutput(out);
-      Object.assign(checks, check(c, host, "resident"));
-    }
-    if (toRun.includes("roundTrip")) {
       const t0 = performance.now();
       const host = await roundTrip();
-      firstMs.roundTrip = performance.now() - t0;
+      const ms = performance.now() - t0;
       Object.assign(checks, check(c, host, "roundTrip"));
-    }
-    const failed = Object.entries(checks).find(([, s]) => !s.ok);
-    if (failed !== undefined) {
-      return {
-        ...base,
-        status: "fail",
-        reason: `wrong output (${failed[0]}), not timed: ${failed[1].message}`,
-        checks,
-      };
-    }
+      return ms;
+    };
 
     const timings: Partial<Record<TimingKind, Measurement>> = { ...skipped };
     const pipelined = completion.method === "gpu-queue";
     for (const kind of toRun) {
+      if (timings[kind] !== undefined) continue; // skipped after the resident timing
+      const firstMs = await checkFirst(kind);
+      const failed = Object.entries(checks).find(([, s]) => !s.ok);
+      if (failed !== undefined) {
+        return {
+          ...base,
+          status: "fail",
+          reason: `wrong output (${failed[0]}), not timed: ${
+            failed[1].message
+          }`,
+          checks,
+        };
+      }
       const sampler = kind === "resident" && pipelined
         ? async (batch: number) => {
           // Outputs are freed as they are made: tfjs releases the buffers
@@ -755,7 +761,7 @@ async function runCell(c: CellContext): Promise<CellResult> {
       }
       const measured = kind === "resident" && pipelined
         ? await measureSlope(sampler, c.plan, c.latency.get(name))
-        : await measure(sampler, c.plan, firstMs[kind]);
+        : await measure(sampler, c.plan, firstMs);
       const k = key(name, op, mode, kind);
       const history = c.previous.get(k) ?? { points: [] };
       c.previous.set(k, history);
@@ -790,7 +796,6 @@ async function runCell(c: CellContext): Promise<CellResult> {
           const rt = c.previous.get(rtKey) ?? { points: [] };
           rt.over = { size, ms: measured.oneCallMs };
           c.previous.set(rtKey, rt);
-          break;
         }
       }
     }

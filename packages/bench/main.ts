@@ -15,7 +15,12 @@ import {
 } from "./_format.ts";
 import { type BenchEvent, type BenchOptions, runBench } from "./bench.ts";
 import { chartSvg } from "./chart.ts";
-import { formatMarkdown } from "./markdown.ts";
+import { formatMarkdown, summaryMarkdown } from "./markdown.ts";
+
+/** The markers between which `--readme FILE` writes the summary tables. */
+export const README_START = "<!-- bench:summary -->";
+/** The end marker of `--readme`. */
+export const README_END = "<!-- /bench:summary -->";
 import type { BenchReport, CellResult, Mode, TimingKind } from "./types.ts";
 
 /** The two streams the command writes to (the `nonlin` CLI's `Output`). */
@@ -58,7 +63,8 @@ export const quickOptions: Readonly<BenchOptions> = Object.freeze<BenchOptions>(
 );
 
 /** The help text. */
-export const usage = `Usage: deno task bench [options]
+export const usage =
+  `Usage: deno task bench [options]     (or: deno task nonlin bench [options])
 
 Times every backend × op × mode × size, resident and round trip, after checking
 each output against the float64 reference, beside a memory copy of the same
@@ -77,6 +83,8 @@ Options:
   --json FILE          write the full report as JSON
   --md FILE            write the report as markdown
   --charts DIR         write one SVG chart per op (linked from --md)
+  --readme FILE        write the summary tables at the size nearest 1e6 between
+                       ${README_START} and ${README_END} in FILE
   --budget MS          skip a timing whose one call exceeds MS (default 500)
   --target MS          measured time per timing (default 50)
   --min-reps N         fewest samples (default 5)
@@ -113,7 +121,7 @@ export async function main(
   const log = (text: string) => output.out(`${text}\n`);
   const warn = (text: string) => output.err(`${text}\n`);
   let options: BenchOptions;
-  let files: { json?: string; md?: string; charts?: string };
+  let files: { json?: string; md?: string; charts?: string; readme?: string };
   let quiet: boolean;
   let explicitBackends: boolean;
   try {
@@ -127,6 +135,14 @@ export async function main(
     warn(`nonlin bench: ${error instanceof Error ? error.message : error}`);
     warn("Try --help.");
     return 2;
+  }
+
+  if (files.readme !== undefined) {
+    const problem = await readmeProblem(files.readme);
+    if (problem !== undefined) {
+      warn(`nonlin bench: ${problem}`);
+      return 2;
+    }
   }
 
   const display = new Display(
@@ -175,6 +191,19 @@ export async function main(
     log(`wrote ${files.md}`);
   }
 
+  if (files.readme !== undefined) {
+    const text = await Deno.readTextFile(files.readme);
+    const start = text.indexOf(README_START);
+    const end = text.indexOf(README_END);
+    await Deno.writeTextFile(
+      files.readme,
+      `${text.slice(0, start + README_START.length)}\n\n${
+        summaryMarkdown(report)
+      }\n${text.slice(end)}`,
+    );
+    log(`wrote the summary into ${files.readme}`);
+  }
+
   const bad = report.results.filter((r) =>
     r.status === "fail" || r.status === "error"
   );
@@ -207,6 +236,7 @@ function parse(args: readonly string[]) {
       json: { type: "string" },
       md: { type: "string" },
       charts: { type: "string" },
+      readme: { type: "string" },
       budget: { type: "string" },
       target: { type: "string" },
       "min-reps": { type: "string" },
@@ -269,9 +299,15 @@ function parse(args: readonly string[]) {
   if (rtol !== undefined && atol !== undefined) {
     options.tolerance = { rtol, atol };
   }
-  const files: { json?: string; md?: string; charts?: string } = {};
+  const files: {
+    json?: string;
+    md?: string;
+    charts?: string;
+    readme?: string;
+  } = {};
   if (values.json !== undefined) files.json = values.json;
   if (values.md !== undefined) files.md = values.md;
+  if (values.readme !== undefined) files.readme = values.readme;
   if (values.charts !== undefined) {
     files.charts = values.charts.replace(/\/+$/, "");
   }
@@ -507,6 +543,22 @@ function summary(report: BenchReport): string {
     }
   }
   return lines.join("\n");
+}
+
+async function readmeProblem(path: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    return `cannot read ${path}: ${
+      error instanceof Error ? error.message : error
+    }`;
+  }
+  const start = text.indexOf(README_START);
+  const end = text.indexOf(README_END);
+  return start < 0 || end < start
+    ? `${path} has no ${README_START} … ${README_END} markers`
+    : undefined;
 }
 
 async function writeText(path: string, text: string): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from "node:assert";
-import { main, parseSize, usage } from "./main.ts";
+import { main, parseSize, README_END, README_START, usage } from "./main.ts";
 
 const fixture =
   new URL("./testdata/reference_backend.ts", import.meta.url).href;
@@ -93,6 +93,59 @@ Deno.test("main()", async (t) => {
         assert.match(
           await Deno.readTextFile(`${dir}/out/charts/relu.svg`),
           /^<svg/,
+        );
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  );
+  await t.step(
+    "--readme writes the summary between the markers only",
+    async () => {
+      const dir = await Deno.makeTempDir();
+      try {
+        const readme = `${dir}/README.md`;
+        await Deno.writeTextFile(
+          readme,
+          `before\n${README_START}\nold\n${README_END}\nafter\n`,
+        );
+        const { o, output } = buffered();
+        const args = [
+          "-b",
+          fixture,
+          "--ops",
+          "relu",
+          "--modes",
+          "forward,vjp",
+          "--sizes",
+          "100",
+        ];
+        assert.strictEqual(
+          await main([...args, ...fast, "--readme", readme], output),
+          0,
+          o.stderr,
+        );
+        const text = await Deno.readTextFile(readme);
+        assert.match(
+          text,
+          /^before\n<!-- bench:summary -->\n\n.+ cores; Deno /,
+        );
+        assert.match(
+          text,
+          /\*\*forward\*\*\n\n\| op \| reference-fixture \|\n\|---\|---:\|\n\| relu \| [\d.]+ \|/,
+        );
+        assert.match(text, /\*\*VJP \(dx and parameter gradients\)\*\*/);
+        assert.match(text, /\n<!-- \/bench:summary -->\nafter\n$/);
+        assert.doesNotMatch(text, /old/);
+        const none = buffered();
+        await Deno.writeTextFile(readme, "no markers");
+        assert.strictEqual(
+          await main([...args, "--readme", readme], none.output),
+          2,
+        );
+        assert.match(
+          none.o.stderr,
+          /has no <!-- bench:summary --> … <!-- \/bench:summary --> markers/,
         );
       } finally {
         await Deno.remove(dir, { recursive: true });

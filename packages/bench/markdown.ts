@@ -136,6 +136,79 @@ export function formatMarkdown(
   return out.join("\n").replace(/\n{3,}/g, "\n\n");
 }
 
+/** Options of {@linkcode summaryMarkdown}. */
+export interface SummaryOptions {
+  /**
+   * The size.
+   * @default the run's size closest to 1e6
+   */
+  readonly size?: number;
+  /**
+   * The modes, one table each.
+   * @default ["forward", "vjp"] where the run has them
+   */
+  readonly modes?: readonly Mode[];
+  /**
+   * The timing.
+   * @default "resident"
+   */
+  readonly timing?: TimingKind;
+}
+
+/**
+ * The short summary the README carries: one line on the machine, then per
+ * mode a table of median ms per call at one size, op by backend, with the
+ * ratio to native and the floor.
+ *
+ * @param report A report from `runBench`.
+ * @param options Size, modes, timing.
+ * @returns The markdown.
+ *
+ * @example
+ * ```ts
+ * import { runBench, summaryMarkdown } from "@nonlin/bench";
+ * import assert from "node:assert";
+ *
+ * const report = await runBench({
+ *   backends: ["native"], ops: ["relu"], modes: ["forward"], sizes: [1000],
+ *   targetMs: 5, minReps: 3, gpuFacts: false,
+ * });
+ * assert.match(summaryMarkdown(report), /\| relu \| [\d.]+ \|/);
+ * ```
+ */
+export function summaryMarkdown(
+  report: BenchReport,
+  options: SummaryOptions = {},
+): string {
+  const sizes = [...new Set(report.results.map((r) => r.size))];
+  const size = options.size ?? closestSize(sizes, 1e6);
+  const kind = options.timing ?? "resident";
+  const modes = options.modes ??
+    report.config.modes.filter((m) => m === "forward" || m === "vjp");
+  const ran = report.backends.filter((b) => b.status === "ran").map((b) =>
+    b.name
+  );
+  const m = report.machine;
+  const out = [
+    `${m.cpu.model}, ${m.cpu.logicalCores} cores; Deno ${m.versions.deno}${
+      m.versions.tfjs ? `, tfjs ${m.versions.tfjs}` : ""
+    }; GPU: ${
+      m.gpu.available ? m.gpu.description || m.gpu.device : "none"
+    }; load average ${m.loadAverage?.join(", ") ?? "?"} at the start; ${
+      report.startedAt.slice(0, 10)
+    }. Median ms per call, ${timingTitle[kind]}, at ${
+      size === undefined ? "–" : formatSize(size)
+    } elements (× native).`,
+    "",
+  ];
+  if (size === undefined) return out.join("\n");
+  for (const mode of modes) {
+    out.push(`**${modeTitle[mode]}**`, "");
+    out.push(...summaryTable(report, ran, mode, kind, size), "");
+  }
+  return out.join("\n");
+}
+
 function machineSection(report: BenchReport): string[] {
   const m = report.machine;
   const gpu = m.gpu.available

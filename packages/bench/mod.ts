@@ -29,5 +29,7 @@ export {
   main,
   parseSize,
   quickOptions,
+  README_END,
+  README_START,
   usage,
 } from "./main.ts";
