@@ -177,10 +177,36 @@ export class Engine {
   /** The backend name its tensors carry. */
   readonly name: string;
   readonly #kernels: () => KernelSet;
+  /** Prepared arguments of calls without options, per kernel set and op. */
+  readonly #defaults = new WeakMap<KernelSet, Map<unknown, Prepared>>();
 
   constructor(name: string, kernels: () => KernelSet) {
     this.name = name;
     this.#kernels = kernels;
+  }
+
+  /**
+   * `prepare` for a call; a call without options (the usual one for ops
+   * without parameters) reuses the arguments prepared the first time.
+   * prelu is never cached: its α is required, so it always has options.
+   */
+  #prepare(
+    set: KernelSet,
+    op: unknown,
+    options: unknown,
+    xShape: readonly number[],
+  ): Prepared {
+    if (options !== undefined) {
+      return prepare(op, options, xShape, set, this.name);
+    }
+    let cache = this.#defaults.get(set);
+    if (cache === undefined) this.#defaults.set(set, cache = new Map());
+    let p = cache.get(op);
+    if (p === undefined) {
+      p = prepare(op, options, xShape, set, this.name);
+      cache.set(op, p);
+    }
+    return p;
   }
 
   /** The kernel set calls run on now. */
@@ -196,13 +222,10 @@ export class Engine {
     set: KernelSet,
     length: number,
     resident = true,
-  ): { storage: Storage | Float32Array; view(): Float32Array } {
-    if (set.allocate === undefined || !resident) {
-      const data = new Float32Array(length);
-      return { storage: data, view: () => data };
-    }
-    const storage = set.allocate(length);
-    return { storage, view: () => storage.view() };
+  ): Storage | Float32Array {
+    return set.allocate === undefined || !resident
+      ? new Float32Array(length)
+      : set.allocate(length);
   }
 
   /**
@@ -218,12 +241,12 @@ export class Engine {
     const set = this.#kernels();
     if (isTensor(x)) {
       tensorData(x, "x", this.name);
-      const { kernel, args } = prepare(op, options, x.shape, set, this.name);
+      const { kernel, args } = this.#prepare(set, op, options, x.shape);
       // The output first: allocating may grow the memory, which detaches
       // older views, so x's view is taken after.
       const out = this.#output(set, x.size);
-      kernel[loop](tensorData(x, "x", this.name), out.view(), args);
-      return wrapTensor(out.storage, x.shape, this.name);
+      kernel[loop](tensorData(x, "x", this.name), viewOf(out), args);
+      return wrapTensor(out, x.shape, this.name);
     }
     return settle(() => {
       getOp(op);
@@ -285,7 +308,7 @@ export class Engine {
     const n = xShape.reduce((a, b) => a * b, 1);
     // The output first: allocating may grow the memory and detach views.
     const dx = this.#output(set, n, resident);
-    kernel.vjp(x(), dy(), dx.view(), sums, args);
+    kernel.vjp(x(), dy(), viewOf(dx), sums, args);
     const dparams: Record<
       string,
       { data: Float32Array; shape: readonly number[] }
@@ -294,7 +317,7 @@ export class Engine {
       const shape = spec.params[name]!.kind === "tensor" ? alphaShape! : [];
       dparams[name] = { data: Float32Array.from(sum), shape };
     }
-    return { dx: dx.storage, dparams };
+    return { dx, dparams };
   }
 
   /** The exported `vjp`. */
@@ -357,8 +380,8 @@ export class Engine {
     const f32 = toFloat32(data, "Tensor data");
     const checked = checkShape(shape ?? [f32.length], f32.length);
     const out = this.#output(this.#kernels(), f32.length);
-    out.view().set(f32);
-    return wrapTensor(out.storage, checked, this.name);
+    viewOf(out).set(f32);
+    return wrapTensor(out, checked, this.name);
   }
 }
 
@@ -369,6 +392,10 @@ function settle<T>(compute: () => T): Promise<T> {
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+function viewOf(out: Storage | Float32Array): Float32Array {
+  return out instanceof Float32Array ? out : out.view();
 }
 
 /** The engine of `@nonlin/native`: the active kernel set, tensors named "native". */

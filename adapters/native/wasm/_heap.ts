@@ -35,6 +35,7 @@ export class Heap {
   #freeBytes = 0;
   #buffer: ArrayBuffer | SharedArrayBuffer;
   #f32: Float32Array;
+  #f64: Float64Array;
 
   /**
    * @param memory The memory the kernels import.
@@ -45,20 +46,33 @@ export class Heap {
     this.#top = base;
     this.#buffer = memory.buffer;
     this.#f32 = new Float32Array(this.#buffer);
+    this.#f64 = new Float64Array(this.#buffer);
+  }
+
+  /**
+   * The memory's current buffer. Only this allocator grows the memory, so
+   * the buffer is cached and replaced when it does.
+   */
+  get buffer(): ArrayBuffer | SharedArrayBuffer {
+    return this.#buffer;
   }
 
   /** A Float32Array over the whole memory, current after any growth. */
   get f32(): Float32Array {
-    if (this.memory.buffer !== this.#buffer) {
-      this.#buffer = this.memory.buffer;
-      this.#f32 = new Float32Array(this.#buffer);
-    }
     return this.#f32;
+  }
+
+  /** The float64 at byte `ptr` (8-aligned). */
+  f64At(ptr: number): number {
+    if (this.#f64.buffer !== this.#buffer) {
+      this.#f64 = new Float64Array(this.#buffer);
+    }
+    return this.#f64[ptr >>> 3]!;
   }
 
   /** Whether `a` is a view of this memory (so its byteOffset is a pointer). */
   owns(a: ArrayBufferView): boolean {
-    return a.buffer === this.memory.buffer;
+    return a.buffer === this.#buffer;
   }
 
   /** Bytes in live blocks. */
@@ -75,7 +89,7 @@ export class Heap {
 
   /** The memory's size in bytes. */
   get capacity(): number {
-    return this.memory.buffer.byteLength;
+    return this.#buffer.byteLength;
   }
 
   /**
@@ -91,7 +105,7 @@ export class Heap {
     let ptr = bin?.pop();
     if (ptr !== undefined) {
       this.#freeBytes -= size;
-    } else if (this.#top + size <= this.memory.buffer.byteLength) {
+    } else if (this.#top + size <= this.#buffer.byteLength) {
       ptr = this.#top;
       this.#top += size;
     } else {
@@ -156,7 +170,7 @@ export class Heap {
       ptr = best.ptr;
       best.ptr += size;
       best.size -= size;
-    } else if (this.#top + size <= this.memory.buffer.byteLength) {
+    } else if (this.#top + size <= this.#buffer.byteLength) {
       ptr = this.#top;
       this.#top += size;
     }
@@ -171,12 +185,12 @@ export class Heap {
   }
 
   #grow(size: number): number {
-    const need = this.#top + size - this.memory.buffer.byteLength;
+    const need = this.#top + size - this.#buffer.byteLength;
     // Grow by at least an eighth, so that a sequence of growing tensors
     // does not grow (and copy) the memory every time.
     const pages = Math.max(
       Math.ceil(need / PAGE),
-      Math.ceil(this.memory.buffer.byteLength / PAGE / 8),
+      Math.ceil(this.#buffer.byteLength / PAGE / 8),
     );
     try {
       this.memory.grow(pages);
@@ -191,6 +205,8 @@ export class Heap {
         );
       }
     }
+    this.#buffer = this.memory.buffer;
+    this.#f32 = new Float32Array(this.#buffer);
     const ptr = this.#top;
     this.#top += size;
     return ptr;
@@ -218,7 +234,7 @@ export class Block {
 
   /** A view of the elements in the memory's current buffer. */
   view(): Float32Array {
-    const buffer = this.#heap.memory.buffer;
+    const buffer = this.#heap.buffer;
     if (this.#view === undefined || this.#view.buffer !== buffer) {
       if (this.#ptr < 0) throw new RangeError("The block has been freed");
       this.#view = new Float32Array(buffer, this.#ptr, this.length);

@@ -29,7 +29,7 @@ import {
   SUMS,
 } from "./_module.ts";
 import { POOL_BASE } from "./_vmath.ts";
-import { kernelDefs } from "./_ops.ts";
+import { type KernelDef, kernelDefs } from "./_ops.ts";
 
 type Kernel = (...args: number[]) => number;
 
@@ -188,62 +188,53 @@ function nextDown(v: number): number {
   return -nextUp(-v);
 }
 
-/** Which loops of which family an op runs, with what arguments. */
+/** One kernel family's compiled loops. */
+interface Family {
+  readonly def: KernelDef;
+  readonly loops: Readonly<Record<Loop, Kernel>>;
+}
+
+/** Which family an op's loop runs, with what scalar arguments. */
 interface Plan {
-  readonly family: string;
+  readonly family: Family;
   readonly params: readonly number[];
   /** Multiplies each learned-parameter sum (softplus: 1/β²). */
-  readonly sumScale?: number;
+  readonly sumScale: number;
 }
 
 function num(args: KernelArgs, name: string): number {
   return args.params[name] as number;
 }
 
-/** The family and arguments an op's loop runs with. */
-function plan(op: OpName, loop: Loop, args: KernelArgs): Plan {
-  switch (op) {
-    case "leakyRelu":
-    case "prelu": {
-      const a = op === "prelu" ? args.alpha!.values[0]! : num(args, "alpha");
-      // With α = 0, relu's forward gives 0 at −∞ rather than 0·∞.
-      if (a === 0 && loop === "forward") return { family: "relu", params: [] };
-      return { family: "leakyRelu", params: [a] };
+/** Calls a loop with its pointers and scalar arguments, without spreading. */
+function invoke(
+  fn: Kernel,
+  ptrs: number[],
+  n: number,
+  p: readonly number[],
+): number {
+  const [a, b, c] = ptrs;
+  if (ptrs.length === 2) {
+    switch (p.length) {
+      case 0:
+        return fn(a!, b!, n);
+      case 1:
+        return fn(a!, b!, n, p[0]!);
+      case 2:
+        return fn(a!, b!, n, p[0]!, p[1]!);
+      default:
+        return fn(a!, b!, n, p[0]!, p[1]!, p[2]!, p[3]!);
     }
-    case "hardTanh": {
-      const min = num(args, "min");
-      const max = num(args, "max");
-      const lo = Math.fround(min);
-      const hi = Math.fround(max);
-      return {
-        family: "hardTanh",
-        params: [
-          lo,
-          hi,
-          lo > min ? lo : nextUp(lo),
-          hi <= max ? hi : nextDown(hi),
-        ],
-      };
-    }
-    case "softplus": {
-      const b = num(args, "beta");
-      return {
-        family: "softplus",
-        params: [b, num(args, "threshold")],
-        sumScale: 1 / (b * b),
-      };
-    }
-    case "gelu":
-      return {
-        family: args.params.approximate === "tanh" ? "geluTanh" : "gelu",
-        params: [],
-      };
-    case "silu":
-      return { family: "silu", params: [1] };
-    default: {
-      const def = kernelDefs[op]!;
-      return { family: op, params: def.params.map((p) => num(args, p)) };
-    }
+  }
+  switch (p.length) {
+    case 0:
+      return fn(a!, b!, c!, n);
+    case 1:
+      return fn(a!, b!, c!, n, p[0]!);
+    case 2:
+      return fn(a!, b!, c!, n, p[0]!, p[1]!);
+    default:
+      return fn(a!, b!, c!, n, p[0]!, p[1]!, p[2]!, p[3]!);
   }
 }
 
@@ -252,9 +243,24 @@ function createKernelSet(
   heap: Heap,
   fma: boolean,
 ): KernelSet {
+  const families: Record<string, Family> = {};
+  for (const [name, def] of Object.entries(kernelDefs)) {
+    const loops = {} as Record<Loop, Kernel>;
+    for (
+      const loop of [
+        "forward",
+        "derivative",
+        "secondDerivative",
+        "vjp",
+      ] as const
+    ) {
+      loops[loop] = exports[`${name}_${loop}`]!;
+    }
+    families[name] = { def, loops };
+  }
   const ops = {} as Record<OpName, OpKernel>;
   for (const op of Object.keys(jsKernels.ops) as OpName[]) {
-    ops[op] = opKernel(op, exports, heap);
+    ops[op] = opKernel(op, families, exports, heap);
   }
   return Object.freeze({
     name: "wasm-simd",
@@ -268,17 +274,81 @@ function createKernelSet(
   });
 }
 
+/** The plans of one op: how its arguments choose a family. */
+function planner(
+  op: OpName,
+  families: Record<string, Family>,
+): (loop: Loop, args: KernelArgs) => Plan {
+  const fixed = (family: string, params: readonly number[] = []): Plan => ({
+    family: families[family]!,
+    params,
+    sumScale: 1,
+  });
+  switch (op) {
+    case "leakyRelu":
+    case "prelu": {
+      const relu = fixed("relu");
+      return (loop, args) => {
+        const a = op === "prelu" ? args.alpha!.values[0]! : num(args, "alpha");
+        // With α = 0, relu's forward gives 0 at −∞ rather than 0·∞.
+        if (a === 0 && loop === "forward") return relu;
+        return { family: families.leakyRelu!, params: [a], sumScale: 1 };
+      };
+    }
+    case "hardTanh":
+      return (_loop, args) => {
+        const min = num(args, "min");
+        const max = num(args, "max");
+        const lo = Math.fround(min);
+        const hi = Math.fround(max);
+        return fixed("hardTanh", [
+          lo,
+          hi,
+          lo > min ? lo : nextUp(lo),
+          hi <= max ? hi : nextDown(hi),
+        ]);
+      };
+    case "softplus":
+      return (_loop, args) => {
+        const b = num(args, "beta");
+        return {
+          family: families.softplus!,
+          params: [b, num(args, "threshold")],
+          sumScale: 1 / (b * b),
+        };
+      };
+    case "gelu": {
+      const none = fixed("gelu");
+      const tanh = fixed("geluTanh");
+      return (_loop, args) => args.params.approximate === "tanh" ? tanh : none;
+    }
+    case "silu": {
+      const plan = fixed("silu", [1]);
+      return () => plan;
+    }
+    default: {
+      const names = kernelDefs[op]!.params;
+      if (names.length === 0) {
+        const plan = fixed(op);
+        return () => plan;
+      }
+      return (_loop, args) => fixed(op, names.map((name) => num(args, name)));
+    }
+  }
+}
+
 function opKernel(
   op: OpName,
+  families: Record<string, Family>,
   exports: Record<string, Kernel>,
   heap: Heap,
 ): OpKernel {
   const js = jsKernels.ops[op];
+  const planFor = planner(op, families);
   const one = new Float32Array(1);
   const oneDy = new Float32Array(1);
   const oneOut = new Float32Array(1);
 
-  /** Runs an elementwise loop; `out` is written through `write`. */
   function elementwise(
     loop: "forward" | "derivative" | "secondDerivative",
     x: Float32Array,
@@ -290,27 +360,115 @@ function opKernel(
     if (op === "prelu" && !scalarAlpha(args) && loop !== "secondDerivative") {
       return preluGather(heap, exports, loop, x, null, y, null, args);
     }
-    const p = plan(op, loop, args);
-    const fn = exports[`${p.family}_${loop}`]!;
-    const delegates = kernelDefs[p.family]!.delegates;
+    const plan = planFor(loop, args);
+    const fn = plan.family.loops[loop];
+    const buffer = heap.buffer;
+    if (x.buffer === buffer && y.buffer === buffer) {
+      // Resident: the loop runs on the tensors in place.
+      const count = invoke(fn, [x.byteOffset, y.byteOffset], n, plan.params);
+      if (count !== 0) {
+        finishRecords(
+          loop,
+          fn,
+          plan,
+          x.byteOffset,
+          y.byteOffset,
+          n,
+          count,
+          args,
+        );
+      }
+      return;
+    }
     const xp = Placement.pointer(heap, x);
     const yp = Placement.pointer(heap, y);
     const place = new Placement(heap);
     const px = place.input(x, xp);
     const py = place.output(y, yp, xp < 0 ? px : -1);
+    const count = invoke(fn, [px, py], n, plan.params);
+    if (count !== 0) finishRecords(loop, fn, plan, px, py, n, count, args);
+    place.finish();
+  }
+
+  /** Redoes recorded non-finite elements in JavaScript, resuming the loop after a full record. */
+  function finishRecords(
+    loop: "forward" | "derivative" | "secondDerivative",
+    fn: Kernel,
+    plan: Plan,
+    px: number,
+    py: number,
+    n: number,
+    count: number,
+    args: KernelArgs,
+  ): void {
     let from = 0;
     for (;;) {
-      const count = fn(px + 4 * from, py + 4 * from, n - from, ...p.params);
-      if (count === 0 || !delegates) break;
       const last = patch(count, from, n, (e, xv) => {
         one[0] = xv;
         js[loop](one, oneOut, args);
         heap.f32[(py >>> 2) + e] = oneOut[0]!;
       });
+      if (count < RECORD_CAPACITY || last + 4 >= n) return;
+      from = last + 4;
+      count = invoke(fn, [px + 4 * from, py + 4 * from], n - from, plan.params);
+      if (count === 0) return;
+    }
+  }
+
+  function vjp(
+    x: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    dparams: ParamGradients,
+    args: KernelArgs,
+  ): void {
+    const n = x.length;
+    if (n === 0) return;
+    if (op === "prelu" && !scalarAlpha(args)) {
+      return preluGather(heap, exports, "vjp", x, dy, dx, dparams, args);
+    }
+    const plan = planFor("vjp", args);
+    const fn = plan.family.loops.vjp;
+    const grads = plan.family.def.grads;
+    const buffer = heap.buffer;
+    let place: Placement | undefined;
+    let px = x.byteOffset;
+    let pdy = dy.byteOffset;
+    let pdx = dx.byteOffset;
+    if (x.buffer !== buffer || dy.buffer !== buffer || dx.buffer !== buffer) {
+      const xp = Placement.pointer(heap, x);
+      const dyp = Placement.pointer(heap, dy);
+      const dxp = Placement.pointer(heap, dx);
+      place = new Placement(heap);
+      px = place.input(x, xp);
+      pdy = place.input(dy, dyp);
+      pdx = place.output(dx, dxp, dyp < 0 ? pdy : -1);
+    }
+    let from = 0;
+    for (;;) {
+      const count = invoke(
+        fn,
+        [px + 4 * from, pdy + 4 * from, pdx + 4 * from],
+        n - from,
+        plan.params,
+      );
+      for (let j = 0; j < grads.length; j++) {
+        dparams[grads[j]!]![0]! += heap.f64At(SUMS + 8 * j) * plan.sumScale;
+      }
+      if (count === 0) break;
+      const last = patch(count, from, n, (e, xv, dyv) => {
+        one[0] = xv;
+        oneDy[0] = dyv;
+        const sums: Record<string, Float64Array> = {};
+        for (const g of grads) sums[g] = new Float64Array(1);
+        js.vjp(one, oneDy, oneOut, sums, args);
+        heap.f32[(pdx >>> 2) + e] = oneOut[0]!;
+        for (const g of grads) dparams[g]![0]! += sums[g]![0]!;
+      });
       if (count < RECORD_CAPACITY || last + 4 >= n) break;
       from = last + 4;
     }
-    place.finish();
+    place?.finish();
   }
 
   return {
@@ -323,54 +481,7 @@ function opKernel(
     secondDerivative(x, d2, args) {
       elementwise("secondDerivative", x, d2, args);
     },
-    vjp(x, dy, dx, dparams, args) {
-      const n = x.length;
-      if (n === 0) return;
-      if (op === "prelu" && !scalarAlpha(args)) {
-        return preluGather(heap, exports, "vjp", x, dy, dx, dparams, args);
-      }
-      const p = plan(op, "vjp", args);
-      const def = kernelDefs[p.family]!;
-      const fn = exports[`${p.family}_vjp`]!;
-      const xp = Placement.pointer(heap, x);
-      const dyp = Placement.pointer(heap, dy);
-      const dxp = Placement.pointer(heap, dx);
-      const place = new Placement(heap);
-      const px = place.input(x, xp);
-      const pdy = place.input(dy, dyp);
-      const pdx = place.output(dx, dxp, dyp < 0 ? pdy : -1);
-      const grads = def.grads;
-      const scratchSums: Record<string, Float64Array> = {};
-      for (const g of grads) scratchSums[g] = new Float64Array(1);
-      let from = 0;
-      for (;;) {
-        const count = fn(
-          px + 4 * from,
-          pdy + 4 * from,
-          pdx + 4 * from,
-          n - from,
-          ...p.params,
-        );
-        const sums = new Float64Array(heap.memory.buffer, SUMS, grads.length);
-        grads.forEach((g, j) => {
-          accumulator(dparams, g)[0]! += sums[j]! * (p.sumScale ?? 1);
-        });
-        if (count === 0 || !def.delegates) break;
-        const last = patch(count, from, n, (e, xv, dyv) => {
-          one[0] = xv;
-          oneDy[0] = dyv;
-          for (const g of grads) scratchSums[g]![0] = 0;
-          js.vjp(one, oneDy, oneOut, scratchSums, args);
-          heap.f32[(pdx >>> 2) + e] = oneOut[0]!;
-          for (const g of grads) {
-            accumulator(dparams, g)[0]! += scratchSums[g]![0]!;
-          }
-        });
-        if (count < RECORD_CAPACITY || last + 4 >= n) break;
-        from = last + 4;
-      }
-      place.finish();
-    },
+    vjp,
   };
 
   /**
@@ -384,7 +495,7 @@ function opKernel(
     n: number,
     redo: (e: number, x: number, dy: number) => void,
   ): number {
-    const view = new DataView(heap.memory.buffer);
+    const view = new DataView(heap.buffer);
     let last = from;
     for (let r = 0; r < count; r++) {
       const base = RECORDS + RECORD_SIZE * r;
@@ -398,11 +509,6 @@ function opKernel(
     }
     return last;
   }
-}
-
-/** The float64 accumulator of a learned parameter. */
-function accumulator(dparams: ParamGradients, name: string): Float64Array {
-  return dparams[name]!;
 }
 
 /** Whether prelu's α is one value for every element. */
