@@ -41,7 +41,9 @@ export const backendNames: readonly string[] = Object.freeze([
  */
 export async function loadBackend(nameOrPath: string): Promise<BackendModule> {
   if (typeof nameOrPath !== "string") {
-    throw new TypeError(`Backend must be a name or a module path: got ${describe(nameOrPath)}`);
+    throw new TypeError(
+      `Backend must be a name or a module path: got ${describe(nameOrPath)}`,
+    );
   }
   let module: unknown;
   switch (nameOrPath) {
@@ -73,7 +75,8 @@ export async function loadBackend(nameOrPath: string): Promise<BackendModule> {
 
 /** Whether a string names a module rather than a built-in backend. */
 function isModulePath(s: string): boolean {
-  return /^(\.{1,2}\/|\/|[a-z][a-z0-9+.-]*:)/i.test(s) || /\.[cm]?[jt]sx?$/.test(s);
+  return /^(\.{1,2}\/|\/|[a-z][a-z0-9+.-]*:)/i.test(s) ||
+    /\.[cm]?[jt]sx?$/.test(s);
 }
 
 function resolveModule(path: string): string {
@@ -99,9 +102,18 @@ function resolveModule(path: string): string {
  * assert.throws(() => checkBackendModule({}, "empty"), TypeError);
  * ```
  */
-export function checkBackendModule(module: unknown, what: string): BackendModule {
+export function checkBackendModule(
+  module: unknown,
+  what: string,
+): BackendModule {
   const m = module as Record<string, unknown>;
-  const functions = ["tensor", "vjp", "derivative", "secondDerivative", ...opNames];
+  const functions = [
+    "tensor",
+    "vjp",
+    "derivative",
+    "secondDerivative",
+    ...opNames,
+  ];
   const missing = functions.filter((name) => typeof m?.[name] !== "function");
   const backend = m?.backend as Record<string, unknown> | undefined;
   if (

@@ -101,7 +101,9 @@ export function formatInterval(range: Interval): string {
  * ```
  */
 export function inInterval(value: number, range: Interval): boolean {
-  if (value !== value || value === Infinity || value === -Infinity) return false;
+  if (value !== value || value === Infinity || value === -Infinity) {
+    return false;
+  }
   if (range.minOpen ? value <= range.min : value < range.min) return false;
   if (range.maxOpen ? value >= range.max : value > range.max) return false;
   return true;

@@ -77,7 +77,9 @@ export type ResolvedOptions = Readonly<
  */
 export function resolveParams(op: string, options?: unknown): ResolvedOptions {
   const spec = getOp(op);
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
+  if (
+    options !== undefined && (typeof options !== "object" || options === null)
+  ) {
     throw new TypeError(
       `Options of ${spec.name} must be an object: got ${describe(options)}`,
     );
@@ -101,7 +103,9 @@ export function resolveParams(op: string, options?: unknown): ResolvedOptions {
       if (value === undefined) {
         out[name] = param.default;
       } else if (typeof value !== "string") {
-        throw new TypeError(`${label} must be a string: got ${describe(value)}`);
+        throw new TypeError(
+          `${label} must be a string: got ${describe(value)}`,
+        );
       } else if (!param.choices.includes(value)) {
         throw new RangeError(
           `${label} must be one of ${
@@ -123,7 +127,9 @@ export function resolveParams(op: string, options?: unknown): ResolvedOptions {
     if (typeof value === "number") {
       if (!inInterval(value, param.range)) {
         throw new RangeError(
-          `${label} must be a finite number in ${formatInterval(param.range)}: got ${value}`,
+          `${label} must be a finite number in ${
+            formatInterval(param.range)
+          }: got ${value}`,
         );
       }
       out[name] = value;
