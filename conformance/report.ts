@@ -468,19 +468,26 @@ export function renderMarkdown(
     "",
   );
   if (report.waivers.length === 0) out.push("None.");
-  else {
-    out.push(mdTable([
-      ["backend", "op", "check", "cases", "status", "reason", "source"],
-      ...report.waivers.map((w) => [
-        w.backend,
-        w.op,
-        w.check,
-        w.params ? w.params.map(paramsText).join("; ") : "all",
-        w.status + (w.why ? ` (${w.why})` : ""),
-        w.reason,
-        w.source ?? "–",
-      ]),
-    ]));
+  // Grouped by finding: the reason once, then every backend, op and check it
+  // covers, with how each fared in this run.
+  const findings = new Map<string, typeof report.waivers[number][]>();
+  for (const w of report.waivers) {
+    const key = `${w.reason}\u0000${w.source ?? ""}`;
+    findings.set(key, [...(findings.get(key) ?? []), w]);
+  }
+  for (const ws of findings.values()) {
+    const covered = ws.map((w) =>
+      `${w.backend} ${w.op} \`${w.check}\`${
+        w.params ? ` (${w.params.map(paramsText).join("; ")})` : ""
+      }` +
+      (w.status === "used"
+        ? ""
+        : ` — **${w.status}**${w.why ? `: ${w.why}` : ""}`)
+    );
+    out.push(
+      `- ${ws[0]!.reason}${ws[0]!.source ? ` (${ws[0]!.source})` : ""}.`,
+      `  Covers: ${covered.join(", ")}.`,
+    );
   }
 
   const failures = report.results.filter((r) => r.status === "fail");
@@ -614,19 +621,47 @@ function opSection(report: Report, op: OpName): string[] {
     }
     out.push(mdTable(rows));
   }
-  const waived = results.filter((r) => r.status !== "pass");
-  if (waived.length > 0) {
-    out.push("", "Departures:", "");
-    for (const r of waived) {
+  const departures = results.filter((r) => r.status !== "pass");
+  if (departures.length > 0) {
+    out.push(
+      "",
+      "Departures (each check once, with the backends and cases it fails on):",
+      "",
+    );
+    // One line per check and reason, so a finding shared by the three tfjs
+    // backends is written once.
+    const groups = new Map<string, Result[]>();
+    for (const r of departures) {
+      const key = `${r.check}\u0000${r.status}\u0000${
+        r.waiver?.reason ?? r.message ?? ""
+      }`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const rs of groups.values()) {
+      const first = rs[0]!;
+      const where = [...new Set(rs.map((r) => r.backend))].map((b) => {
+        const mine = rs.filter((r) => r.backend === b);
+        const cases = mine.length === report.cases.filter((c) =>
+            c.op === op
+          ).length
+          ? "all cases"
+          : mine.map((r) => paramsText(r.params)).join("; ");
+        const worst = mine.reduce((
+          a,
+          r,
+        ) => ((r.maxUlp ?? 0) > (a.maxUlp ?? 0) ? r : a));
+        return `**${b}** (${cases}): ${describeFinding(worst)}`;
+      });
       out.push(
-        `- **${r.backend}** ${paramsText(r.params)} \`${r.check}\`${
-          r.identity ? ` (${r.identity})` : ""
-        } — ${r.status}: ${describeFinding(r)}` +
-          (r.waiver
-            ? `. Reason: ${r.waiver.reason}${
-              r.waiver.source ? ` (${r.waiver.source})` : ""
-            }`
-            : ""),
+        `- \`${first.check}\`${
+          first.identity ? ` (${first.identity})` : ""
+        }, ${first.status}. ` +
+          where.join(". ") +
+          (first.waiver
+            ? `. *Why:* ${first.waiver.reason}${
+              first.waiver.source ? ` (${first.waiver.source})` : ""
+            }.`
+            : "."),
       );
     }
   }

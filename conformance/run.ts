@@ -133,6 +133,11 @@ export interface Report {
   readonly startedAt: string;
   /** How long it took, in ms. */
   readonly durationMs: number;
+  /** Of which the main thread spent planning cases and judging results, in ms. */
+  readonly mainThreadMs: {
+    readonly planning: number;
+    readonly judging: number;
+  };
   /** Where it ran. */
   readonly platform: Readonly<Record<string, string | number>>;
   /** The input sizes. */
@@ -290,7 +295,17 @@ export async function runConformance(
       waiverList.filter((w) => w.op === op).flatMap((w) => w.inputs ?? []),
     ),
   ];
+  let planning = 0;
+  let judging = 0;
   const plans = (k: number): CasePlan => {
+    const started = performance.now();
+    try {
+      return planAt(k);
+    } finally {
+      planning += performance.now() - started;
+    }
+  };
+  const planAt = (k: number): CasePlan => {
     const c = cases[k]!;
     const first = k === 0 || cases[k - 1]!.op !== c.op;
     return planCase(c, planOptions(quick, first, witnessesOf(c.op)));
@@ -330,6 +345,7 @@ export async function runConformance(
     const next = k + 1 < cases.length ? plans(k + 1) : undefined;
     const replies = await Promise.all(pending);
     pending = next ? dispatch(next.calls, `running ${next.case.id}`) : [];
+    const judgingFrom = performance.now();
     const evaluated: { judged: Judged; pair: PairData }[] = [];
     for (const { b, outcomes } of replies) {
       if (outcomes === undefined) continue;
@@ -342,6 +358,7 @@ export async function runConformance(
         pairs.push(comparePair(plan!, evaluated[i]!, evaluated[j]!));
       }
     }
+    judging += performance.now() - judgingFrom;
     plan = next;
   }
 
@@ -406,6 +423,10 @@ export async function runConformance(
     quick,
     startedAt,
     durationMs: Math.round(performance.now() - started),
+    mainThreadMs: {
+      planning: Math.round(planning),
+      judging: Math.round(judging),
+    },
     platform: platform(),
     inputs: {
       ...sizes,
@@ -585,7 +606,17 @@ function comparePair(
       toleranceOf(b.judged.profile, op, q),
     );
     const signed = q === "values" && ops[op].odd;
+    // Identical bits agree whatever the element is: the common case, counted
+    // without measuring.
+    const ba = new Int32Array(va.buffer, va.byteOffset, va.length);
+    const bb = new Int32Array(vb.buffer, vb.byteOffset, vb.length);
+    const quantity = q === "values" ? "f" : "f'";
+    let identical = 0;
     for (let i = 0; i < x.length; i++) {
+      if (ba[i] === bb[i]) {
+        identical++;
+        continue;
+      }
       const ga = va[i]!;
       const gb = vb[i]!;
       const exact = tags[i] === Tag.special || (signed && tags[i] === Tag.zero);
@@ -593,7 +624,7 @@ function comparePair(
       const ok = exact
         ? sameValue(ga, gb, signed)
         : sameValue(ga, gb) || within(d, tol);
-      tally.add(d, ok, i, x[i]!, gb, ga, q === "values" ? "f" : "f'");
+      tally.add(d, ok, i, x[i]!, gb, ga, quantity);
       if (ok) continue;
       const why = [
         ...(a.pair.explain[q].get(i) ?? []),
@@ -602,6 +633,7 @@ function comparePair(
       if (why.length === 0) unexplained++;
       for (const r of why) explainers.add(r);
     }
+    tally.count += identical;
   }
   const result = standaloneResult(
     {
