@@ -78,10 +78,11 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
     ((t) => t.data() as Promise<Float32Array>);
   const capabilities = Object.freeze({
     unsupported: Object.freeze(
-      unsupported.map(({ op, feature, reason }): Unsupported => ({
+      unsupported.map(({ op, feature, reason, when }): Unsupported => ({
         op,
         feature,
         reason,
+        ...(when === undefined ? {} : { when }),
       })),
     ),
     properties: Object.freeze({ ...config.properties }),

@@ -88,6 +88,7 @@ export const unsupported: readonly UnsupportedEntry[] = [
       "wrong",
     ),
     applies: (p) => p.approximate === "tanh",
+    when: { approximate: "tanh" },
   },
   nested(
     "swish",

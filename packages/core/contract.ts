@@ -179,6 +179,11 @@ export interface Unsupported {
   readonly feature: Feature;
   /** Why: the engine's limitation, named. */
   readonly reason: string;
+  /**
+   * The parameter values it is limited to (e.g. `{ approximate: "tanh" }`);
+   * absent when it holds for every parameter value.
+   */
+  readonly when?: Readonly<Record<string, string | number>>;
 }
 
 /** What a backend can do and what it runs on. */
