@@ -9,11 +9,12 @@
  * reference rounded to float32 whenever the float64 value is within one
  * float32 ulp of the exact one, i.e. a relative error below 2⁻²⁴. Two
  * accuracies serve that:
- * - `fast`: e^r on |r| ≤ ln2/2 from a degree-6 minimax polynomial
- *   (relative error below 2⁻²⁶·⁴, `vmath_test.ts` measures it), used where
- *   the op's formula amplifies relative errors at most about twofold;
+ * - `fast`: e^r − 1 on |r| ≤ ln2/2 from r times a degree-5 minimax
+ *   polynomial (relative error 2⁻²⁶·⁵ for e^x − 1, 2⁻²⁷·⁸ for eˣ, as
+ *   `vmath_test.ts` measures), used where the op's formula amplifies
+ *   relative errors at most about twofold;
  * - `accurate`: a degree-13 Taylor polynomial with a two-part ln 2 (error
- *   below 2⁻⁵²), used where a formula cancels, e.g. the derivatives of the
+ *   about 2⁻⁵²), used where a formula cancels, e.g. the derivatives of the
  *   non-monotone ops near their roots, where the float64 terms must be good
  *   to a few float64 ulps, as in the JavaScript kernels.
  *

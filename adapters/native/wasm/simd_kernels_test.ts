@@ -1,0 +1,509 @@
+// The WebAssembly SIMD kernel set beyond the accuracy sweep of mod_test.ts:
+// every length (the tail), aliasing, tensors in and out of its memory, the
+// records of non-finite inputs and their hand-off to the JavaScript kernels,
+// prelu's gathered α, and the sweep again with the other multiply–add mode.
+
+import assert from "node:assert";
+import {
+  type OpName,
+  opNames,
+  ops,
+  type OpSpec,
+  type ResolvedParams,
+  resolveParams,
+  ulpDistance,
+} from "@nonlin/core";
+import type { KernelArgs, KernelSet } from "../_kernels.ts";
+import { jsKernels } from "../_js_kernels.ts";
+import { activeKernels, prepare, useKernels } from "../_engine.ts";
+import { paramCases, random, sweepCase } from "../_accuracy.ts";
+import { loadSimdKernels, simdSupport } from "./_simd_kernels.ts";
+import { RECORD_CAPACITY } from "./_module.ts";
+
+const support = simdSupport();
+const simd = await loadSimdKernels({ fma: support.relaxed });
+const heap = simd.heap;
+const kernels = simd.kernels;
+
+type Loop = "forward" | "derivative" | "secondDerivative";
+const loops: readonly Loop[] = ["forward", "derivative", "secondDerivative"];
+
+/** Parameters that exercise each op's code path (prelu: one α). */
+function paramsOf(op: OpName): Record<string, unknown> {
+  switch (op) {
+    case "prelu":
+      return { alpha: 0.25 };
+    case "leakyRelu":
+      return { alpha: 0.2 };
+    case "hardTanh":
+      return { min: -0.7, max: 1.3 };
+    case "swish":
+      return { beta: 1.702 };
+    case "softplus":
+      return { beta: 2, threshold: 5 };
+    case "gelu":
+      return { approximate: "tanh" };
+    default:
+      return {};
+  }
+}
+
+function argsOf(op: OpName, n: number, set: KernelSet = kernels): KernelArgs {
+  return prepare(op, paramsOf(op), [n], set).args;
+}
+
+/** `n` float32 inputs over [−12, 12], both signs, seeded. */
+function inputs(n: number, seed: number): Float32Array {
+  const rand = random(seed);
+  return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 12);
+}
+
+/** A Float32Array view of `n` elements in the kernels' memory. */
+function resident(
+  data: Float32Array,
+): { view: () => Float32Array; free(): void } {
+  const block = kernels.allocate!(data.length);
+  block.view().set(data);
+  return { view: () => block.view(), free: () => block.free() };
+}
+
+/** The reference of one loop at x, as the accuracy sweep forms it. */
+function reference(op: OpName, loop: Loop, x: number): number {
+  const spec = ops[op] as unknown as OpSpec;
+  const p = resolveParams(op, paramsOf(op)) as ResolvedParams;
+  const fn = loop === "forward"
+    ? spec.f
+    : loop === "derivative"
+    ? spec.dfdx
+    : spec.d2fdx2;
+  return Math.fround(fn(x, p));
+}
+
+Deno.test("simd kernels: every length", async (t) => {
+  for (const op of opNames) {
+    await t.step(
+      `${op}: n = 0…13 and 1029, within bounds, nothing written past n`,
+      () => {
+        for (const n of [...Array(14).keys(), 1029]) {
+          const x = inputs(n, 7 + n);
+          for (const loop of loops) {
+            // Guard elements on both sides of the output block.
+            const block = kernels.allocate!(n + 8);
+            const all = block.view();
+            all.fill(12345);
+            const y = all.subarray(4, 4 + n);
+            kernels.ops[op][loop](x, y, argsOf(op, n));
+            const after = block.view();
+            for (const g of [0, 1, 2, 3, n + 4, n + 5, n + 6, n + 7]) {
+              assert.strictEqual(
+                after[g],
+                12345,
+                `${op} ${loop} n=${n}: wrote guard ${g}`,
+              );
+            }
+            const bound = loop === "forward" ? 1 : 2;
+            for (let i = 0; i < n; i++) {
+              const d = ulpDistance(after[4 + i]!, reference(op, loop, x[i]!));
+              assert.ok(d <= bound, `${op} ${loop}(${x[i]}) n=${n}: ${d} ULP`);
+            }
+            block.free();
+          }
+        }
+      },
+    );
+  }
+});
+
+Deno.test("simd kernels: storage and aliasing", async (t) => {
+  const n = 999;
+  for (const op of opNames) {
+    await t.step(
+      `${op}: host or resident arrays, in place, all give the same bits`,
+      () => {
+        const x = inputs(n, 11);
+        const dy = inputs(n, 12);
+        const args = argsOf(op, n);
+        const k = kernels.ops[op];
+        for (const loop of loops) {
+          const want = new Float32Array(n);
+          k[loop](x, want, args);
+          const rx = resident(x);
+          const ry = resident(new Float32Array(n));
+          k[loop](rx.view(), ry.view(), args);
+          assert.deepStrictEqual(ry.view().slice(), want, `${loop} resident`);
+          const host = new Float32Array(n);
+          k[loop](rx.view(), host, args);
+          assert.deepStrictEqual(host, want, `${loop} resident in, host out`);
+          k[loop](x, ry.view(), args);
+          assert.deepStrictEqual(
+            ry.view().slice(),
+            want,
+            `${loop} host in, resident out`,
+          );
+          k[loop](rx.view(), rx.view(), args);
+          assert.deepStrictEqual(
+            rx.view().slice(),
+            want,
+            `${loop} in place, resident`,
+          );
+          const inPlace = x.slice();
+          k[loop](inPlace, inPlace, args);
+          assert.deepStrictEqual(inPlace, want, `${loop} in place, host`);
+          rx.free();
+          ry.free();
+        }
+        const sums = () => {
+          const s: Record<string, Float64Array> = {};
+          for (const [name, p] of Object.entries(ops[op].params)) {
+            if ((p as { learned?: boolean }).learned) {
+              s[name] = new Float64Array(1);
+            }
+          }
+          return s;
+        };
+        const wantDx = new Float32Array(n);
+        const wantSums = sums();
+        k.vjp(x, dy, wantDx, wantSums, args);
+        const cases: [
+          string,
+          () => [
+            Float32Array,
+            Float32Array,
+            Float32Array,
+            () => Float32Array,
+            () => void,
+          ],
+        ][] = [
+          ["resident", () => {
+            const a = resident(x),
+              b = resident(dy),
+              c = resident(new Float32Array(n));
+            return [
+              a.view(),
+              b.view(),
+              c.view(),
+              () => c.view(),
+              () => (a.free(), b.free(), c.free()),
+            ];
+          }],
+          ["dx = dy", () => {
+            const a = resident(x), b = resident(dy);
+            return [
+              a.view(),
+              b.view(),
+              b.view(),
+              () => b.view(),
+              () => (a.free(), b.free()),
+            ];
+          }],
+          ["dx = x", () => {
+            const a = resident(x), b = resident(dy);
+            return [
+              a.view(),
+              b.view(),
+              a.view(),
+              () => a.view(),
+              () => (a.free(), b.free()),
+            ];
+          }],
+          ["host dx = dy", () => {
+            const b = dy.slice();
+            return [x, b, b, () => b, () => {}];
+          }],
+          ["mixed", () => {
+            const a = resident(x);
+            const c = new Float32Array(n);
+            return [a.view(), dy, c, () => c, () => a.free()];
+          }],
+        ];
+        for (const [name, make] of cases) {
+          const [xv, dyv, dxv, read, free] = make();
+          const s = sums();
+          k.vjp(xv, dyv, dxv, s, args);
+          assert.deepStrictEqual(read().slice(), wantDx, `vjp ${name}`);
+          assert.deepStrictEqual(s, wantSums, `vjp ${name} sums`);
+          free();
+        }
+      },
+    );
+  }
+});
+
+/** Inputs with NaN, ±∞ at every `every`-th element, among finite ones. */
+function withSpecials(n: number, every: number): Float32Array {
+  const x = inputs(n, 3);
+  const specials = [NaN, Infinity, -Infinity];
+  for (let i = 0; i < n; i += every) x[i] = specials[(i / every) % 3]!;
+  return x;
+}
+
+Deno.test("simd kernels: non-finite inputs", async (t) => {
+  // More vectors with a special value than one call records, so the loops
+  // stop and resume; and a tail holding one.
+  const n = 4 * RECORD_CAPACITY * 3 + 3;
+  const x = withSpecials(n, 5);
+  x[n - 1] = NaN;
+  const dy = inputs(n, 4);
+  for (const op of opNames) {
+    await t.step(
+      `${op}: exactly the JavaScript kernels' results there, the rest untouched`,
+      () => {
+        const args = argsOf(op, n);
+        const jsArgs = argsOf(op, n, jsKernels);
+        const k = kernels.ops[op];
+        const finite = x.map((v) => (Number.isFinite(v) ? v : 0));
+        for (const loop of loops) {
+          const got = new Float32Array(n);
+          k[loop](x, got, args);
+          const js = new Float32Array(n);
+          jsKernels.ops[op][loop](x, js, jsArgs);
+          const plain = new Float32Array(n);
+          k[loop](finite, plain, args);
+          for (let i = 0; i < n; i++) {
+            const want = Number.isFinite(x[i]!) ? plain[i]! : js[i]!;
+            assert.ok(
+              Object.is(got[i], want),
+              `${op} ${loop}(${x[i]}) at ${i}: ${got[i]} vs ${want}`,
+            );
+          }
+        }
+        const sums = () => {
+          const s: Record<string, Float64Array> = {};
+          for (const [name, p] of Object.entries(ops[op].params)) {
+            if ((p as { learned?: boolean }).learned) {
+              s[name] = new Float64Array(1);
+            }
+          }
+          return s;
+        };
+        const got = new Float32Array(n);
+        const gotSums = sums();
+        k.vjp(x, dy, got, gotSums, args);
+        const js = new Float32Array(n);
+        const jsSums = sums();
+        jsKernels.ops[op].vjp(x, dy, js, jsSums, jsArgs);
+        const plain = new Float32Array(n);
+        k.vjp(finite, dy, plain, sums(), args);
+        for (let i = 0; i < n; i++) {
+          const want = Number.isFinite(x[i]!) ? plain[i]! : js[i]!;
+          assert.ok(Object.is(got[i], want), `${op} vjp dx at ${i}`);
+        }
+        // A non-finite x makes each parameter sum NaN or ±∞, as in JavaScript.
+        for (const name of Object.keys(jsSums)) {
+          assert.ok(
+            Object.is(gotSums[name]![0], jsSums[name]![0]),
+            `${op} d${name}: ${gotSums[name]![0]} vs ${jsSums[name]![0]}`,
+          );
+        }
+      },
+    );
+  }
+});
+
+Deno.test("simd kernels: prelu with α per element and per channel", async (t) => {
+  const rows = 37;
+  const channels = 5;
+  const n = rows * channels;
+  const x = withSpecials(n, 11);
+  x[1] = -0;
+  const dy = inputs(n, 9);
+  const alpha = Float64Array.from(
+    { length: channels },
+    (_, c) => Math.fround([0.1, -0.3, 0, 2, 0.25][c]!),
+  );
+  const perChannel: KernelArgs = {
+    params: {},
+    alpha: {
+      values: alpha,
+      index: Int32Array.from({ length: n }, (_, i) => i % channels),
+    },
+  };
+  const perElement: KernelArgs = {
+    params: {},
+    alpha: {
+      values: Float64Array.from({ length: n }, (_, i) => alpha[i % channels]!),
+      index: null,
+    },
+  };
+  for (
+    const [name, args] of [["per channel", perChannel], [
+      "per element",
+      perElement,
+    ]] as const
+  ) {
+    await t.step(
+      `${name}: the JavaScript kernel's bits, dα the same sums`,
+      () => {
+        for (const loop of loops) {
+          const got = new Float32Array(n);
+          kernels.ops.prelu[loop](x, got, args);
+          const want = new Float32Array(n);
+          jsKernels.ops.prelu[loop](x, want, args);
+          assert.deepStrictEqual(got, want, loop);
+        }
+        const length = args.alpha!.values.length;
+        const got = new Float32Array(n);
+        const gotSums = { alpha: new Float64Array(length) };
+        const rx = resident(x);
+        kernels.ops.prelu.vjp(rx.view(), dy, got, gotSums, args);
+        rx.free();
+        const want = new Float32Array(n);
+        const wantSums = { alpha: new Float64Array(length) };
+        jsKernels.ops.prelu.vjp(x, dy, want, wantSums, args);
+        assert.deepStrictEqual(got, want);
+        // Both add each element's term into its slot in element order.
+        assert.deepStrictEqual(gotSums, wantSums);
+      },
+    );
+  }
+});
+
+Deno.test("simd kernels: memory", async (t) => {
+  await t.step(
+    "calls free their scratch; the memory grows under live views",
+    () => {
+      const before = heap.liveCount;
+      const x = inputs(100_000, 1);
+      const y = new Float32Array(x.length);
+      kernels.ops.sigmoid.forward(x, y, argsOf("sigmoid", x.length));
+      assert.strictEqual(heap.liveCount, before);
+      // Growing the memory mid-call (a big host input copied in) keeps the
+      // resident output's pointer valid.
+      const out = kernels.allocate!(16);
+      const big = inputs(3_000_000, 2);
+      const capacity = heap.capacity;
+      const r = new Float32Array(big.length);
+      kernels.ops.relu.forward(big, r, argsOf("relu", big.length));
+      assert.ok(heap.capacity > capacity, "the memory grew");
+      kernels.ops.relu.forward(
+        big.subarray(0, 16),
+        out.view(),
+        argsOf("relu", 16),
+      );
+      assert.deepStrictEqual(out.view().slice(), r.subarray(0, 16));
+      out.free();
+      assert.strictEqual(heap.liveCount, before);
+    },
+  );
+  await t.step("the set reports its storage and multiply–add", () => {
+    assert.strictEqual(kernels.name, "wasm-simd");
+    assert.strictEqual(kernels.simd, true);
+    assert.strictEqual(kernels.properties?.fma, support.relaxed);
+  });
+});
+
+Deno.test("simd kernels: the accuracy sweep with the other multiply–add mode", async (t) => {
+  // mod_test.ts sweeps the default set (fused multiply–add where relaxed
+  // SIMD exists); this sweeps the other one, where the runtime has both.
+  const other = support.relaxed
+    ? await loadSimdKernels({ fma: false })
+    : undefined;
+  if (other === undefined) return;
+  for (const c of paramCases()) {
+    await t.step(c.label, async () => {
+      const before = activeKernels();
+      useKernels(other.kernels);
+      let r;
+      try {
+        r = await sweepCase(c);
+      } finally {
+        useKernels(before);
+      }
+      for (const [check, w] of Object.entries(r.worst)) {
+        const bound = check === "values" ? 1 : 2;
+        assert.ok(
+          w.ulp <= bound,
+          `${c.label} ${check}: ${w.ulp} ULP at ${w.x}`,
+        );
+      }
+      assert.deepStrictEqual(r.pinnedMisses, []);
+      assert.deepStrictEqual(r.sumMisses, []);
+    });
+  }
+});
+
+/** The float32 values within `k` steps of `x`. */
+function around(x: number, k: number): number[] {
+  const f = new Float32Array([x]);
+  const bits = new Int32Array(f.buffer);
+  const base = bits[0]!;
+  const out: number[] = [];
+  for (let d = -k; d <= k; d++) {
+    bits[0] = x >= 0 ? base + d : base - d;
+    out.push(f[0]!);
+  }
+  return out;
+}
+
+/** Where `g` changes sign on [−8, 8], to float64 precision. */
+function roots(g: (x: number) => number): number[] {
+  const found: number[] = [];
+  const step = 1 / 512;
+  for (let a = -8; a < 8; a += step) {
+    let lo = a;
+    let hi = a + step;
+    const glo = g(lo);
+    if (glo === 0 || Math.sign(glo) === Math.sign(g(hi))) continue;
+    for (let i = 0; i < 80; i++) {
+      const mid = (lo + hi) / 2;
+      if (Math.sign(g(mid)) === Math.sign(glo)) lo = mid;
+      else hi = mid;
+    }
+    found.push(lo);
+  }
+  return found;
+}
+
+Deno.test("simd kernels: derivatives near their roots", async (t) => {
+  // Where a derivative crosses zero its formula cancels: the float32
+  // neighbours of each root are the hardest inputs for the 2 ULP bound.
+  const cases: [OpName, Record<string, unknown>][] = [
+    ["gelu", {}],
+    ["gelu", { approximate: "tanh" }],
+    ["swish", { beta: 1 }],
+    ["swish", { beta: 1.702 }],
+    ["silu", {}],
+    ["mish", {}],
+    ["softplus", { beta: 1 }],
+    ["sigmoid", {}],
+    ["tanh", {}],
+    ["celu", { alpha: 1 }],
+  ];
+  for (const [op, params] of cases) {
+    const spec = ops[op] as unknown as OpSpec;
+    const p = resolveParams(op, params) as ResolvedParams;
+    for (const set of [kernels, jsKernels]) {
+      await t.step(`${op} ${JSON.stringify(params)} [${set.name}]`, () => {
+        const args = prepare(op, params, [1], set).args;
+        const checks: [Loop, (x: number) => number][] = [
+          ["derivative", (x) => spec.dfdx(x, p)],
+          ["secondDerivative", (x) => spec.d2fdx2(x, p)],
+        ];
+        let tested = 0;
+        for (const [loop, fn] of checks) {
+          // Roots of the loop's own function: sign changes of fn itself.
+          for (const r of roots(fn)) {
+            const xs = new Float32Array(around(r, 2048));
+            const got = new Float32Array(xs.length);
+            set.ops[op][loop](xs, got, args);
+            for (let i = 0; i < xs.length; i++) {
+              const want = Math.fround(fn(xs[i]!));
+              const d = ulpDistance(got[i]!, want);
+              assert.ok(
+                d <= 2,
+                `${op} ${loop}(${xs[i]}) near root ${r}: ${d} ULP (got ${
+                  got[i]
+                }, want ${want})`,
+              );
+            }
+            tested++;
+          }
+        }
+        assert.ok(
+          tested > 0 || ["sigmoid", "softplus"].includes(op),
+          `${op}: no root found`,
+        );
+      });
+    }
+  }
+});
