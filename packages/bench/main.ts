@@ -62,6 +62,15 @@ export const quickOptions: Readonly<BenchOptions> = Object.freeze<BenchOptions>(
   },
 );
 
+/** The files a run reads and writes. */
+interface Files {
+  json?: string;
+  md?: string;
+  charts?: string;
+  readme?: string;
+  from?: string;
+}
+
 /** The help text. */
 export const usage =
   `Usage: deno task bench [options]     (or: deno task nonlin bench [options])
@@ -91,6 +100,7 @@ Options:
   --max-reps N         most samples (default 30)
   --seed N             input seed (default 5)
   --rtol X, --atol X   check tolerance for every backend (default: per backend)
+  --from FILE          run nothing: write --md, --charts, --readme from a --json report
   --quiet              no per-cell rows, only the summary
   --help, -h           this text
 
@@ -121,7 +131,7 @@ export async function main(
   const log = (text: string) => output.out(`${text}\n`);
   const warn = (text: string) => output.err(`${text}\n`);
   let options: BenchOptions;
-  let files: { json?: string; md?: string; charts?: string; readme?: string };
+  let files: Files;
   let quiet: boolean;
   let explicitBackends: boolean;
   try {
@@ -152,11 +162,13 @@ export async function main(
   );
   let report: BenchReport;
   try {
-    report = await runBench({
-      ...options,
-      command: ["deno task bench", ...args].join(" "),
-      onEvent: (e) => display.event(e),
-    });
+    report = files.from !== undefined
+      ? await readReport(files.from)
+      : await runBench({
+        ...options,
+        command: ["deno task bench", ...args].join(" "),
+        onEvent: (e) => display.event(e),
+      });
   } catch (error) {
     display.clear();
     warn(`nonlin bench: ${error instanceof Error ? error.message : error}`);
@@ -216,7 +228,11 @@ export async function main(
   if (bad.length > 0) {
     warn(`${bad.length} cells failed or threw: see above`);
   }
-  log(`done in ${report.durationS} s`);
+  log(
+    files.from === undefined
+      ? `done in ${report.durationS} s`
+      : `rendered from ${files.from}`,
+  );
   return bad.length > 0 || missing.length > 0 ? 1 : 0;
 }
 
@@ -237,6 +253,7 @@ function parse(args: readonly string[]) {
       md: { type: "string" },
       charts: { type: "string" },
       readme: { type: "string" },
+      from: { type: "string" },
       budget: { type: "string" },
       target: { type: "string" },
       "min-reps": { type: "string" },
@@ -299,15 +316,11 @@ function parse(args: readonly string[]) {
   if (rtol !== undefined && atol !== undefined) {
     options.tolerance = { rtol, atol };
   }
-  const files: {
-    json?: string;
-    md?: string;
-    charts?: string;
-    readme?: string;
-  } = {};
+  const files: Files = {};
   if (values.json !== undefined) files.json = values.json;
   if (values.md !== undefined) files.md = values.md;
   if (values.readme !== undefined) files.readme = values.readme;
+  if (values.from !== undefined) files.from = values.from;
   if (values.charts !== undefined) {
     files.charts = values.charts.replace(/\/+$/, "");
   }
@@ -507,42 +520,48 @@ function summary(report: BenchReport): string {
     lines.push(`backend ${b.name} ${b.status}: ${b.reason}`);
   }
   if (size === undefined) return lines.join("\n");
+  const w = 17;
   for (const kind of report.config.timings) {
-    lines.push("");
-    lines.push(
-      `${
-        kind === "resident" ? "Resident" : "Round trip"
-      }, median ms per call at ${formatSize(size)} elements (×native):`,
-    );
-    const cols = report.config.modes.flatMap((m) =>
-      backends.map((b) => [m, b] as const)
-    );
-    const w = 18;
-    lines.push(
-      "op".padEnd(12) +
-        cols.map(([m, b]) => `${m.slice(0, 5)} ${b}`.padStart(w)).join(""),
-    );
-    for (const op of report.config.ops) {
+    for (const mode of report.config.modes) {
+      lines.push("");
       lines.push(
-        op.padEnd(12) + cols.map(([m, b]) => {
+        `${
+          kind === "resident" ? "Resident" : "Round trip"
+        } ${mode}, median ms per call at ${
+          formatSize(size)
+        } elements (×native):`,
+      );
+      lines.push("op".padEnd(12) + backends.map((b) => b.padStart(w)).join(""));
+      for (const op of report.config.ops) {
+        const row = backends.map((b) => {
           const cell = report.results.find((r) =>
-            r.op === op && r.mode === m && r.backend === b && r.size === size
+            r.op === op && r.mode === mode && r.backend === b && r.size === size
           );
           const t = cell?.[kind];
-          if (cell === undefined) return "–".padStart(w);
-          if (cell.status !== "ok" || t === undefined) {
-            return cell.status.padStart(w);
-          }
-          if (t.status !== "ok") return "skipped".padStart(w);
+          if (cell === undefined) return "–";
+          if (cell.status !== "ok" || t === undefined) return cell.status;
+          if (t.status !== "ok") return "skipped";
           const ratio = b === "native" || t.ratioToNative === undefined
             ? ""
             : ` ${formatRatio(t.ratioToNative)}`;
-          return `${formatMs(t.medianMs)}${ratio}`.padStart(w);
-        }).join(""),
-      );
+          return `${formatMs(t.medianMs)}${ratio}`;
+        });
+        lines.push(op.padEnd(12) + row.map((c) => c.padStart(w)).join(""));
+      }
     }
   }
   return lines.join("\n");
+}
+
+/** A report written by `--json`, for `--from`. */
+async function readReport(path: string): Promise<BenchReport> {
+  const report = JSON.parse(await Deno.readTextFile(path)) as BenchReport;
+  if (report?.format !== "nonlin-bench/1") {
+    throw new TypeError(
+      `${path} is not a nonlin bench report: no format "nonlin-bench/1"`,
+    );
+  }
+  return report;
 }
 
 async function readmeProblem(path: string): Promise<string | undefined> {

@@ -80,7 +80,7 @@ Deno.test("main()", async (t) => {
         assert.match(o.stdout, /4 cells: 4 ok/);
         assert.match(
           o.stdout,
-          /Resident, median ms per call at 2\^10 elements/,
+          /Resident forward, median ms per call at 2\^10 elements \(×native\):\nop +reference-fixture\nrelu +[\d.]+\ngelu +[\d.]+\n/,
         );
         const report = JSON.parse(
           await Deno.readTextFile(`${dir}/out/report.json`),
@@ -94,6 +94,29 @@ Deno.test("main()", async (t) => {
           await Deno.readTextFile(`${dir}/out/charts/relu.svg`),
           /^<svg/,
         );
+        const again = buffered();
+        assert.strictEqual(
+          await main([
+            "--from",
+            `${dir}/out/report.json`,
+            "--md",
+            `${dir}/again.md`,
+          ], again.output),
+          0,
+        );
+        assert.match(again.o.stdout, /rendered from .*report\.json/);
+        const md2 = await Deno.readTextFile(`${dir}/again.md`);
+        assert.strictEqual(
+          md2.split("## Charts")[0]!.trimEnd(),
+          md.split("## Charts")[0]!.trimEnd(),
+        );
+        const notReport = buffered();
+        await Deno.writeTextFile(`${dir}/x.json`, "{}");
+        assert.strictEqual(
+          await main(["--from", `${dir}/x.json`], notReport.output),
+          2,
+        );
+        assert.match(notReport.o.stderr, /is not a nonlin bench report/);
       } finally {
         await Deno.remove(dir, { recursive: true });
       }
