@@ -26,6 +26,7 @@ import {
 import {
   allowedError,
   deviation,
+  EXACT,
   sameValue,
   Tally,
   type Tolerance,
@@ -614,7 +615,9 @@ function comparePair(
     let identical = 0;
     for (let i = 0; i < x.length; i++) {
       if (ba[i] === bb[i]) {
-        identical++;
+        if (tally.worst === undefined) {
+          tally.add(EXACT, true, i, x[i]!, vb[i]!, va[i]!, quantity);
+        } else identical++;
         continue;
       }
       const ga = va[i]!;
