@@ -116,28 +116,37 @@ export function buildKernelModule(options: BuildOptions = {}): KernelModule {
   return { bytes: m.encode(), pool: pool.bytes(), names: m.names };
 }
 
-/** The element loop: `each(offsetBytes, isTail)` per vector, tail last. */
+/**
+ * The element loop: `each(i, tail, end)` per vector of four elements from
+ * element i, the tail last (`tail` its byte count, null in the loop). The
+ * loop runs while i < end; setting `end` to i + 4 stops it after this
+ * vector (and skips the tail).
+ */
 function vectorLoop(
   f: Fn,
   n: Local<"i32">,
-  count: Local<"i32">,
-  each: (i: Local<"i32">, tail: Local<"i32"> | null) => void,
+  each: (
+    i: Local<"i32">,
+    tail: Local<"i32"> | null,
+    end: Local<"i32">,
+  ) => void,
 ): void {
   const i = f.local("i32");
   const n4 = f.let(I32.and(n, i32(-4)));
+  const end = f.let(n4);
   f.when(I32.gtS(n4, i32(0)), () => {
     f.doWhile(
       () => {
-        each(i, null);
+        each(i, null, end);
         f.set(i, I32.add(i, i32(4)));
       },
-      () => I32.and(I32.ltS(i, n4), I32.ltS(count, i32(RECORD_CAPACITY))),
+      () => I32.ltS(i, end),
     );
   });
   // The tail, only when the loop ran to its end.
   f.when(I32.and(I32.eq(i, n4), I32.ne(I32.and(n, i32(3)), i32(0))), () => {
     const bytes = f.let(I32.shl(I32.and(n, i32(3)), i32(2)));
-    each(i, bytes);
+    each(i, bytes, end);
   });
 }
 
@@ -185,6 +194,7 @@ function recordNonFinite(
   k: K,
   i: Local<"i32">,
   count: Local<"i32">,
+  end: Local<"i32">,
   x: Local<"v128">,
   dy: Local<"v128"> | null,
 ): void {
@@ -198,6 +208,10 @@ function recordNonFinite(
     f.storeV128(rec, x, 16);
     if (dy !== null) f.storeV128(rec, dy, 32);
     f.set(count, I32.add(count, i32(1)));
+    // A full record stops the loop after this vector.
+    f.when(I32.geS(count, i32(RECORD_CAPACITY)), () => {
+      f.set(end, I32.add(i, i32(4)));
+    });
     f.set(x, V128.andnot(x, bad));
     if (dy !== null) f.set(dy, V128.andnot(dy, bad));
   });
@@ -262,12 +276,12 @@ function familyLoop(
     const sums = vjp
       ? def.grads.map(() => [f.local("v128"), f.local("v128")] as const)
       : [];
-    vectorLoop(f, n, count, (i, tail) => {
+    vectorLoop(f, n, (i, tail, end) => {
       const xv = loadVector(f, x, i, tail, TAIL_X);
       const dyv = dyPtr === null
         ? null
         : loadVector(f, dyPtr, i, tail, TAIL_DY);
-      if (def.delegates) recordNonFinite(k, i, count, xv, dyv);
+      if (def.delegates) recordNonFinite(k, i, count, end, xv, dyv);
       let result: V;
       if (def.lanes === "f32") {
         result = vjp ? def.vjp(k, xv, dyv!, p).dx : def[loop](k, xv, p);
@@ -341,7 +355,7 @@ function preluLoop(
     const index = indexed ? f.param(a++, "i32") : null;
     const sums = vjp ? f.param(a++, "i32") : null;
     const count = f.local("i32");
-    vectorLoop(f, n, count, (i, tail) => {
+    vectorLoop(f, n, (i, tail) => {
       const xv = loadVector(f, x, i, tail, TAIL_X);
       const dyv = dyPtr === null
         ? null

@@ -407,7 +407,7 @@ const softplus: KernelDef = {
   vjp: (k, x, dy, p) => {
     const z = k.let(k.mul(p.beta!, x));
     const over = k.let(k.gt(z, p.threshold!));
-    const lg = k.logistic(z, "fast");
+    const lg = k.logisticAbs(z, "fast");
     const l = k.log1p(lg.e);
     // ∂/∂β·β² = zσ(z) − log(1 + e^z), written without cancellation on each
     // side of 0 (the loop divides the sum by β² once).
@@ -421,10 +421,10 @@ const softplus: KernelDef = {
   },
 };
 
-/** Φ(x) = erfc(−x/√2)/2. */
+/** Φ(x) = erfc(−x/√2)/2, to about 2⁻²⁷. */
 function normalCdf(k: K, x: L): L {
   return k.let(
-    k.mul(k.c(0.5), k.erfc(k.mul(k.neg(x), k.c(Math.SQRT1_2)))),
+    k.mul(k.c(0.5), k.erfcFast(k.mul(k.neg(x), k.c(Math.SQRT1_2)))),
   );
 }
 
@@ -434,9 +434,36 @@ function normalPdf(k: K, x: L, accuracy: Accuracy): L {
   return k.let(k.mul(k.c(INV_SQRT_2PI), k.exp(t, accuracy)));
 }
 
-/** Φ(x) + xφ(x). */
+/**
+ * Recomputes `value` with `accurate()` in the lanes where `near` holds, and
+ * only for vectors that have such a lane: the cancelling window around a
+ * root of a derivative, outside which the fast parts' 2⁻²⁷ is enough.
+ */
+function nearRoot(k: K, value: L, near: V, accurate: () => V): L {
+  const mask = k.let(near);
+  k.f.when(V128.anyTrue(mask), () => {
+    k.f.set(value, k.select(mask, accurate(), value));
+  });
+  return value;
+}
+
+/** Lanes with lo < v < hi. */
+function between(k: K, v: V, lo: number, hi: number): V {
+  return V128.and(k.gt(v, k.c(lo)), k.lt(v, k.c(hi)));
+}
+
+/**
+ * Φ(x) + xφ(x). It cancels around its root x ≈ −0.7518; on (−1.1, −0.4),
+ * where the cancellation exceeds about 4×, Φ comes from fdlibm's first
+ * region (w = −x/√2 ∈ (0.28, 0.78)) and φ from the accurate exponential.
+ */
 function geluSlope(k: K, x: L): V {
-  return k.madd(x, normalPdf(k, x, "accurate"), normalCdf(k, x));
+  const d = k.let(k.madd(x, normalPdf(k, x, "fast"), normalCdf(k, x)));
+  return nearRoot(k, d, between(k, x, -1.1, -0.4), () => {
+    const w = k.mul(k.neg(x), k.c(Math.SQRT1_2));
+    const cdf = k.mul(k.c(0.5), k.erfcNearHalf(w));
+    return k.madd(x, normalPdf(k, x, "accurate"), cdf);
+  });
 }
 
 const gelu: KernelDef = {
@@ -503,11 +530,22 @@ function swishZ(k: K, x: L, p: Params): L {
   return k.let(k.mul(p.beta!, x));
 }
 
-/** σ(z) + zσ(z)σ(−z). */
+/**
+ * σ(z) + zσ(z)σ(−z). It cancels around its root z ≈ −1.2785; on
+ * (−1.6, −0.97), where the cancellation exceeds about 6×, the logistic
+ * parts come from the accurate exponential.
+ */
+function swishSlopeOfZ(k: K, z: L): L {
+  const slope = (accuracy: Accuracy) => {
+    const lg = k.logistic(z, accuracy);
+    return k.madd(z, lg.s, lg.sigmoid);
+  };
+  const d = k.let(slope("fast"));
+  return nearRoot(k, d, between(k, z, -1.6, -0.97), () => slope("accurate"));
+}
+
 function swishSlope(k: K, x: L, p: Params): V {
-  const z = swishZ(k, x, p);
-  const lg = k.logistic(z, "accurate");
-  return k.madd(z, lg.s, lg.sigmoid);
+  return swishSlopeOfZ(k, swishZ(k, x, p));
 }
 
 function swishFamily(
@@ -527,11 +565,11 @@ function swishFamily(
     },
     vjp: (k, x, dy, p) => {
       const z = swishZ(k, x, p);
-      const lg = k.logistic(z, "accurate");
-      const dx = k.mul(dy, k.madd(z, lg.s, lg.sigmoid));
+      const dx = k.mul(dy, swishSlopeOfZ(k, z));
       if (grads.length === 0) return { dx, grads: [] };
-      // ∂/∂β = x²σ(z)σ(−z).
-      return { dx, grads: [k.mul(dy, k.mul(k.mul(x, x), lg.s))] };
+      // ∂/∂β = x²σ(z)σ(−z): a product, no cancellation.
+      const s = k.logistic(z, "fast").s;
+      return { dx, grads: [k.mul(dy, k.mul(k.mul(x, x), s))] };
     },
   };
 }

@@ -231,15 +231,19 @@ export class K {
   // ----------------------------------------------------------- exponential
 
   /**
-   * e^t for t ≤ 0 as 2ᵏ·(1 + q) with q = e^r − 1, |r| ≤ ln2/2: the parts
-   * from which eᵗ and eᵗ − 1 are both formed accurately. t below −708 is
-   * taken as −708 (eᵗ then rounds to 0 in float32 wherever it is used).
+   * e^t as 2ᵏ·(1 + q) with q = e^r − 1, |r| ≤ ln2/2: the parts from which
+   * eᵗ and eᵗ − 1 are both formed accurately. t is taken within
+   * [−708, 0] (or [−708, 708] when `upTo708`): below, eᵗ rounds to 0 in
+   * float32 wherever it is used; above, only 1/(1 + eᵗ) is formed, which
+   * is then as small.
    */
   expParts(
     t: V,
     accuracy: Accuracy,
+    upTo708 = false,
   ): { scale: Local<"v128">; q: Local<"v128"> } {
-    const tc = this.let(this.max(t, this.c(EXP_MIN)));
+    const low = this.max(t, this.c(EXP_MIN));
+    const tc = this.let(upTo708 ? this.min(low, this.c(-EXP_MIN)) : low);
     const kd = this.let(this.madd(tc, this.c(LOG2E), this.c(SHIFT)));
     const k = this.let(this.sub(kd, this.c(SHIFT)));
     const r = this.let(
@@ -277,10 +281,24 @@ export class K {
   }
 
   /**
-   * The logistic parts of z: e = e^−|z|, q = 1/(1 + e), σ(z), σ(−z) and
-   * s = σ(z)σ(−z) = e·q², without overflow or 1 − σ cancellation.
+   * The logistic function of z from one exponential E = e^−z (its argument
+   * held within ±708): σ(z) = 1/(1 + E), σ(−z) = E·σ(z) and
+   * s = σ(z)σ(−z), all without overflow or 1 − σ cancellation; a relative
+   * error δ of E moves each by at most δ.
    */
   logistic(z: V, accuracy: Accuracy): Logistic {
+    const { scale, q } = this.expParts(this.neg(z), accuracy, true);
+    const e = this.let(this.madd(scale, q, scale));
+    const sigmoid = this.let(this.div(this.c(1), this.add(this.c(1), e)));
+    const sigmoidNeg = this.let(this.mul(e, sigmoid));
+    return { sigmoid, sigmoidNeg, s: this.let(this.mul(sigmoidNeg, sigmoid)) };
+  }
+
+  /**
+   * The logistic parts with e = e^−|z| < 1 as well, for formulas that also
+   * need log(1 + e^−|z|): q = 1/(1 + e), σ(z) = z ≥ 0 ? q : e·q.
+   */
+  logisticAbs(z: V, accuracy: Accuracy): LogisticAbs {
     const zl = this.let(z);
     const e = this.exp(this.negAbs(zl), accuracy);
     const q = this.let(this.div(this.c(1), this.add(this.c(1), e)));
@@ -288,8 +306,6 @@ export class K {
     const pos = this.let(this.ge(zl, this.c(0)));
     return {
       e,
-      q,
-      pos,
       sigmoid: this.let(this.select(pos, q, eq)),
       sigmoidNeg: this.let(this.select(pos, eq, q)),
       s: this.let(this.mul(eq, q)),
@@ -404,6 +420,45 @@ export class K {
     );
   }
 
+  /**
+   * erfc(w) for 0.25 ≤ w < 0.84375 to a few float64 ulps: fdlibm's first
+   * region alone, 0.5 − (w·y + (w − 0.5)) with y = P(w²)/Q(w²).
+   */
+  erfcNearHalf(w: V): Local<"v128"> {
+    const wl = this.let(w);
+    const z = this.let(this.mul(wl, wl));
+    const y = this.div(
+      this.poly(z, [PP0, PP1, PP2, PP3, PP4]),
+      this.poly(z, [1, QQ1, QQ2, QQ3, QQ4, QQ5]),
+    );
+    return this.let(
+      this.sub(this.c(0.5), this.madd(wl, y, this.sub(wl, this.c(0.5)))),
+    );
+  }
+
+  /**
+   * erfc(w) for finite w to about 2⁻²⁷ (relative), for float32 results:
+   * erfc(a) = t·exp(−a² + P(t)) with t = 1/(1 + a/2), a = |w|, P a degree-12
+   * polynomial fitted at Chebyshev nodes on a ≤ 11 (error 2⁻³¹·⁸); from
+   * a = 11 on, erfc(a) < 2⁻¹⁷⁸ is taken as 0 (times any float32 it rounds
+   * to 0); erfc(w) = 2 − erfc(|w|) below 0.
+   */
+  erfcFast(w: V): Local<"v128"> {
+    const wl = this.let(w);
+    const abs = this.let(this.abs(wl));
+    const a = this.let(this.min(abs, this.c(11)));
+    const t = this.let(
+      this.div(this.c(1), this.madd(a, this.c(0.5), this.c(1))),
+    );
+    const u = this.let(this.madd(t, this.c(26 / 11), this.c(-15 / 11)));
+    const p = this.poly(u, ERFC_FAST);
+    const e = this.exp(this.madd(this.neg(a), a, p), "fast");
+    const tail = this.let(this.keep(this.lt(abs, this.c(11)), this.mul(t, e)));
+    return this.let(
+      this.select(this.ge(wl, this.c(0)), tail, this.sub(this.c(2), tail)),
+    );
+  }
+
   /** Each lane rounded to the nearest float32, exactly as `Math.fround`. */
   roundToF32(a: V): V {
     // demote then promote: lanes 0–1 of the demoted vector are the two values.
@@ -413,19 +468,40 @@ export class K {
 
 /** The logistic parts of {@linkcode K.logistic}. */
 export interface Logistic {
-  /** e^−|z|. */
-  readonly e: Local<"v128">;
-  /** 1/(1 + e). */
-  readonly q: Local<"v128">;
-  /** z ≥ 0, as a lane mask. */
-  readonly pos: Local<"v128">;
   /** σ(z). */
   readonly sigmoid: Local<"v128">;
   /** σ(−z). */
   readonly sigmoidNeg: Local<"v128">;
-  /** σ(z)σ(−z) = e·q². */
+  /** σ(z)σ(−z). */
   readonly s: Local<"v128">;
 }
+
+/** The parts of {@linkcode K.logisticAbs}. */
+export interface LogisticAbs extends Logistic {
+  /** e^−|z|. */
+  readonly e: Local<"v128">;
+}
+
+/**
+ * log(erfc(a)/t) + a² as a polynomial in u = (26t − 15)/11 (t = 1/(1 + a/2)
+ * on a ∈ [0, 11] maps to u ∈ [−1, 1]): interpolation at 13 Chebyshev nodes
+ * of @nonlin/core's erfc.
+ */
+const ERFC_FAST = [
+  -0.56736547346733424,
+  0.57856796658052467,
+  0.017633794412371850,
+  -0.030776157757636379,
+  -0.0014136845663045136,
+  0.0040331210282497009,
+  -0.00024699293099673643,
+  -0.00062850055805617152,
+  0.00015590170000500306,
+  0.000084469217740326726,
+  -0.000044103516110827355,
+  -0.0000066848292743139757,
+  0.0000063449598939840493,
+];
 
 // fdlibm s_erf.c coefficients (as in @nonlin/core's erf.ts).
 const ERX = 8.45062911510467529297e-01;
