@@ -19,6 +19,8 @@ const functions: Record<string, Unary> = {
   tanhFast: (k, x) => k.tanh(x, "fast"),
   tanhAccurate: (k, x) => k.tanh(x, "accurate"),
   erfc: (k, x) => k.erfc(x),
+  erfcFast: (k, x) => k.erfcFast(x),
+  erfcNearHalf: (k, x) => k.erfcNearHalf(x),
   sigmoidFast: (k, x) => k.logistic(x, "fast").sigmoid,
   sigmoidAccurate: (k, x) => k.logistic(x, "accurate").sigmoid,
 };
@@ -269,6 +271,30 @@ for (const fma of [false, true]) {
       assert.strictEqual(y[1], 2);
       assert.ok(y[2]! >= 0 && y[2]! < 1e-300);
       assert.strictEqual(y[3], 1);
+    });
+  });
+
+  Deno.test(`erfcFast${tag}`, async (t) => {
+    await t.step("relative error on (−11, 11)", () => {
+      const xs = concat(
+        linspace(-11, 11 - 1e-9, 220_001),
+        logspace(11 - 1e-9, 10_001, 1),
+      );
+      const r = worst(xs, f.erfcFast!(xs), referenceErfc);
+      // The fit's 2^-31.8 and the fast exponential's 2^-27.8.
+      assertBound("erfcFast", r, -27);
+    });
+    await t.step("0 from 11 on, 2 far below", () => {
+      const y = f.erfcFast!(new Float64Array([11, 12, 1e30, -11, -1e30]));
+      assert.deepStrictEqual([...y], [0, 0, 0, 2, 2]);
+    });
+  });
+
+  Deno.test(`erfcNearHalf${tag}`, async (t) => {
+    await t.step("relative error on [0.25, 0.84375)", () => {
+      const xs = linspace(0.25, 0.84375 - 1e-12, 100_001);
+      const r = worst(xs, f.erfcNearHalf!(xs), referenceErfc);
+      assertBound("erfcNearHalf", r, -51);
     });
   });
 
