@@ -205,13 +205,11 @@ export async function main(
 
   if (files.readme !== undefined) {
     const text = await Deno.readTextFile(files.readme);
-    const start = text.indexOf(README_START);
-    const end = text.indexOf(README_END);
+    const [start, end] = markers(text)!;
+    const summary = await formatWithDeno(summaryMarkdown(report));
     await Deno.writeTextFile(
       files.readme,
-      `${text.slice(0, start + README_START.length)}\n\n${
-        summaryMarkdown(report)
-      }\n${text.slice(end)}`,
+      `${text.slice(0, start)}\n\n${summary.trim()}\n\n${text.slice(end)}`,
     );
     log(`wrote the summary into ${files.readme}`);
   }
@@ -573,11 +571,47 @@ async function readmeProblem(path: string): Promise<string | undefined> {
       error instanceof Error ? error.message : error
     }`;
   }
-  const start = text.indexOf(README_START);
-  const end = text.indexOf(README_END);
-  return start < 0 || end < start
-    ? `${path} has no ${README_START} … ${README_END} markers`
+  return markers(text) === undefined
+    ? `${path} has no ${README_START} … ${README_END} markers, each on a line of its own`
     : undefined;
+}
+
+/**
+ * Where the summary goes: from the end of the start marker to the start of
+ * the end marker, each alone on its line (so a marker quoted in prose is not
+ * taken for one).
+ */
+function markers(text: string): [number, number] | undefined {
+  let offset = 0;
+  let start = -1;
+  for (const line of text.split("\n")) {
+    if (start < 0 && line.trim() === README_START) {
+      start = offset + line.length;
+    } else if (start >= 0 && line.trim() === README_END) {
+      return [start, offset];
+    }
+    offset += line.length + 1;
+  }
+  return undefined;
+}
+
+/** Formats markdown as `deno fmt` would, so the README stays fmt-clean. */
+async function formatWithDeno(markdown: string): Promise<string> {
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--ext", "md", "-"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(markdown));
+    await writer.close();
+    const { success, stdout } = await child.output();
+    return success ? new TextDecoder().decode(stdout) : markdown;
+  } catch {
+    return markdown;
+  }
 }
 
 async function writeText(path: string, text: string): Promise<void> {

@@ -130,7 +130,7 @@ Deno.test("main()", async (t) => {
         const readme = `${dir}/README.md`;
         await Deno.writeTextFile(
           readme,
-          `before\n${README_START}\nold\n${README_END}\nafter\n`,
+          `before \`${README_START}\` quoted\n\n${README_START}\n\nold\n\n${README_END}\n\nafter\n`,
         );
         const { o, output } = buffered();
         const args = [
@@ -151,15 +151,21 @@ Deno.test("main()", async (t) => {
         const text = await Deno.readTextFile(readme);
         assert.match(
           text,
-          /^before\n<!-- bench:summary -->\n\n.+ cores; Deno /,
+          /^before `<!-- bench:summary -->` quoted\n\n<!-- bench:summary -->\n\n.+ cores; Deno /,
         );
         assert.match(
           text,
-          /\*\*forward\*\*\n\n\| op \| reference-fixture \|\n\|---\|---:\|\n\| relu \| [\d.]+ \|/,
+          /\*\*forward\*\*\n\n\| op +\| reference-fixture \|\n\| -+ \| -+: \|\n\| relu +\| +[\d.]+ \|/,
         );
         assert.match(text, /\*\*VJP \(dx and parameter gradients\)\*\*/);
-        assert.match(text, /\n<!-- \/bench:summary -->\nafter\n$/);
+        assert.match(text, /\|\n\n<!-- \/bench:summary -->\n\nafter\n$/);
         assert.doesNotMatch(text, /old/);
+        const fmt = await new Deno.Command(Deno.execPath(), {
+          args: ["fmt", "--check", readme],
+          stdout: "null",
+          stderr: "null",
+        }).output();
+        assert.ok(fmt.success, "the README stays deno-fmt clean");
         const none = buffered();
         await Deno.writeTextFile(readme, "no markers");
         assert.strictEqual(
@@ -168,7 +174,7 @@ Deno.test("main()", async (t) => {
         );
         assert.match(
           none.o.stderr,
-          /has no <!-- bench:summary --> … <!-- \/bench:summary --> markers/,
+          /has no <!-- bench:summary --> … <!-- \/bench:summary --> markers, each on a line of its own/,
         );
       } finally {
         await Deno.remove(dir, { recursive: true });
