@@ -36,7 +36,7 @@ export type Measured =
 /**
  * Warms up (until 10% of the target), picks the batch, then samples until
  * `targetMs` was measured over at least `minReps` samples — or, for slow
- * calls, over 3 samples once ten times the target has passed. The first
+ * calls, over 3 samples once four times the target has passed. The first
  * call (`firstMs`, the check's own call when given) above the budget stops
  * it.
  */
@@ -89,7 +89,7 @@ async function guard(
 /** The stopping rule shared by both loops. */
 function enough(reps: number, totalMs: number, plan: TimingPlan): boolean {
   return (reps >= plan.minReps && totalMs >= plan.targetMs) ||
-    (reps >= Math.min(3, plan.minReps) && totalMs >= 10 * plan.targetMs);
+    (reps >= Math.min(3, plan.minReps) && totalMs >= 4 * plan.targetMs);
 }
 
 /**

@@ -67,7 +67,7 @@ Deno.test("measure()", async (t) => {
     assert.strictEqual(spike.timing.medianMs, 2);
   });
   await t.step(
-    "slow calls stop at 3 samples once 10× the target has passed",
+    "slow calls stop at 3 samples once 4× the target has passed",
     async () => {
       const m = await measure(
         (batch) => Promise.resolve(200 * batch),

@@ -8,6 +8,7 @@
 
 import {
   type BackendModule,
+  backendNames,
   getOp,
   loadBackend,
   NotSupportedError,
@@ -169,7 +170,7 @@ export interface BenchOptions {
    * A timing whose one call is estimated (along the line through the two
    * previous sizes) or measured above this is skipped and reported with
    * the reason, ms.
-   * @default 500
+   * @default 300
    */
   readonly callBudgetMs?: number;
   /**
@@ -257,7 +258,7 @@ export async function runBench(
   const startedAt = new Date().toISOString();
   const config = resolveConfig(options);
   const emit = options.onEvent ?? (() => {});
-  const specs = options.backends ?? (await import("@nonlin/core")).backendNames;
+  const specs = options.backends ?? backendNames;
   const backends: BackendEntry[] = [];
   const loaded: Loaded[] = [];
   for (const spec of [...new Set(specs)]) {
@@ -445,7 +446,7 @@ function resolveConfig(o: BenchOptions): BenchConfig {
     minReps,
     maxReps,
     minSampleMs: positive(o.minSampleMs, 1, "minSampleMs"),
-    callBudgetMs: positive(o.callBudgetMs, 500, "callBudgetMs"),
+    callBudgetMs: positive(o.callBudgetMs, 300, "callBudgetMs"),
     latencyFactor: positive(o.latencyFactor, 2, "latencyFactor"),
     sumRtol: positive(o.sumRtol, 1e-3, "sumRtol"),
   };

@@ -94,7 +94,7 @@ Options:
   --charts DIR         write one SVG chart per op (linked from --md)
   --readme FILE        write the summary tables at the size nearest 1e6 between
                        ${README_START} and ${README_END} in FILE
-  --budget MS          skip a timing whose one call exceeds MS (default 500)
+  --budget MS          skip a timing whose one call exceeds MS (default 300)
   --target MS          measured time per timing (default 50)
   --min-reps N         fewest samples (default 5)
   --max-reps N         most samples (default 30)

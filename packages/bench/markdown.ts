@@ -292,7 +292,7 @@ function methodSection(report: BenchReport): string[] {
     `- Inputs: ${c.input}, seed ${c.seed}; each size is a prefix of the largest. Parameters: the catalog's defaults, prelu α = 0.25.`,
     `- Before timing, each backend's output (resident and round trip) is checked against the float64 reference rounded to float32: every element within the backend's tolerance, parameter gradients within ${c.sumRtol} × Σ|terms|. A wrong output fails the cell and is not timed.`,
     `- Timing: warm-up, then samples until ${c.targetMs} ms were measured and at least ${c.minReps} samples (at most ${c.maxReps}; 3 once ${
-      10 * c.targetMs
+      4 * c.targetMs
     } ms have passed, for slow calls); calls faster than ${c.minSampleMs} ms are batched into one sample. Inputs and resident tensors are made before the timed region; outputs are disposed after it (on a GPU queue, as they are made, so that long pipelines fit in memory). For a GPU queue, batches of k and 2k calls, each ending in one wait, last at least ${c.latencyFactor}× the wait's own latency, and the per-call time is the slope between them.`,
     `- Resident: tensors on the backend, timed until the work is complete (see the completion methods above). Round trip: Float32Array in, Float32Array out, through the contract's convenience form.`,
     `- Floor: a memory copy of the bytes the kernel moves (forward and derivative: read x, write y, 8 B/element; VJP: read x and dy, write dx, 12 B/element), measured in the same run on the CPU, and on the GPU for GPU backends. ×floor = median / floor; GB/s = bytes moved / median.`,
