@@ -50,7 +50,8 @@ export const commands: Readonly<Record<string, Command>> = {
     load: () => import("./backends.ts"),
   },
   conformance: {
-    summary: "every backend against the reference, the conventions and each other",
+    summary:
+      "every backend against the reference, the conventions and each other",
     load: () => import("@nonlin/conformance/cli"),
   },
   plot: {
