@@ -25,7 +25,10 @@ if (!support.simd) {
   try {
     // Relaxed SIMD's multiply–add where it exists: fused or not, the error
     // bounds of the kernels hold (wasm/_vmath.ts).
-    const loaded = await loadSimdKernels({ fma: support.relaxed });
+    const loaded = await loadSimdKernels({
+      fma: support.relaxed,
+      threads: true,
+    });
     sets.set("wasm-simd", loaded.kernels);
   } catch (error) {
     simdUnavailable = `the WebAssembly SIMD kernels did not load: ${

@@ -434,12 +434,22 @@ function localRef<T extends ValType>(index: number, type: T): Local<T> {
   };
 }
 
+/** `global.get` of global `index` (an imported i32 here). */
+export function globalI32(index: number): Expr<"i32"> {
+  return expr("i32", [], (c) => c.byte(0x23).u32(index));
+}
+
 /** The memory a module imports. */
 export interface MemoryImport {
   /** Pages of 64 KiB at instantiation, at least. */
   readonly initial: number;
   /** For a shared memory (worker threads): the most pages it may grow to. */
   readonly sharedMaximum?: number;
+  /**
+   * Immutable i32 globals imported from `env` after the memory, by name;
+   * global `i` is the i-th ({@linkcode globalI32}).
+   */
+  readonly globals?: readonly string[];
 }
 
 interface FunctionEntry {
@@ -506,9 +516,15 @@ export class ModuleBuilder {
     section(1, types);
 
     const m = this.#memory;
-    const imports = new Bytes().u32(1).name("env").name("memory").byte(0x02);
+    const globals = m.globals ?? [];
+    const imports = new Bytes().u32(1 + globals.length).name("env").name(
+      "memory",
+    ).byte(0x02);
     if (m.sharedMaximum === undefined) imports.byte(0x00).u32(m.initial);
     else imports.byte(0x03).u32(m.initial).u32(m.sharedMaximum);
+    for (const g of globals) {
+      imports.name("env").name(g).byte(0x03).byte(TYPE_CODE.i32).byte(0x00);
+    }
     section(2, imports);
 
     const funcs = new Bytes().u32(this.#functions.length);

@@ -3,9 +3,10 @@
  * loops (forward, derivative, second derivative, fused VJP) and prelu's
  * loops with α gathered per element, over one imported linear memory.
  *
- * Memory below {@linkcode HEAP_BASE} is the module's own: the tail scratch
- * vectors, the VJP sums, the constant pool and the record of vectors holding
- * non-finite inputs. Every loop walks its arrays one v128 (four float32) at a
+ * Memory below {@linkcode HEAP_BASE} is the module's own: the constant
+ * pool, and for each instance (the main thread's, a worker's) a scratch area
+ * at the address it imports as `env.scratch`, with the tail vectors, the
+ * VJP sums and the record of vectors holding non-finite inputs. Every loop walks its arrays one v128 (four float32) at a
  * time; the last n mod 4 elements are copied into zeroed scratch vectors,
  * run through the same code and copied back, so arrays need no padding and
  * any Float32Array view of the memory can be passed directly.
@@ -14,9 +15,9 @@
  * - `NAME_forward`, `NAME_derivative`, `NAME_secondDerivative`:
  *   `(x, y, n, ...params) → records`
  * - `NAME_vjp`: `(x, dy, dx, n, ...params) → records`; the sum of each
- *   learned-parameter term is stored as a float64 at `SUMS + 8·i`.
+ *   learned-parameter term is stored as a float64 at `scratch + SUMS + 8·i`.
  * - `records`: how many vectors holding NaN or ±∞ were recorded at
- *   {@linkcode RECORDS} (48 bytes each: the element index as i32, then x and
+ *   `scratch + RECORDS` (48 bytes each: the element index as i32, then x and
  *   dy as v128); the loop stops after {@linkcode RECORD_CAPACITY} of them
  *   and the caller resumes after the last recorded vector.
  *
@@ -29,6 +30,7 @@ import {
   F64,
   F64x2,
   type Fn,
+  globalI32,
   I32,
   i32,
   I32x4,
@@ -41,6 +43,7 @@ import {
 import { ConstPool, K, POOL_BASE, POOL_BYTES, type V } from "./_vmath.ts";
 import { type KernelDef, kernelDefs, type Params } from "./_ops.ts";
 
+// Offsets in an instance's scratch area.
 /** Scratch vectors for the tail: x, dy, y (or dx). */
 export const TAIL_X = 0;
 export const TAIL_DY = 16;
@@ -48,13 +51,27 @@ export const TAIL_OUT = 32;
 /** The VJP's parameter-gradient sums, float64. */
 export const SUMS = 64;
 /** The record of vectors with non-finite inputs. */
-export const RECORDS = POOL_BASE + POOL_BYTES;
+export const RECORDS = 128;
 /** Bytes per record. */
 export const RECORD_SIZE = 48;
 /** Records per call before the loop stops. */
 export const RECORD_CAPACITY = 64;
+/** Bytes of one instance's scratch area. */
+export const SCRATCH_BYTES = 4096;
+/** The main thread instance's scratch; workers' follow, one area each. */
+export const SCRATCH_BASE = POOL_BASE + POOL_BYTES;
 /** The first byte the allocator may hand out. */
 export const HEAP_BASE = 65536;
+
+/** The scratch address of instance `k` (0: the main thread's). */
+export function scratchOf(k: number): number {
+  return SCRATCH_BASE + SCRATCH_BYTES * k;
+}
+
+/** `scratch + offset`: an address in this instance's scratch area. */
+function scratch(offset: number): Expr<"i32"> {
+  return I32.add(globalI32(0), i32(offset));
+}
 
 /** The four loops of a kernel family. */
 export type Loop = "forward" | "derivative" | "secondDerivative" | "vjp";
@@ -99,6 +116,7 @@ const EXPONENT = 0x7f800000;
 export function buildKernelModule(options: BuildOptions = {}): KernelModule {
   const m = new ModuleBuilder({
     initial: 2,
+    globals: ["scratch"],
     ...(options.sharedMaximum === undefined
       ? {}
       : { sharedMaximum: options.sharedMaximum }),
@@ -161,12 +179,12 @@ function loadVector(
   base: Expr<"i32">,
   i: Local<"i32">,
   tail: Local<"i32"> | null,
-  scratch: number,
+  offset: number,
 ): Local<"v128"> {
   if (tail === null) return f.let(V128.load(at(base, i)));
-  f.storeV128(i32(scratch), V128.bytes(new Uint8Array(16)));
-  f.copy(i32(scratch), at(base, i), tail);
-  return f.let(V128.load(i32(scratch)));
+  f.storeV128(scratch(offset), V128.bytes(new Uint8Array(16)));
+  f.copy(scratch(offset), at(base, i), tail);
+  return f.let(V128.load(scratch(offset)));
 }
 
 /** Stores `value` at element `i` of `base` (through the scratch for the tail). */
@@ -181,8 +199,8 @@ function storeVector(
     f.storeV128(at(base, i), value);
     return;
   }
-  f.storeV128(i32(TAIL_OUT), value);
-  f.copy(at(base, i), i32(TAIL_OUT), tail);
+  f.storeV128(scratch(TAIL_OUT), value);
+  f.copy(at(base, i), scratch(TAIL_OUT), tail);
 }
 
 /**
@@ -202,7 +220,7 @@ function recordNonFinite(
   const bad = f.let(I32x4.eq(V128.and(x, k.ci(EXPONENT)), k.ci(EXPONENT)));
   f.when(V128.anyTrue(bad), () => {
     const rec = f.let(
-      I32.add(i32(RECORDS), I32.mul(count, i32(RECORD_SIZE))),
+      I32.add(scratch(RECORDS), I32.mul(count, i32(RECORD_SIZE))),
     );
     f.storeI32(rec, i);
     f.storeV128(rec, x, 16);
@@ -315,7 +333,7 @@ function familyLoop(
         F64.add(F64x2.extractLane(a, 0), F64x2.extractLane(a, 1)),
         F64.add(F64x2.extractLane(b, 0), F64x2.extractLane(b, 1)),
       );
-      f.storeF64(i32(SUMS + 8 * j), total);
+      f.storeF64(scratch(SUMS + 8 * j), total);
     });
     f.ret(count);
   });

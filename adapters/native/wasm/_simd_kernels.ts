@@ -26,8 +26,10 @@ import {
   RECORD_CAPACITY,
   RECORD_SIZE,
   RECORDS,
+  scratchOf,
   SUMS,
 } from "./_module.ts";
+import { Helper, threadsSupported } from "./_threads.ts";
 import { POOL_BASE } from "./_vmath.ts";
 import { type KernelDef, kernelDefs } from "./_ops.ts";
 
@@ -41,6 +43,10 @@ export interface SimdKernels {
   readonly heap: Heap;
   /** Whether a·b + c runs as a fused multiply–add (relaxed SIMD). */
   readonly fma: boolean;
+  /** Threads a large call runs on: 2 with a worker, else 1. */
+  readonly threads: number;
+  /** How many calls (halves of calls) the worker has run. */
+  workerJobs(): number;
 }
 
 /** Options of {@linkcode loadSimdKernels}. */
@@ -50,6 +56,12 @@ export interface LoadOptions {
    * @default false
    */
   readonly fma?: boolean;
+  /**
+   * Split large calls with a worker thread over a shared memory, where the
+   * runtime has workers, shared memory and blocking waits.
+   * @default false
+   */
+  readonly threads?: boolean;
 }
 
 /** Whether this runtime validates WebAssembly SIMD (and relaxed SIMD). */
@@ -58,31 +70,12 @@ export function simdSupport(): { simd: boolean; relaxed: boolean } {
   // (func (result v128) v128.const 0) and the same with f64x2.relaxed_madd.
   const probe = (body: number[]) =>
     WebAssembly.validate(
+      // deno-fmt-ignore
       new Uint8Array([
-        0x00,
-        0x61,
-        0x73,
-        0x6d,
-        1,
-        0,
-        0,
-        0, // header
-        1,
-        5,
-        1,
-        0x60,
-        0,
-        1,
-        0x7b, // type () → v128
-        3,
-        2,
-        1,
-        0, // one function of type 0
-        10,
-        body.length + 2,
-        1,
-        body.length,
-        ...body,
+        0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, // header
+        1, 5, 1, 0x60, 0, 1, 0x7b, // type () → v128
+        3, 2, 1, 0, // one function of type 0
+        10, body.length + 2, 1, body.length, ...body,
       ]),
     );
   const zero = [0xfd, 0x0c, ...new Array(16).fill(0)];
@@ -106,15 +99,45 @@ export async function loadSimdKernels(
     throw new Error("This runtime has no WebAssembly SIMD");
   }
   const fma = (options.fma ?? false) && support.relaxed;
-  const built = buildKernelModule({ fma });
-  const memory = new WebAssembly.Memory({ initial: 2 });
+  let memory: WebAssembly.Memory | undefined;
+  if (options.threads === true && threadsSupported()) {
+    try {
+      memory = new WebAssembly.Memory({
+        initial: 2,
+        maximum: MAX_PAGES,
+        shared: true,
+      });
+    } catch {
+      memory = undefined; // no shared memory here: one thread
+    }
+  }
+  const shared = memory !== undefined;
+  memory ??= new WebAssembly.Memory({ initial: 2 });
+  const built = buildKernelModule({
+    fma,
+    ...(shared ? { sharedMaximum: MAX_PAGES } : {}),
+  });
   new Uint8Array(memory.buffer).set(built.pool, POOL_BASE);
   const module = await WebAssembly.compile(built.bytes);
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const instance = await WebAssembly.instantiate(module, {
+    env: { memory, scratch: scratchOf(0) },
+  });
   const heap = new Heap(memory, HEAP_BASE);
   const exports = instance.exports as Record<string, Kernel>;
-  return { kernels: createKernelSet(exports, heap, fma), heap, fma };
+  const helper = shared
+    ? new Helper(module, memory, built.names, scratchOf(2), scratchOf(1))
+    : undefined;
+  return {
+    kernels: createKernelSet(exports, built.names, heap, fma, helper),
+    heap,
+    fma,
+    threads: helper === undefined ? 1 : 2,
+    workerJobs: () => helper?.jobs ?? 0,
+  };
 }
+
+/** The most pages a shared memory may grow to (4 GiB). */
+const MAX_PAGES = 65536;
 
 /**
  * The arrays of one call in the heap. Every array's ownership is decided
@@ -192,6 +215,10 @@ function nextDown(v: number): number {
 interface Family {
   readonly def: KernelDef;
   readonly loops: Readonly<Record<Loop, Kernel>>;
+  /** Each loop's index among the module's exports (for the worker). */
+  readonly index: Readonly<Record<Loop, number>>;
+  /** From how many elements a call is split with the worker. */
+  readonly split: number;
 }
 
 /** Which family an op's loop runs, with what scalar arguments. */
@@ -240,12 +267,15 @@ function invoke(
 
 function createKernelSet(
   exports: Record<string, Kernel>,
+  names: readonly string[],
   heap: Heap,
   fma: boolean,
+  helper: Helper | undefined,
 ): KernelSet {
   const families: Record<string, Family> = {};
   for (const [name, def] of Object.entries(kernelDefs)) {
     const loops = {} as Record<Loop, Kernel>;
+    const index = {} as Record<Loop, number>;
     for (
       const loop of [
         "forward",
@@ -255,12 +285,17 @@ function createKernelSet(
       ] as const
     ) {
       loops[loop] = exports[`${name}_${loop}`]!;
+      index[loop] = names.indexOf(`${name}_${loop}`);
     }
-    families[name] = { def, loops };
+    // Memory-bound loops gain from a second thread only on tensors far
+    // beyond the caches; transcendental ones from about 2¹⁶ elements.
+    const split = def.delegates ? 1 << 16 : 1 << 21;
+    families[name] = { def, loops, index, split };
   }
+  const runner = new Runner(heap, helper);
   const ops = {} as Record<OpName, OpKernel>;
   for (const op of Object.keys(jsKernels.ops) as OpName[]) {
-    ops[op] = opKernel(op, families, exports, heap);
+    ops[op] = opKernel(op, families, exports, heap, runner);
   }
   return Object.freeze({
     name: "wasm-simd",
@@ -269,9 +304,128 @@ function createKernelSet(
     allocate: (length: number) => new Block(heap, length),
     properties: Object.freeze({
       fma,
-      memory: "WebAssembly linear memory",
+      threads: helper === undefined ? 1 : 2,
+      memory: helper === undefined
+        ? "WebAssembly linear memory"
+        : "WebAssembly shared linear memory",
     }),
   });
+}
+
+/** Where a loop's records and sums are: an instance's scratch area. */
+const MAIN = scratchOf(0);
+
+/**
+ * One loop call over arrays already in the heap: split with the worker
+ * when it is large, its recorded non-finite elements redone in JavaScript
+ * (`redo`), its parameter sums added (`sums`).
+ */
+class Runner {
+  readonly #heap: Heap;
+  readonly #helper: Helper | undefined;
+
+  constructor(heap: Heap, helper: Helper | undefined) {
+    this.#heap = heap;
+    this.#helper = helper;
+  }
+
+  /**
+   * Runs `family.loops[loop]` on the arrays at `ptrs` (element 0 of each),
+   * n elements.
+   */
+  run(
+    family: Family,
+    loop: Loop,
+    ptrs: number[],
+    n: number,
+    params: readonly number[],
+    redo: (e: number, x: number, dy: number) => void,
+    sums: (scratch: number) => void,
+  ): void {
+    const fn = family.loops[loop];
+    if (n < family.split) {
+      const count = invoke(fn, ptrs, n, params);
+      sums(MAIN);
+      this.#finish(fn, ptrs, params, count, MAIN, 0, n, redo, sums);
+      return;
+    }
+    // A large call is always cut in two halves, each summed on its own, so
+    // the result is the same bits whether the worker takes the upper half
+    // or this thread runs both.
+    const half = (n >>> 1) & ~3;
+    const upper = [...ptrs.map((p) => p + 4 * half), n - half];
+    const handed = this.#helper?.start(family.index[loop], upper, params) ??
+      false;
+    const count = invoke(fn, ptrs, half, params);
+    sums(MAIN);
+    // This thread's records are handled before its scratch is used again.
+    this.#finish(fn, ptrs, params, count, MAIN, 0, half, redo, sums);
+    let scratch = MAIN;
+    let upperCount: number;
+    if (handed) {
+      upperCount = this.#helper!.wait();
+      scratch = this.#helper!.scratch;
+    } else {
+      upperCount = invoke(fn, upper.slice(0, -1), n - half, params);
+    }
+    sums(scratch);
+    this.#finish(fn, ptrs, params, upperCount, scratch, half, n, redo, sums);
+  }
+
+  /**
+   * Redoes the `count` recorded vectors of a run over [start, end) whose
+   * records are in `scratch`; after a full record, runs the rest of the
+   * range on this thread and does the same.
+   */
+  #finish(
+    fn: Kernel,
+    ptrs: number[],
+    params: readonly number[],
+    count: number,
+    scratch: number,
+    start: number,
+    end: number,
+    redo: (e: number, x: number, dy: number) => void,
+    sums: (scratch: number) => void,
+  ): void {
+    let from = start;
+    for (;;) {
+      if (count === 0) return;
+      const last = this.#patch(scratch, count, from, end, redo);
+      if (count < RECORD_CAPACITY || last + 4 >= end) return;
+      from = last + 4;
+      count = invoke(fn, ptrs.map((p) => p + 4 * from), end - from, params);
+      scratch = MAIN;
+      sums(MAIN);
+    }
+  }
+
+  /**
+   * Calls `redo(element, x, dy)` for each non-finite element of the first
+   * `count` records (element indices relative to `from`, below `end`), and
+   * returns the last record's first element.
+   */
+  #patch(
+    scratch: number,
+    count: number,
+    from: number,
+    end: number,
+    redo: (e: number, x: number, dy: number) => void,
+  ): number {
+    const view = new DataView(this.#heap.buffer);
+    let last = from;
+    for (let r = 0; r < count; r++) {
+      const base = scratch + RECORDS + RECORD_SIZE * r;
+      const start = from + view.getInt32(base, true);
+      last = start;
+      for (let j = 0; j < 4 && start + j < end; j++) {
+        const xv = view.getFloat32(base + 16 + 4 * j, true);
+        if (Number.isFinite(xv)) continue;
+        redo(start + j, xv, view.getFloat32(base + 32 + 4 * j, true));
+      }
+    }
+    return last;
+  }
 }
 
 /** The plans of one op: how its arguments choose a family. */
@@ -342,12 +496,14 @@ function opKernel(
   families: Record<string, Family>,
   exports: Record<string, Kernel>,
   heap: Heap,
+  runner: Runner,
 ): OpKernel {
   const js = jsKernels.ops[op];
   const planFor = planner(op, families);
   const one = new Float32Array(1);
   const oneDy = new Float32Array(1);
   const oneOut = new Float32Array(1);
+  const noSums = () => {};
 
   function elementwise(
     loop: "forward" | "derivative" | "secondDerivative",
@@ -361,58 +517,25 @@ function opKernel(
       return preluGather(heap, exports, loop, x, null, y, null, args);
     }
     const plan = planFor(loop, args);
-    const fn = plan.family.loops[loop];
     const buffer = heap.buffer;
-    if (x.buffer === buffer && y.buffer === buffer) {
-      // Resident: the loop runs on the tensors in place.
-      const count = invoke(fn, [x.byteOffset, y.byteOffset], n, plan.params);
-      if (count !== 0) {
-        finishRecords(
-          loop,
-          fn,
-          plan,
-          x.byteOffset,
-          y.byteOffset,
-          n,
-          count,
-          args,
-        );
-      }
-      return;
+    let place: Placement | undefined;
+    let px = x.byteOffset;
+    let py = y.byteOffset;
+    if (x.buffer !== buffer || y.buffer !== buffer) {
+      // Ownership first: an allocation may grow the memory.
+      const xp = Placement.pointer(heap, x);
+      const yp = Placement.pointer(heap, y);
+      place = new Placement(heap);
+      px = place.input(x, xp);
+      py = place.output(y, yp, xp < 0 ? px : -1);
     }
-    const xp = Placement.pointer(heap, x);
-    const yp = Placement.pointer(heap, y);
-    const place = new Placement(heap);
-    const px = place.input(x, xp);
-    const py = place.output(y, yp, xp < 0 ? px : -1);
-    const count = invoke(fn, [px, py], n, plan.params);
-    if (count !== 0) finishRecords(loop, fn, plan, px, py, n, count, args);
-    place.finish();
-  }
-
-  /** Redoes recorded non-finite elements in JavaScript, resuming the loop after a full record. */
-  function finishRecords(
-    loop: "forward" | "derivative" | "secondDerivative",
-    fn: Kernel,
-    plan: Plan,
-    px: number,
-    py: number,
-    n: number,
-    count: number,
-    args: KernelArgs,
-  ): void {
-    let from = 0;
-    for (;;) {
-      const last = patch(count, from, n, (e, xv) => {
-        one[0] = xv;
-        js[loop](one, oneOut, args);
-        heap.f32[(py >>> 2) + e] = oneOut[0]!;
-      });
-      if (count < RECORD_CAPACITY || last + 4 >= n) return;
-      from = last + 4;
-      count = invoke(fn, [px + 4 * from, py + 4 * from], n - from, plan.params);
-      if (count === 0) return;
-    }
+    const out = py >>> 2;
+    runner.run(plan.family, loop, [px, py], n, plan.params, (e, xv) => {
+      one[0] = xv;
+      js[loop](one, oneOut, args);
+      heap.f32[out + e] = oneOut[0]!;
+    }, noSums);
+    place?.finish();
   }
 
   function vjp(
@@ -428,7 +551,6 @@ function opKernel(
       return preluGather(heap, exports, "vjp", x, dy, dx, dparams, args);
     }
     const plan = planFor("vjp", args);
-    const fn = plan.family.loops.vjp;
     const grads = plan.family.def.grads;
     const buffer = heap.buffer;
     let place: Placement | undefined;
@@ -444,30 +566,26 @@ function opKernel(
       pdy = place.input(dy, dyp);
       pdx = place.output(dx, dxp, dyp < 0 ? pdy : -1);
     }
-    let from = 0;
-    for (;;) {
-      const count = invoke(
-        fn,
-        [px + 4 * from, pdy + 4 * from, pdx + 4 * from],
-        n - from,
-        plan.params,
-      );
+    const out = pdx >>> 2;
+    const sums = grads.length === 0 ? noSums : (scratch: number) => {
       for (let j = 0; j < grads.length; j++) {
-        dparams[grads[j]!]![0]! += heap.f64At(SUMS + 8 * j) * plan.sumScale;
+        dparams[grads[j]!]![0]! += heap.f64At(scratch + SUMS + 8 * j) *
+          plan.sumScale;
       }
-      if (count === 0) break;
-      const last = patch(count, from, n, (e, xv, dyv) => {
-        one[0] = xv;
-        oneDy[0] = dyv;
-        const sums: Record<string, Float64Array> = {};
-        for (const g of grads) sums[g] = new Float64Array(1);
-        js.vjp(one, oneDy, oneOut, sums, args);
-        heap.f32[(pdx >>> 2) + e] = oneOut[0]!;
-        for (const g of grads) dparams[g]![0]! += sums[g]![0]!;
-      });
-      if (count < RECORD_CAPACITY || last + 4 >= n) break;
-      from = last + 4;
-    }
+    };
+    runner.run(plan.family, "vjp", [px, pdy, pdx], n, plan.params, (
+      e,
+      xv,
+      dyv,
+    ) => {
+      one[0] = xv;
+      oneDy[0] = dyv;
+      const s: Record<string, Float64Array> = {};
+      for (const g of grads) s[g] = new Float64Array(1);
+      js.vjp(one, oneDy, oneOut, s, args);
+      heap.f32[out + e] = oneOut[0]!;
+      for (const g of grads) dparams[g]![0]! += s[g]![0]!;
+    }, sums);
     place?.finish();
   }
 
@@ -483,32 +601,6 @@ function opKernel(
     },
     vjp,
   };
-
-  /**
-   * Calls `redo(element, x, dy)` for each non-finite element of the first
-   * `count` records (indices relative to `from`), and returns the last
-   * record's vector index (absolute).
-   */
-  function patch(
-    count: number,
-    from: number,
-    n: number,
-    redo: (e: number, x: number, dy: number) => void,
-  ): number {
-    const view = new DataView(heap.buffer);
-    let last = from;
-    for (let r = 0; r < count; r++) {
-      const base = RECORDS + RECORD_SIZE * r;
-      const start = from + view.getInt32(base, true);
-      last = start;
-      for (let j = 0; j < 4 && start + j < n; j++) {
-        const xv = view.getFloat32(base + 16 + 4 * j, true);
-        if (Number.isFinite(xv)) continue;
-        redo(start + j, xv, view.getFloat32(base + 32 + 4 * j, true));
-      }
-    }
-    return last;
-  }
 }
 
 /** Whether prelu's α is one value for every element. */

@@ -12,6 +12,7 @@ import {
   f64,
   F64x2,
   type Fn,
+  globalI32,
   I32,
   i32,
   I32x4,
@@ -400,6 +401,20 @@ Deno.test("ModuleBuilder", async (t) => {
     const text =
       `(module (memory (import "env" "memory") 2 100 shared) (func (export "f")))`;
     const w = wabt.parseWat("s.wat", text, { threads: true });
+    assert.deepStrictEqual(
+      hex(m.encode()),
+      hex(new Uint8Array(w.toBinary({}).buffer)),
+    );
+    w.destroy();
+  });
+
+  await t.step("an imported global", () => {
+    const m = new ModuleBuilder({ initial: 1, globals: ["base"] });
+    m.func("f", [], ["i32"], (f) => globalI32(0).emit(f.code));
+    const text = `(module (memory (import "env" "memory") 1)
+      (global (import "env" "base") i32)
+      (func (export "f") (result i32) global.get 0))`;
+    const w = wabt.parseWat("g.wat", text, {});
     assert.deepStrictEqual(
       hex(m.encode()),
       hex(new Uint8Array(w.toBinary({}).buffer)),

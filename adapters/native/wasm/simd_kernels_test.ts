@@ -392,6 +392,103 @@ Deno.test("simd kernels: memory", async (t) => {
   });
 });
 
+Deno.test("simd kernels: a second thread", async (t) => {
+  const threaded = await loadSimdKernels({
+    fma: support.relaxed,
+    threads: true,
+  });
+  await t.step("runs where workers and shared memory exist", async () => {
+    assert.strictEqual(threaded.threads, 2);
+    assert.strictEqual(threaded.kernels.properties?.threads, 2);
+    assert.ok(threaded.heap.buffer instanceof SharedArrayBuffer);
+    // The first large call starts the worker; once it is up it takes half.
+    const x = inputs(1 << 17, 5);
+    const y = new Float32Array(x.length);
+    const args = argsOf("sigmoid", x.length);
+    threaded.kernels.ops.sigmoid.forward(x, y, args);
+    for (let i = 0; i < 100 && threaded.workerJobs() === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      threaded.kernels.ops.sigmoid.forward(x, y, args);
+    }
+    assert.ok(threaded.workerJobs() > 0, "the worker never took a call");
+    // Small calls stay on this thread.
+    const jobs = threaded.workerJobs();
+    threaded.kernels.ops.sigmoid.forward(x.subarray(0, 1000), y, args);
+    assert.strictEqual(threaded.workerJobs(), jobs);
+  });
+  // Large enough to be split; specials in both halves, more vectors with
+  // one than a record holds in the upper half.
+  const n = 300_003;
+  const x = inputs(n, 21);
+  for (let i = 0; i < 4 * 200; i += 4) x[n - 9 - i] = NaN;
+  x[17] = -Infinity;
+  x[n >> 1] = Infinity;
+  const dy = inputs(n, 22);
+  const sumsOf = (op: OpName) => {
+    const s: Record<string, Float64Array> = {};
+    for (const [name, p] of Object.entries(ops[op].params)) {
+      if ((p as { learned?: boolean }).learned) s[name] = new Float64Array(1);
+    }
+    return s;
+  };
+  for (
+    const op of [
+      "sigmoid",
+      "gelu",
+      "softplus",
+      "swish",
+      "elu",
+      "relu",
+      "leakyRelu",
+      "celu",
+    ] as const
+  ) {
+    await t.step(
+      `${op}: the same bits as one thread, outputs and sums`,
+      async () => {
+        const args = argsOf(op, n);
+        const resident = (s: typeof threaded, data: Float32Array) => {
+          const b = s.kernels.allocate!(n);
+          b.view().set(data);
+          return b;
+        };
+        const results = [];
+        for (const s of [threaded, simd]) {
+          // Twice: the first call may find the worker still starting.
+          let last;
+          for (let r = 0; r < 2; r++) {
+            const bx = resident(s, x), bdy = resident(s, dy);
+            const y = s.kernels.allocate!(n), dx = s.kernels.allocate!(n);
+            s.kernels.ops[op].forward(bx.view(), y.view(), args);
+            const sums = sumsOf(op);
+            s.kernels.ops[op].vjp(bx.view(), bdy.view(), dx.view(), sums, args);
+            last = { y: y.view().slice(), dx: dx.view().slice(), sums };
+            for (const b of [bx, bdy, y, dx]) b.free();
+            await new Promise((r) => setTimeout(r, 30));
+          }
+          results.push(last!);
+        }
+        const [a, b] = results;
+        for (const key of ["y", "dx"] as const) {
+          for (let i = 0; i < n; i++) {
+            if (!Object.is(a![key][i], b![key][i])) {
+              assert.fail(
+                `${op} ${key}[${i}] (x = ${x[i]}): ${
+                  a![key][i]
+                } with the worker, ${b![key][i]} without`,
+              );
+            }
+          }
+        }
+        // Object.is: a NaN is a NaN, whatever its payload bits.
+        for (const [name, sum] of Object.entries(a!.sums)) {
+          assert.ok(Object.is(sum[0], b!.sums[name]![0]), `d${name}`);
+        }
+      },
+    );
+  }
+});
+
 Deno.test("simd kernels: the accuracy sweep with the other multiply–add mode", async (t) => {
   // mod_test.ts sweeps the default set (fused multiply–add where relaxed
   // SIMD exists); this sweeps the other one, where the runtime has both.
