@@ -167,6 +167,7 @@ export const I32 = {
   mul: scalar("i32", 0x6c) as (a: Expr<"i32">, b: Expr<"i32">) => Expr<"i32">,
   and: scalar("i32", 0x71) as (a: Expr<"i32">, b: Expr<"i32">) => Expr<"i32">,
   shl: scalar("i32", 0x74) as (a: Expr<"i32">, b: Expr<"i32">) => Expr<"i32">,
+  shrU: scalar("i32", 0x76) as (a: Expr<"i32">, b: Expr<"i32">) => Expr<"i32">,
   or: scalar("i32", 0x72) as (a: Expr<"i32">, b: Expr<"i32">) => Expr<"i32">,
   eqz: scalar("i32", 0x45) as (a: Expr<"i32">) => Expr<"i32">,
   eq: scalar("i32", 0x46) as (a: Expr<"i32">, b: Expr<"i32">) => Expr<"i32">,

@@ -135,42 +135,66 @@ export function buildKernelModule(options: BuildOptions = {}): KernelModule {
 }
 
 /**
- * The element loop: `each(i, tail, end)` per vector of four elements from
- * element i, the tail last (`tail` its byte count, null in the loop). The
- * loop runs while i < end; setting `end` to i + 4 stops it after this
- * vector (and skips the tail).
+ * The element loop: `each(o, tail, end)` per vector of four elements from
+ * byte offset o, the tail last (`tail` its byte count, null in the loop).
+ * The loop runs while o < end (bytes); setting `end` to o + 16 stops it
+ * after this vector (and skips the tail). With `unroll` 2 the loop body
+ * holds two vectors (for the loops whose body is a few instructions).
  */
 function vectorLoop(
   f: Fn,
   n: Local<"i32">,
   each: (
-    i: Local<"i32">,
+    o: Local<"i32">,
     tail: Local<"i32"> | null,
     end: Local<"i32">,
   ) => void,
+  unroll: 1 | 2 = 1,
 ): void {
-  const i = f.local("i32");
-  const n4 = f.let(I32.and(n, i32(-4)));
-  const end = f.let(n4);
-  f.when(I32.gtS(n4, i32(0)), () => {
-    f.doWhile(
-      () => {
-        each(i, null, end);
-        f.set(i, I32.add(i, i32(4)));
-      },
-      () => I32.ltS(i, end),
-    );
-  });
+  const o = f.local("i32");
+  const bytes4 = f.let(I32.shl(I32.and(n, i32(-4)), i32(2)));
+  const end = f.let(bytes4);
+  if (unroll === 2) {
+    const bytes8 = f.let(I32.shl(I32.and(n, i32(-8)), i32(2)));
+    f.when(I32.gtS(bytes8, i32(0)), () => {
+      f.doWhile(
+        () => {
+          each(o, null, end);
+          f.set(o, I32.add(o, i32(16)));
+          each(o, null, end);
+          f.set(o, I32.add(o, i32(16)));
+        },
+        () => I32.ltS(o, bytes8),
+      );
+    });
+    f.when(I32.ltS(o, bytes4), () => {
+      each(o, null, end);
+      f.set(o, I32.add(o, i32(16)));
+    });
+  } else {
+    f.when(I32.gtS(bytes4, i32(0)), () => {
+      f.doWhile(
+        () => {
+          each(o, null, end);
+          f.set(o, I32.add(o, i32(16)));
+        },
+        () => I32.ltS(o, end),
+      );
+    });
+  }
   // The tail, only when the loop ran to its end.
-  f.when(I32.and(I32.eq(i, n4), I32.ne(I32.and(n, i32(3)), i32(0))), () => {
-    const bytes = f.let(I32.shl(I32.and(n, i32(3)), i32(2)));
-    each(i, bytes, end);
-  });
+  f.when(
+    I32.and(I32.eq(o, bytes4), I32.ne(I32.and(n, i32(3)), i32(0))),
+    () => {
+      const bytes = f.let(I32.shl(I32.and(n, i32(3)), i32(2)));
+      each(o, bytes, end);
+    },
+  );
 }
 
-/** Address of element `i` of the array at `base`. */
-function at(base: Expr<"i32">, i: Expr<"i32">): Expr<"i32"> {
-  return I32.add(base, I32.shl(i, i32(2)));
+/** Address of byte offset `o` of the array at `base`. */
+function at(base: Expr<"i32">, o: Expr<"i32">): Expr<"i32"> {
+  return I32.add(base, o);
 }
 
 /** Loads the vector at element `i` of `base`, or the tail into `scratch`. */
@@ -222,13 +246,13 @@ function recordNonFinite(
     const rec = f.let(
       I32.add(scratch(RECORDS), I32.mul(count, i32(RECORD_SIZE))),
     );
-    f.storeI32(rec, i);
+    f.storeI32(rec, I32.shrU(i, i32(2)));
     f.storeV128(rec, x, 16);
     if (dy !== null) f.storeV128(rec, dy, 32);
     f.set(count, I32.add(count, i32(1)));
     // A full record stops the loop after this vector.
     f.when(I32.geS(count, i32(RECORD_CAPACITY)), () => {
-      f.set(end, I32.add(i, i32(4)));
+      f.set(end, I32.add(i, i32(16)));
     });
     f.set(x, V128.andnot(x, bad));
     if (dy !== null) f.set(dy, V128.andnot(dy, bad));
@@ -327,7 +351,7 @@ function familyLoop(
         }
       }
       storeVector(f, out, i, tail, result);
-    });
+    }, def.lanes === "f32" ? 2 : 1);
     sums.forEach(([a, b], j) => {
       const total = F64.add(
         F64.add(F64x2.extractLane(a, 0), F64x2.extractLane(a, 1)),
@@ -380,7 +404,9 @@ function preluLoop(
         : loadVector(f, dyPtr, i, tail, TAIL_DY);
       const slot = (j: number): Local<"i32"> =>
         f.let(
-          index === null ? I32.add(i, i32(j)) : I32.load(at(index, i), 4 * j),
+          index === null
+            ? I32.add(I32.shrU(i, i32(2)), i32(j))
+            : I32.load(at(index, i), 4 * j),
         );
       const slots = [0, 1, 2, 3].map(slot);
       const alphaAt = (s: Local<"i32">) =>

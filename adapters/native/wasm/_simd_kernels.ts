@@ -236,32 +236,36 @@ function num(args: KernelArgs, name: string): number {
 /** Calls a loop with its pointers and scalar arguments, without spreading. */
 function invoke(
   fn: Kernel,
-  ptrs: number[],
+  ptrs: readonly number[],
   n: number,
   p: readonly number[],
 ): number {
-  const [a, b, c] = ptrs;
   if (ptrs.length === 2) {
+    const a = ptrs[0]!;
+    const b = ptrs[1]!;
     switch (p.length) {
       case 0:
-        return fn(a!, b!, n);
+        return fn(a, b, n);
       case 1:
-        return fn(a!, b!, n, p[0]!);
+        return fn(a, b, n, p[0]!);
       case 2:
-        return fn(a!, b!, n, p[0]!, p[1]!);
+        return fn(a, b, n, p[0]!, p[1]!);
       default:
-        return fn(a!, b!, n, p[0]!, p[1]!, p[2]!, p[3]!);
+        return fn(a, b, n, p[0]!, p[1]!, p[2]!, p[3]!);
     }
   }
+  const a = ptrs[0]!;
+  const b = ptrs[1]!;
+  const c = ptrs[2]!;
   switch (p.length) {
     case 0:
-      return fn(a!, b!, c!, n);
+      return fn(a, b, c, n);
     case 1:
-      return fn(a!, b!, c!, n, p[0]!);
+      return fn(a, b, c, n, p[0]!);
     case 2:
-      return fn(a!, b!, c!, n, p[0]!, p[1]!);
+      return fn(a, b, c, n, p[0]!, p[1]!);
     default:
-      return fn(a!, b!, c!, n, p[0]!, p[1]!, p[2]!, p[3]!);
+      return fn(a, b, c, n, p[0]!, p[1]!, p[2]!, p[3]!);
   }
 }
 
@@ -315,6 +319,14 @@ function createKernelSet(
 /** Where a loop's records and sums are: an instance's scratch area. */
 const MAIN = scratchOf(0);
 
+/** What a call does with its records and its parameter sums. */
+interface Call {
+  /** Redoes element e (input x, upstream gradient dy) in JavaScript. */
+  redo(e: number, x: number, dy: number): void;
+  /** Adds the parameter sums a loop left in `scratch`. */
+  sums(scratch: number): void;
+}
+
 /**
  * One loop call over arrays already in the heap: split with the worker
  * when it is large, its recorded non-finite elements redone in JavaScript
@@ -339,14 +351,13 @@ class Runner {
     ptrs: number[],
     n: number,
     params: readonly number[],
-    redo: (e: number, x: number, dy: number) => void,
-    sums: (scratch: number) => void,
+    call: Call,
   ): void {
     const fn = family.loops[loop];
     if (n < family.split) {
       const count = invoke(fn, ptrs, n, params);
-      sums(MAIN);
-      this.#finish(fn, ptrs, params, count, MAIN, 0, n, redo, sums);
+      call.sums(MAIN);
+      if (count !== 0) this.#finish(fn, ptrs, params, count, MAIN, 0, n, call);
       return;
     }
     // A large call is always cut in two halves, each summed on its own, so
@@ -357,9 +368,9 @@ class Runner {
     const handed = this.#helper?.start(family.index[loop], upper, params) ??
       false;
     const count = invoke(fn, ptrs, half, params);
-    sums(MAIN);
+    call.sums(MAIN);
     // This thread's records are handled before its scratch is used again.
-    this.#finish(fn, ptrs, params, count, MAIN, 0, half, redo, sums);
+    this.#finish(fn, ptrs, params, count, MAIN, 0, half, call);
     let scratch = MAIN;
     let upperCount: number;
     if (handed) {
@@ -368,8 +379,8 @@ class Runner {
     } else {
       upperCount = invoke(fn, upper.slice(0, -1), n - half, params);
     }
-    sums(scratch);
-    this.#finish(fn, ptrs, params, upperCount, scratch, half, n, redo, sums);
+    call.sums(scratch);
+    this.#finish(fn, ptrs, params, upperCount, scratch, half, n, call);
   }
 
   /**
@@ -385,18 +396,17 @@ class Runner {
     scratch: number,
     start: number,
     end: number,
-    redo: (e: number, x: number, dy: number) => void,
-    sums: (scratch: number) => void,
+    call: Call,
   ): void {
     let from = start;
     for (;;) {
       if (count === 0) return;
-      const last = this.#patch(scratch, count, from, end, redo);
+      const last = this.#patch(scratch, count, from, end, call);
       if (count < RECORD_CAPACITY || last + 4 >= end) return;
       from = last + 4;
       count = invoke(fn, ptrs.map((p) => p + 4 * from), end - from, params);
       scratch = MAIN;
-      sums(MAIN);
+      call.sums(MAIN);
     }
   }
 
@@ -410,7 +420,7 @@ class Runner {
     count: number,
     from: number,
     end: number,
-    redo: (e: number, x: number, dy: number) => void,
+    call: Call,
   ): number {
     const view = new DataView(this.#heap.buffer);
     let last = from;
@@ -421,7 +431,7 @@ class Runner {
       for (let j = 0; j < 4 && start + j < end; j++) {
         const xv = view.getFloat32(base + 16 + 4 * j, true);
         if (Number.isFinite(xv)) continue;
-        redo(start + j, xv, view.getFloat32(base + 32 + 4 * j, true));
+        call.redo(start + j, xv, view.getFloat32(base + 32 + 4 * j, true));
       }
     }
     return last;
@@ -503,7 +513,43 @@ function opKernel(
   const one = new Float32Array(1);
   const oneDy = new Float32Array(1);
   const oneOut = new Float32Array(1);
-  const noSums = () => {};
+  const ptrs2 = [0, 0];
+  const ptrs3 = [0, 0, 0];
+
+  // The state of the call in progress, for its records and sums (kernels
+  // are not re-entered: the JavaScript kernels that redo elements do not
+  // call back here).
+  let loopNow: "forward" | "derivative" | "secondDerivative" = "forward";
+  let out = 0;
+  let argsNow: KernelArgs = { params: {} };
+  let grads: readonly string[] = [];
+  let sumScale = 1;
+  let dparamsNow: ParamGradients = {};
+  const unary: Call = {
+    redo(e, xv) {
+      one[0] = xv;
+      js[loopNow](one, oneOut, argsNow);
+      heap.f32[out + e] = oneOut[0]!;
+    },
+    sums() {},
+  };
+  const backward: Call = {
+    redo(e, xv, dyv) {
+      one[0] = xv;
+      oneDy[0] = dyv;
+      const s: Record<string, Float64Array> = {};
+      for (const g of grads) s[g] = new Float64Array(1);
+      js.vjp(one, oneDy, oneOut, s, argsNow);
+      heap.f32[out + e] = oneOut[0]!;
+      for (const g of grads) dparamsNow[g]![0]! += s[g]![0]!;
+    },
+    sums(scratch) {
+      for (let j = 0; j < grads.length; j++) {
+        dparamsNow[grads[j]!]![0]! += heap.f64At(scratch + SUMS + 8 * j) *
+          sumScale;
+      }
+    },
+  };
 
   function elementwise(
     loop: "forward" | "derivative" | "secondDerivative",
@@ -529,12 +575,12 @@ function opKernel(
       px = place.input(x, xp);
       py = place.output(y, yp, xp < 0 ? px : -1);
     }
-    const out = py >>> 2;
-    runner.run(plan.family, loop, [px, py], n, plan.params, (e, xv) => {
-      one[0] = xv;
-      js[loop](one, oneOut, args);
-      heap.f32[out + e] = oneOut[0]!;
-    }, noSums);
+    loopNow = loop;
+    out = py >>> 2;
+    argsNow = args;
+    ptrs2[0] = px;
+    ptrs2[1] = py;
+    runner.run(plan.family, loop, ptrs2, n, plan.params, unary);
     place?.finish();
   }
 
@@ -551,7 +597,6 @@ function opKernel(
       return preluGather(heap, exports, "vjp", x, dy, dx, dparams, args);
     }
     const plan = planFor("vjp", args);
-    const grads = plan.family.def.grads;
     const buffer = heap.buffer;
     let place: Placement | undefined;
     let px = x.byteOffset;
@@ -566,26 +611,15 @@ function opKernel(
       pdy = place.input(dy, dyp);
       pdx = place.output(dx, dxp, dyp < 0 ? pdy : -1);
     }
-    const out = pdx >>> 2;
-    const sums = grads.length === 0 ? noSums : (scratch: number) => {
-      for (let j = 0; j < grads.length; j++) {
-        dparams[grads[j]!]![0]! += heap.f64At(scratch + SUMS + 8 * j) *
-          plan.sumScale;
-      }
-    };
-    runner.run(plan.family, "vjp", [px, pdy, pdx], n, plan.params, (
-      e,
-      xv,
-      dyv,
-    ) => {
-      one[0] = xv;
-      oneDy[0] = dyv;
-      const s: Record<string, Float64Array> = {};
-      for (const g of grads) s[g] = new Float64Array(1);
-      js.vjp(one, oneDy, oneOut, s, args);
-      heap.f32[out + e] = oneOut[0]!;
-      for (const g of grads) dparams[g]![0]! += s[g]![0]!;
-    }, sums);
+    out = pdx >>> 2;
+    argsNow = args;
+    grads = plan.family.def.grads;
+    sumScale = plan.sumScale;
+    dparamsNow = dparams;
+    ptrs3[0] = px;
+    ptrs3[1] = pdy;
+    ptrs3[2] = pdx;
+    runner.run(plan.family, "vjp", ptrs3, n, plan.params, backward);
     place?.finish();
   }
 
