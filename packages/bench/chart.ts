@@ -9,11 +9,12 @@
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { formatSize } from "./_format.ts";
-import type { BenchReport, Mode } from "./types.ts";
+import type { BenchReport, Device, Mode } from "./types.ts";
 import { bytesPerElement } from "./types.ts";
 
 interface Point {
   readonly series: string;
+  readonly device?: Device;
   readonly mode: Mode;
   readonly size: number;
   readonly melemPerS: number;
@@ -70,6 +71,7 @@ export function chartSvg(report: BenchReport, op: string): string {
       if (bytesPerElement(mode) !== f.bytesPerElement) continue;
       points.push({
         series: `${f.device.toUpperCase()} copy floor`,
+        device: f.device,
         mode,
         size: f.size,
         melemPerS: f.melemPerS!,
@@ -111,25 +113,33 @@ export function chartSvg(report: BenchReport, op: string): string {
     color: { domain: backends, scheme: "tableau10" },
     marks: [
       Plot.frame({ stroke: "#ccc" }),
-      Plot.line(floors, {
-        x: "size",
-        y: "melemPerS",
-        z: "series",
-        fx: "mode",
-        stroke: "#777",
-        strokeDasharray: "5,4",
-        strokeWidth: 1.5,
+      // One dash pattern and label offset per floor, so that the CPU's and
+      // the GPU's stay apart where they meet.
+      ...(["cpu", "gpu"] as const).flatMap((device, i) => {
+        const data = floors.filter((p) => p.device === device);
+        return [
+          Plot.line(data, {
+            x: "size",
+            y: "melemPerS",
+            z: "series",
+            fx: "mode",
+            stroke: "#777",
+            strokeDasharray: i === 0 ? "5,4" : "1.5,3",
+            strokeWidth: 1.5,
+          }),
+          Plot.text(
+            data,
+            Plot.selectLast({
+              ...label,
+              z: "series",
+              fill: "#555",
+              dx: 4,
+              dy: i === 0 ? -5 : 6,
+              textAnchor: "start",
+            }),
+          ),
+        ];
       }),
-      Plot.text(
-        floors,
-        Plot.selectLast({
-          ...label,
-          z: "series",
-          fill: "#555",
-          dx: 4,
-          textAnchor: "start",
-        }),
-      ),
       Plot.line(kernels, {
         x: "size",
         y: "melemPerS",
