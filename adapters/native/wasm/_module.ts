@@ -41,7 +41,7 @@ import {
   type ValType,
 } from "./_asm.ts";
 import { ConstPool, K, POOL_BASE, POOL_BYTES, type V } from "./_vmath.ts";
-import { type KernelDef, kernelDefs, type Params } from "./_ops.ts";
+import { type KernelDef, kernelDefs, type Loop, type Params } from "./_ops.ts";
 
 // Offsets in an instance's scratch area.
 /** Scratch vectors for the tail: x, dy, y (or dx). */
@@ -73,8 +73,7 @@ function scratch(offset: number): Expr<"i32"> {
   return I32.add(globalI32(0), i32(offset));
 }
 
-/** The four loops of a kernel family. */
-export type Loop = "forward" | "derivative" | "secondDerivative" | "vjp";
+export type { Loop } from "./_ops.ts";
 
 /** The loops, in export order. */
 export const loops: readonly Loop[] = [
@@ -124,8 +123,14 @@ export function buildKernelModule(options: BuildOptions = {}): KernelModule {
   const pool = new ConstPool();
   const fma = options.fma ?? false;
   for (const [name, def] of Object.entries(kernelDefs)) {
-    for (const loop of loops) familyLoop(m, pool, fma, name, def, loop);
+    for (const loop of loops) {
+      const delegates = def.delegates.includes(loop);
+      familyLoop(m, pool, fma, name, def, loop, delegates);
+      // For inputs a scan found finite: no check in the loop.
+      if (delegates) familyLoop(m, pool, fma, name, def, loop, false);
+    }
   }
+  scanLoop(m, pool, fma);
   for (const indexed of [false, true]) {
     for (const loop of ["forward", "derivative", "vjp"] as const) {
       preluLoop(m, pool, fma, indexed, loop);
@@ -291,6 +296,31 @@ function splatParams(
   return p;
 }
 
+/**
+ * `scan(x, n) → 1` if any of the n float32 at x is NaN or ±∞, else 0: one
+ * read of x, which is cheaper than checking inside a transcendental loop.
+ */
+function scanLoop(m: ModuleBuilder, pool: ConstPool, fma: boolean): void {
+  m.func("scan", ["i32", "i32"], ["i32"], (f) => {
+    const k = new K(f, pool, fma);
+    const x = f.param(0, "i32");
+    const n = f.param(1, "i32");
+    const any = f.local("v128");
+    vectorLoop(f, n, (o, tail) => {
+      const xv = loadVector(f, x, o, tail, TAIL_X);
+      f.set(
+        any,
+        V128.or(any, I32x4.eq(V128.and(xv, k.ci(EXPONENT)), k.ci(EXPONENT))),
+      );
+    }, 2);
+    f.ret(V128.anyTrue(any));
+  });
+}
+
+/**
+ * The loop `NAME_LOOP` of a family; with `delegates` false where the family
+ * delegates that loop, `NAME_LOOP_finite`, for inputs known to be finite.
+ */
 function familyLoop(
   m: ModuleBuilder,
   pool: ConstPool,
@@ -298,6 +328,7 @@ function familyLoop(
   name: string,
   def: KernelDef,
   loop: Loop,
+  delegates: boolean,
 ): void {
   const vjp = loop === "vjp";
   const pointers: ValType[] = vjp
@@ -307,7 +338,8 @@ function familyLoop(
     ...pointers,
     ...def.params.map(() => "f64" as const),
   ];
-  m.func(`${name}_${loop}`, args, ["i32"], (f) => {
+  const finite = !delegates && def.delegates.includes(loop);
+  m.func(`${name}_${loop}${finite ? "_finite" : ""}`, args, ["i32"], (f) => {
     const k = new K(f, pool, fma);
     const x = f.param(0, "i32");
     const dyPtr = vjp ? f.param(1, "i32") : null;
@@ -323,7 +355,7 @@ function familyLoop(
       const dyv = dyPtr === null
         ? null
         : loadVector(f, dyPtr, i, tail, TAIL_DY);
-      if (def.delegates) recordNonFinite(k, i, count, end, xv, dyv);
+      if (delegates) recordNonFinite(k, i, count, end, xv, dyv);
       let result: V;
       if (def.lanes === "f32") {
         result = vjp ? def.vjp(k, xv, dyv!, p).dx : def[loop](k, xv, p);
@@ -351,7 +383,7 @@ function familyLoop(
         }
       }
       storeVector(f, out, i, tail, result);
-    }, def.lanes === "f32" ? 2 : 1);
+    }, delegates ? 1 : 2);
     sums.forEach(([a, b], j) => {
       const total = F64.add(
         F64.add(F64x2.extractLane(a, 0), F64x2.extractLane(a, 1)),

@@ -11,10 +11,11 @@
  * - `f64`: everything else, two float64 lanes at a time (an f32x4 vector is
  *   widened into two), so each result is rounded to float32 once.
  *
- * Kernels marked `delegates` compute only finite inputs; the loop records
- * any vector holding NaN or ±∞ and the JavaScript kernels finish those
- * elements, so the special values are exactly the JavaScript path's. The
- * other kernels give NaN and the limits at ±∞ by construction.
+ * The loops a kernel lists in `delegates` compute only finite inputs: the
+ * loop records any vector holding NaN or ±∞ and the JavaScript kernels
+ * finish those elements, so the special values are exactly the JavaScript
+ * path's. The other loops give NaN and the limits at ±∞ by construction
+ * (`simd_kernels_test.ts` holds both to the JavaScript kernels' results).
  *
  * @module
  */
@@ -39,6 +40,21 @@ export type VjpBody = (
   p: Params,
 ) => { readonly dx: V; readonly grads: readonly V[] };
 
+/** The four loops. */
+export type Loop = "forward" | "derivative" | "secondDerivative" | "vjp";
+
+const ALL: readonly Loop[] = [
+  "forward",
+  "derivative",
+  "secondDerivative",
+  "vjp",
+];
+/**
+ * Forward by construction (NaN stays NaN, the clamped exponential gives the
+ * limits at ±∞ exactly), the rest delegated.
+ */
+const GRADIENTS: readonly Loop[] = ["derivative", "secondDerivative", "vjp"];
+
 /** The four loops of one kernel family. */
 export interface KernelDef {
   /** `f32`: four float32 lanes; `f64`: two float64 lanes. */
@@ -47,8 +63,10 @@ export interface KernelDef {
   readonly params: readonly string[];
   /** The learned parameters whose sums the VJP returns, in order. */
   readonly grads: readonly string[];
-  /** Whether non-finite inputs go to the JavaScript kernels. */
-  readonly delegates: boolean;
+  /** The loops whose non-finite inputs go to the JavaScript kernels. */
+  readonly delegates: readonly Loop[];
+  /** Whether its loops are transcendental (worth a second thread sooner). */
+  readonly heavy: boolean;
   readonly forward: Unary;
   readonly derivative: Unary;
   readonly secondDerivative: Unary;
@@ -92,7 +110,8 @@ const relu: KernelDef = {
   lanes: "f32",
   params: [],
   grads: [],
-  delegates: false,
+  delegates: [],
+  heavy: false,
   // max(x, 0) with NaN kept (pmax keeps its first operand's NaN); + 0 turns −0 into +0.
   forward: (k, x) => F32x4.add(F32x4.pmax(x, k.ci(0)), k.ci(0)),
   derivative: (k, x) => slope32(k, x, F32x4.gt(x, k.ci(0))),
@@ -109,7 +128,8 @@ const relu6: KernelDef = {
   lanes: "f32",
   params: [],
   grads: [],
-  delegates: false,
+  delegates: [],
+  heavy: false,
   forward: (k, x) =>
     F32x4.add(
       F32x4.pmin(F32x4.pmax(x, k.ci(0)), k.ci(SIX_F32)),
@@ -138,7 +158,8 @@ const hardTanh: KernelDef = {
   lanes: "f32",
   params: ["lo", "hi", "above", "atMost"],
   grads: [],
-  delegates: false,
+  delegates: [],
+  heavy: false,
   forward: (_k, x, p) => F32x4.pmin(F32x4.pmax(x, p.lo!), p.hi!),
   derivative: (k, x, p) => slope32(k, x, hardTanhInside(x, p)),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
@@ -164,7 +185,8 @@ const leakyRelu: KernelDef = {
   lanes: "f64",
   params: ["alpha"],
   grads: ["alpha"],
-  delegates: false,
+  delegates: [],
+  heavy: false,
   forward: (k, x, p) => k.select(k.gt(x, k.c(0)), x, k.mul(p.alpha!, x)),
   derivative: (k, x, p) => leakySlope(k, x, p.alpha!),
   secondDerivative: (k, x) => zeroOrNaN(k, x),
@@ -212,7 +234,8 @@ const elu: KernelDef = {
   lanes: "f64",
   params: ["alpha"],
   grads: ["alpha"],
-  delegates: true,
+  delegates: GRADIENTS,
+  heavy: true,
   ...eluFamily((k) => k.c(1), (_k, p) => p.alpha!, ["alpha"]),
 };
 
@@ -220,7 +243,8 @@ const selu: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: true,
+  delegates: GRADIENTS,
+  heavy: true,
   ...eluFamily((k) => k.c(SELU_LAMBDA), (k) => k.c(SELU_LA), []),
 };
 
@@ -228,7 +252,8 @@ const celu: KernelDef = {
   lanes: "f64",
   params: ["alpha"],
   grads: ["alpha"],
-  delegates: true,
+  delegates: GRADIENTS,
+  heavy: true,
   forward: (k, x, p) => {
     const t = k.min(k.div(x, p.alpha!), k.c(0));
     return k.select(k.gt(x, k.c(0)), x, k.mul(p.alpha!, k.expm1(t, "fast")));
@@ -271,7 +296,8 @@ const sigmoid: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: true,
+  delegates: GRADIENTS,
+  heavy: true,
   forward: (k, x) => k.logistic(x, "fast").sigmoid,
   derivative: (k, x) => k.logistic(x, "fast").s,
   secondDerivative: (k, x) => {
@@ -290,7 +316,8 @@ const logSigmoid: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: true,
+  delegates: ALL,
+  heavy: true,
   // min(x, 0) − log1p(e^−|x|).
   forward: (k, x) =>
     k.sub(k.min(x, k.c(0)), k.log1p(k.exp(k.negAbs(x), "fast"))),
@@ -313,7 +340,8 @@ const hardSigmoid: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: false,
+  delegates: [],
+  heavy: false,
   forward: (k, x) =>
     k.select(
       k.le(x, k.c(-3)),
@@ -339,7 +367,8 @@ const tanh: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: true,
+  delegates: GRADIENTS,
+  heavy: true,
   forward: (k, x) => tanhParts(k, x, "fast").tanh,
   derivative: (k, x) => tanhParts(k, x, "fast").sech2,
   secondDerivative: (k, x) => {
@@ -357,7 +386,8 @@ const softsign: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: true,
+  delegates: ALL,
+  heavy: true,
   forward: (k, x) => k.div(x, softsignDen(k, x)),
   derivative: (k, x) => {
     const d = softsignDen(k, x);
@@ -379,7 +409,8 @@ const softplus: KernelDef = {
   lanes: "f64",
   params: ["beta", "threshold"],
   grads: ["beta"],
-  delegates: true,
+  delegates: ALL,
+  heavy: true,
   forward: (k, x, p) => {
     const z = k.let(k.mul(p.beta!, x));
     const body = k.div(
@@ -470,7 +501,8 @@ const gelu: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: true,
+  delegates: ALL,
+  heavy: true,
   forward: (k, x) => k.mul(x, normalCdf(k, x)),
   derivative: geluSlope,
   // φ(x)(2 − x²); 2 − x² is exact for float32 x.
@@ -502,7 +534,8 @@ const geluTanh: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: true,
+  delegates: ALL,
+  heavy: true,
   // 0.5x(1 + tanh u) = xσ(2u): no cancellation in 1 + tanh u.
   forward: (k, x) => k.mul(x, k.logistic(geluTanhZ(k, x), "fast").sigmoid),
   derivative: geluTanhSlope,
@@ -578,7 +611,8 @@ const swish: KernelDef = {
   lanes: "f64",
   params: ["beta"],
   grads: ["beta"],
-  delegates: true,
+  delegates: ALL,
+  heavy: true,
   ...swishFamily(["beta"]),
 };
 
@@ -587,7 +621,8 @@ const silu: KernelDef = {
   lanes: "f64",
   params: ["beta"],
   grads: [],
-  delegates: true,
+  delegates: ALL,
+  heavy: true,
   ...swishFamily([]),
 };
 
@@ -628,7 +663,8 @@ const mish: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: true,
+  delegates: ALL,
+  heavy: true,
   forward: (k, x) => k.mul(x, mishParts(k, x, "fast").t),
   derivative: mishSlope,
   secondDerivative: (k, x) => {
@@ -656,7 +692,8 @@ const hardSwish: KernelDef = {
   lanes: "f64",
   params: [],
   grads: [],
-  delegates: false,
+  delegates: [],
+  heavy: false,
   forward: (k, x) =>
     k.select(
       k.le(x, k.c(-3)),

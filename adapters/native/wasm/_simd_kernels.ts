@@ -215,8 +215,12 @@ function nextDown(v: number): number {
 interface Family {
   readonly def: KernelDef;
   readonly loops: Readonly<Record<Loop, Kernel>>;
+  /** The loops without the non-finite check, where the family delegates. */
+  readonly finite: Readonly<Partial<Record<Loop, Kernel>>>;
   /** Each loop's index among the module's exports (for the worker). */
   readonly index: Readonly<Record<Loop, number>>;
+  /** The same for the `finite` loops. */
+  readonly finiteIndex: Readonly<Partial<Record<Loop, number>>>;
   /** From how many elements a call is split with the worker. */
   readonly split: number;
 }
@@ -280,23 +284,26 @@ function createKernelSet(
   for (const [name, def] of Object.entries(kernelDefs)) {
     const loops = {} as Record<Loop, Kernel>;
     const index = {} as Record<Loop, number>;
-    for (
-      const loop of [
-        "forward",
-        "derivative",
-        "secondDerivative",
-        "vjp",
-      ] as const
-    ) {
+    const finite: Partial<Record<Loop, Kernel>> = {};
+    const finiteIndex: Partial<Record<Loop, number>> = {};
+    for (const loop of LOOPS) {
       loops[loop] = exports[`${name}_${loop}`]!;
       index[loop] = names.indexOf(`${name}_${loop}`);
+      if (def.delegates.includes(loop)) {
+        finite[loop] = exports[`${name}_${loop}_finite`]!;
+        finiteIndex[loop] = names.indexOf(`${name}_${loop}_finite`);
+      }
     }
     // Memory-bound loops gain from a second thread only on tensors far
     // beyond the caches; transcendental ones from about 2¹⁶ elements.
-    const split = def.delegates ? 1 << 16 : 1 << 21;
-    families[name] = { def, loops, index, split };
+    const split = def.heavy ? 1 << 16 : 1 << 21;
+    families[name] = { def, loops, finite, index, finiteIndex, split };
   }
-  const runner = new Runner(heap, helper);
+  const runner = new Runner(
+    heap,
+    helper,
+    exports.scan as (x: number, n: number) => number,
+  );
   const ops = {} as Record<OpName, OpKernel>;
   for (const op of Object.keys(jsKernels.ops) as OpName[]) {
     ops[op] = opKernel(op, families, exports, heap, runner);
@@ -315,6 +322,13 @@ function createKernelSet(
     }),
   });
 }
+
+const LOOPS: readonly Loop[] = [
+  "forward",
+  "derivative",
+  "secondDerivative",
+  "vjp",
+];
 
 /** Where a loop's records and sums are: an instance's scratch area. */
 const MAIN = scratchOf(0);
@@ -335,10 +349,16 @@ interface Call {
 class Runner {
   readonly #heap: Heap;
   readonly #helper: Helper | undefined;
+  readonly #scan: (x: number, n: number) => number;
 
-  constructor(heap: Heap, helper: Helper | undefined) {
+  constructor(
+    heap: Heap,
+    helper: Helper | undefined,
+    scan: (x: number, n: number) => number,
+  ) {
     this.#heap = heap;
     this.#helper = helper;
+    this.#scan = scan;
   }
 
   /**
@@ -353,7 +373,11 @@ class Runner {
     params: readonly number[],
     call: Call,
   ): void {
-    const fn = family.loops[loop];
+    // A loop that checks every vector for NaN and ±∞ runs only where a scan
+    // of x finds one; otherwise its unchecked twin.
+    const uncheckedFn = family.finite[loop];
+    const finite = uncheckedFn !== undefined && this.#scan(ptrs[0]!, n) === 0;
+    const fn = finite ? uncheckedFn : family.loops[loop];
     if (n < family.split) {
       const count = invoke(fn, ptrs, n, params);
       call.sums(MAIN);
@@ -365,8 +389,8 @@ class Runner {
     // or this thread runs both.
     const half = (n >>> 1) & ~3;
     const upper = [...ptrs.map((p) => p + 4 * half), n - half];
-    const handed = this.#helper?.start(family.index[loop], upper, params) ??
-      false;
+    const index = finite ? family.finiteIndex[loop]! : family.index[loop];
+    const handed = this.#helper?.start(index, upper, params) ?? false;
     const count = invoke(fn, ptrs, half, params);
     call.sums(MAIN);
     // This thread's records are handled before its scratch is used again.

@@ -24,8 +24,12 @@ const GONE = 4;
 /** The control block: i32 state, function index, int-argument count, result; 4 ints; 4 f64 from byte 32. */
 export const CONTROL_BYTES = 64;
 
-/** How long the worker waits for work before it exits, in ms. */
-const IDLE_MS = 500;
+/**
+ * How long the worker waits for work before it exits, in ms: long enough to
+ * stay up between the calls of a training loop or a benchmark, short enough
+ * that a finished program is not held up long.
+ */
+const IDLE_MS = 2000;
 
 // The worker: instantiates the module over the shared memory and runs
 // whatever the control block asks for, until it has been idle too long.
