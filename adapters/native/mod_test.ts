@@ -125,6 +125,77 @@ Deno.test("backend", async (t) => {
   });
 });
 
+Deno.test("useKernelSet()", async (t) => {
+  await t.step("switches the loops, and new tensors' storage", async () => {
+    const before = activeKernels();
+    try {
+      for (const set of kernelSets) {
+        native.useKernelSet(set);
+        const p = native.backend.capabilities.properties;
+        assert.strictEqual(p.kernels, set);
+        assert.strictEqual(
+          p.storage,
+          set === "js"
+            ? "Float32Array, row-major"
+            : "WebAssembly linear memory, row-major",
+        );
+        const x = native.tensor([-1, 0, 2]);
+        assert.deepStrictEqual(
+          await native.relu(x).read(),
+          new Float32Array([0, 0, 2]),
+        );
+      }
+    } finally {
+      useKernels(before);
+    }
+  });
+  await t.step("tensors made under one set work under the other", async () => {
+    const before = activeKernels();
+    try {
+      native.useKernelSet(kernelSets[0]!);
+      const x = native.tensor([-2, 3]);
+      native.useKernelSet(kernelSets[kernelSets.length - 1]!);
+      const { dx } = native.vjp("relu", x, { dy: native.tensor([5, 7]) });
+      assert.deepStrictEqual(await dx.read(), new Float32Array([0, 7]));
+    } finally {
+      useKernels(before);
+    }
+  });
+  await t.step("an unknown name is a RangeError", () => {
+    assert.throws(
+      () => native.useKernelSet("gpu" as KernelSetName),
+      /Unknown kernel set: "gpu"/,
+    );
+  });
+  await t.step("NONLIN_NATIVE_KERNELS picks the set at load time", async () => {
+    const code = `import { backend } from ${
+      JSON.stringify(import.meta.resolve("./mod.ts"))
+    }; console.log(backend.capabilities.properties.kernels);`;
+    const run = async (value: string) => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", "--ext=ts", code],
+        env: { NONLIN_NATIVE_KERNELS: value },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return {
+        code: out.code,
+        stdout: new TextDecoder().decode(out.stdout).trim(),
+        stderr: new TextDecoder().decode(out.stderr),
+      };
+    };
+    for (const set of kernelSets) {
+      assert.strictEqual((await run(set)).stdout, set);
+    }
+    const bad = await run("cuda");
+    assert.notStrictEqual(bad.code, 0);
+    assert.match(
+      bad.stderr,
+      /NONLIN_NATIVE_KERNELS must be "js" or "wasm-simd": got "cuda"/,
+    );
+  });
+});
+
 Deno.test("tensor()", async (t) => {
   await t.step("shapes", async () => {
     assert.deepStrictEqual(native.tensor([1, 2, 3]).shape, [3]);

@@ -16,10 +16,14 @@
  *   `(x, y, n, ...params) → records`
  * - `NAME_vjp`: `(x, dy, dx, n, ...params) → records`; the sum of each
  *   learned-parameter term is stored as a float64 at `scratch + SUMS + 8·i`.
- * - `records`: how many vectors holding NaN or ±∞ were recorded at
- *   `scratch + RECORDS` (48 bytes each: the element index as i32, then x and
- *   dy as v128); the loop stops after {@linkcode RECORD_CAPACITY} of them
- *   and the caller resumes after the last recorded vector.
+ * - `records`: for the loops a family delegates (see `_ops.ts`), how many
+ *   vectors holding NaN or ±∞ were recorded at `scratch + RECORDS` (48 bytes
+ *   each: the element index as i32, then x and dy as v128); the loop stops
+ *   after {@linkcode RECORD_CAPACITY} of them and the caller resumes after
+ *   the last recorded vector. Otherwise 0.
+ * - `NAME_LOOP_finite`: the same loop without that check, for inputs that
+ *   `scan(x, n) → 0|1` found finite (checking each vector inside a
+ *   transcendental loop costs more than one separate read of x).
  *
  * @module
  */
