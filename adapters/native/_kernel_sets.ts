@@ -2,7 +2,9 @@
 // WebAssembly SIMD set where the runtime has WebAssembly SIMD (the default),
 // the JavaScript set everywhere. NONLIN_NATIVE_KERNELS=js|wasm-simd picks
 // the set at load time (where the environment is readable); useKernelSet()
-// switches at run time.
+// switches at run time. The SIMD set splits large calls with a worker
+// thread where workers and shared memory exist; NONLIN_NATIVE_THREADS=1
+// keeps it to one thread.
 
 import type { KernelSet } from "./_kernels.ts";
 import { jsKernels } from "./_js_kernels.ts";
@@ -14,6 +16,8 @@ export type KernelSetName = "js" | "wasm-simd";
 
 /** The environment variable that picks the kernel set at load time. */
 export const KERNELS_VARIABLE = "NONLIN_NATIVE_KERNELS";
+/** The environment variable that limits the SIMD set to one thread ("1"). */
+export const THREADS_VARIABLE = "NONLIN_NATIVE_THREADS";
 
 const sets = new Map<KernelSetName, KernelSet>([["js", jsKernels]]);
 let simdUnavailable: string | undefined;
@@ -27,7 +31,7 @@ if (!support.simd) {
     // bounds of the kernels hold (wasm/_vmath.ts).
     const loaded = await loadSimdKernels({
       fma: support.relaxed,
-      threads: true,
+      threads: environment(THREADS_VARIABLE) !== "1",
     });
     sets.set("wasm-simd", loaded.kernels);
   } catch (error) {
@@ -37,8 +41,8 @@ if (!support.simd) {
   }
 }
 
-/** The value of NONLIN_NATIVE_KERNELS, where this runtime lets us read it. */
-function requested(): string | undefined {
+/** An environment variable, where this runtime lets us read it. */
+function environment(variable: string): string | undefined {
   const deno = (globalThis as {
     Deno?: {
       env: { get(name: string): string | undefined };
@@ -48,11 +52,9 @@ function requested(): string | undefined {
     };
   }).Deno;
   if (deno === undefined) return undefined;
-  const state = deno.permissions.querySync?.({
-    name: "env",
-    variable: KERNELS_VARIABLE,
-  }).state;
-  return state === "granted" ? deno.env.get(KERNELS_VARIABLE) : undefined;
+  const state = deno.permissions.querySync?.({ name: "env", variable })
+    .state;
+  return state === "granted" ? deno.env.get(variable) : undefined;
 }
 
 /**
@@ -86,7 +88,7 @@ export function simdUnavailableReason(): string | undefined {
   return simdUnavailable;
 }
 
-const chosen = requested();
+const chosen = environment(KERNELS_VARIABLE);
 if (chosen !== undefined && chosen !== "") {
   if (chosen !== "js" && chosen !== "wasm-simd") {
     throw new RangeError(

@@ -22,7 +22,10 @@
  * has WebAssembly SIMD, and as JavaScript loops otherwise: see
  * {@linkcode useKernelSet} (or set `NONLIN_NATIVE_KERNELS=js|wasm-simd`),
  * and `@nonlin/native/js` for a backend that always runs the JavaScript
- * loops.
+ * loops. Where workers and shared memory exist, a large call (from 2¹⁶
+ * elements for the transcendental ops) is split with a worker thread, which
+ * exits after 2 s without work; `NONLIN_NATIVE_THREADS=1` keeps to one
+ * thread. Results are the same bits either way.
  *
  * @example
  * ```ts

@@ -168,33 +168,46 @@ Deno.test("useKernelSet()", async (t) => {
     );
   });
   await t.step("NONLIN_NATIVE_KERNELS picks the set at load time", async () => {
-    const code = `import { backend } from ${
-      JSON.stringify(import.meta.resolve("./mod.ts"))
-    }; console.log(backend.capabilities.properties.kernels);`;
-    const run = async (value: string) => {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["eval", "--ext=ts", code],
-        env: { NONLIN_NATIVE_KERNELS: value },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      return {
-        code: out.code,
-        stdout: new TextDecoder().decode(out.stdout).trim(),
-        stderr: new TextDecoder().decode(out.stderr),
-      };
-    };
     for (const set of kernelSets) {
-      assert.strictEqual((await run(set)).stdout, set);
+      const r = await loadWith({ NONLIN_NATIVE_KERNELS: set });
+      assert.strictEqual(r.stdout.split(" ")[0], set);
     }
-    const bad = await run("cuda");
+    const bad = await loadWith({ NONLIN_NATIVE_KERNELS: "cuda" });
     assert.notStrictEqual(bad.code, 0);
     assert.match(
       bad.stderr,
       /NONLIN_NATIVE_KERNELS must be "js" or "wasm-simd": got "cuda"/,
     );
   });
+  await t.step(
+    "NONLIN_NATIVE_THREADS=1 keeps the SIMD set to one thread",
+    async () => {
+      if (!kernelSets.includes("wasm-simd")) return;
+      const r = await loadWith({ NONLIN_NATIVE_THREADS: "1" });
+      assert.strictEqual(r.stdout, "wasm-simd 1");
+    },
+  );
 });
+
+/** `kernels threads` as @nonlin/native reports them in a process with `env`. */
+async function loadWith(
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const code = `import { backend } from ${
+    JSON.stringify(import.meta.resolve("./mod.ts"))
+  }; const p = backend.capabilities.properties; console.log(p.kernels, p.threads);`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", code],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout).trim(),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
 
 Deno.test("tensor()", async (t) => {
   await t.step("shapes", async () => {
