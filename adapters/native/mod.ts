@@ -23,8 +23,8 @@
  * {@linkcode useKernelSet} (or set `NONLIN_NATIVE_KERNELS=js|wasm-simd`),
  * and `@nonlin/native/js` for a backend that always runs the JavaScript
  * loops. Where workers and shared memory exist, a large call (from 2¹⁶
- * elements for the transcendental ops) is split with a worker thread, which
- * exits after 2 s without work; `NONLIN_NATIVE_THREADS=1` keeps to one
+ * elements; 2²¹ for relu, relu6 and hardTanh) is split with a worker thread,
+ * which exits after 2 s without work; `NONLIN_NATIVE_THREADS=1` keeps to one
  * thread. Results are the same bits either way.
  *
  * @example

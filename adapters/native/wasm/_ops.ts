@@ -65,8 +65,6 @@ export interface KernelDef {
   readonly grads: readonly string[];
   /** The loops whose non-finite inputs go to the JavaScript kernels. */
   readonly delegates: readonly Loop[];
-  /** Whether its loops are transcendental (worth a second thread sooner). */
-  readonly heavy: boolean;
   readonly forward: Unary;
   readonly derivative: Unary;
   readonly secondDerivative: Unary;
@@ -111,7 +109,6 @@ const relu: KernelDef = {
   params: [],
   grads: [],
   delegates: [],
-  heavy: false,
   // max(x, 0) with NaN kept (pmax keeps its first operand's NaN); + 0 turns −0 into +0.
   forward: (k, x) => F32x4.add(F32x4.pmax(x, k.ci(0)), k.ci(0)),
   derivative: (k, x) => slope32(k, x, F32x4.gt(x, k.ci(0))),
@@ -129,7 +126,6 @@ const relu6: KernelDef = {
   params: [],
   grads: [],
   delegates: [],
-  heavy: false,
   forward: (k, x) =>
     F32x4.add(
       F32x4.pmin(F32x4.pmax(x, k.ci(0)), k.ci(SIX_F32)),
@@ -159,7 +155,6 @@ const hardTanh: KernelDef = {
   params: ["lo", "hi", "above", "atMost"],
   grads: [],
   delegates: [],
-  heavy: false,
   forward: (_k, x, p) => F32x4.pmin(F32x4.pmax(x, p.lo!), p.hi!),
   derivative: (k, x, p) => slope32(k, x, hardTanhInside(x, p)),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
@@ -186,7 +181,6 @@ const leakyRelu: KernelDef = {
   params: ["alpha"],
   grads: ["alpha"],
   delegates: [],
-  heavy: false,
   forward: (k, x, p) => k.select(k.gt(x, k.c(0)), x, k.mul(p.alpha!, x)),
   derivative: (k, x, p) => leakySlope(k, x, p.alpha!),
   secondDerivative: (k, x) => zeroOrNaN(k, x),
@@ -235,7 +229,6 @@ const elu: KernelDef = {
   params: ["alpha"],
   grads: ["alpha"],
   delegates: GRADIENTS,
-  heavy: true,
   ...eluFamily((k) => k.c(1), (_k, p) => p.alpha!, ["alpha"]),
 };
 
@@ -244,7 +237,6 @@ const selu: KernelDef = {
   params: [],
   grads: [],
   delegates: GRADIENTS,
-  heavy: true,
   ...eluFamily((k) => k.c(SELU_LAMBDA), (k) => k.c(SELU_LA), []),
 };
 
@@ -253,7 +245,6 @@ const celu: KernelDef = {
   params: ["alpha"],
   grads: ["alpha"],
   delegates: GRADIENTS,
-  heavy: true,
   forward: (k, x, p) => {
     const t = k.min(k.div(x, p.alpha!), k.c(0));
     return k.select(k.gt(x, k.c(0)), x, k.mul(p.alpha!, k.expm1(t, "fast")));
@@ -297,7 +288,6 @@ const sigmoid: KernelDef = {
   params: [],
   grads: [],
   delegates: GRADIENTS,
-  heavy: true,
   forward: (k, x) => k.logistic(x, "fast").sigmoid,
   derivative: (k, x) => k.logistic(x, "fast").s,
   secondDerivative: (k, x) => {
@@ -317,7 +307,6 @@ const logSigmoid: KernelDef = {
   params: [],
   grads: [],
   delegates: ALL,
-  heavy: true,
   // min(x, 0) − log1p(e^−|x|).
   forward: (k, x) =>
     k.sub(k.min(x, k.c(0)), k.log1p(k.exp(k.negAbs(x), "fast"))),
@@ -341,7 +330,6 @@ const hardSigmoid: KernelDef = {
   params: [],
   grads: [],
   delegates: [],
-  heavy: false,
   forward: (k, x) =>
     k.select(
       k.le(x, k.c(-3)),
@@ -368,7 +356,6 @@ const tanh: KernelDef = {
   params: [],
   grads: [],
   delegates: GRADIENTS,
-  heavy: true,
   forward: (k, x) => tanhParts(k, x, "fast").tanh,
   derivative: (k, x) => tanhParts(k, x, "fast").sech2,
   secondDerivative: (k, x) => {
@@ -387,7 +374,6 @@ const softsign: KernelDef = {
   params: [],
   grads: [],
   delegates: ALL,
-  heavy: true,
   forward: (k, x) => k.div(x, softsignDen(k, x)),
   derivative: (k, x) => {
     const d = softsignDen(k, x);
@@ -410,7 +396,6 @@ const softplus: KernelDef = {
   params: ["beta", "threshold"],
   grads: ["beta"],
   delegates: ALL,
-  heavy: true,
   forward: (k, x, p) => {
     const z = k.let(k.mul(p.beta!, x));
     const body = k.div(
@@ -502,7 +487,6 @@ const gelu: KernelDef = {
   params: [],
   grads: [],
   delegates: ALL,
-  heavy: true,
   forward: (k, x) => k.mul(x, normalCdf(k, x)),
   derivative: geluSlope,
   // φ(x)(2 − x²); 2 − x² is exact for float32 x.
@@ -535,7 +519,6 @@ const geluTanh: KernelDef = {
   params: [],
   grads: [],
   delegates: ALL,
-  heavy: true,
   // 0.5x(1 + tanh u) = xσ(2u): no cancellation in 1 + tanh u.
   forward: (k, x) => k.mul(x, k.logistic(geluTanhZ(k, x), "fast").sigmoid),
   derivative: geluTanhSlope,
@@ -612,7 +595,6 @@ const swish: KernelDef = {
   params: ["beta"],
   grads: ["beta"],
   delegates: ALL,
-  heavy: true,
   ...swishFamily(["beta"]),
 };
 
@@ -622,7 +604,6 @@ const silu: KernelDef = {
   params: ["beta"],
   grads: [],
   delegates: ALL,
-  heavy: true,
   ...swishFamily([]),
 };
 
@@ -664,7 +645,6 @@ const mish: KernelDef = {
   params: [],
   grads: [],
   delegates: ALL,
-  heavy: true,
   forward: (k, x) => k.mul(x, mishParts(k, x, "fast").t),
   derivative: mishSlope,
   secondDerivative: (k, x) => {
@@ -693,7 +673,6 @@ const hardSwish: KernelDef = {
   params: [],
   grads: [],
   delegates: [],
-  heavy: false,
   forward: (k, x) =>
     k.select(
       k.le(x, k.c(-3)),

@@ -294,9 +294,10 @@ function createKernelSet(
         finiteIndex[loop] = names.indexOf(`${name}_${loop}_finite`);
       }
     }
-    // Memory-bound loops gain from a second thread only on tensors far
-    // beyond the caches; transcendental ones from about 2¹⁶ elements.
-    const split = def.heavy ? 1 << 16 : 1 << 21;
+    // The float32 loops (clamps) are memory-bound and gain from a second
+    // thread only on tensors far beyond the caches; the float64 ones, bound
+    // by arithmetic, from about 2¹⁶ elements.
+    const split = def.lanes === "f64" ? 1 << 16 : 1 << 21;
     families[name] = { def, loops, finite, index, finiteIndex, split };
   }
   const runner = new Runner(
