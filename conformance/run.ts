@@ -6,7 +6,13 @@
  * @module
  */
 
-import { backendNames, type OpName, opNames, ops } from "@nonlin/core";
+import {
+  backendNames,
+  backendVariantNames,
+  type OpName,
+  opNames,
+  ops,
+} from "@nonlin/core";
 import type { Call, LoadedInfo, Outcome } from "./_executor.ts";
 import { Session } from "./_session.ts";
 import {
@@ -229,7 +235,9 @@ export async function runConformance(
   const quick = options.quick ?? false;
   const selected = options.ops ?? opNames;
   const waiverList = options.waivers ?? defaultWaivers;
-  const specs = [...new Set(options.backends ?? backendNames)];
+  const specs = [
+    ...new Set(options.backends ?? [...backendNames, ...backendVariantNames]),
+  ];
   const timeoutMs = options.timeoutMs ?? 120_000;
   const progress = options.onProgress ?? (() => {});
 

@@ -167,6 +167,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
  */
 export const backendProfiles: Readonly<Record<string, string>> = {
   native: "native",
+  "native-js": "native",
   "tfjs-cpu": "tfjs-cpu",
   "tfjs-wasm": "tfjs-wasm",
   "tfjs-webgpu": "tfjs-webgpu",
@@ -197,8 +198,8 @@ export const compositionSlack: {
  * @returns The profile's name.
  */
 export function profileOf(backend: string, precision = "float32"): string {
-  return backendProfiles[backend] ??
-    (profiles[precision] ? precision : "float32");
+  if (Object.hasOwn(backendProfiles, backend)) return backendProfiles[backend]!;
+  return Object.hasOwn(profiles, precision) ? precision : "float32";
 }
 
 /**

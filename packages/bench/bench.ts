@@ -9,6 +9,7 @@
 import {
   type BackendModule,
   backendNames,
+  backendVariantNames,
   getOp,
   loadBackend,
   NotSupportedError,
@@ -258,7 +259,7 @@ export async function runBench(
   const startedAt = new Date().toISOString();
   const config = resolveConfig(options);
   const emit = options.onEvent ?? (() => {});
-  const specs = options.backends ?? backendNames;
+  const specs = options.backends ?? [...backendNames, ...backendVariantNames];
   const backends: BackendEntry[] = [];
   const loaded: Loaded[] = [];
   for (const spec of [...new Set(specs)]) {

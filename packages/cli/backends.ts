@@ -6,7 +6,12 @@
  */
 
 import { parseArgs } from "node:util";
-import { backendNames, loadBackend, type Unsupported } from "@nonlin/core";
+import {
+  backendNames,
+  backendVariantNames,
+  loadBackend,
+  type Unsupported,
+} from "@nonlin/core";
 import { type Output, standardOutput } from "./output.ts";
 
 /** How long one backend may take to load before it is reported as hanging. */
@@ -41,11 +46,15 @@ export interface BackendReport {
  * @example
  * ```ts
  * import { listBackends } from "@nonlin/cli";
- * import { backendNames } from "@nonlin/core";
+ * import { backendNames, backendVariantNames } from "@nonlin/core";
  * import assert from "node:assert";
  *
  * const reports = await listBackends(["./no_such_backend.ts"]);
- * assert.deepStrictEqual(reports.map((r) => r.name), [...backendNames, "./no_such_backend.ts"]);
+ * assert.deepStrictEqual(reports.map((r) => r.name), [
+ *   ...backendNames,
+ *   ...backendVariantNames,
+ *   "./no_such_backend.ts",
+ * ]);
  * assert.strictEqual(reports.at(-1)?.available, false);
  * ```
  */
@@ -53,7 +62,9 @@ export async function listBackends(
   modules: readonly string[] = [],
 ): Promise<BackendReport[]> {
   const reports: BackendReport[] = [];
-  for (const name of backendNames) reports.push(await report(name, false));
+  for (const name of [...backendNames, ...backendVariantNames]) {
+    reports.push(await report(name, false));
+  }
   for (const path of modules) reports.push(await report(path, true));
   return reports;
 }
@@ -180,7 +191,9 @@ function aligned(
 export function backendsHelp(): string {
   return `Usage: nonlin backends [--json] [module …]
 
-Lists every built-in backend (${backendNames.join(", ")}), whether it can run
+Lists every built-in backend (${
+    [...backendNames, ...backendVariantNames].join(", ")
+  }), whether it can run
 here and why not, its engine's properties and what it cannot compute. Module
 paths or URLs given after the options are loaded and listed too, as any
 backend implementing the contract can be. A backend that fails to load is

@@ -1,5 +1,5 @@
 import assert from "node:assert";
-import { backendNames } from "@nonlin/core";
+import { backendNames, backendVariantNames } from "@nonlin/core";
 import {
   backendsHelp,
   formatBackendsText,
@@ -14,7 +14,10 @@ const fixture = (name: string): string =>
 Deno.test("listBackends()", async (t) => {
   await t.step("every built-in backend, in order, never throwing", async () => {
     const reports = await listBackends();
-    assert.deepStrictEqual(reports.map((r) => r.name), [...backendNames]);
+    assert.deepStrictEqual(reports.map((r) => r.name), [
+      ...backendNames,
+      ...backendVariantNames,
+    ]);
     for (const r of reports) {
       assert.strictEqual(typeof r.available, "boolean");
       if (!r.available) assert.ok(r.reason, `${r.name} has a reason`);
@@ -190,7 +193,7 @@ Deno.test("main()", async (t) => {
     const { backends } = JSON.parse(output.stdout);
     assert.deepStrictEqual(
       backends.map((b: { name: string }) => b.name),
-      [...backendNames, "reference", modules[1]],
+      [...backendNames, ...backendVariantNames, "reference", modules[1]],
     );
     assert.strictEqual(backends.at(-1).available, false);
     assert.match(backends.at(-1).reason, /engine failed to initialise/);

@@ -18,6 +18,18 @@ export const backendNames: readonly string[] = Object.freeze([
 ]);
 
 /**
+ * Built-in backends that are variants of one in {@linkcode backendNames},
+ * loadable by name like them: `"native-js"` is the native engine held to its
+ * pure TypeScript kernels (the path for runtimes without WebAssembly SIMD).
+ * The conformance suite, the benchmark and `nonlin backends` run them too, so
+ * both kernel paths are checked and timed; the figures and the book page show
+ * the four backends only.
+ */
+export const backendVariantNames: readonly string[] = Object.freeze([
+  "native-js",
+]);
+
+/**
  * Imports a backend module: a built-in one by name (see
  * {@linkcode backendNames}), or any module implementing the contract by path
  * (relative paths resolve against the working directory) or URL. The module
@@ -50,6 +62,9 @@ export async function loadBackend(nameOrPath: string): Promise<BackendModule> {
     case "native":
       module = await import("@nonlin/native");
       break;
+    case "native-js":
+      module = await import("@nonlin/native/js");
+      break;
     case "tfjs-cpu":
       module = await import("@nonlin/tfjs-cpu");
       break;
@@ -63,7 +78,7 @@ export async function loadBackend(nameOrPath: string): Promise<BackendModule> {
       if (!isModulePath(nameOrPath)) {
         throw new RangeError(
           `Unknown backend "${nameOrPath}": expected one of ${
-            backendNames.join(", ")
+            [...backendNames, ...backendVariantNames].join(", ")
           }, or a module path such as ./my_backend.ts`,
         );
       }
