@@ -20,7 +20,12 @@ interface TfjsWebgpuBackend {
 
 // The TypeScript engine and tfjs's cpu and wasm kernels run on the calling
 // thread: when the op returns, its output is computed.
-const synchronousBackends = new Set(["native", "tfjs-cpu", "tfjs-wasm"]);
+const synchronousBackends = new Set([
+  "native",
+  "native-js",
+  "tfjs-cpu",
+  "tfjs-wasm",
+]);
 
 const synchronous: Completer = {
   method: "synchronous",
@@ -40,7 +45,7 @@ const readBack: Completer = {
 /**
  * Chooses how to wait for a backend's resident work.
  *
- * - native, tfjs-cpu, tfjs-wasm: synchronous.
+ * - native, native-js, tfjs-cpu, tfjs-wasm: synchronous.
  * - tfjs-webgpu: tfjs's WebGPU backend (`tf.findBackend("webgpu")`, public
  *   `submitQueue()` and `queue`) flushes its pending command encoder, then
  *   `GPUQueue.onSubmittedWorkDone()` resolves once the GPU has finished every
