@@ -25,7 +25,7 @@ Deno.test("runBench()", async (t) => {
       });
       assert.strictEqual(report.format, "nonlin-bench/1");
       assert.deepStrictEqual(report.backends.map((b) => [b.name, b.status]), [
-        ["reference-fixture", "ran"],
+        ["example-reference", "ran"],
       ]);
       assert.strictEqual(report.backends[0]!.completion?.method, "read");
       assert.strictEqual(report.results.length, 3 * 3 * 2);

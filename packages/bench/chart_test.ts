@@ -26,7 +26,7 @@ Deno.test("chartSvg()", async (t) => {
       assert.match(svg, />forward</);
       assert.match(svg, />vjp</);
       assert.match(svg, /tanh: million elements per second \(resident\)/);
-      assert.match(svg, /— reference-fixture/);
+      assert.match(svg, /— example-reference/);
       assert.match(svg, /— wrong-fixture/);
       assert.match(svg, /CPU copy floor/);
       assert.match(svg, /stroke-dasharray="5,4"/);

@@ -75,12 +75,12 @@ Deno.test("main()", async (t) => {
         );
         assert.match(
           o.stdout,
-          /\[\d+\/4\] +gelu +forward +2\^10 +reference-fixture +[\d.]+ \[/,
+          /\[\d+\/4\] +gelu +forward +2\^10 +example-reference +[\d.]+ \[/,
         );
         assert.match(o.stdout, /4 cells: 4 ok/);
         assert.match(
           o.stdout,
-          /Resident forward, median ms per call at 2\^10 elements \(×native\):\nop +reference-fixture\nrelu +[\d.]+\ngelu +[\d.]+\n/,
+          /Resident forward, median ms per call at 2\^10 elements \(×native\):\nop +example-reference\nrelu +[\d.]+\ngelu +[\d.]+\n/,
         );
         const report = JSON.parse(
           await Deno.readTextFile(`${dir}/out/report.json`),
@@ -155,7 +155,7 @@ Deno.test("main()", async (t) => {
         );
         assert.match(
           text,
-          /\*\*forward\*\*\n\n\| op +\| reference-fixture \|\n\| -+ \| -+: \|\n\| relu +\| +[\d.]+ \|/,
+          /\*\*forward\*\*\n\n\| op +\| example-reference \|\n\| -+ \| -+: \|\n\| relu +\| +[\d.]+ \|/,
         );
         assert.match(text, /\*\*VJP \(dx and parameter gradients\)\*\*/);
         assert.match(text, /\|\n\n<!-- \/bench:summary -->\n\nafter\n$/);

@@ -27,7 +27,7 @@ Deno.test("formatMarkdown()", async (t) => {
     assert.match(md, /\| GPU adapter \| none: not queried \|/);
     assert.match(
       md,
-      /\| reference-fixture \| ran \| cpu \| read \| rtol 0\.0001, atol 0\.00001 \|/,
+      /\| example-reference \| ran \| cpu \| read \| rtol 0\.0001, atol 0\.00001 \|/,
     );
     assert.match(md, /## Method/);
   });
@@ -37,7 +37,7 @@ Deno.test("formatMarkdown()", async (t) => {
       assert.match(md, /## At 1e3 elements/);
       assert.match(
         md,
-        /### forward, resident\n\n\| op \| reference-fixture \| wrong-fixture \|/,
+        /### forward, resident\n\n\| op \| example-reference \| wrong-fixture \|/,
       );
       assert.match(md, /\| relu \| [\d.]+ \| fail \|/);
       assert.match(md, /\| sigmoid \| [\d.]+ \| [\d.]+ \|/);

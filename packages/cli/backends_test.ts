@@ -35,13 +35,12 @@ Deno.test("listBackends()", async (t) => {
     const [report] = (await listBackends([fixture("reference_backend.ts")]))
       .slice(-1);
     assert.deepStrictEqual(report, {
-      name: "reference",
+      name: "example-reference",
       module: fixture("reference_backend.ts"),
       available: true,
       precision: "float32",
       properties: {
-        engine: "float64 reference rounded to float32",
-        fixture: true,
+        engine: "float64 catalog reference, rounded once to float32",
       },
       unsupported: [],
     });
@@ -193,7 +192,12 @@ Deno.test("main()", async (t) => {
     const { backends } = JSON.parse(output.stdout);
     assert.deepStrictEqual(
       backends.map((b: { name: string }) => b.name),
-      [...backendNames, ...backendVariantNames, "reference", modules[1]],
+      [
+        ...backendNames,
+        ...backendVariantNames,
+        "example-reference",
+        modules[1],
+      ],
     );
     assert.strictEqual(backends.at(-1).available, false);
     assert.match(backends.at(-1).reason, /engine failed to initialise/);

@@ -125,7 +125,7 @@ Deno.test("evaluate()", async (t) => {
         const spec = ops[op];
         const result = await evaluate(reference, { op, params, x });
         assert.strictEqual(result.op, op);
-        assert.strictEqual(result.backend, "reference");
+        assert.strictEqual(result.backend, "example-reference");
         assert.deepStrictEqual(result.y, x.map((v) => spec.f(v, p)), op);
         assert.deepStrictEqual(result.dx, x.map((v) => spec.dfdx(v, p)), op);
         assert.deepStrictEqual(result.d2x, x.map((v) => spec.d2fdx2(v, p)), op);
@@ -218,7 +218,7 @@ Deno.test("evaluate()", async (t) => {
       {
         name: "TypeError",
         message:
-          "Backend reference returned a wrong y for relu: expected a Float32Array of 1 elements, got Array",
+          "Backend example-reference returned a wrong y for relu: expected a Float32Array of 1 elements, got Array",
       },
     );
     const wrongLength = {
@@ -263,7 +263,7 @@ Deno.test("formatEvalJson()", async (t) => {
       formatEvalJson(result),
       `{
   "op": "gelu",
-  "backend": "reference",
+  "backend": "example-reference",
   "params": { "approximate": "none" },
   "x": [-1, 0, 1],
   "y": [-0.15865526, 0, 0.8413448],
@@ -364,7 +364,7 @@ Deno.test("formatEvalText()", async (t) => {
     assert.strictEqual(
       formatEvalText(result),
       `op       leakyRelu
-backend  reference
+backend  example-reference
 params   alpha = 0.1
 
     x    y   dx  d2x
@@ -613,7 +613,7 @@ Deno.test("main()", async (t) => {
     assert.strictEqual(status, 0);
     assert.ok(
       stdout.startsWith(
-        "op       relu\nbackend  reference\nparams   (none)\n\n",
+        "op       relu\nbackend  example-reference\nparams   (none)\n\n",
       ),
     );
     assert.ok(
@@ -631,7 +631,7 @@ Deno.test("main()", async (t) => {
       "--json",
     );
     assert.strictEqual(status, 0, stderr);
-    assert.strictEqual(JSON.parse(stdout).backend, "reference");
+    assert.strictEqual(JSON.parse(stdout).backend, "example-reference");
   });
 
   await t.step("d2x not supported: reported, exit 0", async () => {
