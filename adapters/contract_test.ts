@@ -117,6 +117,24 @@ function covers(e: KnownDifference, backend: string, f: Found): boolean {
 
 const show = (v: number) => (Object.is(v, -0) ? "-0" : String(v));
 
+// CI installs a WebGPU adapter (Mesa's llvmpipe) and sets
+// NONLIN_REQUIRE_BACKENDS, so a backend that silently stopped loading there
+// fails here instead of letting its checks return early.
+Deno.test("required backends are available", () => {
+  const required = (Deno.env.get("NONLIN_REQUIRE_BACKENDS") ?? "")
+    .split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const name of required) {
+    const found = backends.find((b) => b.name === name);
+    assert.ok(found, `backend ${name} is required but was not loaded`);
+    assert.ok(
+      found.module?.backend.available,
+      `backend ${name} is required but cannot run here: ${
+        found.module?.backend.reason ?? found.missing ?? "no module"
+      }`,
+    );
+  }
+});
+
 Deno.test("knownDifferences", async (t) => {
   await t.step(
     "witnesses lie on the grid of every variant they apply to",
