@@ -5,7 +5,8 @@
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
 
-import { type BackendModule, loadBackend } from "@nonlin/core";
+import type { BackendModule } from "@nonlin/core";
+import { loadBackend } from "@nonlin/backends";
 import {
   type Call,
   execute,

@@ -6,13 +6,8 @@
  * @module
  */
 
-import {
-  backendNames,
-  backendVariantNames,
-  type OpName,
-  opNames,
-  ops,
-} from "@nonlin/core";
+import { type OpName, opNames, ops } from "@nonlin/core";
+import { backendNames, backendVariantNames } from "@nonlin/backends";
 import type { Call, LoadedInfo, Outcome } from "./_executor.ts";
 import { Session } from "./_session.ts";
 import {

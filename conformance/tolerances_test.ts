@@ -1,5 +1,6 @@
 import assert from "node:assert";
-import { backendNames, opNames } from "@nonlin/core";
+import { opNames } from "@nonlin/core";
+import { backendNames } from "@nonlin/backends";
 import {
   backendProfiles,
   profileOf,

@@ -1,5 +1,6 @@
 import assert from "node:assert";
-import { backendNames, opNames, ops } from "@nonlin/core";
+import { opNames, ops } from "@nonlin/core";
+import { backendNames } from "@nonlin/backends";
 import { allCases } from "./cases.ts";
 import { checkKinds } from "./checks.ts";
 import { waiverMatches } from "./run.ts";

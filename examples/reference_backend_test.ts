@@ -1,10 +1,6 @@
 import assert from "node:assert";
-import {
-  type BackendModule,
-  checkBackendModule,
-  loadBackend,
-  ops,
-} from "@nonlin/core";
+import { type BackendModule, checkBackendModule, ops } from "@nonlin/core";
+import { loadBackend } from "@nonlin/backends";
 import { runConformance } from "@nonlin/conformance";
 import * as example from "./reference_backend.ts";
 

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type BackendModule, backendNames, loadBackend } from "@nonlin/core";
+import { type BackendModule } from "@nonlin/core";
+import { backendNames, loadBackend } from "@nonlin/backends";
 
 /** A built-in backend as the suite sees it. */
 export interface LoadedBackend {

@@ -2,7 +2,6 @@ import assert from "node:assert";
 import {
   type BackendModule,
   checkBackendModule,
-  loadBackend,
   type OpName,
   opNames,
   ops,
@@ -85,10 +84,9 @@ function validParams(name: OpName): Record<string, unknown> {
 }
 
 Deno.test("backend", async (t) => {
-  await t.step("implements the contract", async () => {
+  await t.step("implements the contract", () => {
     assert.strictEqual(checkBackendModule(native, "native"), native);
     assert.strictEqual(contract.backend.name, "native");
-    assert.strictEqual(await loadBackend("native"), contract);
     for (const name of opNames) {
       assert.strictEqual(typeof contract[name], "function", name);
       assert.strictEqual(contract[name].name, name);

@@ -1,5 +1,5 @@
 import assert from "node:assert";
-import { loadBackend } from "@nonlin/core";
+import { loadBackend } from "@nonlin/backends";
 import { completionFor } from "./_completion.ts";
 
 const fixture =

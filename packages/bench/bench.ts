@@ -8,10 +8,7 @@
 
 import {
   type BackendModule,
-  backendNames,
-  backendVariantNames,
   getOp,
-  loadBackend,
   NotSupportedError,
   type OpName,
   opNames,
@@ -19,6 +16,11 @@ import {
   resolveParams,
   type Tensor,
 } from "@nonlin/core";
+import {
+  backendNames,
+  backendVariantNames,
+  loadBackend,
+} from "@nonlin/backends";
 import {
   type CheckSummary,
   compareArrays,

@@ -18,14 +18,8 @@
  * @module
  */
 
-import {
-  backendNames,
-  loadBackend,
-  type OpName,
-  opNames,
-  resolveParams,
-  type Tensor,
-} from "@nonlin/core";
+import { type OpName, opNames, resolveParams, type Tensor } from "@nonlin/core";
+import { backendNames, loadBackend } from "@nonlin/backends";
 import { compareArrays, compareSum } from "./_check.ts";
 import { completionFor } from "./_completion.ts";
 import { Reference } from "./_reference.ts";

@@ -6,12 +6,12 @@
  */
 
 import { parseArgs } from "node:util";
+import type { Unsupported } from "@nonlin/core";
 import {
   backendNames,
   backendVariantNames,
   loadBackend,
-  type Unsupported,
-} from "@nonlin/core";
+} from "@nonlin/backends";
 import { type Output, standardOutput } from "./output.ts";
 
 /** How long one backend may take to load before it is reported as hanging. */
@@ -46,7 +46,7 @@ export interface BackendReport {
  * @example
  * ```ts
  * import { listBackends } from "@nonlin/cli";
- * import { backendNames, backendVariantNames } from "@nonlin/core";
+ * import { backendNames, backendVariantNames } from "@nonlin/backends";
  * import assert from "node:assert";
  *
  * const reports = await listBackends(["./no_such_backend.ts"]);

@@ -1,5 +1,5 @@
 import assert from "node:assert";
-import { backendNames, backendVariantNames } from "@nonlin/core";
+import { backendNames, backendVariantNames } from "@nonlin/backends";
 import {
   backendsHelp,
   formatBackendsText,

@@ -12,12 +12,12 @@ import {
   checkBroadcast,
   formatInterval,
   getOp,
-  loadBackend,
   opNames,
   ops,
   type ParamSpec,
   resolveParams,
 } from "@nonlin/core";
+import { loadBackend } from "@nonlin/backends";
 import {
   formatFloat32,
   jsonFloat32,
@@ -131,7 +131,7 @@ export function checkEvalRequest(
  * @example
  * ```ts
  * import { evaluate } from "@nonlin/cli";
- * import { loadBackend } from "@nonlin/core";
+ * import { loadBackend } from "@nonlin/backends";
  * import assert from "node:assert";
  *
  * const backend = await loadBackend(new URL("./testdata/reference_backend.ts", import.meta.url).href);
@@ -280,7 +280,7 @@ function inline(value: unknown): string {
  * @example
  * ```ts
  * import { evaluate, formatEvalJson } from "@nonlin/cli";
- * import { loadBackend } from "@nonlin/core";
+ * import { loadBackend } from "@nonlin/backends";
  * import assert from "node:assert";
  *
  * const backend = await loadBackend(new URL("./testdata/reference_backend.ts", import.meta.url).href);
@@ -335,7 +335,7 @@ export interface FormatEvalTextOptions {
  * @example
  * ```ts
  * import { evaluate, formatEvalText } from "@nonlin/cli";
- * import { loadBackend } from "@nonlin/core";
+ * import { loadBackend } from "@nonlin/backends";
  * import assert from "node:assert";
  *
  * const backend = await loadBackend(new URL("./testdata/reference_backend.ts", import.meta.url).href);

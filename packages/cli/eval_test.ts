@@ -4,12 +4,12 @@ import { fileURLToPath } from "node:url";
 import {
   type BackendModule,
   BackendUnavailableError,
-  loadBackend,
   opNames,
   ops,
   type ResolvedParams,
   ulpDistance,
 } from "@nonlin/core";
+import { loadBackend } from "@nonlin/backends";
 import {
   checkEvalRequest,
   evalHelp,

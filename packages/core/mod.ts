@@ -15,11 +15,11 @@
  */
 
 export * from "./catalog.ts";
+export * from "./check.ts";
 export * from "./contract.ts";
 export * from "./data.ts";
 export * from "./erf.ts";
 export * from "./errors.ts";
-export * from "./loader.ts";
 export * from "./params.ts";
 export * from "./resolve.ts";
 export * from "./ulp.ts";

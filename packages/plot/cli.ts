@@ -5,7 +5,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { backendNames } from "@nonlin/core";
+import { backendNames } from "@nonlin/backends";
 import { BOOK_GRID } from "./curves.ts";
 import {
   checkFiguresOptions,

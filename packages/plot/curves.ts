@@ -190,7 +190,7 @@ type ConvenienceDerivative = (
  * @example
  * ```ts
  * import { backendCurves, figureVariants } from "@nonlin/plot";
- * import { loadBackend } from "@nonlin/core";
+ * import { loadBackend } from "@nonlin/backends";
  * import assert from "node:assert";
  *
  * const relu = figureVariants().find((v) => v.id === "relu")!;

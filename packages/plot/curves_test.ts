@@ -1,5 +1,6 @@
 import assert from "node:assert";
-import { loadBackend, opNames, ops, resolveParams } from "@nonlin/core";
+import { opNames, ops, resolveParams } from "@nonlin/core";
+import { loadBackend } from "@nonlin/backends";
 import {
   arange,
   backendCurves,

@@ -140,7 +140,7 @@ function curvePanel(
  * @example
  * ```ts
  * import { backendFigure, backendCurves, difference, figureVariants, referenceCurves, arange } from "@nonlin/plot";
- * import { loadBackend } from "@nonlin/core";
+ * import { loadBackend } from "@nonlin/backends";
  * import assert from "node:assert";
  *
  * const relu = figureVariants().find((v) => v.id === "relu")!;
@@ -199,7 +199,7 @@ export function backendFigure(variant: Variant, result: BackendResult): string {
  * @example
  * ```ts
  * import { comparisonFigure, backendCurves, difference, figureVariants, referenceCurves, arange } from "@nonlin/plot";
- * import { loadBackend } from "@nonlin/core";
+ * import { loadBackend } from "@nonlin/backends";
  * import assert from "node:assert";
  *
  * const tanh = figureVariants().find((v) => v.id === "tanh")!;

@@ -8,11 +8,10 @@
 
 import {
   type BackendModule,
-  backendNames,
   BackendUnavailableError,
-  loadBackend,
   NotSupportedError,
 } from "@nonlin/core";
+import { backendNames, isModulePath, loadBackend } from "@nonlin/backends";
 import {
   arange,
   backendCurves,
@@ -339,7 +338,7 @@ export function checkFiguresOptions(
   for (const entry of backends) {
     if (
       typeof entry === "string" && !backendNames.includes(entry) &&
-      !looksLikeModule(entry)
+      !isModulePath(entry)
     ) {
       throw new RangeError(
         `Unknown backend "${entry}": expected one of ${
@@ -429,10 +428,4 @@ async function loadBackends(
     statuses.push({ name: info.name, status: "ran" });
   }
   return { loaded, statuses };
-}
-
-/** A path or URL, as `loadBackend` tells them from built-in names. */
-function looksLikeModule(s: string): boolean {
-  return /^(\.{1,2}\/|\/|[a-z][a-z0-9+.-]*:)/i.test(s) ||
-    /\.[cm]?[jt]sx?$/.test(s);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert";
-import { loadBackend } from "@nonlin/core";
+import { loadBackend } from "@nonlin/backends";
 import { DOMParser } from "linkedom";
 import {
   checkFiguresOptions,

@@ -9,12 +9,8 @@ import * as Plot from "@observablehq/plot";
 import katex from "katex";
 import { getBackend } from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import {
-  type BackendInfo,
-  type BackendModule,
-  backendNames,
-  loadBackend,
-} from "@nonlin/core";
+import type { BackendInfo, BackendModule } from "@nonlin/core";
+import { backendNames, loadBackend } from "@nonlin/backends";
 import { bookGrid, type Tolerance, type WaiverNote } from "./compare.ts";
 import { codeBlock, type CurveRun, runCurve } from "./run.ts";
 import { bookSections, type Section } from "./sections.ts";

@@ -6,7 +6,7 @@
 
 import assert from "node:assert";
 import { chromium } from "playwright-core";
-import { backendNames } from "@nonlin/core";
+import { backendNames } from "@nonlin/backends";
 import { serveBook } from "../server.ts";
 import { buildBook } from "../assets.ts";
 import { compareCurve, referenceValues } from "./compare.ts";

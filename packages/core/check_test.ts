@@ -1,25 +1,6 @@
 import assert from "node:assert";
 import { opNames } from "./catalog.ts";
-import { backendNames, checkBackendModule, loadBackend } from "./loader.ts";
-
-/** The source of a module with every export the contract requires, and more. */
-function fakeModuleSource(leaveOut: readonly string[] = []): string {
-  const names = ["tensor", "vjp", "derivative", "secondDerivative", ...opNames]
-    .filter((n) => !leaveOut.includes(n));
-  return [
-    ...names.map((n) =>
-      `export function ${n}() { return ${JSON.stringify(n)}; }`
-    ),
-    leaveOut.includes("backend")
-      ? ""
-      : 'export const backend = { name: "fake", available: true };',
-    "export const extra = 1;",
-  ].join("\n");
-}
-
-function dataUrl(source: string): string {
-  return `data:application/javascript;base64,${btoa(source)}`;
-}
+import { checkBackendModule } from "./check.ts";
 
 function fakeModule(leaveOut: readonly string[] = []): Record<string, unknown> {
   const m: Record<string, unknown> = {
@@ -91,49 +72,4 @@ Deno.test("checkBackendModule()", async (t) => {
       assert.throws(() => checkBackendModule(m, "m"), TypeError);
     }
   });
-});
-
-Deno.test("loadBackend()", async (t) => {
-  await t.step("the built-in names include native", () => {
-    assert.ok(backendNames.includes("native"));
-    assert.ok(Object.isFrozen(backendNames));
-  });
-
-  await t.step(
-    "an unknown name is a RangeError listing the built-in ones",
-    async () => {
-      await assert.rejects(loadBackend("nativ"), (e: unknown) => {
-        assert.ok(e instanceof RangeError);
-        assert.ok(
-          e.message.startsWith('Unknown backend "nativ": expected one of '),
-          e.message,
-        );
-        for (const n of backendNames) assert.ok(e.message.includes(n));
-        return true;
-      });
-    },
-  );
-
-  await t.step("a name that is not a string is a TypeError", async () => {
-    await assert.rejects(loadBackend(3 as unknown as string), TypeError);
-  });
-
-  await t.step(
-    "loads any module implementing the contract by URL",
-    async () => {
-      const m = await loadBackend(dataUrl(fakeModuleSource()));
-      assert.strictEqual(m.backend.name, "fake");
-      assert.strictEqual((m.relu as unknown as () => string)(), "relu");
-    },
-  );
-
-  await t.step(
-    "a module lacking part of the contract is a TypeError naming it",
-    async () => {
-      await assert.rejects(
-        loadBackend(dataUrl(fakeModuleSource(["mish"]))),
-        /missing mish$/,
-      );
-    },
-  );
 });

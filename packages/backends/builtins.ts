@@ -1,0 +1,87 @@
+/**
+ * The one list of the backends that ship with nonlin. A new built-in backend
+ * is one entry in {@linkcode builtinBackends}: its name, how to import it,
+ * and, for a variant of another backend, which one.
+ *
+ * @module
+ */
+
+/** How a built-in backend is found. */
+export interface BuiltinBackend {
+  /**
+   * Imports the backend's module. A static specifier in a dynamic import, so
+   * bundlers and `deno info` see every built-in module, and a program that
+   * never asks for a backend never downloads it.
+   */
+  readonly load: () => Promise<unknown>;
+  /**
+   * The backend this one is a variant of (the same engine held to another
+   * kernel set, say); absent for a backend in its own right. Variants are
+   * loadable by name, checked by the conformance suite and timed by the
+   * benchmark, but the figures and the book page show only
+   * {@linkcode backendNames}.
+   */
+  readonly variantOf?: string;
+}
+
+/**
+ * Every built-in backend by name, in the order they are listed and run.
+ *
+ * @example
+ * ```ts
+ * import { builtinBackends } from "@nonlin/backends";
+ * import assert from "node:assert";
+ *
+ * assert.strictEqual(builtinBackends["native-js"]?.variantOf, "native");
+ * ```
+ */
+export const builtinBackends: Readonly<Record<string, BuiltinBackend>> = Object
+  .freeze({
+    "native": { load: () => import("@nonlin/native") },
+    // The native engine held to its pure TypeScript kernels: the path for
+    // runtimes without WebAssembly SIMD.
+    "native-js": {
+      load: () => import("@nonlin/native/js"),
+      variantOf: "native",
+    },
+    "tfjs-cpu": { load: () => import("@nonlin/tfjs-cpu") },
+    "tfjs-wasm": { load: () => import("@nonlin/tfjs-wasm") },
+    "tfjs-webgpu": { load: () => import("@nonlin/tfjs-webgpu") },
+  });
+
+/**
+ * The names of the backends that ship with nonlin, variants left out.
+ *
+ * @example
+ * ```ts
+ * import { backendNames } from "@nonlin/backends";
+ * import assert from "node:assert";
+ *
+ * assert.ok(backendNames.includes("native"));
+ * assert.ok(!backendNames.includes("native-js"));
+ * ```
+ */
+export const backendNames: readonly string[] = Object.freeze(
+  Object.entries(builtinBackends).filter(([, b]) => b.variantOf === undefined)
+    .map(([name]) => name),
+);
+
+/**
+ * Built-in backends that are variants of one in {@linkcode backendNames},
+ * loadable by name like them: `"native-js"` is the native engine held to its
+ * pure TypeScript kernels. The conformance suite, the benchmark and
+ * `nonlin backends` run them too, so both kernel paths are checked and timed;
+ * the figures and the book page show {@linkcode backendNames} only.
+ *
+ * @example
+ * ```ts
+ * import { backendVariantNames } from "@nonlin/backends";
+ * import assert from "node:assert";
+ *
+ * assert.ok(backendVariantNames.includes("native-js"));
+ * ```
+ */
+export const backendVariantNames: readonly string[] = Object.freeze(
+  Object.entries(builtinBackends).filter(([, b]) => b.variantOf !== undefined)
+    .map(([name]) => name),
+);
