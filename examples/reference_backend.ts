@@ -30,9 +30,12 @@
 import {
   type ArrayInput,
   type BackendInfo,
+  checkAliasing,
   checkBroadcast,
+  checkOut,
   checkSameShape,
   checkShape,
+  checkVjpOut,
   type ElementwiseDerivative,
   getOp,
   isTensor,
@@ -41,12 +44,15 @@ import {
   type OpName,
   opNames,
   type OpSpec,
+  outOption,
+  refuseResidentOut,
   type ResolvedParams,
   resolveParams,
   type ScalarFn,
   type Tensor,
   toFloat32,
   type Vjp,
+  withoutOut,
 } from "@nonlin/core";
 
 const NAME = "example-reference";
@@ -217,18 +223,45 @@ function elementwise(
   return out;
 }
 
-/** Returns a result in the caller's form: a tensor, or a promise of host data. */
+/**
+ * Returns a result in the caller's form: a tensor, or a promise of host data
+ * (copied into the caller's `out` where given, already checked).
+ */
 function deliver(
   resident: boolean,
   compute: () => Float32Array,
   shape: readonly number[],
+  out?: Float32Array,
 ): Tensor | Promise<Float32Array> {
   if (resident) return new ReferenceTensor(compute(), shape);
   try {
-    return Promise.resolve(compute());
+    const result = compute();
+    if (out === undefined) return Promise.resolve(result);
+    out.set(result);
+    return Promise.resolve(out);
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/**
+ * The host form's `out` (checked: a Float32Array of x's length, exactly x
+ * or sharing none of its bytes) and the parameters without it.
+ */
+function hostOut(
+  input: Operand,
+  options: unknown,
+  what: string,
+): { out?: Float32Array; params: unknown } {
+  const given = outOption(options);
+  if (input.resident) {
+    refuseResidentOut(given, what);
+    return { params: options };
+  }
+  if (given === undefined) return { params: options };
+  const out = checkOut(given, input.data.length, "out");
+  checkAliasing(out, input.data, "out and x", true);
+  return { out, params: withoutOut(options) };
 }
 
 /**
@@ -252,11 +285,13 @@ function opFunction<N extends OpName>(op: N): OpFunction<N> {
   ): Tensor | Promise<Float32Array> =>
     settle(x, () => {
       const input = operand(x, "x");
-      const { at } = paramsPerElement(op, options, input);
+      const { out, params } = hostOut(input, options, op);
+      const { at } = paramsPerElement(op, params, input);
       return deliver(
         input.resident,
         () => elementwise(spec.f, input.data, at),
         input.shape,
+        out,
       );
     });
   return run as OpFunction<N>;
@@ -267,11 +302,13 @@ function derivativeOf(pick: (spec: OpSpec) => ScalarFn): ElementwiseDerivative {
     settle(x, () => {
       const spec = getOp(op);
       const input = operand(x, "x");
-      const { at } = paramsPerElement(spec.name as OpName, options, input);
+      const { out, params } = hostOut(input, options, spec.name);
+      const { at } = paramsPerElement(spec.name as OpName, params, input);
       return deliver(
         input.resident,
         () => elementwise(pick(spec), input.data, at),
         input.shape,
+        out,
       );
     });
   return run as ElementwiseDerivative;
@@ -294,7 +331,11 @@ function vjpImpl(op: unknown, x: unknown, options: unknown) {
       `Options of the ${spec.name} VJP must be an object holding dy`,
     );
   }
-  const { dy, params } = options as { dy?: unknown; params?: unknown };
+  const { dy, params, out } = options as {
+    dy?: unknown;
+    params?: unknown;
+    out?: unknown;
+  };
   const input = operand(x, "x");
   if (dy === undefined) {
     throw new TypeError(`dy of the ${spec.name} VJP is required`);
@@ -309,6 +350,28 @@ function vjpImpl(op: unknown, x: unknown, options: unknown) {
   }
   checkSameShape(input.shape, upstream.shape, "x and dy");
   const { at, alpha } = paramsPerElement(spec.name as OpName, params, input);
+  // The host form's out arrays, all checked before anything is computed.
+  if (input.resident) refuseResidentOut(out, "vjp");
+  const given = checkVjpOut(spec.name, out);
+  const outs: Record<string, Float32Array> = {};
+  let dxOut: Float32Array | undefined;
+  if (!input.resident && given.dx !== undefined) {
+    dxOut = checkOut(given.dx, input.data.length, "out.dx");
+    checkAliasing(dxOut, input.data, "out.dx and x", true);
+    checkAliasing(dxOut, upstream.data, "out.dx and dy", true);
+  }
+  for (const [name, value] of Object.entries(given.dparams ?? {})) {
+    const length = alpha?.name === name ? alpha.data.length : 1;
+    const d = checkOut(value, length, `out.dparams.${name}`);
+    for (
+      const other of [input.data, upstream.data, dxOut, ...Object.values(outs)]
+    ) {
+      if (other !== undefined) {
+        checkAliasing(d, other, `out.dparams.${name} and another array`, false);
+      }
+    }
+    outs[name] = d;
+  }
   const computeDx = () => {
     const out = new Float32Array(input.data.length);
     for (let i = 0; i < out.length; i++) {
@@ -331,9 +394,9 @@ function vjpImpl(op: unknown, x: unknown, options: unknown) {
       }
       return Float32Array.from(sums);
     };
-    dparams[name] = deliver(input.resident, computeSum, shape);
+    dparams[name] = deliver(input.resident, computeSum, shape, outs[name]);
   }
-  const dx = deliver(input.resident, computeDx, input.shape);
+  const dx = deliver(input.resident, computeDx, input.shape, dxOut);
   if (input.resident) return { dx, dparams };
   return (async () => {
     const host: Record<string, Float32Array> = {};

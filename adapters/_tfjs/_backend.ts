@@ -8,9 +8,12 @@ import {
   type BackendInfo,
   type BackendModule,
   BackendUnavailableError,
+  checkAliasing,
   checkBroadcast,
+  checkOut,
   checkSameShape,
   checkShape,
+  checkVjpOut,
   describe,
   getOp,
   isTensor,
@@ -18,10 +21,13 @@ import {
   type OpFunctions,
   type OpName,
   opNames,
+  outOption,
+  refuseResidentOut,
   resolveParams,
   type Tensor,
   toFloat32,
   type Unsupported,
+  withoutOut,
 } from "@nonlin/core";
 import * as compute from "./_compute.ts";
 import type { TfParams } from "./_ops.ts";
@@ -211,7 +217,12 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
     }
   }
 
-  /** An elementwise function of x, resident or on host data. */
+  /**
+   * An elementwise function of x, resident or on host data; the host form
+   * writes into the caller's `out` where given (tfjs reads back into an
+   * array of its own, which is then copied: one copy more than the native
+   * engine, none of it the caller's allocation).
+   */
   function elementwise(
     op: OpName,
     x: unknown,
@@ -221,7 +232,9 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
   ): Tensor | Promise<Float32Array> {
     ready();
     getOp(op);
+    const given = outOption(options);
     if (isTensor(x)) {
+      refuseResidentOut(given, op);
       const xt = unwrap(x, "x");
       return wrap(run(() => {
         const { p, resolved } = tfParams(op, options, xt.shape, false);
@@ -231,13 +244,21 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
     }
     return (async () => {
       const data = hostData(x, "x");
+      let target: Float32Array | undefined;
+      if (given !== undefined) {
+        target = checkOut(given, data.length, "out");
+        checkAliasing(target, data, "out and x", true);
+        options = withoutOut(options);
+      }
       const y = run(() => {
         const { p, resolved } = tfParams(op, options, [data.length], false);
         if (feature) refuse(op, feature, resolved);
         return fn(upload(data, [data.length]), p);
       });
       const [out] = await readAll([y]);
-      return out!;
+      if (target === undefined) return out!;
+      target.set(out!);
+      return target;
     })();
   }
 
@@ -259,8 +280,13 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
         `VJP options must be an object with dy: got ${describe(options)}`,
       );
     }
-    const { dy, params } = options as { dy?: unknown; params?: unknown };
+    const { dy, params, out } = options as {
+      dy?: unknown;
+      params?: unknown;
+      out?: unknown;
+    };
     if (isTensor(x)) {
+      refuseResidentOut(out, "vjp");
       const xt = unwrap(x, "x");
       if (!isTensor(dy)) {
         throw new TypeError(
@@ -288,8 +314,32 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
       }
       const dyData = hostData(dy, "dy");
       checkSameShape([data.length], [dyData.length], "x and dy");
+      const given = checkVjpOut(op, out);
+      let dxOut: Float32Array | undefined;
+      if (given.dx !== undefined) {
+        dxOut = checkOut(given.dx, data.length, "out.dx");
+        checkAliasing(dxOut, data, "out.dx and x", true);
+        checkAliasing(dxOut, dyData, "out.dx and dy", true);
+      }
+      const targets: Record<string, Float32Array> = {};
       const g = run(() => {
         const { p, thetas } = tfParams(op, params, [data.length], true);
+        // Every out array is checked before anything is computed.
+        for (const [key, theta] of Object.entries(thetas)) {
+          const target = given.dparams?.[key];
+          if (target === undefined) continue;
+          const what = `out.dparams.${key}`;
+          const d = checkOut(target, theta.size, what);
+          checkAliasing(d, data, `${what} and x`, false);
+          checkAliasing(d, dyData, `${what} and dy`, false);
+          if (dxOut !== undefined) {
+            checkAliasing(d, dxOut, `${what} and out.dx`, false);
+          }
+          for (const other of Object.values(targets)) {
+            checkAliasing(d, other, `${what} and another gradient`, false);
+          }
+          targets[key] = d;
+        }
         return compute.vjp(
           op,
           upload(data, [data.length]),
@@ -304,8 +354,17 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
         ...keys.map((k) => g.dparams[k]!),
       ]);
       const dparams: Record<string, Float32Array> = {};
-      keys.forEach((key, i) => (dparams[key] = rest[i]!));
-      return { dx: dx!, dparams };
+      keys.forEach((key, i) => {
+        const target = targets[key];
+        if (target === undefined) dparams[key] = rest[i]!;
+        else {
+          target.set(rest[i]!);
+          dparams[key] = target;
+        }
+      });
+      if (dxOut === undefined) return { dx: dx!, dparams };
+      dxOut.set(dx!);
+      return { dx: dxOut, dparams };
     })();
   }
 

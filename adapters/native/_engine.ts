@@ -4,17 +4,23 @@
 // active set (`useKernels`), js.ts's always runs the JavaScript loops.
 
 import {
+  checkAliasing,
   checkBroadcast,
+  checkOut,
   checkSameShape,
   checkShape,
+  checkVjpOut,
   describe,
   getOp,
   isTensor,
   type OpName,
   type OpSpec,
+  outOption,
+  refuseResidentOut,
   type ResolvedOptions,
   resolveParams,
   toFloat32,
+  withoutOut,
 } from "@nonlin/core";
 import type {
   AlphaBroadcast,
@@ -82,18 +88,23 @@ function cachedIndex(
   return index;
 }
 
+/** Float64 storage of `length` elements: reused scratch, or a new array. */
+export type Float64Scratch = (length: number) => Float64Array;
+
+const newFloat64: Float64Scratch = (length) => new Float64Array(length);
+
 function prepareAlpha(
   value: ResolvedOptions[string],
   xShape: readonly number[],
   backend: string,
+  float64: Float64Scratch,
 ): { alpha: AlphaBroadcast; shape: readonly number[] } {
   let data: Float32Array | undefined;
   let shape: readonly number[];
   if (typeof value === "number") {
-    return {
-      alpha: { values: new Float64Array([value]), index: null },
-      shape: [],
-    };
+    const values = float64(1);
+    values[0] = value;
+    return { alpha: { values, index: null }, shape: [] };
   }
   if (value instanceof Float32Array) {
     data = value; // resolveParams checked every element
@@ -111,18 +122,16 @@ function prepareAlpha(
     }
   }
   checkBroadcast(shape, xShape, "prelu alpha");
-  return {
-    alpha: {
-      values: Float64Array.from(data),
-      index: cachedIndex(shape, xShape),
-    },
-    shape,
-  };
+  const values = float64(data.length);
+  for (let i = 0; i < data.length; i++) values[i] = data[i]!;
+  return { alpha: { values, index: cachedIndex(shape, xShape) }, shape };
 }
 
 /**
  * Validates an op and its options and resolves the kernel arguments for the
- * active kernel set (or `kernels`, for the tensors of `backend`).
+ * active kernel set (or `kernels`, for the tensors of `backend`). prelu's α
+ * is widened into `float64` storage (a new array unless the caller reuses
+ * one: the arguments are then valid until its next call).
  */
 export function prepare(
   op: unknown,
@@ -130,6 +139,7 @@ export function prepare(
   xShape: readonly number[],
   kernels: KernelSet = active,
   backend: string = BACKEND_NAME,
+  float64: Float64Scratch = newFloat64,
 ): Prepared {
   const spec = getOp(op);
   const resolved = resolveParams(spec.name, options);
@@ -138,7 +148,7 @@ export function prepare(
   let alpha: ReturnType<typeof prepareAlpha> | undefined;
   for (const [name, p] of Object.entries(spec.params)) {
     if (p.kind === "tensor") {
-      alpha = prepareAlpha(resolved[name]!, xShape, backend);
+      alpha = prepareAlpha(resolved[name]!, xShape, backend, float64);
     } else params[name] = resolved[name] as number | string;
   }
   if (alpha === undefined) return { spec, kernel, args: { params } };
@@ -157,14 +167,18 @@ interface VjpResult<T> {
   dparams: Record<string, T>;
 }
 
-function vjpOptions(options: unknown): { dy: unknown; params: unknown } {
+function vjpOptions(
+  options: unknown,
+): { dy: unknown; params: unknown; out: unknown } {
   if (typeof options !== "object" || options === null || !("dy" in options)) {
     throw new TypeError(
-      `vjp options must be an object { dy, params }: got ${describe(options)}`,
+      `vjp options must be an object { dy, params, out? }: got ${
+        describe(options)
+      }`,
     );
   }
-  const o = options as { dy: unknown; params?: unknown };
-  return { dy: o.dy, params: o.params };
+  const o = options as { dy: unknown; params?: unknown; out?: unknown };
+  return { dy: o.dy, params: o.params, out: o.out };
 }
 
 const MIXED = "x and dy must both be native tensors or both be host arrays";
@@ -172,6 +186,12 @@ const MIXED = "x and dy must both be native tensors or both be host arrays";
 /**
  * The engine of one backend module: its ops, derivatives, VJP and tensor
  * upload, on the kernel set `kernels()` returns at each call.
+ *
+ * A host-form call allocates only what the caller did not provide: with
+ * `out` (and, for a VJP, every gradient in `out`) it makes no new
+ * ArrayBuffer; the parameter sums and prelu's widened α live in scratch
+ * arrays reused from call to call (calls are synchronous underneath, so
+ * one scratch per engine serves them all).
  */
 export class Engine {
   /** The backend name its tensors carry. */
@@ -179,6 +199,18 @@ export class Engine {
   readonly #kernels: () => KernelSet;
   /** Prepared arguments of calls without options, per kernel set and op. */
   readonly #defaults = new WeakMap<KernelSet, Map<unknown, Prepared>>();
+  /** Scratch for prelu's α as float64. */
+  #alphaScratch = new Float64Array(16);
+  /** Scratch for the parameter-gradient sums. */
+  #sumScratch = new Float64Array(16);
+  readonly #alpha: Float64Scratch = (length) => {
+    if (this.#alphaScratch.length < length) {
+      this.#alphaScratch = new Float64Array(
+        Math.max(length, 2 * this.#alphaScratch.length),
+      );
+    }
+    return this.#alphaScratch.subarray(0, length);
+  };
 
   constructor(name: string, kernels: () => KernelSet) {
     this.name = name;
@@ -197,7 +229,7 @@ export class Engine {
     xShape: readonly number[],
   ): Prepared {
     if (options !== undefined) {
-      return prepare(op, options, xShape, set, this.name);
+      return prepare(op, options, xShape, set, this.name, this.#alpha);
     }
     let cache = this.#defaults.get(set);
     if (cache === undefined) this.#defaults.set(set, cache = new Map());
@@ -230,7 +262,8 @@ export class Engine {
 
   /**
    * One elementwise pass: resident in, resident out (synchronously, errors
-   * thrown); host in, a promise of a new Float32Array (errors as rejections).
+   * thrown); host in, a promise of a Float32Array, `out` or a new one
+   * (errors as rejections).
    */
   elementwise(
     loop: Loop,
@@ -241,6 +274,7 @@ export class Engine {
     const set = this.#kernels();
     if (isTensor(x)) {
       tensorData(x, "x", this.name);
+      refuseResidentOut(outOption(options), String(op));
       const { kernel, args } = this.#prepare(set, op, options, x.shape);
       // The output first: allocating may grow the memory, which detaches
       // older views, so x's view is taken after.
@@ -251,14 +285,19 @@ export class Engine {
     return settle(() => {
       getOp(op);
       const data = toFloat32(x, "x");
-      const { kernel, args } = prepare(
-        op,
-        options,
-        [data.length],
+      const given = outOption(options);
+      const { kernel, args } = this.#prepare(
         set,
-        this.name,
+        op,
+        given === undefined ? options : withoutOut(options),
+        [data.length],
       );
-      const out = new Float32Array(data.length);
+      let out: Float32Array;
+      if (given === undefined) out = new Float32Array(data.length);
+      else {
+        out = checkOut(given, data.length, "out");
+        checkAliasing(out, data, "out and x", true);
+      }
       kernel[loop](data, out, args);
       return out;
     });
@@ -279,6 +318,10 @@ export class Engine {
     return (op, x, options) => this.elementwise(loop, op, x, options);
   }
 
+  /**
+   * Runs a VJP into `dx`; returns the parameter sums (float64, in reused
+   * scratch: read them before the next call) with their shapes.
+   */
   #runVjp(
     set: KernelSet,
     op: unknown,
@@ -286,38 +329,44 @@ export class Engine {
     xShape: readonly number[],
     dy: () => Float32Array,
     params: unknown,
-    resident: boolean,
-  ): {
-    dx: Storage | Float32Array;
-    dparams: Record<string, { data: Float32Array; shape: readonly number[] }>;
-  } {
-    const { spec, kernel, args, alphaShape } = prepare(
+    dx: () => Float32Array,
+    checkOuts?: (sums: Readonly<Record<string, Float64Array>>) => void,
+  ): Record<string, { sum: Float64Array; shape: readonly number[] }> {
+    const { spec, kernel, args, alphaShape } = this.#prepare(
+      set,
       op,
       params,
       xShape,
-      set,
-      this.name,
     );
-    const sums: Record<string, Float64Array> = {};
+    const learned: [string, number][] = [];
+    let total = 0;
     for (const [name, p] of Object.entries(spec.params)) {
       if (!p.learned) continue;
-      sums[name] = new Float64Array(
-        p.kind === "tensor" ? args.alpha!.values.length : 1,
+      const length = p.kind === "tensor" ? args.alpha!.values.length : 1;
+      learned.push([name, length]);
+      total += length;
+    }
+    if (this.#sumScratch.length < total) {
+      this.#sumScratch = new Float64Array(
+        Math.max(total, 2 * this.#sumScratch.length),
       );
     }
-    const n = xShape.reduce((a, b) => a * b, 1);
-    // The output first: allocating may grow the memory and detach views.
-    const dx = this.#output(set, n, resident);
-    kernel.vjp(x(), dy(), viewOf(dx), sums, args);
-    const dparams: Record<
+    const sums: Record<string, Float64Array> = {};
+    const result: Record<
       string,
-      { data: Float32Array; shape: readonly number[] }
+      { sum: Float64Array; shape: readonly number[] }
     > = {};
-    for (const [name, sum] of Object.entries(sums)) {
+    let at = 0;
+    for (const [name, length] of learned) {
+      const sum = this.#sumScratch.subarray(at, at + length).fill(0);
+      at += length;
+      sums[name] = sum;
       const shape = spec.params[name]!.kind === "tensor" ? alphaShape! : [];
-      dparams[name] = { data: Float32Array.from(sum), shape };
+      result[name] = { sum, shape };
     }
-    return { dx, dparams };
+    checkOuts?.(sums);
+    kernel.vjp(x(), dy(), dx(), sums, args);
+    return result;
   }
 
   /** The exported `vjp`. */
@@ -330,12 +379,15 @@ export class Engine {
     if (isTensor(x)) {
       tensorData(x, "x", this.name);
       getOp(op);
-      const { dy, params } = vjpOptions(options);
+      const { dy, params, out } = vjpOptions(options);
+      refuseResidentOut(out, "vjp");
       if (!isTensor(dy)) {
         throw new TypeError(`${MIXED}: x is a tensor, dy is ${describe(dy)}`);
       }
       tensorData(dy, "dy", this.name);
       checkSameShape(x.shape, dy.shape, "x and dy");
+      // The output first: allocating may grow the memory and detach views.
+      const dx = this.#output(set, x.size);
       const r = this.#runVjp(
         set,
         op,
@@ -343,23 +395,37 @@ export class Engine {
         x.shape,
         () => tensorData(dy, "dy", this.name),
         params,
-        true,
+        () => viewOf(dx),
       );
       const dparams: Record<string, NativeTensor> = {};
-      for (const [name, g] of Object.entries(r.dparams)) {
-        dparams[name] = wrapTensor(g.data, g.shape, this.name);
+      for (const [name, g] of Object.entries(r)) {
+        dparams[name] = wrapTensor(
+          Float32Array.from(g.sum),
+          g.shape,
+          this.name,
+        );
       }
-      return { dx: wrapTensor(r.dx, x.shape, this.name), dparams };
+      return { dx: wrapTensor(dx, x.shape, this.name), dparams };
     }
     return settle(() => {
       getOp(op);
       const xs = toFloat32(x, "x");
-      const { dy, params } = vjpOptions(options);
+      const { dy, params, out } = vjpOptions(options);
       if (isTensor(dy)) {
         throw new TypeError(`${MIXED}: dy is a tensor, x is host data`);
       }
       const dys = toFloat32(dy, "dy");
       checkSameShape([xs.length], [dys.length], "x and dy");
+      const given = checkVjpOut(String(op), out);
+      let dx: Float32Array;
+      if (given.dx === undefined) dx = new Float32Array(xs.length);
+      else {
+        dx = checkOut(given.dx, xs.length, "out.dx");
+        checkAliasing(dx, xs, "out.dx and x", true);
+        checkAliasing(dx, dys, "out.dx and dy", true);
+      }
+      // Every out array is checked before anything is computed.
+      const targets: Record<string, Float32Array> = {};
       const r = this.#runVjp(
         set,
         op,
@@ -367,11 +433,34 @@ export class Engine {
         [xs.length],
         () => dys,
         params,
-        false,
+        () => dx,
+        (sums) => {
+          for (const [name, sum] of Object.entries(sums)) {
+            const target = given.dparams?.[name];
+            if (target === undefined) continue;
+            const what = `out.dparams.${name}`;
+            const d = checkOut(target, sum.length, what);
+            checkAliasing(d, xs, `${what} and x`, false);
+            checkAliasing(d, dys, `${what} and dy`, false);
+            checkAliasing(d, dx, `${what} and out.dx`, false);
+            for (const other of Object.values(targets)) {
+              checkAliasing(d, other, `${what} and another gradient`, false);
+            }
+            targets[name] = d;
+          }
+        },
       );
       const dparams: Record<string, Float32Array> = {};
-      for (const [name, g] of Object.entries(r.dparams)) dparams[name] = g.data;
-      return { dx: r.dx as Float32Array, dparams };
+      for (const [name, g] of Object.entries(r)) {
+        const d = targets[name];
+        if (d === undefined) {
+          dparams[name] = Float32Array.from(g.sum);
+          continue;
+        }
+        for (let i = 0; i < d.length; i++) d[i] = g.sum[i]!;
+        dparams[name] = d;
+      }
+      return { dx, dparams };
     });
   }
 

@@ -9,7 +9,9 @@
  * It implements the backend contract of `@nonlin/core`: change the import
  * to change the backend. Each op takes a resident tensor (made with
  * {@linkcode tensor}) and returns one synchronously, or takes a Float32Array
- * or an array of numbers and resolves to a new Float32Array. Bad input
+ * or an array of numbers and resolves to a new Float32Array, or to the
+ * caller's own array given as `out` (then no new ArrayBuffer is made: see
+ * `HostOut` in `@nonlin/core` for the rules; `out` may be x). Bad input
  * throws a `TypeError` or `RangeError` in the resident form and rejects with
  * one in the host form. Plain number arrays are rounded to float32;
  * Float64Arrays and other typed arrays are refused (`TypeError`), so float64

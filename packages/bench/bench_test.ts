@@ -35,7 +35,7 @@ Deno.test("runBench()", async (t) => {
           "ok",
           `${r.op} ${r.mode} ${r.size}: ${r.reason}`,
         );
-        for (const kind of ["resident", "roundTrip"] as const) {
+        for (const kind of ["resident", "roundTrip", "roundTripOut"] as const) {
           const m = r[kind];
           assert.ok(m?.status === "ok");
           assert.ok(m.minMs <= m.medianMs && m.medianMs <= m.maxMs);
@@ -62,6 +62,8 @@ Deno.test("runBench()", async (t) => {
         "resident dx",
         "roundTrip dalpha",
         "roundTrip dx",
+        "roundTripOut dalpha",
+        "roundTripOut dx",
       ]);
       const floors = report.floors.filter((f) => f.device === "cpu");
       assert.deepStrictEqual(

@@ -289,7 +289,7 @@ function parse(args: readonly string[]) {
   const timings: TimingKind[] | undefined = values["resident-only"]
     ? ["resident"]
     : values["round-trip-only"]
-    ? ["roundTrip"]
+    ? ["roundTrip", "roundTripOut"]
     : undefined;
   const backends = list(values.backend);
   const base: BenchOptions = values.quick ? quickOptions : {};

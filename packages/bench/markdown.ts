@@ -49,6 +49,7 @@ const modeTitle: Record<Mode, string> = {
 const timingTitle: Record<TimingKind, string> = {
   resident: "resident",
   roundTrip: "round trip",
+  roundTripOut: "round trip into out",
 };
 
 /**

@@ -25,14 +25,17 @@ export const modes: readonly Mode[] = Object.freeze([
 
 /**
  * How a call is timed: `resident` (tensors already on the backend, until the
- * work is complete) or `roundTrip` (Float32Array in, Float32Array out).
+ * work is complete), `roundTrip` (Float32Array in, a new Float32Array out)
+ * or `roundTripOut` (Float32Array in, written into the caller's arrays
+ * through the host form's `out` option, allocated once before timing).
  */
-export type TimingKind = "resident" | "roundTrip";
+export type TimingKind = "resident" | "roundTrip" | "roundTripOut";
 
-/** Both timings, in report order. */
+/** Every timing, in report order. */
 export const timingKinds: readonly TimingKind[] = Object.freeze([
   "resident",
   "roundTrip",
+  "roundTripOut",
 ]);
 
 /** Where a backend computes, and so which floor it is held against. */
@@ -177,8 +180,10 @@ export interface CellResult {
   readonly checks?: Readonly<Record<string, CheckSummary>>;
   /** The resident timing. */
   readonly resident?: Measurement;
-  /** The round-trip timing. */
+  /** The round-trip timing, a new array per call. */
   readonly roundTrip?: Measurement;
+  /** The round-trip timing into `out`. */
+  readonly roundTripOut?: Measurement;
   /** How long the cell took, check and timings together, ms. */
   readonly wallMs?: number;
 }

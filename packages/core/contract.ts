@@ -95,15 +95,48 @@ export type OptionsArg<N extends OpName> =
     : [options: ParamsOf<N>];
 
 /**
+ * Where a host-form call writes its result instead of a new Float32Array:
+ * the `out` option of every call that returns host data.
+ *
+ * Rules, the same on every backend:
+ * - `out` is a Float32Array (anything else is a `TypeError` naming it) of
+ *   exactly the result's length (else a `RangeError` naming it);
+ * - the call resolves to `out` itself, filled;
+ * - `out` may BE the input (`out === x`, and for a VJP `dx === x` or
+ *   `dx === dy`): the call then works in place. Any other overlap with an
+ *   input (a different view of the same bytes) is a `RangeError`, as is
+ *   overlap between two outputs of one VJP;
+ * - the resident form takes no `out` (`TypeError`): it returns new tensors.
+ */
+export interface HostOut {
+  /**
+   * The array the result is written to; a new Float32Array when absent.
+   * @default undefined
+   */
+  readonly out?: Float32Array;
+}
+
+/** The options of op `N`'s host form: its parameters and {@linkcode HostOut}. */
+export type HostParamsOf<N extends OpName> = ParamsOf<N> & HostOut;
+
+/** The options argument of op `N`'s host form: required where a parameter has no default. */
+export type HostOptionsArg<N extends OpName> =
+  RequiredParamName<ParamSpecsOf<N>> extends never ? [options?: HostParamsOf<N>]
+    : [options: HostParamsOf<N>];
+
+/**
  * One activation function on a backend. Given a resident tensor it returns a
  * resident tensor of the same shape, synchronously; given host data it
- * resolves to a new Float32Array.
+ * resolves to a Float32Array: a new one, or the caller's `out`.
  */
 export interface OpFunction<N extends OpName> {
   /** Resident form: stays on the backend. */
   (x: Tensor, ...options: OptionsArg<N>): Tensor;
-  /** Convenience form: Float32Array (or number[]) in, Float32Array out. */
-  (x: ArrayInput, ...options: OptionsArg<N>): Promise<Float32Array>;
+  /**
+   * Convenience form: Float32Array (or number[]) in, Float32Array out;
+   * with `out`, written there (see {@linkcode HostOut}).
+   */
+  (x: ArrayInput, ...options: HostOptionsArg<N>): Promise<Float32Array>;
 }
 
 /** One function per catalog op, named as in the catalog. */
@@ -129,6 +162,36 @@ export type VjpOptions<N extends OpName, D> =
     : { readonly params: ParamsOf<N> });
 
 /**
+ * Where a host-form VJP writes its gradients: any of them, each under the
+ * rules of {@linkcode HostOut} (`dx` may be x or dy; no other overlap).
+ * Those not given are new Float32Arrays.
+ */
+export interface VjpOut<N extends OpName> {
+  /**
+   * Receives dL/dx (x's length).
+   * @default undefined
+   */
+  readonly dx?: Float32Array;
+  /**
+   * Receives dL/dθ per learned parameter (its length: 1 for a number,
+   * prelu's α size for a tensor).
+   * @default undefined
+   */
+  readonly dparams?: { readonly [K in LearnedParamName<N>]?: Float32Array };
+}
+
+/** The options of {@linkcode Vjp}'s host form: dy, the parameters and `out`. */
+export type HostVjpOptions<N extends OpName> =
+  & VjpOptions<N, ArrayInput>
+  & {
+    /**
+     * Where the gradients go.
+     * @default undefined
+     */
+    readonly out?: VjpOut<N>;
+  };
+
+/**
  * The vector–Jacobian product of any op: given x, the upstream gradient dy
  * (x's shape) and the parameters, the gradients with respect to x and to every
  * learned parameter, in one fused pass where the backend can.
@@ -140,11 +203,14 @@ export interface Vjp {
     x: Tensor,
     options: VjpOptions<N, Tensor>,
   ): Gradients<N, Tensor>;
-  /** Convenience form. */
+  /**
+   * Convenience form; the gradients that `out` names are written there and
+   * returned as those same arrays.
+   */
   <N extends OpName>(
     op: N,
     x: ArrayInput,
-    options: VjpOptions<N, ArrayInput>,
+    options: HostVjpOptions<N>,
   ): Promise<Gradients<N, Float32Array>>;
 }
 
@@ -155,11 +221,11 @@ export interface Vjp {
 export interface ElementwiseDerivative {
   /** Resident form. */
   <N extends OpName>(op: N, x: Tensor, ...options: OptionsArg<N>): Tensor;
-  /** Convenience form. */
+  /** Convenience form; with `out`, written there (see {@linkcode HostOut}). */
   <N extends OpName>(
     op: N,
     x: ArrayInput,
-    ...options: OptionsArg<N>
+    ...options: HostOptionsArg<N>
   ): Promise<Float32Array>;
 }
 

@@ -1,5 +1,12 @@
 import assert from "node:assert";
-import type { LearnedParamName, OptionsArg, ParamsOf } from "./contract.ts";
+import type {
+  HostOptionsArg,
+  HostParamsOf,
+  LearnedParamName,
+  OptionsArg,
+  ParamsOf,
+  VjpOut,
+} from "./contract.ts";
 
 /** Compiles only when A and B are the same type. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends
@@ -52,4 +59,29 @@ Deno.test("OptionsArg", async (t) => {
       );
     },
   );
+});
+
+Deno.test("HostOptionsArg", async (t) => {
+  await t.step("the host form's options add out to the parameters", () => {
+    assert.ok(
+      typeIs<
+        Equal<HostOptionsArg<"relu">, [options?: HostParamsOf<"relu">]>
+      >(),
+    );
+    assert.ok(
+      typeIs<
+        Equal<HostOptionsArg<"prelu">, [options: HostParamsOf<"prelu">]>
+      >(),
+    );
+    const withOut: HostParamsOf<"softplus"> = {
+      beta: 2,
+      out: new Float32Array(1),
+    };
+    // @ts-expect-error out is a Float32Array
+    const badOut: HostParamsOf<"gelu"> = { out: new Float64Array(1) };
+    // @ts-expect-error prelu's α stays required
+    const noAlpha: HostParamsOf<"prelu"> = { out: new Float32Array(1) };
+    const grads: VjpOut<"swish"> = { dparams: { beta: new Float32Array(1) } };
+    assert.strictEqual([withOut, badOut, noAlpha, grads].length, 4);
+  });
 });

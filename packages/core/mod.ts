@@ -20,6 +20,7 @@ export * from "./contract.ts";
 export * from "./data.ts";
 export * from "./erf.ts";
 export * from "./errors.ts";
+export * from "./out.ts";
 export * from "./params.ts";
 export * from "./resolve.ts";
 export * from "./ulp.ts";

@@ -558,15 +558,16 @@ function opKernel(
     },
     sums() {},
   };
+  // One accumulator per learned parameter (at most one per op), reused.
+  const oneSums: Record<string, Float64Array> = {};
   const backward: Call = {
     redo(e, xv, dyv) {
       one[0] = xv;
       oneDy[0] = dyv;
-      const s: Record<string, Float64Array> = {};
-      for (const g of grads) s[g] = new Float64Array(1);
-      js.vjp(one, oneDy, oneOut, s, argsNow);
+      for (const g of grads) (oneSums[g] ??= new Float64Array(1))[0] = 0;
+      js.vjp(one, oneDy, oneOut, oneSums, argsNow);
       heap.f32[out + e] = oneOut[0]!;
-      for (const g of grads) dparamsNow[g]![0]! += s[g]![0]!;
+      for (const g of grads) dparamsNow[g]![0]! += oneSums[g]![0]!;
     },
     sums(scratch) {
       for (let j = 0; j < grads.length; j++) {

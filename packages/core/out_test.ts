@@ -1,0 +1,112 @@
+import assert from "node:assert";
+import {
+  checkAliasing,
+  checkOut,
+  checkVjpOut,
+  outOption,
+  refuseResidentOut,
+  withoutOut,
+} from "./out.ts";
+
+Deno.test("outOption()", () => {
+  const out = new Float32Array(1);
+  assert.strictEqual(outOption({ out }), out);
+  assert.strictEqual(outOption({ beta: 1 }), undefined);
+  assert.strictEqual(outOption(null), undefined);
+  assert.strictEqual(outOption(3), undefined);
+});
+
+Deno.test("withoutOut()", () => {
+  const out = new Float32Array(1);
+  const params = { alpha: 0.5 };
+  assert.strictEqual(withoutOut(params), params);
+  assert.strictEqual(withoutOut({ out }), undefined);
+  assert.deepStrictEqual(withoutOut({ alpha: 0.5, out }), { alpha: 0.5 });
+  assert.strictEqual(withoutOut(undefined), undefined);
+  assert.strictEqual(withoutOut("x"), "x");
+});
+
+Deno.test("checkOut()", async (t) => {
+  await t.step("a Float32Array of the length passes", () => {
+    const y = new Float32Array(2);
+    assert.strictEqual(checkOut(y, 2, "out"), y);
+  });
+  await t.step("another kind is a TypeError naming it", () => {
+    for (const bad of [new Float64Array(2), [0, 0], null, undefined, 2]) {
+      assert.throws(
+        () => checkOut(bad, 2, "out.dx"),
+        (e: unknown) =>
+          e instanceof TypeError && /^out\.dx must/.test(e.message),
+      );
+    }
+  });
+  await t.step("another length is a RangeError naming it", () => {
+    assert.throws(
+      () => checkOut(new Float32Array(3), 2, "out"),
+      /^RangeError: out must hold 2 elements, the result's length: got 3$/,
+    );
+  });
+});
+
+Deno.test("checkAliasing()", async (t) => {
+  const buffer = new Float32Array(8);
+  await t.step("the same bytes pass in place only", () => {
+    checkAliasing(buffer, buffer, "out and x", true);
+    checkAliasing(buffer.subarray(2, 4), buffer.subarray(2, 4), "a", true);
+    assert.throws(() => checkAliasing(buffer, buffer, "a", false), RangeError);
+  });
+  await t.step("disjoint views pass, overlapping ones do not", () => {
+    checkAliasing(buffer.subarray(0, 4), buffer.subarray(4), "a", false);
+    checkAliasing(new Float32Array(8), buffer, "a", false);
+    assert.throws(
+      () => checkAliasing(buffer.subarray(0, 5), buffer.subarray(4), "a", true),
+      /a overlap/,
+    );
+    assert.throws(
+      () =>
+        checkAliasing(buffer.subarray(1, 5), buffer.subarray(0, 4), "a", true),
+      RangeError,
+    );
+  });
+  await t.step("empty views never overlap", () => {
+    checkAliasing(buffer.subarray(2, 2), buffer, "a", false);
+  });
+});
+
+Deno.test("checkVjpOut()", async (t) => {
+  const a = new Float32Array(1);
+  await t.step("dx and the learned parameters' gradients", () => {
+    assert.deepStrictEqual(checkVjpOut("swish", undefined), {
+      dx: undefined,
+      dparams: undefined,
+    });
+    const r = checkVjpOut("swish", { dx: a, dparams: { beta: a } });
+    assert.strictEqual(r.dx, a);
+    assert.strictEqual(r.dparams?.beta, a);
+  });
+  await t.step("anything else is a TypeError", () => {
+    for (
+      const bad of [
+        a,
+        null,
+        { dy: a },
+        { dparams: 3 },
+        { dparams: { alpha: a } },
+      ]
+    ) {
+      assert.throws(() => checkVjpOut("swish", bad), TypeError);
+    }
+    assert.throws(
+      () => checkVjpOut("hardTanh", { dparams: { min: a } }),
+      /hardTanh has no gradient for "min" \(it has no learned parameter\)/,
+    );
+  });
+});
+
+Deno.test("refuseResidentOut()", () => {
+  refuseResidentOut(undefined, "gelu");
+  assert.throws(
+    () => refuseResidentOut(new Float32Array(1), "gelu"),
+    /^TypeError: gelu: out is for host data/,
+  );
+});
