@@ -8,6 +8,7 @@ export function nativeBackendInfo(
   name: string,
   kernels: () => KernelSet,
   kernelSets: () => readonly string[],
+  unavailable: () => Readonly<Record<string, string>> = () => ({}),
 ): BackendInfo {
   return Object.freeze({
     name,
@@ -17,10 +18,17 @@ export function nativeBackendInfo(
       unsupported: Object.freeze([]),
       get properties() {
         const set = kernels();
+        const missing = Object.entries(unavailable());
         return Object.freeze({
           engine: engineDescription(),
           kernels: set.name,
           kernelSets: kernelSets().join(", "),
+          // Why a kernel set did not load, so a fallback is never silent.
+          ...(missing.length === 0 ? {} : {
+            kernelSetsUnavailable: missing.map(([name, why]) =>
+              `${name}: ${why}`
+            ).join("; "),
+          }),
           simd: set.simd,
           threads: 1,
           ...set.properties,

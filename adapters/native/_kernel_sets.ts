@@ -20,22 +20,34 @@ export const KERNELS_VARIABLE = "NONLIN_NATIVE_KERNELS";
 export const THREADS_VARIABLE = "NONLIN_NATIVE_THREADS";
 
 const sets = new Map<KernelSetName, KernelSet>([["js", jsKernels]]);
-let simdUnavailable: string | undefined;
+const simdUnavailable = await loadSimd(
+  (options) => loadSimdKernels(options).then((loaded) => loaded.kernels),
+  simdSupport(),
+);
 
-const support = simdSupport();
-if (!support.simd) {
-  simdUnavailable = "this runtime does not validate WebAssembly SIMD";
-} else {
+/**
+ * Loads the SIMD set into `sets` with `load`; returns why it cannot run
+ * here, or undefined when it loaded.
+ */
+export async function loadSimd(
+  load: (options: { fma: boolean; threads: boolean }) => Promise<KernelSet>,
+  support: { simd: boolean; relaxed: boolean },
+  into: Map<KernelSetName, KernelSet> = sets,
+): Promise<string | undefined> {
+  if (!support.simd) return "this runtime does not validate WebAssembly SIMD";
   try {
     // Relaxed SIMD's multiply–add where it exists: fused or not, the error
     // bounds of the kernels hold (wasm/_vmath.ts).
-    const loaded = await loadSimdKernels({
-      fma: support.relaxed,
-      threads: environment(THREADS_VARIABLE) !== "1",
-    });
-    sets.set("wasm-simd", loaded.kernels);
+    into.set(
+      "wasm-simd",
+      await load({
+        fma: support.relaxed,
+        threads: environment(THREADS_VARIABLE) !== "1",
+      }),
+    );
+    return undefined;
   } catch (error) {
-    simdUnavailable = `the WebAssembly SIMD kernels did not load: ${
+    return `the WebAssembly SIMD kernels did not load: ${
       (error as Error).message
     }`;
   }
@@ -86,6 +98,14 @@ export function availableKernelSets(): KernelSetName[] {
 /** Why the SIMD set cannot run here, or undefined. */
 export function simdUnavailableReason(): string | undefined {
   return simdUnavailable;
+}
+
+/**
+ * The kernel sets that cannot run here, each with why, for the backend's
+ * properties: a set that failed to load is never a silent fallback.
+ */
+export function unavailableKernelSets(): Readonly<Record<string, string>> {
+  return simdUnavailable === undefined ? {} : { "wasm-simd": simdUnavailable };
 }
 
 const chosen = environment(KERNELS_VARIABLE);

@@ -65,6 +65,7 @@ import {
 import {
   availableKernelSets,
   type KernelSetName,
+  unavailableKernelSets,
   useKernelSet as selectKernelSet,
 } from "./_kernel_sets.ts";
 import { nativeBackendInfo } from "./_backend_info.ts";
@@ -126,6 +127,7 @@ export const backend: BackendInfo = nativeBackendInfo(
   "native",
   activeKernels,
   availableKernelSets,
+  unavailableKernelSets,
 );
 
 export type { KernelSetName };

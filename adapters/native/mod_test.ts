@@ -11,7 +11,15 @@ import {
 import * as native from "./mod.ts";
 import { type CaseResult, grid, paramCases, sweepCase } from "./_accuracy.ts";
 import { activeKernels, useKernels } from "./_engine.ts";
-import { availableKernelSets, type KernelSetName } from "./_kernel_sets.ts";
+import {
+  availableKernelSets,
+  type KernelSetName,
+  loadSimd,
+  unavailableKernelSets,
+} from "./_kernel_sets.ts";
+import { jsKernels } from "./_js_kernels.ts";
+import type { KernelSet } from "./_kernels.ts";
+import { simdSupport } from "./wasm/_simd_kernels.ts";
 
 // The type system proves the module exports exactly the contract.
 const contract: BackendModule = await import("./mod.ts");
@@ -120,6 +128,61 @@ Deno.test("backend", async (t) => {
     assert.strictEqual(p.kernelSets, kernelSets.join(", "));
     assert.ok(p.threads === 1 || p.threads === 2);
     assert.match(String(p.engine), /V8/);
+  });
+});
+
+/**
+ * Why native would run on JavaScript although this runtime validates
+ * WebAssembly SIMD, or undefined when it does not.
+ */
+function simdFallback(
+  support: { simd: boolean },
+  available: readonly string[],
+  unavailable: Readonly<Record<string, string>>,
+): string | undefined {
+  if (!support.simd || available[0] === "wasm-simd") return undefined;
+  return `native falls back to JavaScript with WebAssembly SIMD available: ${
+    unavailable["wasm-simd"] ?? "no reason given"
+  }`;
+}
+
+Deno.test("kernel sets", async (t) => {
+  await t.step("SIMD is the default wherever the runtime has it", () => {
+    const fallback = simdFallback(
+      simdSupport(),
+      availableKernelSets(),
+      unavailableKernelSets(),
+    );
+    assert.strictEqual(fallback, undefined);
+    assert.strictEqual(
+      native.backend.capabilities.properties.kernelSetsUnavailable,
+      undefined,
+    );
+  });
+  await t.step("the check catches a fallback (broken fixture)", () => {
+    assert.match(
+      simdFallback({ simd: true }, ["js"], { "wasm-simd": "boom" }) ?? "",
+      /falls back to JavaScript .*: boom/,
+    );
+  });
+  await t.step("a set that fails to load says why", async () => {
+    const into = new Map<KernelSetName, KernelSet>([["js", jsKernels]]);
+    const why = await loadSimd(
+      () => Promise.reject(new Error("no loop for op relu")),
+      { simd: true, relaxed: false },
+      into,
+    );
+    assert.strictEqual(
+      why,
+      "the WebAssembly SIMD kernels did not load: no loop for op relu",
+    );
+    assert.deepStrictEqual([...into.keys()], ["js"]);
+    const none = await loadSimd(
+      () => Promise.resolve(jsKernels),
+      { simd: false, relaxed: false },
+      into,
+    );
+    assert.match(none!, /does not validate WebAssembly SIMD/);
   });
 });
 

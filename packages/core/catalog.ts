@@ -41,6 +41,27 @@ export type ResolvedParams = Readonly<Record<string, number | string>>;
 /** A float64 scalar function of x and the resolved parameters. */
 export type ScalarFn = (x: number, p: ResolvedParams) => number;
 
+/**
+ * A set of parameter values for an op: numbers for real parameters, strings
+ * for choices, a number or a per-channel list for a tensor parameter.
+ */
+export type ParamSet = Readonly<
+  Record<string, number | string | readonly number[]>
+>;
+
+/**
+ * Where the book page shows an op: `"§5.1"` for the ops §5.1 of *Dive into
+ * Deep Learning* covers (in catalog order: ReLU, pReLU, sigmoid, tanh),
+ * `"next"` for the two it leads to (GELU, Swish), `"more"` for the rest;
+ * `parent` names the op whose section it sits under (pReLU under ReLU).
+ */
+export interface BookPlace {
+  /** The part of the page. */
+  readonly part: "§5.1" | "next" | "more";
+  /** The op whose section it sits under, if any. */
+  readonly parent?: string;
+}
+
 /** One catalog entry. */
 export interface OpSpec<
   P extends Readonly<Record<string, ParamSpec>> = Readonly<
@@ -67,6 +88,29 @@ export interface OpSpec<
   readonly kinks: (p: ResolvedParams) => readonly number[];
   /** Saturation and overflow points worth testing, for the given parameters. */
   readonly notable: (p: ResolvedParams) => readonly number[];
+  /**
+   * Values for the parameters that have no default (prelu's α = 0.25, the
+   * initial value of PyTorch's `nn.PReLU`), used wherever an example, a
+   * demo, a figure or a benchmark needs the op called with something;
+   * `{}` for ops whose parameters all have defaults.
+   */
+  readonly example: ParamSet;
+  /**
+   * Parameter sets tested besides the defaults (with {@linkcode example}):
+   * each range's edges and the values the literature uses. A set is tested
+   * as a whole; a tensor parameter is a number or a per-channel list.
+   */
+  readonly edges: readonly ParamSet[];
+  /** Parameter sets worth a curve of their own in the book and the figures. */
+  readonly curves: readonly ParamSet[];
+  /**
+   * Whether f, f′ and f″ take arithmetic and comparisons only (no exp, log,
+   * tanh or erf): every backend can then be held to the reference rounded,
+   * with no allowance for a transcendental's error.
+   */
+  readonly arithmeticOnly: boolean;
+  /** Where the book page shows it. */
+  readonly book: BookPlace;
   /** A constraint between parameters; returns the violation's message. */
   readonly check?: (p: ResolvedParams) => string | undefined;
   /** f(x). */
@@ -252,6 +296,11 @@ export const ops = {
     paper: "Nair & Hinton, ICML 2010",
     params: {},
     odd: false,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "§5.1" },
     kinks: () => [0],
     notable: () => [],
     f: (x) => leakyF(x, 0),
@@ -287,6 +336,11 @@ export const ops = {
       },
     },
     odd: false,
+    example: {},
+    edges: [{ alpha: 0 }, { alpha: 0.2 }, { alpha: -0.5 }],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "more" },
     kinks: () => [0],
     notable: () => [],
     f: (x, p) => leakyF(x, p.alpha as number),
@@ -321,6 +375,14 @@ export const ops = {
       },
     },
     odd: false,
+    example: { alpha: 0.25 },
+    edges: [
+      { alpha: [0.1, 0.25, 0.5, 2] },
+      { alpha: [-0.25, -1, -0.01, -2] },
+    ],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "§5.1", parent: "relu" },
     kinks: () => [0],
     notable: () => [],
     f: (x, p) => leakyF(x, p.alpha as number),
@@ -346,6 +408,11 @@ export const ops = {
     paper: "Krizhevsky 2010",
     params: {},
     odd: false,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "more" },
     kinks: () => [0, 6],
     notable: () => [],
     f: (x) => (nan(x) ? x : x > 6 ? 6 : x > 0 ? x : 0),
@@ -383,6 +450,11 @@ export const ops = {
       },
     },
     odd: false,
+    example: {},
+    edges: [{ alpha: 0.5 }, { alpha: 2 }, { alpha: 0 }],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "more" },
     kinks: () => [0],
     notable: () => EXP_EDGES.filter((e) => e < 0),
     f: (x, p) => eluF(x, p.alpha as number),
@@ -410,6 +482,11 @@ export const ops = {
     paper: "Klambauer et al., NeurIPS 2017",
     params: {},
     odd: false,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "more" },
     kinks: () => [0],
     notable: () => EXP_EDGES.filter((e) => e < 0),
     f: (x) => SELU_LAMBDA * eluF(x, SELU_ALPHA),
@@ -446,6 +523,11 @@ export const ops = {
       },
     },
     odd: false,
+    example: {},
+    edges: [{ alpha: 0.5 }, { alpha: 2 }],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "more" },
     kinks: () => [0],
     notable: (p) =>
       EXP_EDGES.filter((e) => e < 0).map((e) => e * (p.alpha as number)),
@@ -505,6 +587,11 @@ export const ops = {
     paper: "Rumelhart, Hinton & Williams, Nature 1986",
     params: {},
     odd: false,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "§5.1" },
     kinks: () => [],
     notable: () => EXP_EDGES,
     f: (x) => sigmoid(x),
@@ -530,6 +617,11 @@ export const ops = {
     paper: "logistic log-likelihood",
     params: {},
     odd: false,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "more" },
     kinks: () => [],
     notable: () => EXP_EDGES,
     f: (x) => -softplus(-x),
@@ -556,6 +648,11 @@ export const ops = {
     paper: "Howard et al., ICCV 2019",
     params: {},
     odd: false,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "more" },
     kinks: () => [-3, 3],
     notable: () => [],
     f: (x) => (nan(x) ? x : x <= -3 ? 0 : x >= 3 ? 1 : (x + 3) / 6),
@@ -583,6 +680,11 @@ export const ops = {
     paper: "the hyperbolic tangent; LeCun et al., Efficient BackProp, 1998",
     params: {},
     odd: true,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "§5.1" },
     kinks: () => [],
     notable: () => [-9.01, -8.67, 8.67, 9.01, ...EXP_EDGES.map((e) => e / 2)],
     f: (x) => Math.tanh(x),
@@ -632,6 +734,11 @@ export const ops = {
       },
     },
     odd: true,
+    example: {},
+    edges: [{ min: -2, max: 3 }, { min: -2, max: 0.5 }],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "more" },
     kinks: (p) => [p.min as number, p.max as number],
     notable: () => [],
     check: (p) =>
@@ -671,6 +778,11 @@ export const ops = {
     paper: "Bergstra et al. 2009",
     params: {},
     odd: true,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "more" },
     kinks: () => [0],
     notable: () => [16777216, -16777216, 3.4028234663852886e38],
     f: (x) => (Math.abs(x) === Infinity ? Math.sign(x) : x / (1 + Math.abs(x))),
@@ -725,6 +837,16 @@ export const ops = {
       },
     },
     odd: false,
+    example: {},
+    edges: [
+      { beta: 0.5 },
+      { beta: 2 },
+      { beta: 1, threshold: 5 },
+      { beta: 2, threshold: 5 },
+    ],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "more" },
     kinks: (p) => [(p.threshold as number) / (p.beta as number)],
     notable: (p) => EXP_EDGES.map((e) => e / (p.beta as number)),
     f: (x, p) => {
@@ -782,6 +904,11 @@ export const ops = {
       },
     },
     odd: true,
+    example: {},
+    edges: [{ approximate: "tanh" }],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "next" },
     kinks: () => [],
     notable: () => [-13.19, -9.8, -5.2, 5.2, 9.8, -38.5, -1e20, 1e20],
     f: (x, p) => {
@@ -838,6 +965,18 @@ export const ops = {
       },
     },
     odd: true,
+    example: {},
+    edges: [
+      { beta: 0 },
+      { beta: 0.5 },
+      { beta: 1.702 },
+      { beta: 2 },
+      { beta: 10 },
+      { beta: -1 },
+    ],
+    curves: [{ beta: 0.5 }, { beta: 10 }],
+    arithmeticOnly: false,
+    book: { part: "next" },
     kinks: () => [],
     notable: (p) => {
       const b = p.beta as number;
@@ -866,6 +1005,11 @@ export const ops = {
     paper: "Elfwing, Uchibe & Doya 2017, arXiv:1702.03118",
     params: {},
     odd: true,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "more" },
     kinks: () => [],
     notable: () => EXP_EDGES,
     f: (x) => swishF(x, 1),
@@ -893,6 +1037,11 @@ export const ops = {
     paper: "Misra, BMVC 2020, arXiv:1908.08681",
     params: {},
     odd: true,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "more" },
     kinks: () => [],
     notable: () => EXP_EDGES,
     f: (x) => mulDecay(x, Math.tanh(softplus(x))),
@@ -934,6 +1083,11 @@ export const ops = {
     paper: "Howard et al., ICCV 2019",
     params: {},
     odd: true,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "more" },
     kinks: () => [-3, 3],
     notable: () => [],
     f: (x) => (nan(x) ? x : x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6),

@@ -45,7 +45,12 @@ import {
   type ValType,
 } from "./_asm.ts";
 import { ConstPool, K, POOL_BASE, POOL_BYTES, type V } from "./_vmath.ts";
-import { type KernelDef, kernelDefs, type Loop, type Params } from "./_ops.ts";
+import {
+  type KernelDef,
+  kernelFamilies,
+  type Loop,
+  type Params,
+} from "./_ops.ts";
 
 // Offsets in an instance's scratch area.
 /** Scratch vectors for the tail: x, dy, y (or dx). */
@@ -126,7 +131,7 @@ export function buildKernelModule(options: BuildOptions = {}): KernelModule {
   });
   const pool = new ConstPool();
   const fma = options.fma ?? false;
-  for (const [name, def] of Object.entries(kernelDefs)) {
+  for (const [name, def] of kernelFamilies) {
     for (const loop of loops) {
       const delegates = def.delegates.includes(loop);
       familyLoop(m, pool, fma, name, def, loop, delegates);

@@ -31,7 +31,7 @@ import {
 } from "./_module.ts";
 import { Helper, threadsSupported } from "./_threads.ts";
 import { POOL_BASE } from "./_vmath.ts";
-import { type KernelDef, kernelDefs } from "./_ops.ts";
+import { type KernelDef, kernelDefs, kernelFamilies } from "./_ops.ts";
 
 type Kernel = (...args: number[]) => number;
 
@@ -281,7 +281,7 @@ function createKernelSet(
   helper: Helper | undefined,
 ): KernelSet {
   const families: Record<string, Family> = {};
-  for (const [name, def] of Object.entries(kernelDefs)) {
+  for (const [name, def] of kernelFamilies) {
     const loops = {} as Record<Loop, Kernel>;
     const index = {} as Record<Loop, number>;
     const finite: Partial<Record<Loop, Kernel>> = {};

@@ -33,6 +33,7 @@ import {
   relaxedLaneselect64,
   V128,
 } from "./_asm.ts";
+import type { Accuracy, Lanes } from "../_lanes.ts";
 
 /** A v128 expression. */
 export type V = Expr<"v128">;
@@ -117,14 +118,15 @@ const ACCURATE_P = Array.from({ length: 13 }, (_, k) => {
   return 1 / f;
 });
 
-/** How accurate a transcendental must be (see the module doc). */
-export type Accuracy = "fast" | "accurate";
+export type { Accuracy };
 
 /**
  * The kernel context: one function being built, its constant pool and the
- * f64x2 arithmetic, written as methods so the formulas read as math.
+ * f64x2 arithmetic, written as methods so the formulas read as math. It is
+ * the WebAssembly SIMD target of the lane algebra ({@linkcode Lanes}): two
+ * float64 lanes per vector, masks from the f64x2 comparisons.
  */
-export class K {
+export class K implements Lanes<V> {
   readonly f: Fn;
   readonly pool: ConstPool;
   /** Whether a·b + c may use relaxed SIMD's fused multiply–add. */
@@ -149,6 +151,14 @@ export class K {
   /** Binds `e` to a new local. */
   let(e: V): Local<"v128"> {
     return this.f.let(e);
+  }
+  /** Assigns `e` to a local made by `let`. */
+  set(variable: V, e: V): void {
+    this.f.set(variable as Local<"v128">, e);
+  }
+  /** Runs `body` for the vectors where any lane of `mask` holds. */
+  when(mask: V, body: () => void): void {
+    this.f.when(V128.anyTrue(mask), body);
   }
 
   add(a: V, b: V): V {
@@ -197,6 +207,9 @@ export class K {
   abs(a: V): V {
     return F64x2.abs(a);
   }
+  sqrt(a: V): V {
+    return F64x2.sqrt(a);
+  }
   neg(a: V): V {
     return F64x2.neg(a);
   }
@@ -227,6 +240,13 @@ export class K {
   }
   eq(a: V, b: V): V {
     return F64x2.eq(a, b);
+  }
+  ne(a: V, b: V): V {
+    return F64x2.ne(a, b);
+  }
+  /** Both masks (either lane kind). */
+  and(a: V, b: V): V {
+    return V128.and(a, b);
   }
 
   // ----------------------------------------------------------- exponential
