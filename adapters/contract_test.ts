@@ -11,15 +11,11 @@ import {
   type OpName,
   opNames,
   ops,
-  resolveParams,
   type Tensor,
 } from "@nonlin/core";
 import { loadBackends } from "./_contract/backends.ts";
-import {
-  type KnownDifference,
-  knownDifferences,
-} from "./_contract/differences.ts";
-import { gridOf, variantsOf } from "./_contract/grid.ts";
+import { variantsOf } from "./_contract/grid.ts";
+import { knownDeviationOf } from "./_contract/known.ts";
 import {
   type Check,
   classify,
@@ -78,23 +74,6 @@ function sameValues(a: Float32Array, b: Float32Array, what: string): void {
 
 const SAMPLE = [-3, -1, -0.5, -0, 0, 0.25, 1, 2.5, 7, NaN, Infinity, -Infinity];
 
-function sameParams(
-  a: Readonly<Record<string, unknown>>,
-  b: Readonly<Record<string, unknown>>,
-): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Whether a known difference's witnesses are asserted on this backend here. */
-function assertsWitnesses(m: BackendModule): boolean {
-  // Entries for tfjs-webgpu were measured on llvmpipe; another adapter may
-  // round differently, so there the table only has to cover what it finds.
-  if (m.backend.name !== "tfjs-webgpu") return true;
-  return String(m.backend.capabilities.properties.description).includes(
-    "llvmpipe",
-  );
-}
-
 interface Found {
   readonly op: OpName;
   readonly variant: Readonly<Record<string, unknown>>;
@@ -103,16 +82,6 @@ interface Found {
   readonly kind: Deviation;
   readonly got: number;
   readonly want: number;
-}
-
-function covers(e: KnownDifference, backend: string, f: Found): boolean {
-  return e.backends.includes(backend) && e.op === f.op &&
-    (e.params === undefined || sameParams(e.params, f.variant)) &&
-    e.checks.includes(f.check) && e.kind === f.kind &&
-    e.at(
-      f.x,
-      resolveParams(f.op, f.variant) as Record<string, number | string>,
-    );
 }
 
 const show = (v: number) => (Object.is(v, -0) ? "-0" : String(v));
@@ -133,47 +102,6 @@ Deno.test("required backends are available", () => {
       }`,
     );
   }
-});
-
-Deno.test("knownDifferences", async (t) => {
-  await t.step(
-    "witnesses lie on the grid of every variant they apply to",
-    () => {
-      for (const e of knownDifferences) {
-        for (const variant of variantsOf(e.op)) {
-          if (
-            e.params !== undefined && !sameParams(e.params, variant)
-          ) continue;
-          const p = resolveParams(e.op, variant) as Record<
-            string,
-            number | string
-          >;
-          const grid = Array.from(gridOf(e.op, variant));
-          for (const x of e.witness) {
-            assert.ok(
-              grid.some((g) => Object.is(g, x) || (g !== g && x !== x)),
-              `${e.op} ${
-                JSON.stringify(variant)
-              }: witness ${x} is not on the grid`,
-            );
-            assert.ok(
-              e.at(x, p),
-              `${e.op}: witness ${x} lies outside the entry's own region`,
-            );
-          }
-        }
-      }
-    },
-  );
-  await t.step("every entry has a reason and names built-in backends", () => {
-    for (const e of knownDifferences) {
-      assert.ok(e.reason.length > 20, `${e.op}: reason too short`);
-      assert.ok(e.backends.length > 0);
-      for (const b of e.backends) {
-        assert.ok(backends.some((l) => l.name === b), b);
-      }
-    }
-  });
 });
 
 for (const loaded of backends) {
@@ -496,7 +424,7 @@ for (const loaded of backends) {
       );
 
       await t.step(
-        "agrees with the reference, except where known",
+        "agrees with the reference, except where the ledger says why",
         async () => {
           const found: Found[] = [];
           for (const op of opNames) {
@@ -526,7 +454,15 @@ for (const loaded of backends) {
             }
           }
           const unknown = found.filter((f) =>
-            !knownDifferences.some((e) => covers(e, name, f))
+            knownDeviationOf(
+              m.backend,
+              f.op,
+              f.variant,
+              f.check,
+              f.x,
+              f.kind,
+            ) ===
+              undefined
           );
           assert.deepStrictEqual(
             unknown.map((f) =>
@@ -537,40 +473,7 @@ for (const loaded of backends) {
               }`
             ),
             [],
-            "deviations not in knownDifferences",
-          );
-          if (!assertsWitnesses(m)) return;
-          const stale: string[] = [];
-          for (
-            const e of knownDifferences.filter((e) => e.backends.includes(name))
-          ) {
-            for (const variant of variantsOf(e.op)) {
-              if (
-                e.params !== undefined && !sameParams(e.params, variant)
-              ) continue;
-              for (const check of e.checks) {
-                for (const x of e.witness) {
-                  const shows = found.some((f) =>
-                    f.op === e.op && sameParams(f.variant, variant) &&
-                    f.check === check &&
-                    f.kind === e.kind &&
-                    (Object.is(f.x, x) || (x !== x && f.x !== f.x))
-                  );
-                  if (!shows) {
-                    stale.push(
-                      `${e.op} ${
-                        JSON.stringify(variant)
-                      } ${check} ${e.kind} at x = ${show(x)}`,
-                    );
-                  }
-                }
-              }
-            }
-          }
-          assert.deepStrictEqual(
-            stale,
-            [],
-            "known differences that no longer show",
+            "deviations not in the ledger (conformance/ledger.ts)",
           );
         },
       );

@@ -26,6 +26,7 @@ import {
   type Worst,
 } from "./compare.ts";
 import { isSubnormal, MIN_NORMAL, nextFloat32, Tag } from "./inputs.ts";
+import type { DeviationClass } from "./ledger.ts";
 import type { CasePlan } from "./plan.ts";
 import { compositionSlack, type Quantity, toleranceOf } from "./tolerances.ts";
 
@@ -97,7 +98,7 @@ export interface Result {
   readonly params: Readonly<Record<string, CaseParamValue>>;
   /** The check. */
   readonly check: CheckKind;
-  /** pass, fail, or waived (a failure listed in waivers.ts). */
+  /** pass, fail, or waived (a failure the ledger, ledger.ts, covers). */
   status: "pass" | "fail" | "waived";
   /** Elements (or calls) checked. */
   readonly count: number;
@@ -113,8 +114,12 @@ export interface Result {
   readonly worst?: Worst;
   /** What went wrong beyond numbers: an error thrown, a wrong shape. */
   readonly message?: string;
-  /** The waiver that covers this failure. */
-  waiver?: { readonly reason: string; readonly source?: string };
+  /** The ledger entry (or declared limitation) that covers this failure. */
+  waiver?: {
+    readonly reason: string;
+    readonly source?: string;
+    readonly class?: DeviationClass;
+  };
   /** The other backend of a `pairwise` result. */
   readonly against?: string;
   /** The identity of an `identity` result. */

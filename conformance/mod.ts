@@ -23,4 +23,5 @@ export { main, type Output } from "./main.ts";
 export * from "./report.ts";
 export * from "./run.ts";
 export * from "./tolerances.ts";
-export * from "./waivers.ts";
+export * from "./devices.ts";
+export * from "./ledger.ts";

@@ -242,7 +242,7 @@ export function renderMatrix(
   if (stale.length > 0) {
     lines.push(
       "",
-      `stale waivers (${stale.length}), remove them from conformance/waivers.ts:`,
+      `stale waivers (${stale.length}), remove them from conformance/ledger.ts:`,
     );
     for (const w of stale) {
       lines.push(`  ${w.backend} ${w.op} ${w.check}: ${w.why}`);
@@ -464,7 +464,7 @@ export function renderMarkdown(
     "",
     "## Waivers",
     "",
-    "Every accepted departure, with its reason (conformance/waivers.ts).",
+    "Every accepted departure, with its reason (conformance/ledger.ts).",
     "",
   );
   if (report.waivers.length === 0) out.push("None.");

@@ -10,12 +10,7 @@ import { type OpName, opNames, ops } from "@nonlin/core";
 import { backendNames, backendVariantNames } from "@nonlin/backends";
 import type { Call, LoadedInfo, Outcome } from "./_executor.ts";
 import { Session } from "./_session.ts";
-import {
-  allCases,
-  type Case,
-  type CaseParamValue,
-  formatParam,
-} from "./cases.ts";
+import { allCases, type Case, type CaseParamValue } from "./cases.ts";
 import {
   checkKinds,
   evaluateCase,
@@ -51,7 +46,20 @@ import {
   profiles,
   toleranceOf,
 } from "./tolerances.ts";
-import { type Waiver, waivers as defaultWaivers } from "./waivers.ts";
+import {
+  type DeviceIdentity,
+  deviceOf,
+  type DeviceProfile,
+  deviceProfileOf,
+  deviceProfiles,
+} from "./devices.ts";
+import {
+  deviationMatches,
+  type KnownDeviation,
+  ledger,
+  type LedgerQuery,
+  paramsMatch,
+} from "./ledger.ts";
 
 /** The shapes of the shape check (issue 4). */
 export const SHAPES: readonly (readonly number[])[] = [[], [0], [1], [7], [
@@ -72,8 +80,10 @@ export interface RunOptions {
   readonly ops?: readonly OpName[];
   /** How long a backend may take over one request before it is stopped, in ms. @default 120000 */
   readonly timeoutMs?: number;
-  /** The waivers to apply. @default the waivers of waivers.ts */
-  readonly waivers?: readonly Waiver[];
+  /** The known deviations to accept. @default the ledger (ledger.ts) */
+  readonly waivers?: readonly KnownDeviation[];
+  /** The device profiles to recognise devices by. @default devices.ts's */
+  readonly devices?: readonly DeviceProfile[];
   /** Called as the run progresses. */
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -111,12 +121,16 @@ export interface BackendReport {
   readonly profile?: string;
   /** Its declared capabilities. */
   readonly capabilities?: unknown;
+  /** The device it computes on (a GPU adapter); absent for the CPU. */
+  readonly device?: DeviceIdentity;
+  /** The device profile that matched, if any. */
+  readonly deviceProfile?: string;
   /** Time spent waiting on it, in ms. */
   durationMs: number;
 }
 
-/** How a waiver fared in the run. */
-export interface WaiverReport extends Waiver {
+/** How a ledger entry fared in the run. */
+export interface WaiverReport extends KnownDeviation {
   /** used (it covers failures), stale (it no longer fails: the run fails) or not evaluated. */
   readonly status: "used" | "stale" | "not evaluated";
   /** Why stale or not evaluated. */
@@ -229,7 +243,8 @@ export async function runConformance(
   const startedAt = new Date().toISOString();
   const quick = options.quick ?? false;
   const selected = options.ops ?? opNames;
-  const waiverList = options.waivers ?? defaultWaivers;
+  const waiverList = options.waivers ?? ledger;
+  const deviceList = options.devices ?? deviceProfiles;
   const specs = [
     ...new Set(options.backends ?? [...backendNames, ...backendVariantNames]),
   ];
@@ -267,11 +282,18 @@ export async function runConformance(
     }
     const info: LoadedInfo = outcome.value;
     const profile = profileOf(info.name, info.precision);
+    const device = deviceOf(
+      (info.capabilities as { properties?: Record<string, unknown> } | null)
+        ?.properties,
+    );
+    const deviceProfile = deviceProfileOf(device, deviceList);
     Object.assign(report, {
       name: info.name,
       precision: info.precision,
       profile,
       capabilities: info.capabilities,
+      ...(device === undefined ? {} : { device }),
+      ...(deviceProfile === undefined ? {} : { deviceProfile }),
     });
     if (names.has(info.name)) {
       Object.assign(report, {
@@ -480,50 +502,91 @@ function byOrder(cases: readonly Case[], backends: readonly BackendReport[]) {
 }
 
 // ---------------------------------------------------------------------------
-// Waivers
+// The ledger
 
-function paramsMatch(
-  params: Readonly<Record<string, CaseParamValue>>,
-  want: Readonly<Record<string, CaseParamValue>>,
+/** The ledger query of a result on a backend. */
+function queryOf(
+  r: Pick<Result, "backend" | "op" | "check" | "params">,
+  b: BackendReport | undefined,
+): LedgerQuery {
+  return {
+    backend: r.backend,
+    op: r.op,
+    check: r.check,
+    params: r.params,
+    onDevice: b?.device !== undefined,
+    device: b?.deviceProfile,
+  };
+}
+
+/** Whether a ledger entry covers a result (by backend, op, check and parameters; any device). */
+export function waiverMatches(
+  w: KnownDeviation,
+  r: Pick<Result, "backend" | "op" | "check" | "params">,
 ): boolean {
-  return Object.entries(want).every(([k, v]) =>
-    params[k] !== undefined && formatParam(params[k]!) === formatParam(v)
+  return deviationMatches(w, { ...r, onDevice: false });
+}
+
+/** The backend's declared unsupported feature that explains a failed result, if any. */
+function declaredUnsupported(
+  r: Result,
+  b: BackendReport | undefined,
+): { reason: string } | undefined {
+  if (r.check !== "secondDerivative" || r.failures > 0) return undefined;
+  if (!/NotSupportedError/.test(r.message ?? "")) return undefined;
+  const declared = (b?.capabilities as {
+    unsupported?: {
+      op: string;
+      feature: string;
+      reason: string;
+      when?: Record<string, unknown>;
+    }[];
+  } | null)?.unsupported ?? [];
+  return declared.find((u) =>
+    u.op === r.op && u.feature === "secondDerivative" &&
+    (u.when === undefined || paramsMatch(r.params, u.when))
   );
 }
 
-/** Whether a waiver covers a result (by backend, op, check and parameters). */
-export function waiverMatches(
-  w: Waiver,
-  r: Pick<Result, "backend" | "op" | "check" | "params">,
-): boolean {
-  return w.backend === r.backend && w.op === r.op && w.check === r.check &&
-    (w.params === undefined || w.params.some((p) => paramsMatch(r.params, p)));
-}
-
 /**
- * Marks every failure a waiver covers as waived, and says how each waiver
- * fared: used, stale (a case it covers passes, or it covers nothing), or not
- * evaluated (its backend or op did not run).
+ * Marks every failure a ledger entry covers (or the backend declares
+ * unsupported) as waived, and says how each entry fared: used, stale (a case
+ * it covers passes, or it covers nothing), or not evaluated (its backend,
+ * device or op did not run).
  */
 function applyWaivers(
   results: Result[],
-  list: readonly Waiver[],
+  list: readonly KnownDeviation[],
   backends: readonly BackendReport[],
   selected: readonly OpName[],
 ): WaiverReport[] {
+  const backendOf = new Map(backends.map((b) => [b.name, b]));
+  const covers = (w: KnownDeviation, r: Result) =>
+    deviationMatches(w, queryOf(r, backendOf.get(r.backend)));
   for (const r of results) {
     if (r.status !== "fail") continue;
-    const w = list.find((w) => waiverMatches(w, r));
+    const declared = declaredUnsupported(r, backendOf.get(r.backend));
+    if (declared) {
+      r.status = "waived";
+      r.waiver = {
+        reason: declared.reason,
+        source: "declared by the backend in capabilities.unsupported",
+        class: "unsupported",
+      };
+      continue;
+    }
+    const w = list.find((w) => covers(w, r));
     if (w) {
       r.status = "waived";
       r.waiver = {
         reason: w.reason,
         ...(w.source === undefined ? {} : { source: w.source }),
+        ...(w.class === undefined ? {} : { class: w.class }),
       };
     }
   }
   return list.map((w): WaiverReport => {
-    const b = backends.find((b) => b.name === w.backend);
+    const b = backendOf.get(w.backend);
     if (b === undefined || b.status !== "ran") {
       return {
         ...w,
@@ -531,10 +594,22 @@ function applyWaivers(
         why: b ? `${w.backend} ${b.status}` : `${w.backend} was not run`,
       };
     }
+    if (
+      w.devices !== undefined && b.device !== undefined &&
+      (b.deviceProfile === undefined || !w.devices.includes(b.deviceProfile))
+    ) {
+      return {
+        ...w,
+        status: "not evaluated",
+        why: `it holds on ${w.devices.join(", ")}; ${w.backend} ran on ${
+          b.deviceProfile ?? "a device with no profile"
+        }`,
+      };
+    }
     if (!selected.includes(w.op)) {
       return { ...w, status: "not evaluated", why: `${w.op} was not run` };
     }
-    const matched = results.filter((r) => waiverMatches(w, r));
+    const matched = results.filter((r) => covers(w, r));
     if (matched.length === 0) {
       return { ...w, status: "stale", why: "it matches no result" };
     }

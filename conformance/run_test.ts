@@ -1,7 +1,7 @@
 import assert from "node:assert";
 import { type Report, runConformance } from "./run.ts";
 import type { Result } from "./checks.ts";
-import type { Waiver } from "./waivers.ts";
+import type { Waiver } from "./ledger.ts";
 
 const reference = "./examples/reference_backend.ts";
 const broken = "./conformance/testdata/broken_backend.ts";

@@ -3,7 +3,7 @@
  * float64 reference, per precision profile, each number with its reason. ULPs
  * are float32 ULPs from the reference rounded to float32. This is the only
  * file that holds tolerances; what falls outside them is a failure or a
- * waiver (waivers.ts), never a wider tolerance here.
+ * ledger entry (ledger.ts), never a wider tolerance here.
  *
  * @module
  */

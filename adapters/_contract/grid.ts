@@ -42,7 +42,7 @@ export const variants: {
   hardTanh: [{}, { min: -2, max: 3 }],
   softplus: [{}, { beta: 2, threshold: 5 }],
   gelu: [{}, { approximate: "tanh" }],
-  swish: [{}, { beta: 2 }],
+  swish: [{}, { beta: 1.702 }],
 };
 
 /** The parameter variants of an op. */

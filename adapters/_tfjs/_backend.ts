@@ -177,6 +177,7 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
       } else if (isTensor(value)) {
         const t = unwrap(value, `${op} ${key}`);
         checkBroadcast(t.shape, xShape, `${op} ${key}`);
+        checkFinite(value, `${op} ${key}`);
         v = t;
       } else {
         v = value as number | string;
@@ -191,6 +192,31 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
       p[key] = v;
     }
     return { p, resolved, thetas };
+  }
+
+  /**
+   * Rejects a resident parameter holding NaN or ±∞, as resolveParams rejects
+   * host data and the native engine a resident α (a parameter is a finite
+   * number). Uploaded data was scanned by tensor(); a parameter computed on
+   * the backend is read synchronously where tfjs can (cpu, wasm; tfjs-webgpu
+   * cannot read synchronously in Deno, so there it is taken as it is).
+   */
+  function checkFinite(t: Tensor, what: string): void {
+    const wrapper = t as TfjsTensor;
+    let bad = wrapper.firstNonFinite;
+    let value: number | undefined;
+    if (bad === undefined && tfjsBackend !== "webgpu") {
+      const data = unwrap(t, what).dataSync();
+      bad = data.findIndex((v) => !Number.isFinite(v));
+      value = data[bad];
+    }
+    if (bad !== undefined && bad >= 0) {
+      throw new RangeError(
+        `${what} must hold finite numbers in (-∞, ∞): element ${bad} is ${
+          value ?? "not finite"
+        }`,
+      );
+    }
   }
 
   /** Host data of x, checked and counted. */
@@ -269,7 +295,7 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
     checkSize(host.length, "data");
     // Copy a caller's Float32Array: tfjs keeps what it is given.
     const owned = host === data ? host.slice() : host;
-    return wrap(run(() => upload(owned, dims)));
+    return new TfjsTensor(name, run(() => upload(owned, dims)), read, owned);
   }
 
   function vjp(op: OpName, x: unknown, options: unknown): unknown {

@@ -41,6 +41,14 @@ export function vjp(
 ): TfGradients {
   const { f, branch } = tfjsOps[op];
   const names = Object.keys(learned);
+  if (x.size === 0) {
+    // Zeros, not tfjs's answer: tfjs-wasm's Sum over no elements leaves its
+    // output uninitialised (dα came out 3.6e-41), and tfjs-webgpu's reduction
+    // throws "Dispatch size exceeds WebGPU limits" for 0 elements.
+    const dparams: Record<string, tf.Tensor> = {};
+    for (const name of names) dparams[name] = tf.zerosLike(learned[name]!);
+    return { dx: tf.zerosLike(x), dparams };
+  }
   const withLearned = (values: readonly tf.Tensor[]): TfParams => {
     const q: Record<string, TfParams[string]> = { ...p };
     names.forEach((name, i) => (q[name] = values[i]!));

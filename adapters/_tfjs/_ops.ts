@@ -37,6 +37,15 @@ function real(p: TfParam): number | tf.Tensor {
   return p;
 }
 
+/** α broadcast to x's shape, when it is a tensor of another shape (a number stays one). */
+function expanded(alpha: number | tf.Tensor, x: tf.Tensor): tf.Tensor {
+  if (
+    typeof alpha === "number" || x.size === 0 ||
+    (alpha.rank === x.rank && alpha.shape.every((d, i) => d === x.shape[i]))
+  ) return alpha as tf.Tensor;
+  return tf.broadcastTo(alpha, x.shape);
+}
+
 /** elu_α through tfjs's own elu on the non-positive part: relu(x) + α·elu(min(x, 0)). */
 function scaledElu(x: tf.Tensor, alpha: number | tf.Tensor): tf.Tensor {
   return tf.add(tf.relu(x), tf.mul(alpha, tf.elu(tf.minimum(x, 0))));
@@ -60,7 +69,10 @@ export const tfjsOps: { readonly [N in OpName]: TfOp } = {
         : tf.prelu(x, alpha);
     },
   },
-  prelu: { f: (x, p) => tf.prelu(x, real(p.alpha!)) },
+  // α is expanded to x's shape first: tfjs-wasm's Prelu kernel broadcasts α
+  // only along the last axis (α of shape [2, 1] on x of shape [2, 3] came out
+  // as the wrong slopes), and BroadcastTo's gradient sums dα back to α's shape.
+  prelu: { f: (x, p) => tf.prelu(x, expanded(real(p.alpha!), x)) },
   relu6: { f: (x) => tf.relu6(x) },
   // tf.elu has no α; tfjs-layers refuses α ≠ 1 ("not implemented yet").
   elu: {

@@ -12,11 +12,25 @@ export class TfjsTensor implements Tensor {
   readonly backend: string;
   readonly shape: readonly number[];
   readonly size: number;
+  /**
+   * Where the data uploaded into it first holds NaN or ±∞ (-1: nowhere);
+   * `undefined` for a tensor computed on the backend, whose data the host
+   * has not seen.
+   */
+  readonly firstNonFinite: number | undefined;
   #value: tf.Tensor | undefined;
   readonly #read: TfReader;
 
-  constructor(backend: string, value: tf.Tensor, read: TfReader) {
+  constructor(
+    backend: string,
+    value: tf.Tensor,
+    read: TfReader,
+    uploaded?: Float32Array,
+  ) {
     this.backend = backend;
+    this.firstNonFinite = uploaded === undefined
+      ? undefined
+      : uploaded.findIndex((v) => !Number.isFinite(v));
     this.shape = Object.freeze([...value.shape]);
     this.size = value.size;
     this.#value = value;

@@ -71,11 +71,44 @@ function describeDevice(
     isFallbackAdapter:
       (info as GPUAdapterInfo & { isFallbackAdapter?: boolean })
         .isFallbackAdapter ?? false,
+    ...backendTypeOf(adapter),
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
     maxBufferSize: device.limits.maxBufferSize,
     maxComputeWorkgroupsPerDimension:
       device.limits.maxComputeWorkgroupsPerDimension,
     maxElements: Math.floor(device.limits.maxStorageBufferBindingSize / 4),
+  };
+}
+
+/**
+ * The WebGPU implementation's backend (Vulkan, GL, Metal, D3D12), which
+ * GPUAdapterInfo does not expose but which changes the arithmetic (Mesa's
+ * llvmpipe drops NaN in max() through GL, not through Vulkan). Deno's wgpu
+ * tries its primary backend (Vulkan on Linux, Metal on macOS, D3D12 on
+ * Windows) and falls back to GL, whose adapter reports no limit on bindings
+ * per bind group (2³² − 1; Vulkan and the others report about 1000).
+ */
+function backendTypeOf(
+  adapter: GPUAdapter,
+): { backendType: string; backendTypeSource: string } {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (deno === undefined) {
+    return { backendType: "unknown", backendTypeSource: "not exposed here" };
+  }
+  const source =
+    "inferred: wgpu's GL backend reports maxBindingsPerBindGroup = 2^32 - 1";
+  if (adapter.limits.maxBindingsPerBindGroup === 2 ** 32 - 1) {
+    return { backendType: "gl", backendTypeSource: source };
+  }
+  const primary: Record<string, string> = {
+    linux: "vulkan",
+    darwin: "metal",
+    windows: "d3d12",
+  };
+  return {
+    backendType: primary[deno.build.os] ?? "unknown",
+    backendTypeSource:
+      `${source}; otherwise wgpu's primary backend for ${deno.build.os}`,
   };
 }
 

@@ -4,7 +4,7 @@
  * and parameter variant of the contract grid (values, VJP, derivative,
  * second derivative, parameter gradients) against the float64 reference,
  * prints the largest ULP distance per op and check, and compares what it
- * finds with the known differences measured on llvmpipe. Then it computes
+ * finds with the ledger (conformance/ledger.ts) for this device. Then it computes
  * relu on a tensor of the largest size the device binds and checks that one
  * element more is refused. Everything goes to the JSON file named by the
  * first argument.
@@ -28,10 +28,10 @@
  * @module
  */
 
-import { opNames, ops, resolveParams, ulpDistance } from "@nonlin/core";
+import { opNames, ops, ulpDistance } from "@nonlin/core";
 import * as webgpu from "@nonlin/tfjs-webgpu";
-import { knownDifferences } from "../_contract/differences.ts";
 import { variantsOf } from "../_contract/grid.ts";
+import { knownDeviationOf } from "../_contract/known.ts";
 import { classify, surveyOp } from "../_contract/survey.ts";
 
 const encoder = new TextEncoder();
@@ -92,11 +92,8 @@ if (!webgpu.backend.available) {
   Deno.exit(1);
 }
 
-const onLlvmpipe = String(webgpu.backend.capabilities.properties.description)
-  .includes("llvmpipe");
 const rows: Record<string, unknown>[] = [];
 const deviations: Record<string, unknown>[] = [];
-const shown = new Set<string>();
 
 for (const op of opNames) {
   for (const variant of variantsOf(op)) {
@@ -121,21 +118,14 @@ for (const op of opNames) {
       for (const p of r.points) {
         const kind = classify(ops[op].odd, r.check, p.x, p.got, p.want);
         if (!kind) continue;
-        const resolved = resolveParams(op, variant) as Record<
-          string,
-          number | string
-        >;
-        const known = knownDifferences.find((e) =>
-          e.backends.includes("tfjs-webgpu") && e.op === op &&
-          (e.params === undefined ||
-            JSON.stringify(e.params) === JSON.stringify(variant)) &&
-          e.checks.includes(r.check) && e.kind === kind && e.at(p.x, resolved)
+        const known = knownDeviationOf(
+          webgpu.backend,
+          op,
+          variant,
+          r.check,
+          p.x,
+          kind,
         );
-        for (const x of known?.witness ?? []) {
-          if (Object.is(x, p.x) || (x !== x && p.x !== p.x)) {
-            shown.add(`${op} ${JSON.stringify(variant)} ${r.check} ${show(x)}`);
-          }
-        }
         deviations.push({
           op,
           params: variant,
@@ -145,30 +135,11 @@ for (const op of opNames) {
           got: show(p.got),
           want: show(Math.fround(p.want)),
           ulp: ulpDistance(p.got, Math.fround(p.want)),
-          knownOnLlvmpipe: known?.reason ?? null,
+          known: known?.reason ?? null,
         });
       }
     }
     rows.push(row);
-  }
-}
-
-// llvmpipe's known differences that this adapter does not show.
-const notShown: string[] = [];
-for (
-  const e of knownDifferences.filter((e) => e.backends.includes("tfjs-webgpu"))
-) {
-  for (const variant of variantsOf(e.op)) {
-    if (
-      e.params !== undefined &&
-      JSON.stringify(e.params) !== JSON.stringify(variant)
-    ) continue;
-    for (const check of e.checks) {
-      for (const x of e.witness) {
-        const key = `${e.op} ${JSON.stringify(variant)} ${check} ${show(x)}`;
-        if (!shown.has(key)) notShown.push(`${key} (${e.kind}): ${e.reason}`);
-      }
-    }
   }
 }
 
@@ -196,12 +167,12 @@ for (const row of rows) {
     ].join("\t"),
   );
 }
-const unknown = deviations.filter((d) => d.knownOnLlvmpipe === null);
+const unknown = deviations.filter((d) => d.known === null);
 print(
   `\n${deviations.length} deviations from the conventions or beyond the loose tolerance;`,
 );
 print(
-  `${unknown.length} of them not among llvmpipe's known differences:`,
+  `${unknown.length} of them not in the ledger for this device:`,
 );
 for (const d of unknown) {
   print(
@@ -210,13 +181,6 @@ for (const d of unknown) {
     } ${d.check} at x = ${d.x}: ${d.kind}, got ${d.got}, want ${d.want}`,
   );
 }
-print(
-  `\n${notShown.length} of llvmpipe's known differences do not show here${
-    onLlvmpipe ? " (this is llvmpipe)" : ""
-  }:`,
-);
-for (const line of notShown) print(`  ${line}`);
-
 // The largest tensor the device binds, and one element more.
 const max = webgpu.backend.capabilities.properties.maxElements as number;
 const size = Math.min(max, limitElements ?? max);
@@ -245,7 +209,6 @@ print(`\nat the binding limit: ${JSON.stringify(limit)}`);
 
 report.grid = rows;
 report.deviations = deviations;
-report.llvmpipeDifferencesNotShown = notShown;
 report.limit = limit;
 report.seconds = Math.round((performance.now() - started) / 1000);
 await Deno.writeTextFile(outPath, JSON.stringify(report, null, 2));

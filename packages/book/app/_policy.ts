@@ -3,7 +3,7 @@
 // the waiver when the suite accepts it. The files are imported one by one, not
 // through `@nonlin/conformance`: that entry point also loads the suite's
 // Deno-only runner (node:util, workers), which a browser bundle cannot load.
-// These four files import nothing but `@nonlin/core` and types.
+// These files import nothing but `@nonlin/core` and types.
 
 export {
   deviation,
@@ -11,8 +11,7 @@ export {
   within,
 } from "../../../conformance/compare.ts";
 export { profileOf, toleranceOf } from "../../../conformance/tolerances.ts";
-import { formatParam } from "../../../conformance/cases.ts";
-import { type Waiver, waivers } from "../../../conformance/waivers.ts";
+import { findDeviation, ledger } from "../../../conformance/ledger.ts";
 
 /**
  * The conformance checks a point of the page belongs to: f(x) to `values`;
@@ -21,7 +20,7 @@ import { type Waiver, waivers } from "../../../conformance/waivers.ts";
  */
 export type PointCheck = "values" | "derivative" | "kink";
 
-/** A waiver as the page shows it. */
+/** A ledger entry as the page shows it. */
 export interface WaiverNote {
   /** The conformance check it waives. */
   readonly check: PointCheck;
@@ -32,9 +31,10 @@ export interface WaiverNote {
 }
 
 /**
- * The conformance waiver covering a backend's op under resolved parameters
- * for a check, matched as the suite matches it: by backend, op, check and
- * every parameter the waiver names.
+ * The ledger entry covering a backend's op under resolved parameters for a
+ * check, found by the ledger's own matcher (the one the suite uses). The
+ * page does not know which device profile its WebGPU adapter matches, so
+ * device-scoped entries count on every device here.
  */
 export function waiverFor(
   backend: string,
@@ -42,16 +42,7 @@ export function waiverFor(
   params: Readonly<Record<string, unknown>>,
   check: PointCheck,
 ): WaiverNote | undefined {
-  const w = waivers.find((w: Waiver) =>
-    w.backend === backend && w.op === op && w.check === check &&
-    (w.params === undefined ||
-      w.params.some((p) =>
-        Object.entries(p).every(([k, v]) =>
-          params[k] !== undefined &&
-          formatParam(params[k] as never) === formatParam(v)
-        )
-      ))
-  );
+  const w = findDeviation(ledger, { backend, op, check, params });
   if (w === undefined) return undefined;
   return {
     check,

@@ -1,7 +1,11 @@
 import assert from "node:assert";
 import { opNames, ops, resolveParams, ulpOf } from "@nonlin/core";
 import { arange } from "@nonlin/plot";
-import { profileOf, toleranceOf as policy, waivers } from "@nonlin/conformance";
+import {
+  ledger as waivers,
+  profileOf,
+  toleranceOf as policy,
+} from "@nonlin/conformance";
 import {
   bookGrid,
   compareCurve,

@@ -1,14 +1,26 @@
 /**
- * The waivers: every known, accepted departure of a backend from the pinned
- * conventions or from its tolerance, with the reason and, for TensorFlow.js,
- * where in its source the behaviour comes from. This is the only file that
- * holds waivers. A failure not listed here fails the run, and so does a waiver
- * that no longer fails, so the list stays true.
+ * The ledger: every known, accepted departure of a backend from the pinned
+ * conventions or from its tolerance, with the reason, the class of
+ * deviation, the devices it shows on and, for TensorFlow.js, where in its
+ * source it comes from. This is the one source of known deviations: the
+ * conformance suite, the adapters' contract test, the book page and the plot
+ * read it. A failure not listed here fails the run, and so does an entry that
+ * no longer fails, so the ledger stays true.
  *
- * Every entry below was found by the suite and checked against tfjs 4.22's
- * source (`node_modules/@tensorflow/*`); paths are those of the tfjs
- * repository. The three tfjs backends share tfjs-core's gradients, so most
- * departures of the gradients appear on all three.
+ * What a backend declares it cannot compute (`capabilities.unsupported`) is
+ * not restated here: the suite reads it from the backend.
+ *
+ * Entries with `devices` hold only on those device profiles (devices.ts):
+ * a GPU's arithmetic is the driver's, so a deviation measured on llvmpipe is
+ * not assumed on an NVIDIA GPU. Every entry was found by the suite and
+ * checked against tfjs 4.22's source (`node_modules/@tensorflow/*`); paths
+ * are those of the tfjs repository. The three tfjs backends share
+ * tfjs-core's gradients, so most departures of the gradients appear on all
+ * three. Imports only types: the book page loads it in the browser.
+ *
+ * To add an entry for a new backend, write a finding (reason, source, class)
+ * in `why` and one `waive(...)` line per check it fails; a third-party
+ * author passes the same fields as JSON with `--waivers FILE`.
  *
  * @module
  */
@@ -17,8 +29,46 @@ import type { OpName } from "@nonlin/core";
 import type { CaseParamValue } from "./cases.ts";
 import type { CheckKind } from "./checks.ts";
 
-/** One accepted departure. */
-export interface Waiver {
+/**
+ * The classes of deviation the suite names, and detects by itself on a
+ * device with no profile:
+ * - `flushToZero`: subnormal inputs or results (or intermediates) replaced by zero;
+ * - `nanDropped`: NaN lost, through max/min/clamp or a comparison branch;
+ * - `infArithmetic`: ∞·0 or ∞/∞ where the result is a finite limit;
+ * - `tailCancellation`: a formula that cancels (1 − y, eˣ − 1, …), so the
+ *   relative error is large where the absolute error is small;
+ * - `rightKink`: the right-hand derivative at a kink, not the pinned left-hand one;
+ * - `unsupported`: a feature the backend declares it cannot compute;
+ * - `signOfZero`: −0 for +0 or the reverse from an odd function;
+ * - `accuracy`: more ULP than the tolerance allows, none of the above;
+ * - `error`: a call threw or returned the wrong shape.
+ */
+export type DeviationClass =
+  | "flushToZero"
+  | "nanDropped"
+  | "infArithmetic"
+  | "tailCancellation"
+  | "rightKink"
+  | "unsupported"
+  | "signOfZero"
+  | "accuracy"
+  | "error";
+
+/** The short label of each class, as report cells show it. */
+export const classLabels: { readonly [C in DeviationClass]: string } = {
+  flushToZero: "FTZ",
+  nanDropped: "NaN dropped",
+  infArithmetic: "∞·0",
+  tailCancellation: "cancellation",
+  rightKink: "right kink",
+  unsupported: "unsupported",
+  signOfZero: "−0",
+  accuracy: "ULP",
+  error: "error",
+};
+
+/** One accepted departure of one backend. */
+export interface KnownDeviation {
   /** The backend's name. */
   readonly backend: string;
   /** The op. */
@@ -30,22 +80,100 @@ export interface Waiver {
    * of the op's cases when omitted. Every case matched must fail.
    */
   readonly params?: readonly Readonly<Record<string, CaseParamValue>>[];
+  /**
+   * The device profiles (devices.ts) it holds on; every device when omitted.
+   * Only a backend that computes on a device is scoped by it: a backend with
+   * no device (on the CPU) matches every entry of its name.
+   */
+  readonly devices?: readonly string[];
+  /** Its class. */
+  readonly class?: DeviationClass;
   /** Why the backend does this. */
   readonly reason: string;
   /** Where the behaviour comes from: a source file, or an issue. */
   readonly source?: string;
   /**
    * Inputs at which the departure shows, added to every run (quick ones
-   * included) so the waiver is always put to the test.
+   * included) so the entry is always put to the test.
    */
   readonly inputs?: readonly number[];
 }
 
-/** Why: the reason and where it comes from. */
+/** The former name of {@linkcode KnownDeviation}. */
+export type Waiver = KnownDeviation;
+
+/** A result to look an entry up for. */
+export interface LedgerQuery {
+  readonly backend: string;
+  /** The device profile the backend ran on; `undefined` for none. */
+  readonly device?: string | undefined;
+  /** Whether the backend computes on a device at all (a GPU). */
+  readonly onDevice?: boolean;
+  readonly op: string;
+  readonly check: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** A parameter value as reports and ledger entries spell it. */
+export function formatParamValue(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(formatParamValue).join(",")}]`;
+  if (typeof v === "number") return Object.is(v, -0) ? "-0" : String(v);
+  return String(v);
+}
+
+/** Whether an entry's parameter set matches a result's parameters. */
+export function paramsMatch(
+  params: Readonly<Record<string, unknown>>,
+  want: Readonly<Record<string, unknown>>,
+): boolean {
+  return Object.entries(want).every(([k, v]) =>
+    params[k] !== undefined &&
+    formatParamValue(params[k]) === formatParamValue(v)
+  );
+}
+
+/**
+ * Whether a ledger entry covers a result: by backend, device, op, check and
+ * parameters. The one matcher: the suite, the contract test and the book
+ * page all call it.
+ *
+ * @example
+ * ```ts
+ * import { deviationMatches, ledger } from "@nonlin/conformance";
+ * import assert from "node:assert";
+ *
+ * const query = { backend: "tfjs-cpu", op: "relu", check: "special", params: {} };
+ * assert.ok(ledger.some((e) => deviationMatches(e, query)));
+ * assert.ok(!ledger.some((e) => deviationMatches(e, { ...query, backend: "native" })));
+ * ```
+ */
+export function deviationMatches(e: KnownDeviation, q: LedgerQuery): boolean {
+  return e.backend === q.backend && e.op === q.op && e.check === q.check &&
+    (e.devices === undefined || !q.onDevice ||
+      (q.device !== undefined && e.devices.includes(q.device))) &&
+    (e.params === undefined || e.params.some((p) => paramsMatch(q.params, p)));
+}
+
+/** The first entry of a ledger that covers a result. */
+export function findDeviation(
+  entries: readonly KnownDeviation[],
+  q: LedgerQuery,
+): KnownDeviation | undefined {
+  return entries.find((e) => deviationMatches(e, q));
+}
+
+/** Why: the reason, where it comes from, its class and where it shows. */
 interface Finding {
   readonly reason: string;
   readonly source?: string;
+  readonly class: DeviationClass;
+  readonly devices?: readonly string[];
 }
+
+/** Both llvmpipe profiles. */
+const LLVMPIPE = ["llvmpipe-vulkan", "llvmpipe-gl"] as const;
+/** Every GPU profile checked in. */
+const GPUS = [...LLVMPIPE, "nvidia", "swiftshader"] as const;
 
 const cpu = "tfjs-cpu";
 const wasm = "tfjs-wasm";
@@ -61,12 +189,14 @@ const why = {
       "relu''(NaN) is 0, not NaN: Relu's gradient is dy·step(x) and Step's gradient is zerosLike(dy), " +
       "so the nested gradient is 0 whatever x is",
     source: `${core}/Relu_grad.ts, ${core}/Step_grad.ts`,
+    class: "nanDropped",
   },
   branchNaN: {
     reason:
       "f'(NaN) and dx at NaN are α·dy, not NaN: the gradient picks the slope with where(x > 0, dy, α·dy), " +
       "and NaN > 0 is false",
     source: `${core}/LeakyRelu_grad.ts, ${core}/Prelu_grad.ts`,
+    class: "nanDropped",
   },
   leakyNaN: {
     reason:
@@ -74,6 +204,7 @@ const why = {
       "also leakyRelu(−∞) = 0·(−∞) = NaN, not the limit 0, since the kernel computes α·x for x < 0",
     source:
       `${core}/LeakyRelu_grad.ts, tfjs-backend-cpu/src/kernels/LeakyRelu.ts`,
+    class: "nanDropped",
   },
   clampNaN: {
     reason:
@@ -81,12 +212,15 @@ const why = {
       "for NaN (XNNPACK's clamp on wasm, WGSL clamp(a, 0.0, 6.0) on webgpu); hardSigmoid = relu6(x + 3)/6 inherits it",
     source:
       "tfjs-backend-webgpu/src/unary_op_util.ts (RELU6), tfjs-backend-wasm Relu6 (XNNPACK clamp)",
+    class: "nanDropped",
+    devices: GPUS,
   },
   clipNaN: {
     reason:
       "hardTanh'(NaN) and dx at NaN are 0, not NaN: ClipByValue's gradient passes dy where " +
       "min ≤ x ≤ max, which is false for NaN",
     source: `${core}/ClipByValue_grad.ts`,
+    class: "nanDropped",
   },
   clipNaNWasm: {
     reason:
@@ -94,12 +228,14 @@ const why = {
       "instructions; and hardTanh'(NaN) is 0 because ClipByValue's gradient passes dy only where min ≤ x ≤ max",
     source:
       `tfjs-backend-wasm ClipByValue (XNNPACK clamp), ${core}/ClipByValue_grad.ts`,
+    class: "nanDropped",
   },
   clipKink: {
     reason:
       "at x = min the derivative is the right-hand 1, not the pinned left-hand 0: ClipByValue's gradient " +
       "passes dy where min ≤ x ≤ max, closed at both ends",
     source: `${core}/ClipByValue_grad.ts`,
+    class: "rightKink",
   },
   hardKink: {
     reason:
@@ -107,50 +243,7 @@ const why = {
       "tests x + 3 ≤ 6, so at x = 3 + 2⁻²² (where x + 3 rounds to 6) the slope of the middle piece is taken, " +
       "not that of the flat (hardSigmoid) or linear (hardSwish) piece",
     source: `${core}/Relu6_grad.ts`,
-  },
-  secondLeaky: {
-    reason:
-      "no second derivative: LeakyRelu's and Prelu's gradients pick the slope with tf.greater, and tfjs has " +
-      "no gradient for Greater (the adapter declares it in capabilities.unsupported)",
-    source: `${core}/LeakyRelu_grad.ts, ${core}/Prelu_grad.ts`,
-  },
-  secondRelu6: {
-    reason:
-      "no second derivative: Relu6's gradient masks with tf.lessEqual, and tfjs has no gradient for " +
-      "LessEqual (declared in capabilities.unsupported)",
-    source: `${core}/Relu6_grad.ts`,
-  },
-  secondElu: {
-    reason:
-      "no second derivative: Elu's gradient is the EluGrad kernel of the saved output, and EluGrad has no " +
-      "gradient (declared in capabilities.unsupported)",
-    source: `${core}/Elu_grad.ts`,
-  },
-  secondSelu: {
-    reason:
-      "no second derivative: Selu's gradient picks its branch with tf.greater, which has no gradient " +
-      "(declared in capabilities.unsupported)",
-    source: `${core}/Selu_grad.ts`,
-  },
-  secondSaved: {
-    reason:
-      "no second derivative: the gradient is a function of the op's saved output y (y(1 − y) for Sigmoid, " +
-      "1 − y² for Tanh), which tfjs's tape does not connect back to x, so nested tf.grad finds no path " +
-      "(declared in capabilities.unsupported)",
-    source: `${core}/Sigmoid_grad.ts, ${core}/Tanh_grad.ts`,
-  },
-  secondSilent: {
-    reason:
-      "no second derivative: nested tf.grad returns a wrong value without an error, because the Sigmoid or " +
-      "Tanh gradient inside reads the saved output and the term through it is dropped; the adapter refuses rather " +
-      "than return it (declared in capabilities.unsupported)",
-    source: `${core}/Sigmoid_grad.ts, ${core}/Tanh_grad.ts`,
-  },
-  secondClip: {
-    reason:
-      "no second derivative: ClipByValue's gradient masks with logicalAnd(greaterEqual, lessEqual), none " +
-      "of which has a gradient (declared in capabilities.unsupported)",
-    source: `${core}/ClipByValue_grad.ts`,
+    class: "rightKink",
   },
   expMinus1: {
     reason:
@@ -159,36 +252,42 @@ const why = {
       "only the digits of x that survive the subtraction",
     source:
       "tfjs-backend-cpu/src/kernels/Elu.ts, Selu.ts; tfjs-backend-webgpu/src/unary_op_util.ts (ELU, SELU)",
+    class: "tailCancellation",
   },
   eluGrad: {
     reason:
       "EluGrad computes dy·(y + 1) from the saved output y = eˣ − 1; y rounds to −1 for x < −16.6, so " +
       "the derivative eˣ comes out 0 (100% relative error below −16.6; the same on every tfjs backend)",
     source: "tfjs-backend-cpu/src/kernels/EluGrad.ts, " + `${core}/Elu_grad.ts`,
+    class: "tailCancellation",
   },
   sigmoidGrad: {
     reason:
       "σ'(x) is dy·y·(1 − y) of the saved output y = σ(x): y rounds to 1 for x > 16.6, so σ'(x) ≈ e⁻ˣ " +
       "comes out 0 (100% relative error above 16.6)",
     source: `${core}/Sigmoid_grad.ts`,
+    class: "tailCancellation",
   },
   tanhGrad: {
     reason:
       "tanh'(x) is (1 − y²)·dy of the saved output y = tanh x: y rounds to ±1 for |x| > 9.01, so " +
       "sech²x comes out 0 (100% relative error beyond 9.01)",
     source: `${core}/Tanh_grad.ts`,
+    class: "tailCancellation",
   },
   logSigmoidSecond: {
     reason:
       "logSigmoid'' is the gradient of σ(−x), dy·y·(1 − y) of the saved σ: 0 for x < −16.6 where it is " +
       "≈ −eˣ (100% relative error)",
     source: `${core}/Sigmoid_grad.ts`,
+    class: "tailCancellation",
   },
   softplusSecond: {
     reason:
       "softplus'' is the gradient of σ(βx), dy·y·(1 − y): 0 for βx > 16.6 where it is ≈ βe^−βx, " +
       "including at the threshold kink x = 20/β (an accuracy loss, not the wrong side)",
     source: `${core}/Softplus_grad.ts, ${core}/Sigmoid_grad.ts`,
+    class: "tailCancellation",
   },
   lostNotFlushed: {
     reason:
@@ -196,6 +295,7 @@ const why = {
       "y(1 − y), 1 − y²), not by a hardware flush: tfjs-cpu keeps subnormals elsewhere",
     source:
       `${core}/Sigmoid_grad.ts, ${core}/Tanh_grad.ts, tfjs-backend-cpu/src/kernels/Elu.ts`,
+    class: "tailCancellation",
   },
   wasmCutoff: {
     reason:
@@ -204,6 +304,7 @@ const why = {
       "EluGrad cancellation below −16.6 this also zeroes elu' and celu' at subnormal results",
     source:
       "tfjs-backend-wasm Sigmoid (XNNPACK f32 vsigmoid, vdenorm_cutoff), tfjs-backend-cpu/src/kernels/EluGrad.ts",
+    class: "flushToZero",
   },
   gpuFlush: {
     reason:
@@ -211,6 +312,8 @@ const why = {
       "subnormals, and llvmpipe does (eˣ for x < −87.3 is 0, so σ'(x), softplus'(x), elu'(x)… are 0 there)",
     source:
       "WGSL specification, Floating Point Evaluation (subnormals may be flushed)",
+    class: "flushToZero",
+    devices: GPUS,
   },
   gpuExpFlush: {
     reason:
@@ -218,6 +321,8 @@ const why = {
       "subnormal intermediate eˣ to zero before it is multiplied by λα ≈ 1.76",
     source:
       "WGSL specification, Floating Point Evaluation (subnormals may be flushed)",
+    class: "flushToZero",
+    devices: GPUS,
   },
   gpuTanh: {
     reason:
@@ -225,6 +330,8 @@ const why = {
       "10⁻⁸ llvmpipe's exp gives 1 − 2⁻²³ and tanh(x) comes out 2.98·10⁻⁸ (subnormal and tiny inputs alike), " +
       "and tanh(−0) is +0 because sign(−0) is 0",
     source: "tfjs-backend-webgpu/src/unary_op_util.ts (TANH)",
+    class: "accuracy",
+    devices: GPUS,
   },
   gpuMish: {
     reason:
@@ -232,6 +339,8 @@ const why = {
       "softplus(x) below about 10⁻⁸, i.e. x < −18): mish(−87.3) is −2.6·10⁻⁶ instead of −10⁻³⁶, and its " +
       "gradient, which multiplies by the same tanh, is as far off",
     source: "tfjs-backend-webgpu/src/unary_op_util.ts (TANH, SOFTPLUS)",
+    class: "accuracy",
+    devices: GPUS,
   },
   gpuSoftplus: {
     reason:
@@ -239,6 +348,8 @@ const why = {
       "and 13.94: 1 + eˣ rounds first, so near x = −13.9 the relative error reaches 7%; logSigmoid = " +
       "−softplus(−x) inherits it (tfjs-cpu evaluates the same expression in float64 and is exact there)",
     source: "tfjs-backend-webgpu/src/unary_op_util.ts (SOFTPLUS)",
+    class: "tailCancellation",
+    devices: GPUS,
   },
   softsignGrad: {
     reason:
@@ -248,23 +359,27 @@ const why = {
       "giving ∞/∞ = NaN",
     source:
       `${core}/RealDiv_grad.ts, tfjs-layers/src/activations.ts (Softsign)`,
+    class: "tailCancellation",
   },
   softsignInf: {
     reason:
       "softsign(±∞) is ∞/∞ = NaN, not ±1: tfjs computes x/(|x| + 1) directly; its derivative there is NaN too",
     source: "tfjs-layers/src/activations.ts (Softsign)",
+    class: "infArithmetic",
   },
   softplusInf: {
     reason:
       "∂softplus/∂β at x = +∞ is NaN, not 0: tf.where's gradient sends 0 into the unselected smooth branch, " +
       "whose gradient then multiplies that 0 by x = ∞; at −∞ the smooth branch's own gradient is ∞·0",
     source: `${core}/Select_grad.ts, ${core}/Softplus_grad.ts`,
+    class: "infArithmetic",
   },
   celuInf: {
     reason:
       "∂celu/∂α at x = −∞ is NaN, not −1: the α·elu(x/α) composition differentiates to " +
       "elu(x/α) − (x/α)·elu'(x/α), and elu'(−∞) = 0 from EluGrad times x/α = −∞ is NaN",
     source: "tfjs-backend-cpu/src/kernels/EluGrad.ts",
+    class: "infArithmetic",
   },
   mulInf: {
     reason:
@@ -272,6 +387,7 @@ const why = {
       "tanh(softplus x), relu6(x + 3)/6, ½(1 + erf(x/√2))); f' and dx there are NaN too",
     source:
       "tfjs-layers/src/activations.ts (Swish, Mish, Gelu), the adapter's catalog formulas",
+    class: "infArithmetic",
   },
   mulGradOverflow: {
     reason:
@@ -279,6 +395,7 @@ const why = {
       "when |dy·x| > 3.4·10³⁸, and the chain then multiplies ∞ by a derivative that is 0 there (σ'(βx), " +
       "relu6'(x + 3), …); gelu's x³ overflows the same way",
     source: `${core}/Multiply_grad.ts`,
+    class: "infArithmetic",
   },
   geluErf: {
     reason:
@@ -289,6 +406,7 @@ const why = {
     source:
       "tfjs-backend-cpu/src/kernels/Erf.ts, tfjs-backend-webgpu/src/unary_op_util.ts (ERF), " +
       "tfjs-layers/src/activations.ts (Gelu, GeluNew)",
+    class: "tailCancellation",
   },
   geluGrad: {
     reason:
@@ -297,6 +415,7 @@ const why = {
       "giving ∞·0 = NaN",
     source:
       `tfjs-layers/src/activations.ts (Gelu, GeluNew), ${core}/Multiply_grad.ts`,
+    class: "tailCancellation",
   },
   geluFd: {
     reason:
@@ -304,6 +423,7 @@ const why = {
       "forward is 0 or nearly so below x ≈ −5 (1 + erf cancels) while the gradient of the same tape is not",
     source:
       "tfjs-backend-cpu/src/kernels/Erf.ts, tfjs-layers/src/activations.ts (Gelu)",
+    class: "tailCancellation",
   },
   betaRounding: {
     reason:
@@ -311,12 +431,14 @@ const why = {
       "64 ULP for β = 10), and for βx < −87.3 σ(βx) is subnormal with fewer than 24 significant bits, " +
       "which x·σ(βx) inherits",
     source: "tfjs-layers/src/activations.ts (Swish)",
+    class: "accuracy",
   },
   swishCancel: {
     reason:
       "the tape's swish' = σ(βx) + βx·σ(βx)(1 − σ(βx)) cancels near its zero at βx ≈ −1.28, so the " +
       "relative error there is unbounded in float32 (thousands of ULP), and βx's rounding adds |βx| ULP elsewhere",
     source: `${core}/Multiply_grad.ts, ${core}/Sigmoid_grad.ts`,
+    class: "tailCancellation",
   },
   swishCancelWasm: {
     reason:
@@ -324,48 +446,54 @@ const why = {
       "XNNPACK's σ is 0 below −87.3365, so swish' is 0 there instead of ≈ βx·e^βx",
     source:
       `${core}/Sigmoid_grad.ts, tfjs-backend-wasm Sigmoid (XNNPACK vdenorm_cutoff)`,
+    class: "tailCancellation",
   },
   swishFd: {
     reason:
       "f' and the finite differences of f disagree by more than 8 ULP of f allow: both carry the error " +
       "of βx rounded to float32, about |βx| ULP (up to 200 ULP at β = 10, x = −20)",
     source: "tfjs-layers/src/activations.ts (Swish)",
+    class: "accuracy",
   },
   subnormalIntermediate: {
     reason:
       "for x < −87.3 the intermediate σ(x) (or softplus(x)) is subnormal and keeps fewer than 24 " +
       "significant bits, and the product with x inherits the loss (a few hundred ULP on subnormal results)",
     source: "tfjs-layers/src/activations.ts (Swish, Mish)",
+    class: "accuracy",
   },
   mishCancel: {
     reason:
       "the tape's mish' = tanh(sp) + x·sech²(sp)·σ(x) cancels near its zero at x ≈ −1.19, so the " +
       "relative error there is unbounded in float32 (thousands of ULP)",
     source: `${core}/Tanh_grad.ts, ${core}/Softplus_grad.ts`,
+    class: "tailCancellation",
   },
   mishWasm: {
     reason:
       "mish' cancels near its zero at x ≈ −1.19, and XNNPACK's σ is 0 below −87.3365, so softplus' " +
       "and with it mish' lose their tail: mish'(−87.3) comes out 1.2·10⁻³⁸ for −10⁻³⁶",
     source: "tfjs-backend-wasm Sigmoid (XNNPACK vdenorm_cutoff)",
+    class: "tailCancellation",
   },
   hardSwishOverflow: {
     reason:
       "hardSwish multiplies x·relu6(x + 3) before dividing by 6, so it overflows to ∞ for " +
       "x > 3.4·10³⁸/6 ≈ 5.7·10³⁷, where the result is still finite",
     source: "the adapter's x·relu6(x + 3)/6 in tfjs ops",
+    class: "infArithmetic",
   },
-  wasmEmptySum: {
+  nvidiaFlush: {
     reason:
-      "the VJP of an empty x returns garbage for the parameter's gradient (3.6·10⁻⁴¹, −4.7·10⁻³⁹, … " +
-      "instead of 0): tfjs-wasm's Sum over an empty tensor leaves its output uninitialised",
-    source: "tfjs-backend-wasm Sum kernel",
-  },
-  gpuEmptyVjp: {
-    reason:
-      'the VJP of an empty x throws "Dispatch size exceeds WebGPU limits in Y or Z dimension": ' +
-      "tfjs-webgpu's reduction for the parameter's gradient computes an invalid dispatch for 0 elements",
-    source: "tfjs-backend-webgpu reduction program (Sum)",
+      "the NVIDIA Vulkan driver runs WGSL with f32 subnormals flushed to zero in inputs as well as results: " +
+      "relu(1e-40) = 0, relu'(1e-45) = 0 and leakyRelu'(1e-45) = α (x > 0 is false for a flushed x), " +
+      "softsign(±3.4·10³⁸) = ±0 (the reciprocal of 1 + |x| flushes), and results that pass through a " +
+      "subnormal intermediate (logSigmoid', softplus' near −88) are 0",
+    source:
+      "docs/gpu/README.md and docs/gpu/conformance_gpu.md (NVIDIA H200, driver 580.159.04, 2026-11-28); " +
+      "WGSL specification, Floating Point Evaluation",
+    class: "flushToZero",
+    devices: ["nvidia"],
   },
 } as const satisfies Record<string, Finding>;
 
@@ -375,9 +503,12 @@ function waive(
   op: OpName,
   check: CheckKind,
   finding: Finding,
-  more: { params?: NonNullable<Waiver["params"]>; inputs?: readonly number[] } =
-    {},
-): Waiver[] {
+  more: {
+    params?: NonNullable<KnownDeviation["params"]>;
+    inputs?: readonly number[];
+    devices?: readonly string[];
+  } = {},
+): KnownDeviation[] {
   return backends.map((backend) => ({
     backend,
     op,
@@ -389,27 +520,12 @@ function waive(
 
 const swishBetas = [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }];
 
-/** Every waiver. */
-export const waivers: readonly Waiver[] = [
+/** Every known deviation of every built-in backend. */
+export const ledger: readonly KnownDeviation[] = [
   // ReLU and pReLU
   ...waive(tfjs, "relu", "special", why.reluNaN),
   ...waive(tfjs, "leakyRelu", "special", why.leakyNaN),
-  ...waive(tfjs, "leakyRelu", "secondDerivative", why.secondLeaky),
-  ...waive([wasm], "leakyRelu", "shapes", why.wasmEmptySum, {
-    params: [{ alpha: 0.01 }],
-  }),
-  ...waive([gpu], "leakyRelu", "shapes", why.gpuEmptyVjp, {
-    params: [{ alpha: 0.01 }],
-  }),
   ...waive(tfjs, "prelu", "special", why.branchNaN),
-  ...waive(tfjs, "prelu", "secondDerivative", why.secondLeaky),
-  ...waive([wasm], "prelu", "shapes", why.wasmEmptySum, {
-    params: [{ alpha: 0.25 }],
-  }),
-  ...waive([gpu], "prelu", "shapes", why.gpuEmptyVjp, {
-    params: [{ alpha: 0.25 }],
-  }),
-  ...waive(tfjs, "relu6", "secondDerivative", why.secondRelu6),
   ...waive([wasm, gpu], "relu6", "special", why.clampNaN),
 
   // ELU family
@@ -420,7 +536,6 @@ export const waivers: readonly Waiver[] = [
   ...waive(tfjs, "elu", "derivative", why.eluGrad, {
     inputs: [-17.32915496826172],
   }),
-  ...waive(tfjs, "elu", "secondDerivative", why.secondElu),
   ...waive([cpu], "elu", "flushToZero", why.lostNotFlushed),
   ...waive([wasm], "elu", "flushToZero", why.wasmCutoff, {
     inputs: [-88.45806884765625],
@@ -428,15 +543,10 @@ export const waivers: readonly Waiver[] = [
   ...waive([gpu], "elu", "flushToZero", why.gpuFlush, {
     inputs: [-88.45806884765625],
   }),
-  ...waive([gpu], "elu", "subnormal", why.expMinus1),
-  ...waive([wasm], "elu", "shapes", why.wasmEmptySum, {
-    params: [{ alpha: 1 }],
-  }),
-  ...waive([gpu], "elu", "shapes", why.gpuEmptyVjp, { params: [{ alpha: 1 }] }),
+  ...waive([gpu], "elu", "subnormal", why.expMinus1, { devices: LLVMPIPE }),
   ...waive(tfjs, "selu", "values", why.expMinus1, {
     inputs: [-5.5440744926239764e-17, -2.9752353469802983e-8],
   }),
-  ...waive(tfjs, "selu", "secondDerivative", why.secondSelu),
   ...waive([cpu, wasm], "selu", "flushToZero", why.lostNotFlushed),
   ...waive([gpu], "selu", "flushToZero", why.gpuFlush, {
     inputs: [-87.96026611328125],
@@ -457,7 +567,6 @@ export const waivers: readonly Waiver[] = [
   ...waive(tfjs, "celu", "derivative", why.eluGrad, {
     inputs: [-17.330825805664062, -8.665169715881348, -34.72947311401367],
   }),
-  ...waive(tfjs, "celu", "secondDerivative", why.secondElu),
   ...waive(tfjs, "celu", "special", why.celuInf),
   ...waive([cpu], "celu", "flushToZero", why.lostNotFlushed),
   ...waive([wasm], "celu", "flushToZero", why.wasmCutoff, {
@@ -466,13 +575,7 @@ export const waivers: readonly Waiver[] = [
   ...waive([gpu], "celu", "flushToZero", why.gpuFlush, {
     inputs: [-43.66827392578125, -174.673095703125],
   }),
-  ...waive([gpu], "celu", "subnormal", why.expMinus1),
-  ...waive([wasm], "celu", "shapes", why.wasmEmptySum, {
-    params: [{ alpha: 1 }],
-  }),
-  ...waive([gpu], "celu", "shapes", why.gpuEmptyVjp, {
-    params: [{ alpha: 1 }],
-  }),
+  ...waive([gpu], "celu", "subnormal", why.expMinus1, { devices: LLVMPIPE }),
 
   // Sigmoid and friends
   ...waive(tfjs, "sigmoid", "vjp", why.sigmoidGrad, {
@@ -481,7 +584,6 @@ export const waivers: readonly Waiver[] = [
   ...waive(tfjs, "sigmoid", "derivative", why.sigmoidGrad, {
     inputs: [17.330434799194336],
   }),
-  ...waive(tfjs, "sigmoid", "secondDerivative", why.secondSaved),
   ...waive([cpu], "sigmoid", "flushToZero", why.lostNotFlushed, {
     inputs: [87.37089538574219],
   }),
@@ -507,7 +609,6 @@ export const waivers: readonly Waiver[] = [
   ...waive([wasm], "logSigmoid", "finiteDifference", why.wasmCutoff),
   ...waive(tfjs, "hardSigmoid", "vjp", why.hardKink),
   ...waive(tfjs, "hardSigmoid", "derivative", why.hardKink),
-  ...waive(tfjs, "hardSigmoid", "secondDerivative", why.secondRelu6),
   ...waive([wasm, gpu], "hardSigmoid", "special", why.clampNaN),
 
   // Tanh and friends
@@ -515,7 +616,6 @@ export const waivers: readonly Waiver[] = [
   ...waive(tfjs, "tanh", "derivative", why.tanhGrad, {
     inputs: [9.011866569519043],
   }),
-  ...waive(tfjs, "tanh", "secondDerivative", why.secondSaved),
   ...waive([cpu, wasm], "tanh", "flushToZero", why.lostNotFlushed, {
     inputs: [44.361419677734375],
   }),
@@ -524,8 +624,7 @@ export const waivers: readonly Waiver[] = [
   }),
   ...waive([gpu], "tanh", "values", why.gpuTanh),
   ...waive([gpu], "tanh", "signOfZero", why.gpuTanh),
-  ...waive([gpu], "tanh", "subnormal", why.gpuTanh),
-  ...waive(tfjs, "hardTanh", "secondDerivative", why.secondClip),
+  ...waive([gpu], "tanh", "subnormal", why.gpuTanh, { devices: LLVMPIPE }),
   ...waive([cpu, gpu], "hardTanh", "special", why.clipNaN),
   ...waive([wasm], "hardTanh", "special", why.clipNaNWasm),
   ...waive(tfjs, "hardTanh", "kink", why.clipKink),
@@ -567,12 +666,6 @@ export const waivers: readonly Waiver[] = [
   ...waive([wasm], "softplus", "finiteDifference", why.wasmCutoff, {
     params: [{ beta: 2 }],
   }),
-  ...waive([wasm], "softplus", "shapes", why.wasmEmptySum, {
-    params: [{ beta: 1 }],
-  }),
-  ...waive([gpu], "softplus", "shapes", why.gpuEmptyVjp, {
-    params: [{ beta: 1 }],
-  }),
 
   // GELU
   ...waive(tfjs, "gelu", "values", why.geluErf, {
@@ -584,9 +677,6 @@ export const waivers: readonly Waiver[] = [
   }),
   ...waive(tfjs, "gelu", "secondDerivative", why.geluGrad, {
     params: [{ approximate: "none" }],
-  }),
-  ...waive(tfjs, "gelu", "secondDerivative", why.secondSilent, {
-    params: [{ approximate: "tanh" }],
   }),
   ...waive(tfjs, "gelu", "special", why.mulInf),
   ...waive([cpu, wasm], "gelu", "subnormal", why.geluErf, {
@@ -645,7 +735,6 @@ export const waivers: readonly Waiver[] = [
     params: swishBetas,
   }),
   ...waive([gpu], "swish", "derivative", why.gpuFlush, { params: swishBetas }),
-  ...waive(tfjs, "swish", "secondDerivative", why.secondSilent),
   ...waive(tfjs, "swish", "special", why.mulInf),
   ...waive([cpu], "swish", "subnormal", why.subnormalIntermediate, {
     params: swishBetas,
@@ -690,12 +779,6 @@ export const waivers: readonly Waiver[] = [
     params: [{ beta: 1 }, { beta: 1.702 }, { beta: 10 }],
     inputs: [-8.884400367736816],
   }),
-  ...waive([wasm], "swish", "shapes", why.wasmEmptySum, {
-    params: [{ beta: 1 }],
-  }),
-  ...waive([gpu], "swish", "shapes", why.gpuEmptyVjp, {
-    params: [{ beta: 1 }],
-  }),
   ...waive([cpu], "silu", "values", why.subnormalIntermediate, {
     inputs: [-91.7746353149414],
   }),
@@ -709,7 +792,6 @@ export const waivers: readonly Waiver[] = [
   }),
   ...waive([wasm], "silu", "derivative", why.swishCancelWasm),
   ...waive([gpu], "silu", "derivative", why.gpuFlush),
-  ...waive(tfjs, "silu", "secondDerivative", why.secondSilent),
   ...waive(tfjs, "silu", "special", why.mulInf),
   ...waive([cpu], "silu", "subnormal", why.subnormalIntermediate, {
     inputs: [-101.25729370117188],
@@ -723,7 +805,9 @@ export const waivers: readonly Waiver[] = [
   ...waive([gpu], "silu", "flushToZero", why.gpuFlush, {
     inputs: [-91.20079803466797],
   }),
-  ...waive([gpu], "silu", "finiteDifference", why.gpuFlush),
+  ...waive([gpu], "silu", "finiteDifference", why.gpuFlush, {
+    devices: LLVMPIPE,
+  }),
 
   // Mish
   ...waive([cpu, wasm], "mish", "values", why.subnormalIntermediate, {
@@ -738,7 +822,6 @@ export const waivers: readonly Waiver[] = [
   ...waive([gpu], "mish", "derivative", why.gpuMish, {
     inputs: [-21.079137802124023],
   }),
-  ...waive(tfjs, "mish", "secondDerivative", why.secondSilent),
   ...waive(tfjs, "mish", "special", why.mulInf),
   ...waive([cpu], "mish", "subnormal", why.subnormalIntermediate, {
     inputs: [-103.9720687866211],
@@ -764,7 +847,21 @@ export const waivers: readonly Waiver[] = [
   }),
   ...waive(tfjs, "hardSwish", "vjp", why.mulGradOverflow),
   ...waive(tfjs, "hardSwish", "derivative", why.hardKink),
-  ...waive(tfjs, "hardSwish", "secondDerivative", why.secondRelu6),
   ...waive(tfjs, "hardSwish", "special", why.mulInf),
   ...waive(tfjs, "hardSwish", "identity", why.hardSwishOverflow),
+
+  // NVIDIA (H200) only: flush to zero of inputs and results
+  ...(["relu", "leakyRelu", "prelu", "relu6", "hardTanh", "hardSwish"] as const)
+    .flatMap((op) => waive([gpu], op, "flushToZero", why.nvidiaFlush)),
+  ...waive([gpu], "swish", "flushToZero", why.nvidiaFlush, {
+    params: [{ beta: 0 }],
+  }),
+  ...waive([gpu], "leakyRelu", "subnormal", why.nvidiaFlush),
+  ...waive([gpu], "prelu", "subnormal", why.nvidiaFlush),
+  ...waive([gpu], "logSigmoid", "vjp", why.nvidiaFlush),
+  ...waive([gpu], "softsign", "values", why.nvidiaFlush),
+  ...waive([gpu], "softplus", "vjp", why.nvidiaFlush),
+  ...waive([gpu], "softplus", "derivative", why.nvidiaFlush, {
+    params: [{ beta: 2 }],
+  }),
 ];
