@@ -10,6 +10,9 @@ import {
 } from "@nonlin/core";
 import { expansions, type Variable } from "./expansions.ts";
 
+/** Tags the suite's own messages between the runner and a worker. */
+export const WORKER_TAG = "nonlin-conformance/1";
+
 /** A parameter as sent to the worker: a number, a choice, or tensor data. */
 export type WireParam = number | string | {
   readonly data: Float32Array;
@@ -39,7 +42,11 @@ export interface Call {
   readonly shape: readonly number[];
   /** The upstream gradient of a VJP, x's shape. */
   readonly dy?: Float32Array;
-  /** Runs only on the backend of this name; the others return nothing. */
+  /**
+   * Runs only on the built-in backend of this name, loaded by that name (a
+   * module loaded by path is never taken for a built-in); the others return
+   * nothing.
+   */
   readonly only?: string;
 }
 
@@ -62,11 +69,13 @@ export interface Outcome {
 
 /** The backend's identity as the worker reports it after loading. */
 export interface LoadedInfo {
-  readonly name: string;
+  name: string;
   readonly available: boolean;
   readonly reason?: string;
   readonly precision?: string;
   readonly capabilities?: unknown;
+  /** The built-in name it was loaded by; absent for a module loaded by path. */
+  readonly builtin?: string;
 }
 
 function isTensorLike(value: unknown): value is Tensor {
@@ -109,6 +118,7 @@ async function readHost(value: unknown, what: string): Promise<Returned> {
 export async function execute(
   backend: BackendModule,
   call: Call,
+  builtin?: string,
 ): Promise<Outcome> {
   const made: Tensor[] = [];
   const keep = <T>(t: T): T => {
@@ -116,7 +126,7 @@ export async function execute(
     return t;
   };
   try {
-    if (call.only !== undefined && backend.backend.name !== call.only) {
+    if (call.only !== undefined && builtin !== call.only) {
       return {};
     }
     if (call.kind === "expandedVjp") {

@@ -1,7 +1,12 @@
 // One backend in its own worker, with a deadline on every request: a backend
 // that hangs is terminated and reported, and the others go on.
 
-import type { Call, LoadedInfo, Outcome } from "./_executor.ts";
+import {
+  type Call,
+  type LoadedInfo,
+  type Outcome,
+  WORKER_TAG,
+} from "./_executor.ts";
 
 /** Why a session stopped answering. */
 export class SessionError extends Error {
@@ -17,8 +22,14 @@ export class Session {
   readonly timeoutMs: number;
   #worker: Worker;
   #pending:
-    | { resolve: (v: unknown) => void; reject: (e: Error) => void }
+    | {
+      readonly id: number;
+      resolve: (v: unknown) => void;
+      reject: (e: Error) => void;
+    }
     | undefined;
+  /** Messages the backend posted itself, ignored. */
+  strayMessages = 0;
   #dead: string | undefined;
   #next = 0;
 
@@ -28,10 +39,37 @@ export class Session {
     this.#worker = new Worker(new URL("./_worker.ts", import.meta.url), {
       type: "module",
     });
+    // Replies are matched to requests by id: anything else the backend
+    // posts (it shares the worker's scope) is counted and ignored.
     this.#worker.onmessage = (event) => {
+      const data = event.data as
+        | {
+          tag?: string;
+          type?: string;
+          id?: number;
+          code?: number;
+          how?: string;
+        }
+        | null;
+      if (data?.tag !== WORKER_TAG) {
+        this.strayMessages++;
+        return;
+      }
+      if (data.type === "exited") {
+        this.#fail(
+          `the backend ended its thread with ${data.how}${
+            data.how === "Deno.exit" ? `(${data.code})` : ""
+          }`,
+        );
+        return;
+      }
       const pending = this.#pending;
+      if (pending === undefined || (data.id ?? -1) !== pending.id) {
+        this.strayMessages++;
+        return;
+      }
       this.#pending = undefined;
-      pending?.resolve(event.data);
+      pending.resolve(data);
     };
     this.#worker.onerror = (event) => {
       event.preventDefault();
@@ -54,16 +92,21 @@ export class Session {
     pending?.reject(new SessionError(reason));
   }
 
-  #request(message: unknown, what: string): Promise<unknown> {
+  #request(
+    message: Record<string, unknown>,
+    what: string,
+  ): Promise<unknown> {
     if (this.#dead !== undefined) {
       return Promise.reject(new SessionError(this.#dead));
     }
+    const id = this.#next++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => this.#fail(`timed out after ${this.timeoutMs / 1000} s ${what}`),
         this.timeoutMs,
       );
       this.#pending = {
+        id,
         resolve: (v) => {
           clearTimeout(timer);
           resolve(v);
@@ -73,7 +116,7 @@ export class Session {
           reject(e);
         },
       };
-      this.#worker.postMessage(message);
+      this.#worker.postMessage({ ...message, tag: WORKER_TAG, id });
     });
   }
 
@@ -93,11 +136,19 @@ export class Session {
 
   /** Runs calls in order; resolves to one outcome per call. */
   async run(calls: readonly Call[], what: string): Promise<Outcome[]> {
-    const id = this.#next++;
-    const reply = await this.#request({ type: "batch", id, calls }, what) as {
+    const reply = await this.#request({ type: "batch", calls }, what) as {
       id: number;
       outcomes: Outcome[];
     };
+    if (
+      !Array.isArray(reply.outcomes) || reply.outcomes.length !== calls.length
+    ) {
+      const reason = `the backend's worker answered ${
+        Array.isArray(reply.outcomes) ? reply.outcomes.length : "no"
+      } results for ${calls.length} calls ${what}`;
+      this.#fail(reason);
+      throw new SessionError(reason);
+    }
     return reply.outcomes;
   }
 

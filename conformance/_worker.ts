@@ -1,20 +1,46 @@
 // The worker that holds one backend. Messages in: { type: "load", spec } and
-// { type: "batch", id, calls }. Messages out: { type: "loaded", info },
-// { type: "failed", error } and { type: "done", id, outcomes }.
+// { type: "batch", id, calls }. Messages out, each tagged with TAG so that
+// whatever the backend itself posts to its parent is told apart (and
+// ignored): { type: "loaded", info }, { type: "failed", error },
+// { type: "done", id, outcomes } and { type: "exited", code }.
 
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
 
 import type { BackendModule } from "@nonlin/core";
-import { loadBackend } from "@nonlin/backends";
+import {
+  backendNames,
+  backendVariantNames,
+  loadBackend,
+} from "@nonlin/backends";
 import {
   type Call,
   execute,
   type LoadedInfo,
   transferables,
+  WORKER_TAG as TAG,
 } from "./_executor.ts";
 
 let backend: BackendModule | undefined;
+/** The built-in name this worker holds, when it was loaded by that name. */
+let builtin: string | undefined;
+
+const post = self.postMessage.bind(self);
+
+// A backend that ends its thread (Deno.exit, self.close) says so before it
+// goes, instead of leaving the suite to time out.
+const exit = Deno.exit.bind(Deno);
+Object.defineProperty(Deno, "exit", {
+  value: (code?: number) => {
+    post({ tag: TAG, type: "exited", code: code ?? 0, how: "Deno.exit" });
+    return exit(code);
+  },
+});
+const close = self.close.bind(self);
+self.close = () => {
+  post({ tag: TAG, type: "exited", code: 0, how: "self.close()" });
+  close();
+};
 
 function describeError(error: unknown): { name: string; message: string } {
   const e = error instanceof Error ? error : new Error(String(error));
@@ -23,11 +49,16 @@ function describeError(error: unknown): { name: string; message: string } {
 
 self.onmessage = async (event: MessageEvent) => {
   const message = event.data as
-    | { type: "load"; spec: string }
-    | { type: "batch"; id: number; calls: Call[] };
+    | { tag: string; type: "load"; id: number; spec: string }
+    | { tag: string; type: "batch"; id: number; calls: Call[] };
+  const id = message?.id;
+  if (message?.tag !== TAG) return;
   if (message.type === "load") {
     try {
       backend = await loadBackend(message.spec);
+      builtin = [...backendNames, ...backendVariantNames].includes(message.spec)
+        ? message.spec
+        : undefined;
       const b = backend.backend;
       const info: LoadedInfo = {
         name: b.name,
@@ -35,19 +66,20 @@ self.onmessage = async (event: MessageEvent) => {
         ...(b.reason === undefined ? {} : { reason: String(b.reason) }),
         precision: String(b.precision),
         capabilities: JSON.parse(JSON.stringify(b.capabilities ?? null)),
+        ...(builtin === undefined ? {} : { builtin }),
       };
-      self.postMessage({ type: "loaded", info });
+      post({ tag: TAG, id, type: "loaded", info });
     } catch (error) {
-      self.postMessage({ type: "failed", error: describeError(error) });
+      post({ tag: TAG, id, type: "failed", error: describeError(error) });
     }
     return;
   }
   const outcomes = [];
   for (const call of message.calls) {
-    outcomes.push(await execute(backend!, call));
+    outcomes.push(await execute(backend!, call, builtin));
   }
-  self.postMessage(
-    { type: "done", id: message.id, outcomes },
+  post(
+    { tag: TAG, id, type: "done", outcomes },
     transferables(outcomes),
   );
 };

@@ -19,7 +19,9 @@ async function runPlan(op: "swish" | "gelu" | "prelu", index = 0) {
     witnesses: [],
   });
   const outcomes: Outcome[] = [];
-  for (const call of plan.calls) outcomes.push(await execute(backend, call));
+  for (const call of plan.calls) {
+    outcomes.push(await execute(backend, call, "native"));
+  }
   return { plan, outcomes };
 }
 

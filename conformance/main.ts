@@ -49,7 +49,8 @@ other. Exits 0 when nothing fails unexpectedly and no waiver is stale.
 
 Options:
   --backend NAME|PATH  a built-in backend or a module path/URL implementing the
-                       contract; repeatable (default: every built-in backend)
+                       contract; repeatable (default: every built-in backend);
+                       a backend named here must run (unavailable: exit 1)
   --require NAME       fail when this backend is skipped; repeatable
   --op NAME            only this op; repeatable (default: every op)
   --quick              a quick subset (fewer random inputs, no [2^20] shape)
@@ -143,7 +144,10 @@ export async function main(
   let last = 0;
   const report = await runConformance({
     ...(v.backend ? { backends: v.backend } : {}),
-    ...(v.require ? { require: v.require } : {}),
+    // A backend named on the command line must run: skipped is a failure.
+    ...(v.require || v.backend
+      ? { require: [...(v.require ?? []), ...(v.backend ?? [])] }
+      : {}),
     ...(v.op ? { ops: v.op as OpName[] } : {}),
     quick: v.quick,
     timeoutMs: timeout * 1000,

@@ -271,6 +271,7 @@ export async function runConformance(
   const names = new Set<string>();
   loaded.forEach((outcome, k) => {
     const report = reports[k]!;
+    const spec = specs[k]!;
     const session = sessions[k]!;
     if (outcome.status === "rejected") {
       Object.assign(report, {
@@ -281,7 +282,19 @@ export async function runConformance(
       return;
     }
     const info: LoadedInfo = outcome.value;
-    const profile = profileOf(info.name, info.precision);
+    // The runner chooses the profile: a built-in loaded by its name gets its
+    // own, anything else float32, whatever `precision` it declares. A module
+    // loaded by path that calls itself like a built-in is reported under a
+    // name of its own, so it inherits none of that backend's ledger entries.
+    const profile = info.builtin === undefined
+      ? "float32"
+      : profileOf(info.builtin);
+    if (
+      info.builtin === undefined &&
+      [...backendNames, ...backendVariantNames].includes(info.name)
+    ) {
+      info.name = `${info.name} (${spec})`;
+    }
     const device = deviceOf(
       (info.capabilities as { properties?: Record<string, unknown> } | null)
         ?.properties,

@@ -45,17 +45,31 @@ function all(
   };
 }
 
-/** The ops computed with arithmetic and comparisons only, no exp, log, tanh or erf. */
-const arithmeticOps = [
+/**
+ * The ops computed with arithmetic and comparisons only, no exp, log, tanh or
+ * erf: relu, leakyRelu, prelu, relu6, hardTanh, hardSigmoid and hardSwish.
+ * Every backend must give them and their gradients exactly (the reference
+ * rounded once) unless the ledger says why. The one list of them here; it
+ * becomes the catalog's `arithmetic` flag once the catalog carries it.
+ */
+export const arithmeticOps: readonly OpName[] = [
   "relu",
   "leakyRelu",
   "prelu",
   "relu6",
   "hardSigmoid",
   "hardTanh",
-  "softsign",
   "hardSwish",
-] as const;
+];
+
+const exactReason =
+  "arithmetic and comparisons only: exact (the reference rounded once) on every backend, " +
+  "unless the ledger says why";
+
+/** Exact tolerances for every arithmetic-only op, for every profile. */
+const exactOps = Object.fromEntries(
+  arithmeticOps.map((op) => [op, all(0, exactReason)]),
+) as { readonly [N in OpName]?: { readonly [Q in Quantity]?: Tolerance } };
 
 const tfjsChain =
   "tfjs composes each op of float32 kernels, each rounding its result (tfjs-cpu evaluates " +
@@ -86,6 +100,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
         reason: "per term, as the VJP; the sum is bounded separately",
       },
     },
+    ops: exactOps,
   },
   "tfjs-cpu": {
     description:
@@ -97,6 +112,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
         reason: `${tfjsChain}; nested tf.grad doubles the chain`,
       },
     },
+    ops: exactOps,
   },
   "tfjs-wasm": {
     description:
@@ -108,6 +124,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
         reason: `${tfjsChain}; nested tf.grad doubles the chain`,
       },
     },
+    ops: exactOps,
   },
   "tfjs-webgpu": {
     description:
@@ -118,17 +135,13 @@ export const profiles: Readonly<Record<string, Profile>> = {
         "(the WGSL specification, Floating Point Accuracy); over the range where the activations are not saturated " +
         "(|x| up to about 30) that allows up to about 64 ULP",
     ),
-    ops: Object.fromEntries(
-      arithmeticOps.map((
-        op,
-      ) => [
-        op,
-        all(
-          2,
-          "arithmetic and comparisons only: each step is a correctly rounded WGSL f32 operation",
-        ),
-      ]),
-    ),
+    ops: {
+      ...exactOps,
+      softsign: all(
+        3,
+        "one WGSL f32 division (2.5 ULP allowed by WGSL) and one correctly rounded addition",
+      ),
+    },
   },
   float32: {
     description:
@@ -158,6 +171,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
         reason: "as the derivative, per term; the sum is bounded separately",
       },
     },
+    ops: exactOps,
   },
 };
 
@@ -191,15 +205,25 @@ export const compositionSlack: {
 };
 
 /**
- * The profile a backend is held to.
+ * The profile a backend is held to, chosen by the runner, never by the
+ * backend: a built-in backend's own, and `float32` for every other (a
+ * backend's declared `precision` does not choose a looser profile).
  *
- * @param backend The backend's name.
- * @param precision Its declared precision, used for backends not listed.
+ * @param backend The built-in backend's name.
  * @returns The profile's name.
+ *
+ * @example
+ * ```ts
+ * import { profileOf } from "@nonlin/conformance";
+ * import assert from "node:assert";
+ *
+ * assert.strictEqual(profileOf("tfjs-webgpu"), "tfjs-webgpu");
+ * assert.strictEqual(profileOf("my-onnx-backend"), "float32");
+ * ```
  */
-export function profileOf(backend: string, precision = "float32"): string {
+export function profileOf(backend: string): string {
   if (Object.hasOwn(backendProfiles, backend)) return backendProfiles[backend]!;
-  return Object.hasOwn(profiles, precision) ? precision : "float32";
+  return "float32";
 }
 
 /**

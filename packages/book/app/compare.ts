@@ -110,11 +110,10 @@ export interface CurveTolerance {
 /**
  * The tolerance the page holds a backend's op to: the conformance suite's,
  * from the backend's precision profile (a backend the suite does not know
- * gets the profile of its declared precision).
+ * gets float32's, whatever precision it declares).
  *
  * @param backend The backend's name.
  * @param op The op.
- * @param precision The backend's declared precision.
  * @returns The tolerances for f(x) and ∂f/∂x, each with its reason.
  *
  * @example
@@ -129,9 +128,8 @@ export interface CurveTolerance {
 export function toleranceOf(
   backend: string,
   op: OpName,
-  precision = "float32",
 ): CurveTolerance {
-  const profile = profileOf(backend, precision);
+  const profile = profileOf(backend);
   return {
     value: policyTolerance(profile, op, "values"),
     gradient: policyTolerance(profile, op, "derivative"),
