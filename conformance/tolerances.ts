@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { OpName } from "@nonlin/core";
+import { type OpName, opNames, ops } from "@nonlin/core";
 import type { Tolerance } from "./compare.ts";
 
 /** The quantities a tolerance applies to, elementwise. */
@@ -47,20 +47,13 @@ function all(
 
 /**
  * The ops computed with arithmetic and comparisons only, no exp, log, tanh or
- * erf: relu, leakyRelu, prelu, relu6, hardTanh, hardSigmoid and hardSwish.
- * Every backend must give them and their gradients exactly (the reference
- * rounded once) unless the ledger says why. The one list of them here; it
- * becomes the catalog's `arithmetic` flag once the catalog carries it.
+ * erf: those the catalog marks `arithmeticOnly`. Every backend must give them
+ * and their gradients exactly (the reference rounded once) unless the ledger
+ * says why.
  */
-export const arithmeticOps: readonly OpName[] = [
-  "relu",
-  "leakyRelu",
-  "prelu",
-  "relu6",
-  "hardSigmoid",
-  "hardTanh",
-  "hardSwish",
-];
+export const arithmeticOps: readonly OpName[] = opNames.filter((op) =>
+  ops[op].arithmeticOnly
+);
 
 const exactReason =
   "arithmetic and comparisons only: exact (the reference rounded once) on every backend, " +
@@ -135,13 +128,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
         "(the WGSL specification, Floating Point Accuracy); over the range where the activations are not saturated " +
         "(|x| up to about 30) that allows up to about 64 ULP",
     ),
-    ops: {
-      ...exactOps,
-      softsign: all(
-        3,
-        "one WGSL f32 division (2.5 ULP allowed by WGSL) and one correctly rounded addition",
-      ),
-    },
+    ops: exactOps,
   },
   float32: {
     description:
