@@ -24,10 +24,17 @@
  * has WebAssembly SIMD, and as JavaScript loops otherwise: see
  * {@linkcode useKernelSet} (or set `NONLIN_NATIVE_KERNELS=js|wasm-simd`),
  * and `@nonlin/native/js` for a backend that always runs the JavaScript
- * loops. Where workers and shared memory exist, a large call (from 2¹⁶
- * elements; 2²¹ for relu, relu6 and hardTanh) is split with a worker thread,
- * which exits after 2 s without work; `NONLIN_NATIVE_THREADS=1` keeps to one
- * thread. Results are the same bits either way.
+ * loops. Where shared memory and blocking waits exist, a large call is
+ * split over helper threads: `navigator.hardwareConcurrency` threads (at
+ * most 16) by default, `NONLIN_NATIVE_THREADS=N` for N (1: none), read from
+ * `Deno.env` or Node's `process.env`; from 2¹⁵ elements per thread (2²⁰
+ * for relu, relu6 and hardTanh). Helpers come from `node:worker_threads` in
+ * Node and Deno (unref'ed: a program exits as soon as its own work is done)
+ * and are Web Workers in browsers (cross-origin isolated pages, off the main
+ * thread). A helper that cannot start leaves the calls on fewer threads,
+ * with the reason in `backend.capabilities.properties.threadsReason`.
+ * Results are the same bits whatever the thread count: parameter gradients
+ * are summed over fixed blocks of 2¹⁴ elements, in order.
  *
  * @example
  * ```ts

@@ -70,6 +70,14 @@ export class Heap {
     return this.#f64[ptr >>> 3]!;
   }
 
+  /** Stores `value` as the float64 at byte `ptr` (8-aligned). */
+  setF64At(ptr: number, value: number): void {
+    if (this.#f64.buffer !== this.#buffer) {
+      this.#f64 = new Float64Array(this.#buffer);
+    }
+    this.#f64[ptr >>> 3] = value;
+  }
+
   /** Whether `a` is a view of this memory (so its byteOffset is a pointer). */
   owns(a: ArrayBufferView): boolean {
     return a.buffer === this.#buffer;

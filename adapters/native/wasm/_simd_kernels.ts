@@ -29,7 +29,14 @@ import {
   scratchOf,
   SUMS,
 } from "./_module.ts";
-import { Helper, threadsSupported } from "./_threads.ts";
+import {
+  type Job,
+  loadNodeWorkers,
+  MAX_THREADS,
+  Pool,
+  threadsUnsupported,
+  WEB_IDLE_MS,
+} from "./_threads.ts";
 import { POOL_BASE } from "./_vmath.ts";
 import { type KernelDef, kernelDefs, kernelFamilies } from "./_ops.ts";
 
@@ -43,10 +50,21 @@ export interface SimdKernels {
   readonly heap: Heap;
   /** Whether a·b + c runs as a fused multiply–add (relaxed SIMD). */
   readonly fma: boolean;
-  /** Threads a large call runs on: 2 with a worker, else 1. */
+  /**
+   * Threads a large call may run on now: the calling thread and every
+   * helper (1 without helpers, or once one failed to start).
+   */
   readonly threads: number;
-  /** How many calls (halves of calls) the worker has run. */
+  /** Why calls run on one thread although more were asked for; else undefined. */
+  readonly threadsReason: string | undefined;
+  /** How many chunks of calls the helpers have run, all together. */
   workerJobs(): number;
+  /**
+   * Starts every helper and resolves once all are ready (true) or the pool
+   * gave up (false): for tests and benchmarks, which want every thread at
+   * work from the first call. Calls never need it.
+   */
+  ready(timeoutMs?: number): Promise<boolean>;
 }
 
 /** Options of {@linkcode loadSimdKernels}. */
@@ -57,11 +75,35 @@ export interface LoadOptions {
    */
   readonly fma?: boolean;
   /**
-   * Split large calls with a worker thread over a shared memory, where the
-   * runtime has workers, shared memory and blocking waits.
+   * How many threads a large call may use, the calling thread included:
+   * `true` for {@linkcode defaultThreads}, a count (1 to
+   * {@linkcode MAX_THREADS}; 1: no helper), or `false` (1). Helpers run over
+   * a shared memory where the runtime has shared memory and blocking waits.
    * @default false
    */
-  readonly threads?: boolean;
+  readonly threads?: boolean | number;
+  /**
+   * Which worker API makes the helpers: `"auto"` (`node:worker_threads` in
+   * Node and Deno, Web Workers elsewhere) or `"web"` (Web Workers only).
+   * @default "auto"
+   */
+  readonly workers?: "auto" | "web";
+}
+
+/** The most threads {@linkcode defaultThreads} gives without an override. */
+export const DEFAULT_THREAD_CAP = 16;
+
+/**
+ * The default thread count: `navigator.hardwareConcurrency`, at most
+ * {@linkcode DEFAULT_THREAD_CAP} (beyond that a memory-bound loop gains
+ * little and every call pays for waking more helpers); 1 where unknown.
+ */
+export function defaultThreads(): number {
+  const cores = globalThis.navigator?.hardwareConcurrency;
+  if (typeof cores !== "number" || !Number.isFinite(cores) || cores < 1) {
+    return 1;
+  }
+  return Math.min(Math.floor(cores), DEFAULT_THREAD_CAP);
 }
 
 /** Whether this runtime validates WebAssembly SIMD (and relaxed SIMD). */
@@ -99,16 +141,30 @@ export async function loadSimdKernels(
     throw new Error("This runtime has no WebAssembly SIMD");
   }
   const fma = (options.fma ?? false) && support.relaxed;
+  const wanted = options.threads === true
+    ? defaultThreads()
+    : typeof options.threads === "number"
+    ? options.threads
+    : 1;
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_THREADS) {
+    throw new RangeError(
+      `threads must be an integer from 1 to ${MAX_THREADS}: got ${wanted}`,
+    );
+  }
   let memory: WebAssembly.Memory | undefined;
-  if (options.threads === true && threadsSupported()) {
+  let threadsReason = wanted > 1 ? threadsUnsupported() : undefined;
+  if (wanted > 1 && threadsReason === undefined) {
     try {
       memory = new WebAssembly.Memory({
         initial: 2,
         maximum: MAX_PAGES,
         shared: true,
       });
-    } catch {
+    } catch (error) {
       memory = undefined; // no shared memory here: one thread
+      threadsReason = `no shared WebAssembly memory here: ${
+        (error as Error).message
+      }`;
     }
   }
   const shared = memory !== undefined;
@@ -124,15 +180,54 @@ export async function loadSimdKernels(
   });
   const heap = new Heap(memory, HEAP_BASE);
   const exports = instance.exports as Record<string, Kernel>;
-  const helper = shared
-    ? new Helper(module, memory, built.names, scratchOf(2), scratchOf(1))
-    : undefined;
+  let pool: Pool | undefined;
+  if (shared) {
+    const node = options.workers === "web"
+      ? undefined
+      : await loadNodeWorkers();
+    if (node === undefined && typeof Worker !== "function") {
+      threadsReason = "this runtime has neither node:worker_threads nor Worker";
+    } else {
+      const helpers = wanted - 1;
+      const first = heap.alloc(Pool.areaBytes * helpers);
+      new Uint8Array(memory.buffer, first, Pool.areaBytes * helpers).fill(0);
+      const areas = Array.from(
+        { length: helpers },
+        (_, h) => first + Pool.areaBytes * h,
+      );
+      pool = new Pool(module, memory, built.names, areas, SUMS, node);
+    }
+  }
+  const reason = () => pool?.failure ?? threadsReason;
+  const threads = () => pool === undefined ? 1 : 1 + pool.helpers;
+  const kernels = createKernelSet(exports, built.names, heap, fma, pool, {
+    get threads() {
+      return threads();
+    },
+    get threadsReason() {
+      return reason();
+    },
+    get workers() {
+      return pool === undefined
+        ? "none"
+        : pool.api === "node"
+        ? "node:worker_threads (unref'ed)"
+        : `Web Worker (exits after ${WEB_IDLE_MS} ms idle)`;
+    },
+  });
   return {
-    kernels: createKernelSet(exports, built.names, heap, fma, helper),
+    kernels,
     heap,
     fma,
-    threads: helper === undefined ? 1 : 2,
-    workerJobs: () => helper?.jobs ?? 0,
+    get threads() {
+      return threads();
+    },
+    get threadsReason() {
+      return reason();
+    },
+    workerJobs: () => pool?.jobs.reduce((a, b) => a + b, 0) ?? 0,
+    ready: (timeoutMs?: number) =>
+      pool?.ready(timeoutMs) ?? Promise.resolve(false),
   };
 }
 
@@ -273,12 +368,20 @@ function invoke(
   }
 }
 
+/** The thread facts a kernel set reports, as they are at each reading. */
+interface ThreadFacts {
+  readonly threads: number;
+  readonly threadsReason: string | undefined;
+  readonly workers: string;
+}
+
 function createKernelSet(
   exports: Record<string, Kernel>,
   names: readonly string[],
   heap: Heap,
   fma: boolean,
-  helper: Helper | undefined,
+  pool: Pool | undefined,
+  facts: ThreadFacts,
 ): KernelSet {
   const families: Record<string, Family> = {};
   for (const [name, def] of kernelFamilies) {
@@ -294,33 +397,40 @@ function createKernelSet(
         finiteIndex[loop] = names.indexOf(`${name}_${loop}_finite`);
       }
     }
-    // The float32 loops (clamps) are memory-bound and gain from a second
-    // thread only on tensors far beyond the caches; the float64 ones, bound
-    // by arithmetic, from about 2¹⁶ elements.
-    const split = def.lanes === "f64" ? 1 << 16 : 1 << 21;
+    const split = def.lanes === "f64" ? SPLIT_F64 : SPLIT_F32;
     families[name] = { def, loops, finite, index, finiteIndex, split };
   }
   const runner = new Runner(
     heap,
-    helper,
+    pool,
     exports.scan as (x: number, n: number) => number,
   );
   const ops = {} as Record<OpName, OpKernel>;
   for (const op of Object.keys(jsKernels.ops) as OpName[]) {
     ops[op] = opKernel(op, families, exports, heap, runner);
   }
+  const memory = pool === undefined
+    ? "WebAssembly linear memory"
+    : "WebAssembly shared linear memory";
   return Object.freeze({
     name: "wasm-simd",
     simd: true,
     ops: Object.freeze(ops),
     allocate: (length: number) => new Block(heap, length),
-    properties: Object.freeze({
-      fma,
-      threads: helper === undefined ? 1 : 2,
-      memory: helper === undefined
-        ? "WebAssembly linear memory"
-        : "WebAssembly shared linear memory",
-    }),
+    // A getter: the thread count drops to 1 if a helper fails to start.
+    get properties() {
+      const reason = facts.threadsReason;
+      return Object.freeze({
+        fma,
+        threads: facts.threads,
+        ...(reason === undefined ? {} : { threadsReason: reason }),
+        workers: facts.workers,
+        splitFrom:
+          `${SPLIT_F64} elements per thread (${SPLIT_F32} for the float32 loops)`,
+        sumBlock: SUM_BLOCK,
+        memory,
+      });
+    },
   });
 }
 
@@ -334,32 +444,89 @@ const LOOPS: readonly Loop[] = [
 /** Where a loop's records and sums are: an instance's scratch area. */
 const MAIN = scratchOf(0);
 
+/**
+ * The fewest elements per thread for which a helper thread pays, for the
+ * float64-lane loops (bound by arithmetic) and the float32-lane ones (the
+ * clamps: bound by memory). Measured with `split_bench.ts` on this project's
+ * 2-core machine (Deno 2.9.6): the smallest power of two at which a call
+ * split over 2 threads is faster than on 1 (median of runs; see the bench).
+ */
+const SPLIT_F64 = 1 << 15;
+const SPLIT_F32 = 1 << 20;
+
+/**
+ * Elements per block of a parameter-gradient sum. Every VJP with learned
+ * parameters sums each block of this many elements in the loop, then adds
+ * the block sums in block order, on one thread or many: the float64 sum is
+ * the same bits whatever the thread count. (Chunks handed to threads are
+ * whole blocks.)
+ */
+export const SUM_BLOCK = 1 << 14;
+
 /** What a call does with its records and its parameter sums. */
 interface Call {
   /** Redoes element e (input x, upstream gradient dy) in JavaScript. */
   redo(e: number, x: number, dy: number): void;
-  /** Adds the parameter sums a loop left in `scratch`. */
-  sums(scratch: number): void;
+  /** Adds the parameter sums stored (float64) from byte `at`. */
+  sums(at: number): void;
 }
 
+/** A mutable {@linkcode Job}, reused from call to call. */
+type JobState = { -readonly [K in keyof Job]: Job[K] };
+
 /**
- * One loop call over arrays already in the heap: split with the worker
- * when it is large, its recorded non-finite elements redone in JavaScript
- * (`redo`), its parameter sums added (`sums`).
+ * One loop call over arrays already in the heap: cut into chunks for the
+ * helper threads when it is large, its recorded non-finite elements redone
+ * in JavaScript (`redo`), its parameter sums added (`sums`) block by block
+ * in order.
  */
 class Runner {
   readonly #heap: Heap;
-  readonly #helper: Helper | undefined;
+  readonly #pool: Pool | undefined;
   readonly #scan: (x: number, n: number) => number;
+  readonly #shifted = [0, 0, 0];
+  readonly #handed: boolean[] = [];
+  readonly #job: JobState = {
+    fn: 0,
+    ptrs: [],
+    n: 0,
+    chunk: 0,
+    counter: 0,
+    grads: 0,
+    block: 0,
+    sumsOut: 0,
+    params: [],
+  };
+  /** The int32 the chunks of a call are claimed from. */
+  readonly #counterPtr: number;
+  #counterView: Int32Array | undefined;
 
   constructor(
     heap: Heap,
-    helper: Helper | undefined,
+    pool: Pool | undefined,
     scan: (x: number, n: number) => number,
   ) {
     this.#heap = heap;
-    this.#helper = helper;
+    this.#pool = pool;
     this.#scan = scan;
+    this.#counterPtr = pool === undefined ? 0 : heap.alloc(64);
+  }
+
+  /** A view of the chunk counter in the memory's current buffer. */
+  #counter(): Int32Array {
+    const buffer = this.#heap.buffer;
+    if (this.#counterView?.buffer !== buffer) {
+      this.#counterView = new Int32Array(buffer, this.#counterPtr, 1);
+    }
+    return this.#counterView;
+  }
+
+  /** `ptrs` moved on by `start` elements (a reused array). */
+  #at(ptrs: readonly number[], start: number): number[] {
+    const out = this.#shifted;
+    out.length = ptrs.length;
+    for (let j = 0; j < ptrs.length; j++) out[j] = ptrs[j]! + 4 * start;
+    return out;
   }
 
   /**
@@ -377,45 +544,127 @@ class Runner {
     // A loop that checks every vector for NaN and ±∞ runs only where a scan
     // of x finds one; otherwise its unchecked twin.
     const uncheckedFn = family.finite[loop];
-    const finite = uncheckedFn !== undefined && this.#scan(ptrs[0]!, n) === 0;
-    const fn = finite ? uncheckedFn : family.loops[loop];
-    if (n < family.split) {
-      const count = invoke(fn, ptrs, n, params);
-      call.sums(MAIN);
-      if (count !== 0) this.#finish(fn, ptrs, params, count, MAIN, 0, n, call);
+    const checked = uncheckedFn !== undefined && this.#scan(ptrs[0]!, n) !== 0;
+    const fn = uncheckedFn !== undefined && !checked
+      ? uncheckedFn
+      : family.loops[loop];
+    const grads = loop === "vjp" ? family.def.grads.length : 0;
+    const pool = this.#pool;
+    // A VJP with sums whose x holds special values runs on this thread: its
+    // records are redone here, between the blocks, in a fixed order.
+    const threads = pool === undefined || (checked && grads > 0)
+      ? 1
+      : Math.min(1 + pool.helpers, Math.floor(n / family.split));
+    if (threads <= 1) {
+      if (grads === 0) {
+        const count = invoke(fn, ptrs, n, params);
+        if (count !== 0) {
+          this.#finish(fn, ptrs, params, count, MAIN, 0, n, call);
+        }
+        return;
+      }
+      this.#chunk(fn, ptrs, params, 0, n, grads, -1, call);
       return;
     }
-    // A large call is always cut in two halves, each summed on its own, so
-    // the result is the same bits whether the worker takes the upper half
-    // or this thread runs both.
-    const half = (n >>> 1) & ~3;
-    const upper = [...ptrs.map((p) => p + 4 * half), n - half];
-    const index = finite ? family.finiteIndex[loop]! : family.index[loop];
-    const handed = this.#helper?.start(index, upper, params) ?? false;
-    const count = invoke(fn, ptrs, half, params);
-    call.sums(MAIN);
-    // This thread's records are handled before its scratch is used again.
-    this.#finish(fn, ptrs, params, count, MAIN, 0, half, call);
-    let scratch = MAIN;
-    let upperCount: number;
-    if (handed) {
-      upperCount = this.#helper!.wait();
-      scratch = this.#helper!.scratch;
-    } else {
-      upperCount = invoke(fn, upper.slice(0, -1), n - half, params);
+    // Chunks of whole sum blocks, about four per thread, claimed in turn.
+    const chunk = SUM_BLOCK *
+      Math.max(1, Math.ceil(n / (4 * threads * SUM_BLOCK)));
+    const chunks = Math.ceil(n / chunk);
+    const blocks = Math.ceil(n / SUM_BLOCK);
+    const area = grads > 0 ? this.#heap.alloc(8 * grads * blocks) : -1;
+    const counter = this.#counter();
+    Atomics.store(counter, 0, 0);
+    const job = this.#job;
+    job.fn = fn === uncheckedFn
+      ? family.finiteIndex[loop]!
+      : family.index[loop];
+    job.ptrs = ptrs;
+    job.n = n;
+    job.chunk = chunk;
+    job.counter = this.#counterPtr;
+    job.grads = grads;
+    job.block = SUM_BLOCK;
+    job.sumsOut = area;
+    job.params = params;
+    const handed = this.#handed;
+    for (let h = 0; h < threads - 1; h++) handed[h] = pool!.start(h, job);
+    for (;;) {
+      const c = Atomics.add(counter, 0, 1);
+      if (c >= chunks) break;
+      const end = Math.min(n, (c + 1) * chunk);
+      this.#chunk(fn, ptrs, params, c * chunk, end, grads, area, call);
     }
-    call.sums(scratch);
-    this.#finish(fn, ptrs, params, upperCount, scratch, half, n, call);
+    for (let h = 0; h < threads - 1; h++) {
+      if (!handed[h]) continue;
+      const outcome = pool!.wait(h);
+      if (outcome.count === 0) continue;
+      const start = outcome.stopped * chunk;
+      const end = Math.min(n, start + chunk);
+      this.#finish(
+        fn,
+        ptrs,
+        params,
+        outcome.count,
+        pool!.scratch(h),
+        start,
+        end,
+        call,
+      );
+    }
+    if (grads === 0) return;
+    // Every block's sums, in block order: the same additions as on one thread.
+    for (let b = 0; b < blocks; b++) call.sums(area + 8 * grads * b);
+    this.#heap.free(area);
+  }
+
+  /**
+   * Runs elements [start, end) on this thread: in one call without sums; in
+   * blocks of {@linkcode SUM_BLOCK} with sums, each block's sums added at
+   * once (`area` < 0) or stored at `area` by block index (`start` a
+   * multiple of the block).
+   */
+  #chunk(
+    fn: Kernel,
+    ptrs: readonly number[],
+    params: readonly number[],
+    start: number,
+    end: number,
+    grads: number,
+    area: number,
+    call: Call,
+  ): void {
+    if (grads === 0) {
+      const count = invoke(fn, this.#at(ptrs, start), end - start, params);
+      if (count !== 0) {
+        this.#finish(fn, ptrs, params, count, MAIN, start, end, call);
+      }
+      return;
+    }
+    for (let s = start; s < end; s += SUM_BLOCK) {
+      const e = Math.min(end, s + SUM_BLOCK);
+      const count = invoke(fn, this.#at(ptrs, s), e - s, params);
+      if (area < 0) call.sums(MAIN + SUMS);
+      else {
+        const to = area + 8 * grads * (s / SUM_BLOCK);
+        for (let j = 0; j < grads; j++) {
+          this.#heap.setF64At(
+            to + 8 * j,
+            this.#heap.f64At(MAIN + SUMS + 8 * j),
+          );
+        }
+      }
+      if (count !== 0) this.#finish(fn, ptrs, params, count, MAIN, s, e, call);
+    }
   }
 
   /**
    * Redoes the `count` recorded vectors of a run over [start, end) whose
    * records are in `scratch`; after a full record, runs the rest of the
-   * range on this thread and does the same.
+   * range on this thread and does the same (adding its sums).
    */
   #finish(
     fn: Kernel,
-    ptrs: number[],
+    ptrs: readonly number[],
     params: readonly number[],
     count: number,
     scratch: number,
@@ -429,9 +678,9 @@ class Runner {
       const last = this.#patch(scratch, count, from, end, call);
       if (count < RECORD_CAPACITY || last + 4 >= end) return;
       from = last + 4;
-      count = invoke(fn, ptrs.map((p) => p + 4 * from), end - from, params);
+      count = invoke(fn, this.#at(ptrs, from), end - from, params);
       scratch = MAIN;
-      call.sums(MAIN);
+      call.sums(MAIN + SUMS);
     }
   }
 
@@ -569,10 +818,9 @@ function opKernel(
       heap.f32[out + e] = oneOut[0]!;
       for (const g of grads) dparamsNow[g]![0]! += oneSums[g]![0]!;
     },
-    sums(scratch) {
+    sums(at) {
       for (let j = 0; j < grads.length; j++) {
-        dparamsNow[grads[j]!]![0]! += heap.f64At(scratch + SUMS + 8 * j) *
-          sumScale;
+        dparamsNow[grads[j]!]![0]! += heap.f64At(at + 8 * j) * sumScale;
       }
     },
   };

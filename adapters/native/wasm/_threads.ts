@@ -1,15 +1,27 @@
 /**
- * A second thread for large tensors: one worker running the same kernel
- * module on the same shared memory, with a scratch area of its own. A call
- * hands the worker the upper part of its arrays through a control block in
- * that memory and runs the lower part itself; both are synchronised with
- * `Atomics`, so the ops stay synchronous.
+ * Helper threads for large tensors: a pool of workers, each running the same
+ * kernel module on the same shared memory with a scratch area and a control
+ * block of its own. A large call is cut into chunks that the calling thread
+ * and the helpers claim one at a time from a shared counter (`Atomics.add`),
+ * so a helper that the OS does not schedule at once delays nothing: the
+ * others take its share. The calling thread posts the job to every idle
+ * helper, claims chunks itself until none is left, then takes the job back
+ * from helpers that never woke up (`Atomics.compareExchange`) and waits only
+ * for those still working on a chunk, so the ops stay synchronous. A helper
+ * that is not ready (starting, failed) just claims nothing: the results are
+ * the same bits whichever thread runs which chunk (see `_simd_kernels.ts`).
  *
- * The worker exits after a short idle time (a live worker would keep a
- * process from exiting) and is started again by the next large call; until
- * it reports ready, calls run on the calling thread alone. Where a thread
- * cannot block (a browser's main thread) or memory cannot be shared, there
- * is no worker.
+ * Where the helpers come from:
+ * - Node and Deno: `node:worker_threads`, each worker `unref()`ed, so that a
+ *   program exits as soon as its own work is done, helpers or not;
+ * - browsers (and any runtime without `node:worker_threads`): Web Workers,
+ *   which exit after {@linkcode WEB_IDLE_MS} without work (a live Web Worker
+ *   keeps a Deno process running) and start again with the next large call.
+ *
+ * A helper that cannot start, for any reason (no Worker, a `Worker` replaced
+ * by another library, a script the runtime refuses, an error while it
+ * starts), never fails a call: the pool records why, and the calls run on
+ * fewer threads, down to the calling thread alone.
  *
  * @module
  */
@@ -17,52 +29,201 @@
 /** Control block states. */
 const STARTING = 0;
 const IDLE = 1;
+/** A job posted, not yet taken. */
 const RUNNING = 2;
 const DONE = 3;
 const GONE = 4;
+/** A job taken by the helper. */
+const BUSY = 5;
 
-/** The control block: i32 state, function index, int-argument count, result; 4 ints; 4 f64 from byte 32. */
-export const CONTROL_BYTES = 64;
+/** Bytes of one control block (i32 fields, then float64 parameters from byte 64). */
+const CONTROL_BYTES = 128;
+/** Bytes of one helper's own area: its control block, then its scratch. */
+const AREA_BYTES = 8192;
+
+// i32 fields of a control block.
+const F_STATE = 0;
+const F_FN = 1;
+const F_POINTERS = 2;
+const F_RESULT = 3;
+const F_PTR = 4; // three pointers: 4, 5, 6
+const F_N = 7;
+const F_CHUNK = 8;
+const F_COUNTER = 9;
+const F_GRADS = 10;
+const F_SUMS_OUT = 11;
+const F_PARAMS = 12;
+const F_STOPPED = 13;
+/** The sums' block size (elements), a divisor of every chunk size. */
+const F_BLOCK = 14;
+/** float64 index of the parameters in a control block. */
+const F64_PARAMS = 8;
 
 /**
- * How long the worker waits for work before it exits, in ms: long enough to
- * stay up between the calls of a training loop or a benchmark, short enough
- * that a finished program is not held up long.
+ * How long a Web Worker helper waits for work before it exits, ms: short,
+ * so that a finished Deno program is not held up (node:worker_threads
+ * helpers never need to exit: they are unref'ed).
  */
-const IDLE_MS = 2000;
+export const WEB_IDLE_MS = 50;
 
-// The worker: instantiates the module over the shared memory and runs
-// whatever the control block asks for, until it has been idle too long.
-const WORKER_SOURCE = `
-const [STARTING, IDLE, RUNNING, DONE, GONE] = [${STARTING}, ${IDLE}, ${RUNNING}, ${DONE}, ${GONE}];
-self.onmessage = async ({ data }) => {
-  const { module, memory, names, control, scratch, idleMs } = data;
-  const { exports } = await WebAssembly.instantiate(module, { env: { memory, scratch } });
-  const fns = names.map((n) => exports[n]);
-  const i32 = new Int32Array(memory.buffer, control, 8);
-  const f64 = new Float64Array(memory.buffer, control + 32, 4);
-  Atomics.store(i32, 0, IDLE);
+/** The most helper threads a pool starts. */
+export const MAX_THREADS = 256;
+
+/** The layout constants a helper needs, sent with its start message. */
+const LAYOUT = {
+  STARTING,
+  IDLE,
+  RUNNING,
+  DONE,
+  GONE,
+  BUSY,
+  F_FN,
+  F_POINTERS,
+  F_RESULT,
+  F_PTR,
+  F_N,
+  F_CHUNK,
+  F_COUNTER,
+  F_GRADS,
+  F_SUMS_OUT,
+  F_PARAMS,
+  F_STOPPED,
+  F_BLOCK,
+  F64_PARAMS,
+  CONTROL_BYTES,
+};
+
+/** What a helper is started with. */
+interface HelperStart {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly names: readonly string[];
+  readonly control: number;
+  readonly scratch: number;
+  readonly sums: number;
+  readonly idleMs: number;
+  readonly L: typeof LAYOUT;
+}
+
+type Loop = (...args: number[]) => number;
+
+/**
+ * The helper's whole program (its source is sent to the worker, so it uses
+ * nothing but its arguments and the globals every worker has):
+ * instantiates the module over the shared memory and runs whatever its
+ * control block asks for, until it has been idle `idleMs`. A job claims
+ * chunks c (elements [c·chunk, (c + 1)·chunk) of n) from the counter and runs
+ * the loop on each; for a VJP with `grads` learned parameters in blocks of
+ * `block` elements, storing each block's sums (left by the loop at `sums`)
+ * at sumsOut + 8·(grads·blockIndex + j). A loop that recorded special
+ * values stops the job: its chunk goes in F_STOPPED and its record count in
+ * F_RESULT, for the calling thread to finish.
+ */
+async function helperMain(start: HelperStart, close: () => void) {
+  const { module, memory, names, control, scratch, sums, idleMs, L } = start;
+  const { exports } = await WebAssembly.instantiate(module, {
+    env: { memory, scratch },
+  });
+  const fns = names.map((n) => exports[n] as Loop);
+  const i32 = new Int32Array(memory.buffer, control, L.CONTROL_BYTES / 4);
+  const p = new Float64Array(memory.buffer, control, L.CONTROL_BYTES / 8);
+  let f64 = new Float64Array(memory.buffer);
+  let all = new Int32Array(memory.buffer);
+  const P = L.F64_PARAMS;
+  const call = (fn: Loop, o: number, n: number, k: number): number => {
+    const a = i32[L.F_PTR]! + o;
+    const b = i32[L.F_PTR + 1]! + o;
+    if (i32[L.F_POINTERS] === 3) {
+      const c = i32[L.F_PTR + 2]! + o;
+      if (k === 0) return fn(a, b, c, n);
+      if (k === 1) return fn(a, b, c, n, p[P]!);
+      if (k === 2) return fn(a, b, c, n, p[P]!, p[P + 1]!);
+      return fn(a, b, c, n, p[P]!, p[P + 1]!, p[P + 2]!, p[P + 3]!);
+    }
+    if (k === 0) return fn(a, b, n);
+    if (k === 1) return fn(a, b, n, p[P]!);
+    if (k === 2) return fn(a, b, n, p[P]!, p[P + 1]!);
+    return fn(a, b, n, p[P]!, p[P + 1]!, p[P + 2]!, p[P + 3]!);
+  };
+  const job = (): number => {
+    const fn = fns[i32[L.F_FN]!]!;
+    const n = i32[L.F_N]!;
+    const chunk = i32[L.F_CHUNK]!;
+    const at = i32[L.F_COUNTER]! >>> 2;
+    const grads = i32[L.F_GRADS]!;
+    const out = i32[L.F_SUMS_OUT]! >>> 3;
+    const k = i32[L.F_PARAMS]!;
+    const block = grads > 0 ? i32[L.F_BLOCK]! : chunk;
+    if (f64.buffer.byteLength !== memory.buffer.byteLength) {
+      f64 = new Float64Array(memory.buffer);
+      all = new Int32Array(memory.buffer);
+    }
+    const chunks = Math.ceil(n / chunk);
+    for (;;) {
+      const c = Atomics.add(all, at, 1);
+      if (c >= chunks) return 0;
+      const end = Math.min(n, (c + 1) * chunk);
+      for (let s = c * chunk; s < end; s += block) {
+        const count = call(fn, 4 * s, Math.min(block, end - s), k);
+        for (let j = 0; j < grads; j++) {
+          f64[out + grads * (s / block) + j] = f64[(sums >>> 3) + j]!;
+        }
+        if (count !== 0) {
+          i32[L.F_STOPPED] = c;
+          return count;
+        }
+      }
+    }
+  };
+  Atomics.store(i32, 0, L.IDLE);
+  Atomics.notify(i32, 0);
   for (;;) {
     const state = Atomics.load(i32, 0);
-    if (state === RUNNING) {
-      const fn = fns[i32[1]];
-      const ints = i32[2];
-      const args = [];
-      for (let j = 0; j < ints; j++) args.push(i32[4 + j]);
-      for (let j = 0; args.length < fn.length; j++) args.push(f64[j]);
-      i32[3] = fn(...args);
-      Atomics.store(i32, 0, DONE);
+    if (state === L.RUNNING) {
+      // Taken, unless the calling thread took it back first.
+      if (Atomics.compareExchange(i32, 0, L.RUNNING, L.BUSY) !== L.RUNNING) {
+        continue;
+      }
+      i32[L.F_RESULT] = job();
+      Atomics.store(i32, 0, L.DONE);
       Atomics.notify(i32, 0);
       continue;
     }
-    if (Atomics.wait(i32, 0, state, idleMs) === "timed-out" && state === IDLE &&
-        Atomics.compareExchange(i32, 0, IDLE, GONE) === IDLE) {
-      self.close();
+    if (
+      Atomics.wait(i32, 0, state, idleMs) === "timed-out" &&
+      state === L.IDLE &&
+      Atomics.compareExchange(i32, 0, L.IDLE, L.GONE) === L.IDLE
+    ) {
+      close();
       return;
     }
   }
-};
+}
+
+const WEB_SOURCE = `const main = ${helperMain.toString()};
+self.onmessage = ({ data }) => { main(data, () => self.close()); };
 `;
+
+const NODE_SOURCE = `const main = ${helperMain.toString()};
+const { parentPort } = require("node:worker_threads");
+parentPort.once("message", (data) => { main(data, () => parentPort.close()); });
+`;
+
+/** A started helper thread, whichever API made it. */
+interface HelperThread {
+  postMessage(message: unknown): void;
+}
+
+/** What the pool needs of `node:worker_threads`. */
+interface NodeWorkerApi {
+  Worker: new (
+    source: string,
+    options: { eval: true },
+  ) => HelperThread & {
+    unref(): void;
+    on(event: "error", listener: (error: Error) => void): void;
+  };
+}
 
 /** Whether this thread may block on `Atomics.wait` (not a browser's main thread). */
 function canBlock(): boolean {
@@ -74,114 +235,334 @@ function canBlock(): boolean {
   }
 }
 
-/** Whether workers, shared WebAssembly memory and blocking waits all exist here. */
-export function threadsSupported(): boolean {
-  return typeof Worker === "function" &&
-    typeof SharedArrayBuffer === "function" && canBlock();
+/**
+ * Why this runtime cannot run helper threads over shared memory, or
+ * undefined where it can: shared memory and blocking waits must exist.
+ */
+export function threadsUnsupported(): string | undefined {
+  if (typeof SharedArrayBuffer !== "function") {
+    const isolated = (globalThis as { crossOriginIsolated?: boolean })
+      .crossOriginIsolated;
+    return isolated === false
+      ? "the page is not cross-origin isolated, so there is no SharedArrayBuffer (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)"
+      : "this runtime has no SharedArrayBuffer";
+  }
+  if (!canBlock()) {
+    return "this thread cannot block on Atomics.wait (a browser's main thread): run nonlin in a worker to use helper threads";
+  }
+  return undefined;
 }
 
-/** The worker and its control block. */
-export class Helper {
+/** Whether this runtime is Node or Deno (where `node:worker_threads` exists). */
+function hasNodeWorkers(): boolean {
+  const g = globalThis as {
+    Deno?: unknown;
+    process?: { versions?: { node?: string } };
+  };
+  return g.Deno !== undefined || typeof g.process?.versions?.node === "string";
+}
+
+/**
+ * Loads `node:worker_threads` where the runtime has it. The specifier is
+ * built at run time so that bundlers for browsers leave it alone.
+ */
+export async function loadNodeWorkers(): Promise<NodeWorkerApi | undefined> {
+  if (!hasNodeWorkers()) return undefined;
+  try {
+    const specifier = ["node", "worker_threads"].join(":");
+    const api = await import(specifier) as Partial<NodeWorkerApi>;
+    return typeof api.Worker === "function" ? api as NodeWorkerApi : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which worker API a pool uses: `"node"` (node:worker_threads) or `"web"`. */
+export type WorkerApi = "node" | "web";
+
+/** One job for the helpers: a loop over n elements, claimed chunk by chunk. */
+export interface Job {
+  /** The loop's index among the module's exports. */
+  readonly fn: number;
+  /** The arrays' element 0 (2 or 3 pointers). */
+  readonly ptrs: readonly number[];
+  /** The number of elements. */
+  readonly n: number;
+  /** Elements per chunk (a multiple of `block`). */
+  readonly chunk: number;
+  /** The int32 counter the chunks are claimed from (starts at 0). */
+  readonly counter: number;
+  /** How many parameter sums each call leaves (0 but for a VJP). */
+  readonly grads: number;
+  /** Elements per sums block (with `grads` > 0). */
+  readonly block: number;
+  /** Where the block sums go (float64, `grads` per block, by block index). */
+  readonly sumsOut: number;
+  /** The loop's scalar arguments (at most 4). */
+  readonly params: readonly number[];
+}
+
+/** What a helper did with a job. */
+export interface Outcome {
+  /** Whether it took the job at all (false: taken back before it woke). */
+  readonly took: boolean;
+  /** Records left by the loop that stopped it (0: it ran out of chunks). */
+  readonly count: number;
+  /** The chunk it stopped in, when `count` > 0. */
+  readonly stopped: number;
+}
+
+const NOT_TAKEN: Outcome = Object.freeze({ took: false, count: 0, stopped: 0 });
+const TOOK: Outcome = Object.freeze({ took: true, count: 0, stopped: 0 });
+
+/** One helper's control block and state on this side. */
+interface Slot {
+  readonly control: number;
+  readonly scratch: number;
+  thread: HelperThread | undefined;
+  jobs: number;
+}
+
+/** The pool of helper threads of one kernel module instance. */
+export class Pool {
   readonly #module: WebAssembly.Module;
   readonly #memory: WebAssembly.Memory;
   readonly #names: readonly string[];
-  readonly #control: number;
-  readonly #scratch: number;
-  #i32: Int32Array;
-  #f64: Float64Array;
-  #worker: Worker | undefined;
+  readonly #sumsOffset: number;
+  readonly #slots: Slot[] = [];
+  readonly #api: WorkerApi;
+  readonly #node: NodeWorkerApi | undefined;
   #url: string | undefined;
-  #jobs = 0;
+  #i32: Int32Array;
+  #failure: string | undefined;
+  #started = false;
 
   /**
    * @param module The compiled kernel module (importing a shared memory).
    * @param memory The shared memory.
    * @param names The module's exported functions, by index.
-   * @param control The control block's address (64 bytes, in the memory).
-   * @param scratch The worker instance's scratch area.
+   * @param areas Where each helper's area of {@linkcode Pool.areaBytes}
+   * bytes is (one per helper; 64-byte aligned, zeroed).
+   * @param sumsOffset Where a loop leaves its sums in a scratch area.
+   * @param node `node:worker_threads`, to make the helpers with; Web
+   * Workers when absent.
    */
   constructor(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     names: readonly string[],
-    control: number,
-    scratch: number,
+    areas: readonly number[],
+    sumsOffset: number,
+    node: NodeWorkerApi | undefined,
   ) {
     this.#module = module;
     this.#memory = memory;
     this.#names = names;
-    this.#control = control;
-    this.#scratch = scratch;
-    this.#i32 = new Int32Array(memory.buffer, control, 8);
-    this.#f64 = new Float64Array(memory.buffer, control + 32, 4);
-    this.#i32[0] = GONE;
+    this.#sumsOffset = sumsOffset;
+    this.#node = node;
+    this.#api = node === undefined ? "web" : "node";
+    this.#i32 = new Int32Array(memory.buffer);
+    for (const area of areas) {
+      this.#slots.push({
+        control: area,
+        scratch: area + CONTROL_BYTES,
+        thread: undefined,
+        jobs: 0,
+      });
+      Atomics.store(this.#i32, (area >>> 2) + F_STATE, GONE);
+    }
   }
 
-  /** The worker instance's scratch area. */
-  get scratch(): number {
-    return this.#scratch;
+  /** Bytes of one helper's area (its control block and scratch). */
+  static readonly areaBytes: number = AREA_BYTES;
+
+  /** How many helpers the pool holds (threads a call may use, less one). */
+  get helpers(): number {
+    return this.#failure === undefined ? this.#slots.length : 0;
   }
 
-  /** How many calls the worker has taken so far. */
-  get jobs(): number {
-    return this.#jobs;
+  /** The API the helpers are made with. */
+  get api(): WorkerApi {
+    return this.#api;
+  }
+
+  /** Why the pool runs no helper, once one failed to start; else undefined. */
+  get failure(): string | undefined {
+    return this.#failure;
+  }
+
+  /** Jobs each helper has worked on so far. */
+  get jobs(): number[] {
+    return this.#slots.map((s) => s.jobs);
+  }
+
+  /** Helper `h`'s scratch area (where its records and sums are). */
+  scratch(h: number): number {
+    return this.#slots[h]!.scratch;
+  }
+
+  /** Starts every helper that is not running, unless the pool has failed. */
+  wake(): void {
+    if (this.#failure !== undefined) return;
+    for (const slot of this.#slots) {
+      if (Atomics.load(this.#i32, slot.control >>> 2) === GONE) {
+        this.#spawn(slot);
+        if (this.#failure !== undefined) return;
+      }
+    }
   }
 
   /**
-   * Hands the worker `fn(...ints, ...floats)` if it is idle, and returns
-   * whether it took it; a missing worker is started for later calls.
+   * Resolves once every helper is ready (or the pool has failed), starting
+   * them first; for tests and benchmarks, which want every thread at work.
+   *
+   * @param timeoutMs Gives up after this long.
+   * @returns Whether every helper is ready.
    */
-  start(
-    fn: number,
-    ints: readonly number[],
-    floats: readonly number[],
-  ): boolean {
-    const i32 = this.#i32;
-    const state = Atomics.load(i32, 0);
-    if (state === GONE) this.#spawn();
-    if (state !== IDLE) return false;
-    i32[1] = fn;
-    i32[2] = ints.length;
-    for (let j = 0; j < ints.length; j++) i32[4 + j] = ints[j]!;
-    for (let j = 0; j < floats.length; j++) this.#f64[j] = floats[j]!;
-    if (Atomics.compareExchange(i32, 0, IDLE, RUNNING) !== IDLE) {
-      // It timed out and left just now.
-      this.#spawn();
+  async ready(timeoutMs = 10_000): Promise<boolean> {
+    this.wake();
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.#failure !== undefined) return false;
+      const all = this.#slots.every((s) =>
+        Atomics.load(this.#i32, s.control >>> 2) === IDLE
+      );
+      if (all) return true;
+      if (Date.now() > until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  /**
+   * Hands helper `h` a job if it is idle, and returns whether it took it. A
+   * helper that has exited is started again for later calls.
+   */
+  start(h: number, job: Job): boolean {
+    const slot = this.#slots[h]!;
+    const i32 = this.#i32Current();
+    const base = slot.control >>> 2;
+    const state = Atomics.load(i32, base);
+    if (state === GONE) {
+      if (this.#failure === undefined) this.#spawn(slot);
       return false;
     }
-    Atomics.notify(i32, 0);
-    this.#jobs++;
+    if (state !== IDLE || this.#failure !== undefined) return false;
+    i32[base + F_FN] = job.fn;
+    i32[base + F_POINTERS] = job.ptrs.length;
+    for (let j = 0; j < 3; j++) i32[base + F_PTR + j] = job.ptrs[j] ?? 0;
+    i32[base + F_N] = job.n;
+    i32[base + F_CHUNK] = job.chunk;
+    i32[base + F_COUNTER] = job.counter;
+    i32[base + F_BLOCK] = job.block;
+    i32[base + F_GRADS] = job.grads;
+    i32[base + F_SUMS_OUT] = job.sumsOut;
+    i32[base + F_PARAMS] = job.params.length;
+    const f64 = new Float64Array(i32.buffer, slot.control, CONTROL_BYTES / 8);
+    for (let j = 0; j < job.params.length; j++) {
+      f64[F64_PARAMS + j] = job.params[j]!;
+    }
+    if (Atomics.compareExchange(i32, base, IDLE, RUNNING) !== IDLE) {
+      return false; // it timed out and left just now
+    }
+    Atomics.notify(i32, base);
     return true;
   }
 
-  /** Waits for the job handed over by `start` and returns its result. */
-  wait(): number {
-    const i32 = this.#i32;
-    while (Atomics.load(i32, 0) === RUNNING) Atomics.wait(i32, 0, RUNNING, 50);
-    const result = i32[3]!;
-    Atomics.store(i32, 0, IDLE);
-    return result;
+  /**
+   * Ends the job posted to helper `h`: takes it back if the helper has not
+   * woken up yet, else waits for it to finish.
+   */
+  wait(h: number): Outcome {
+    const i32 = this.#i32Current();
+    const slot = this.#slots[h]!;
+    const base = slot.control >>> 2;
+    if (Atomics.compareExchange(i32, base, RUNNING, IDLE) === RUNNING) {
+      return NOT_TAKEN;
+    }
+    while (Atomics.load(i32, base) === BUSY) {
+      Atomics.wait(i32, base, BUSY, 50);
+    }
+    const count = i32[base + F_RESULT]!;
+    const stopped = i32[base + F_STOPPED]!;
+    Atomics.store(i32, base, IDLE);
+    slot.jobs++;
+    return count === 0 ? TOOK : { took: true, count, stopped };
   }
 
-  #spawn(): void {
-    // A shared memory's buffer grows in place: refresh the views anyway.
-    this.#i32 = new Int32Array(this.#memory.buffer, this.#control, 8);
-    this.#f64 = new Float64Array(this.#memory.buffer, this.#control + 32, 4);
-    Atomics.store(this.#i32, 0, STARTING);
-    this.#url ??= URL.createObjectURL(
-      new Blob([WORKER_SOURCE], { type: "text/javascript" }),
-    );
-    this.#worker = new Worker(this.#url, { type: "module" });
-    // A worker that fails to start leaves the state at STARTING: calls then
-    // run on this thread. Its error must not end the process.
-    this.#worker.onerror = (event) => event.preventDefault();
-    this.#worker.postMessage({
+  /** A view of the memory as it is now (a shared memory's buffer grows in place). */
+  #i32Current(): Int32Array {
+    if (this.#i32.buffer.byteLength !== this.#memory.buffer.byteLength) {
+      this.#i32 = new Int32Array(this.#memory.buffer);
+    }
+    return this.#i32;
+  }
+
+  /** Stops using helpers, for `reason`. */
+  #fail(reason: string): void {
+    this.#failure ??= reason;
+  }
+
+  #spawn(slot: Slot): void {
+    const i32 = this.#i32Current();
+    Atomics.store(i32, slot.control >>> 2, STARTING);
+    const message = {
       module: this.#module,
       memory: this.#memory,
       names: this.#names,
-      control: this.#control,
-      scratch: this.#scratch,
-      idleMs: IDLE_MS,
-    });
+      control: slot.control,
+      scratch: slot.scratch,
+      sums: slot.scratch + this.#sumsOffset,
+      idleMs: this.#api === "node" ? Infinity : WEB_IDLE_MS,
+      L: LAYOUT,
+    };
+    try {
+      if (this.#node !== undefined) {
+        const worker = new this.#node.Worker(NODE_SOURCE, { eval: true });
+        // A helper must never keep the program alive.
+        worker.unref();
+        worker.on("error", (error) => this.#lost(slot, error));
+        slot.thread = worker;
+      } else {
+        this.#url ??= URL.createObjectURL(
+          new Blob([WEB_SOURCE], { type: "text/javascript" }),
+        );
+        const worker = new Worker(this.#url, { type: "module" });
+        // Its error must not end the process: the pool records it.
+        worker.onerror = (event) => {
+          event.preventDefault();
+          this.#lost(slot, event.error ?? event.message);
+        };
+        slot.thread = worker;
+      }
+      slot.thread.postMessage(message);
+      this.#started = true;
+    } catch (error) {
+      Atomics.store(i32, slot.control >>> 2, GONE);
+      slot.thread = undefined;
+      this.#fail(
+        `a helper thread could not start (${
+          this.#api === "node" ? "node:worker_threads" : "Worker"
+        }): ${describeError(error)}`,
+      );
+    }
   }
+
+  /** A helper that failed after it was made: its chunks go to other threads. */
+  #lost(slot: Slot, error: unknown): void {
+    slot.thread = undefined;
+    const i32 = this.#i32Current();
+    // Not ready and never will be: calls skip it (GONE would respawn it).
+    Atomics.store(i32, slot.control >>> 2, STARTING);
+    this.#fail(`a helper thread failed: ${describeError(error)}`);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === "string" && !error.message.includes(code)
+      ? `${code}: ${error.message}`
+      : error.message;
+  }
+  return String(error);
 }

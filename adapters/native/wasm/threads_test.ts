@@ -1,0 +1,399 @@
+// Helper threads: the same bits on 1 or N threads (outputs and parameter
+// sums), a helper that cannot start leaves one thread and says why, and the
+// helpers never keep a program from exiting.
+
+import assert from "node:assert";
+import { type OpName, ops } from "@nonlin/core";
+import type { KernelArgs, KernelSet } from "../_kernels.ts";
+import { jsKernels } from "../_js_kernels.ts";
+import { prepare } from "../_engine.ts";
+import { random } from "../_accuracy.ts";
+import { environment, threadCount } from "../_kernel_sets.ts";
+import {
+  defaultThreads,
+  loadSimdKernels,
+  type SimdKernels,
+  simdSupport,
+  SUM_BLOCK,
+} from "./_simd_kernels.ts";
+
+const support = simdSupport();
+const shared = typeof SharedArrayBuffer === "function";
+
+function inputs(n: number, seed: number): Float32Array {
+  const rand = random(seed);
+  return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 12);
+}
+
+function paramsOf(op: OpName): Record<string, unknown> {
+  switch (op) {
+    case "prelu":
+      return { alpha: 0.25 };
+    case "leakyRelu":
+      return { alpha: 0.2 };
+    case "swish":
+      return { beta: 1.702 };
+    case "softplus":
+      return { beta: 2, threshold: 5 };
+    case "elu":
+    case "celu":
+      return { alpha: 1.3 };
+    default:
+      return {};
+  }
+}
+
+function argsOf(op: OpName, n: number, set: KernelSet): KernelArgs {
+  return prepare(op, paramsOf(op), [n], set).args;
+}
+
+function sumsOf(op: OpName): Record<string, Float64Array> {
+  const s: Record<string, Float64Array> = {};
+  for (const [name, p] of Object.entries(ops[op].params)) {
+    if ((p as { learned?: boolean }).learned) s[name] = new Float64Array(1);
+  }
+  return s;
+}
+
+interface Results {
+  readonly y: Float32Array;
+  readonly d: Float32Array;
+  readonly dx: Float32Array;
+  readonly sums: Record<string, Float64Array>;
+}
+
+/** Forward, derivative and VJP of `op` on resident copies of x and dy. */
+function runAll(
+  s: SimdKernels,
+  op: OpName,
+  x: Float32Array,
+  dy: Float32Array,
+): Results {
+  const n = x.length;
+  const k = s.kernels;
+  const args = argsOf(op, n, k);
+  const put = (data: Float32Array) => {
+    const b = k.allocate!(n);
+    b.view().set(data);
+    return b;
+  };
+  const bx = put(x), bdy = put(dy);
+  const y = k.allocate!(n), d = k.allocate!(n), dx = k.allocate!(n);
+  k.ops[op].forward(bx.view(), y.view(), args);
+  k.ops[op].derivative(bx.view(), d.view(), args);
+  const sums = sumsOf(op);
+  k.ops[op].vjp(bx.view(), bdy.view(), dx.view(), sums, args);
+  const r = {
+    y: y.view().slice(),
+    d: d.view().slice(),
+    dx: dx.view().slice(),
+    sums,
+  };
+  for (const b of [bx, bdy, y, d, dx]) b.free();
+  return r;
+}
+
+/** Every output and sum the same bits (a NaN matches a NaN). */
+function sameBits(a: Results, b: Results, what: string): void {
+  for (const key of ["y", "d", "dx"] as const) {
+    const p = a[key], q = b[key];
+    for (let i = 0; i < p.length; i++) {
+      if (!Object.is(p[i], q[i])) {
+        assert.fail(`${what} ${key}[${i}]: ${p[i]} and ${q[i]}`);
+      }
+    }
+  }
+  for (const [name, sum] of Object.entries(a.sums)) {
+    assert.ok(
+      Object.is(sum[0], b.sums[name]![0]),
+      `${what} d${name}: ${sum[0]} and ${b.sums[name]![0]}`,
+    );
+  }
+}
+
+const OPS: readonly OpName[] = [
+  "relu",
+  "leakyRelu",
+  "prelu",
+  "elu",
+  "celu",
+  "sigmoid",
+  "tanh",
+  "softplus",
+  "gelu",
+  "swish",
+  "mish",
+];
+
+Deno.test({
+  name: "helper threads: the same bits on 1, 2, 3 and 4 threads",
+  ignore: !support.simd || !shared,
+  async fn(t) {
+    const sets = new Map<number, SimdKernels>();
+    for (const threads of [1, 2, 3, 4]) {
+      const s = await loadSimdKernels({ fma: support.relaxed, threads });
+      if (threads > 1) {
+        assert.ok(await s.ready(), `${threads} threads: ${s.threadsReason}`);
+      }
+      assert.strictEqual(s.threads, threads);
+      sets.set(threads, s);
+    }
+    // Several sum blocks and chunks, an odd tail.
+    const n = 9 * SUM_BLOCK + 4099;
+    const finite = inputs(n, 31);
+    const special = finite.slice();
+    for (let i = 0; i < 4 * 200; i += 4) special[n - 9 - i] = NaN;
+    special[17] = -Infinity;
+    special[n >> 1] = Infinity;
+    const dy = inputs(n, 32);
+    for (
+      const [label, x] of [["finite x", finite], [
+        "x with NaN and ±∞",
+        special,
+      ]] as const
+    ) {
+      for (const op of OPS) {
+        await t.step(`${op}, ${label}`, () => {
+          const one = runAll(sets.get(1)!, op, x, dy);
+          for (const threads of [2, 3, 4]) {
+            sameBits(
+              runAll(sets.get(threads)!, op, x, dy),
+              one,
+              `${op} ${label} ${threads} threads`,
+            );
+          }
+        });
+      }
+    }
+    await t.step("the helpers did take part", () => {
+      for (const threads of [2, 3, 4]) {
+        assert.ok(sets.get(threads)!.workerJobs() > 0, `${threads} threads`);
+      }
+      assert.strictEqual(sets.get(1)!.workerJobs(), 0);
+    });
+    await t.step("small calls stay on the calling thread", () => {
+      const s = sets.get(4)!;
+      const jobs = s.workerJobs();
+      runAll(s, "gelu", finite.subarray(0, 1000), dy.subarray(0, 1000));
+      assert.strictEqual(s.workerJobs(), jobs);
+    });
+  },
+});
+
+Deno.test("helper threads: the sums are sensitive to their order (fixture)", () => {
+  // Summing by halves (as a split by threads would) changes the float64
+  // sum for this data, so the bit-for-bit test above would catch a
+  // reduction whose order followed the thread count.
+  const n = 9 * SUM_BLOCK + 4099;
+  const x = inputs(n, 31);
+  const dy = inputs(n, 32);
+  const args = argsOf("swish", n, jsKernels);
+  const whole = sumsOf("swish");
+  jsKernels.ops.swish.vjp(x, dy, new Float32Array(n), whole, args);
+  const half = n >> 1;
+  const lo = sumsOf("swish"), hi = sumsOf("swish");
+  jsKernels.ops.swish.vjp(
+    x.subarray(0, half),
+    dy.subarray(0, half),
+    new Float32Array(half),
+    lo,
+    args,
+  );
+  jsKernels.ops.swish.vjp(
+    x.subarray(half),
+    dy.subarray(half),
+    new Float32Array(n - half),
+    hi,
+    args,
+  );
+  assert.notStrictEqual(lo.beta![0]! + hi.beta![0]!, whole.beta![0]!);
+});
+
+Deno.test({
+  name: "helper threads: a helper that cannot start leaves one thread",
+  ignore: !support.simd || !shared,
+  async fn(t) {
+    const n = 4 * SUM_BLOCK + 5;
+    const x = inputs(n, 7);
+    const dy = inputs(n, 8);
+    const alone = await loadSimdKernels({ fma: support.relaxed, threads: 1 });
+    const want = runAll(alone, "softplus", x, dy);
+    const g = globalThis as { Worker: unknown };
+    const original = g.Worker;
+    await t.step(
+      "a replaced Worker that throws ERR_WORKER_PATH (onnxruntime-web under Deno)",
+      async () => {
+        // What a Worker polyfilled over node:worker_threads does with a
+        // blob: URL.
+        g.Worker = class {
+          constructor(url: string | URL) {
+            const error = new TypeError(
+              `The worker script or module filename must be an absolute path or a relative path starting with './' or '../'. Received "${url}"`,
+            );
+            (error as { code?: string }).code = "ERR_WORKER_PATH";
+            throw error;
+          }
+        };
+        try {
+          const s = await loadSimdKernels({
+            fma: support.relaxed,
+            threads: 4,
+            workers: "web",
+          });
+          sameBits(runAll(s, "softplus", x, dy), want, "fake Worker");
+          assert.strictEqual(s.threads, 1);
+          assert.match(s.threadsReason!, /ERR_WORKER_PATH/);
+          assert.strictEqual(s.kernels.properties!.threads, 1);
+          assert.match(
+            String(s.kernels.properties!.threadsReason),
+            /could not start.*ERR_WORKER_PATH/,
+          );
+          assert.strictEqual(await s.ready(), false);
+        } finally {
+          g.Worker = original;
+        }
+      },
+    );
+    await t.step("a Worker that fails after it was made", async () => {
+      g.Worker = class {
+        onerror: ((e: unknown) => void) | null = null;
+        constructor() {
+          setTimeout(() =>
+            this.onerror?.({
+              error: new Error("the script did not load"),
+              preventDefault() {},
+            }), 0);
+        }
+        postMessage() {}
+      };
+      try {
+        const s = await loadSimdKernels({
+          fma: support.relaxed,
+          threads: 3,
+          workers: "web",
+        });
+        sameBits(runAll(s, "softplus", x, dy), want, "failing Worker");
+        assert.strictEqual(await s.ready(200), false);
+        assert.strictEqual(s.threads, 1);
+        assert.match(s.threadsReason!, /failed: the script did not load/);
+        sameBits(runAll(s, "softplus", x, dy), want, "after the failure");
+      } finally {
+        g.Worker = original;
+      }
+    });
+    await t.step("no Worker at all", async () => {
+      g.Worker = undefined;
+      try {
+        const s = await loadSimdKernels({
+          fma: support.relaxed,
+          threads: 2,
+          workers: "web",
+        });
+        assert.strictEqual(s.threads, 1);
+        assert.match(
+          s.threadsReason!,
+          /neither node:worker_threads nor Worker/,
+        );
+        sameBits(runAll(s, "softplus", x, dy), want, "no Worker");
+      } finally {
+        g.Worker = original;
+      }
+    });
+    await t.step("real Web Workers where the runtime has them", async () => {
+      const s = await loadSimdKernels({
+        fma: support.relaxed,
+        threads: 2,
+        workers: "web",
+      });
+      assert.ok(await s.ready(), s.threadsReason);
+      sameBits(runAll(s, "softplus", x, dy), want, "Web Worker");
+      assert.match(String(s.kernels.properties!.workers), /Web Worker/);
+    });
+  },
+});
+
+Deno.test("threadCount()", async (t) => {
+  await t.step("NONLIN_NATIVE_THREADS gives the count", () => {
+    assert.strictEqual(threadCount("1"), 1);
+    assert.strictEqual(threadCount(" 12 "), 12);
+    assert.strictEqual(threadCount("256"), 256);
+  });
+  await t.step("unset or empty: hardwareConcurrency, at most 16", () => {
+    assert.strictEqual(threadCount(undefined), defaultThreads());
+    assert.strictEqual(threadCount(""), defaultThreads());
+    assert.strictEqual(
+      defaultThreads(),
+      Math.min(navigator.hardwareConcurrency, 16),
+    );
+  });
+  await t.step("anything else is a RangeError naming the variable", () => {
+    for (const bad of ["0", "-2", "1.5", "four", "257", "2x"]) {
+      assert.throws(
+        () => threadCount(bad),
+        (e: unknown) =>
+          e instanceof RangeError &&
+          e.message.startsWith("NONLIN_NATIVE_THREADS must be an integer"),
+        bad,
+      );
+    }
+  });
+});
+
+Deno.test("environment() reads Deno.env, or process.env without Deno", () => {
+  Deno.env.set("NONLIN_TEST_VARIABLE", "deno");
+  try {
+    assert.strictEqual(environment("NONLIN_TEST_VARIABLE"), "deno");
+    const node = { process: { env: { NONLIN_TEST_VARIABLE: "node" } } };
+    assert.strictEqual(environment("NONLIN_TEST_VARIABLE", node), "node");
+    assert.strictEqual(environment("NONLIN_TEST_VARIABLE", {}), undefined);
+    // Deno without the permission: not read (and never prompted for).
+    const denied = {
+      Deno: {
+        env: { get: () => "secret" },
+        permissions: { querySync: () => ({ state: "prompt" }) },
+      },
+      process: node.process,
+    };
+    assert.strictEqual(environment("NONLIN_TEST_VARIABLE", denied), undefined);
+  } finally {
+    Deno.env.delete("NONLIN_TEST_VARIABLE");
+  }
+});
+
+Deno.test({
+  name: "helper threads never keep a program from exiting",
+  ignore: !support.simd || !shared,
+  async fn() {
+    // Helpers made with node:worker_threads never exit on their own; were
+    // they not unref'ed, this child would hang until the kill below.
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "-"],
+      env: { NONLIN_NATIVE_THREADS: "3" },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const source = `
+      import { backend, gelu } from "${
+      new URL("../mod.ts", import.meta.url).href
+    }";
+      const x = new Float32Array(1 << 20).fill(0.5);
+      for (let i = 0; i < 20 && backend.capabilities.properties.threads === 3; i++) {
+        await gelu(x);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const p = backend.capabilities.properties;
+      await Deno.stdout.write(new TextEncoder().encode(JSON.stringify([p.threads, p.workers])));
+    `;
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(source));
+    await writer.close();
+    const kill = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    const out = await child.output();
+    clearTimeout(kill);
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    const [threads, workers] = JSON.parse(new TextDecoder().decode(out.stdout));
+    assert.strictEqual(threads, 3);
+    assert.match(workers, /node:worker_threads/);
+  },
+});
