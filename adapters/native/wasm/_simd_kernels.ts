@@ -88,6 +88,12 @@ export interface LoadOptions {
    * @default "auto"
    */
   readonly workers?: "auto" | "web";
+  /**
+   * The fewest elements per thread a call is split at, overriding the
+   * measured defaults (for measuring them: `split_bench.ts`).
+   * @default { f64: 2¹⁵, f32: 2²⁰ }
+   */
+  readonly split?: { readonly f64: number; readonly f32: number };
 }
 
 /** The most threads {@linkcode defaultThreads} gives without an override. */
@@ -200,21 +206,30 @@ export async function loadSimdKernels(
   }
   const reason = () => pool?.failure ?? threadsReason;
   const threads = () => pool === undefined ? 1 : 1 + pool.helpers;
-  const kernels = createKernelSet(exports, built.names, heap, fma, pool, {
-    get threads() {
-      return threads();
+  const split = options.split ?? { f64: SPLIT_F64, f32: SPLIT_F32 };
+  const kernels = createKernelSet(
+    exports,
+    built.names,
+    heap,
+    fma,
+    pool,
+    split,
+    {
+      get threads() {
+        return threads();
+      },
+      get threadsReason() {
+        return reason();
+      },
+      get workers() {
+        return pool === undefined
+          ? "none"
+          : pool.api === "node"
+          ? "node:worker_threads (unref'ed)"
+          : `Web Worker (exits after ${WEB_IDLE_MS} ms idle)`;
+      },
     },
-    get threadsReason() {
-      return reason();
-    },
-    get workers() {
-      return pool === undefined
-        ? "none"
-        : pool.api === "node"
-        ? "node:worker_threads (unref'ed)"
-        : `Web Worker (exits after ${WEB_IDLE_MS} ms idle)`;
-    },
-  });
+  );
   return {
     kernels,
     heap,
@@ -381,6 +396,7 @@ function createKernelSet(
   heap: Heap,
   fma: boolean,
   pool: Pool | undefined,
+  splitFrom: { readonly f64: number; readonly f32: number },
   facts: ThreadFacts,
 ): KernelSet {
   const families: Record<string, Family> = {};
@@ -397,7 +413,7 @@ function createKernelSet(
         finiteIndex[loop] = names.indexOf(`${name}_${loop}_finite`);
       }
     }
-    const split = def.lanes === "f64" ? SPLIT_F64 : SPLIT_F32;
+    const split = def.lanes === "f64" ? splitFrom.f64 : splitFrom.f32;
     families[name] = { def, loops, finite, index, finiteIndex, split };
   }
   const runner = new Runner(
@@ -426,7 +442,7 @@ function createKernelSet(
         ...(reason === undefined ? {} : { threadsReason: reason }),
         workers: facts.workers,
         splitFrom:
-          `${SPLIT_F64} elements per thread (${SPLIT_F32} for the float32 loops)`,
+          `${splitFrom.f64} elements per thread (${splitFrom.f32} for the float32 loops)`,
         sumBlock: SUM_BLOCK,
         memory,
       });

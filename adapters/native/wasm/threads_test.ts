@@ -397,3 +397,79 @@ Deno.test({
     assert.match(workers, /node:worker_threads/);
   },
 });
+
+/** `node` on PATH, or undefined. */
+function nodePath(): string | undefined {
+  try {
+    const out = new Deno.Command("node", { args: ["--version"] }).outputSync();
+    return out.success ? "node" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const node = nodePath();
+
+Deno.test({
+  name:
+    "on Node: helpers through node:worker_threads, settings from process.env",
+  // Node comes with the set-up the README asks for; without it the engine's
+  // Node path cannot be run here (install it: apt-get install nodejs).
+  ignore: node === undefined || !support.simd,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const bundle = `${dir}/native.mjs`;
+      const built = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "bundle",
+          "--platform",
+          "browser",
+          "-o",
+          bundle,
+          new URL("../mod.ts", import.meta.url).pathname,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(built.success, new TextDecoder().decode(built.stderr));
+      await Deno.writeTextFile(
+        `${dir}/main.mjs`,
+        `import { backend, gelu, vjp } from "./native.mjs";
+const x = new Float32Array(1 << 20).map((_, i) => (i % 1000) / 100 - 5);
+let p = backend.capabilities.properties;
+for (let i = 0; i < 20; i++) {
+  await gelu(x);
+  await vjp("swish", x, { dy: x, params: { beta: 1.5 } });
+  await new Promise((r) => setTimeout(r, 20));
+}
+p = backend.capabilities.properties;
+const g = await vjp("swish", x, { dy: x, params: { beta: 1.5 } });
+console.log(JSON.stringify({ threads: p.threads, workers: p.workers, dbeta: g.dparams.beta[0] }));
+`,
+      );
+      const run = (threads: string) =>
+        new Deno.Command(node!, {
+          args: [`${dir}/main.mjs`],
+          env: { NONLIN_NATIVE_THREADS: threads },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+      // Each exits by itself once its work is done: helpers are unref'ed.
+      const three = await run("3");
+      const one = await run("1");
+      for (const r of [three, one]) {
+        assert.ok(r.success, new TextDecoder().decode(r.stderr));
+      }
+      const a = JSON.parse(new TextDecoder().decode(three.stdout));
+      const b = JSON.parse(new TextDecoder().decode(one.stdout));
+      assert.strictEqual(a.threads, 3);
+      assert.match(a.workers, /node:worker_threads/);
+      assert.strictEqual(b.threads, 1);
+      // The same bits on Node whatever the thread count.
+      assert.strictEqual(a.dbeta, b.dbeta);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
