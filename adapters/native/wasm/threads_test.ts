@@ -93,6 +93,25 @@ function runAll(
   return r;
 }
 
+/** The same calls on host arrays (copied in and out by the kernels). */
+function runHost(
+  s: SimdKernels,
+  op: OpName,
+  x: Float32Array,
+  dy: Float32Array,
+): Results {
+  const n = x.length;
+  const k = s.kernels;
+  const args = argsOf(op, n, k);
+  const y = new Float32Array(n), d = new Float32Array(n);
+  const dx = new Float32Array(n);
+  k.ops[op].forward(x, y, args);
+  k.ops[op].derivative(x, d, args);
+  const sums = sumsOf(op);
+  k.ops[op].vjp(x, dy, dx, sums, args);
+  return { y, d, dx, sums };
+}
+
 /** Every output and sum the same bits (a NaN matches a NaN). */
 function sameBits(a: Results, b: Results, what: string): void {
   for (const key of ["y", "d", "dx"] as const) {
@@ -160,6 +179,15 @@ Deno.test({
               runAll(sets.get(threads)!, op, x, dy),
               one,
               `${op} ${label} ${threads} threads`,
+            );
+          }
+          // Host arrays: tiled through the cache on one thread, split on
+          // several; the same bits as resident data.
+          for (const threads of [1, 4]) {
+            sameBits(
+              runHost(sets.get(threads)!, op, x, dy),
+              one,
+              `${op} ${label} host arrays, ${threads} threads`,
             );
           }
         });
