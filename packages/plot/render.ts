@@ -15,6 +15,12 @@ import { initWasm, Resvg } from "@resvg/resvg-wasm";
 // the font files themselves are read from beside this package.json.
 import fontPackage from "dejavu-fonts-ttf/package.json" with { type: "json" };
 
+/**
+ * Observable Plot's options for one chart (marks, scales, size): what
+ * {@linkcode renderPlot} draws, under a name this package exports.
+ */
+export type PlotOptions = Plot.PlotOptions;
+
 const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 
 /** The font family every figure is drawn in, in SVG and in PNG. */
@@ -65,7 +71,7 @@ const FONT_FILES = [
  * }));
  * ```
  */
-export function renderPlot(options: Plot.PlotOptions): string {
+export function renderPlot(options: PlotOptions): string {
   const document = newDocument();
   const element = plotElement(document, options);
   // linkedom leaves the namespace implicit; a standalone file needs it.
@@ -116,7 +122,7 @@ export interface LayoutOptions {
  * ```
  */
 export function renderPlots(
-  rows: readonly (readonly Plot.PlotOptions[])[],
+  rows: readonly (readonly PlotOptions[])[],
   options: LayoutOptions = {},
 ): string {
   if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) {
