@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * The package dependency graph of the workspace, read from the source:
  * which `@nonlin/*` package imports which, and any relative import that

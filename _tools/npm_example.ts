@@ -1,0 +1,141 @@
+// deno-lint-ignore-file no-console
+/**
+ * `deno task check:npm`: what CI does to prove the npm build works where its
+ * users are. Builds `@nonlin/core` and `@nonlin/native` for npm, packs them
+ * with `npm pack`, installs the tarballs into an empty Node project (offline:
+ * `@nonlin/native`'s dependency must come from the core tarball, not a
+ * registry), runs the README's Node example there with `node`, and bundles
+ * the README's browser example from the installed packages with
+ * `deno bundle --platform=browser`, then runs the bundle. Exits non-zero,
+ * naming the step, when any of it fails. Needs `node` and `npm` on PATH.
+ *
+ * @module
+ */
+
+import { dirname, join, resolve } from "node:path";
+import { buildNpm } from "./build_npm.ts";
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
+
+/**
+ * The code block that follows a `<!-- npm-example:NAME -->` marker in a
+ * markdown text.
+ *
+ * @param markdown The README's text.
+ * @param name The example's name (`node`, `browser`).
+ * @returns The code inside the fence.
+ * @throws {RangeError} When there is no such example.
+ */
+export function readmeExample(markdown: string, name: string): string {
+  const marker = `<!-- npm-example:${name} -->`;
+  const at = markdown.indexOf(marker);
+  const fence = /```[a-z]*\n([\s\S]*?)\n```/.exec(
+    at < 0 ? "" : markdown.slice(at + marker.length),
+  );
+  if (at < 0 || fence === null) {
+    throw new RangeError(
+      `No example "${name}" in the README: expected ${marker} and a code block after it`,
+    );
+  }
+  return fence[1]!;
+}
+
+async function run(
+  step: string,
+  cmd: string,
+  args: string[],
+  cwd: string,
+  options: { quiet?: boolean } = {},
+): Promise<string> {
+  const started = performance.now();
+  const { code, stdout, stderr } = await new Deno.Command(cmd, {
+    args,
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(stdout);
+  const err = new TextDecoder().decode(stderr);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (code !== 0) {
+    throw new Error(
+      `${step} failed (exit ${code}): ${cmd} ${args.join(" ")}\n${out}${err}`,
+    );
+  }
+  const shown = options.quiet ? "" : out.trim();
+  console.log(
+    `ok: ${step} (${seconds} s)${shown ? `\n${shown}` : ""}`,
+  );
+  return out;
+}
+
+if (import.meta.main) {
+  const built = buildNpm();
+  const readme = await Deno.readTextFile(join(root, "README.md"));
+  const scratch = await Deno.makeTempDir({ prefix: "nonlin_npm_" });
+  try {
+    await run("node --version", "node", ["--version"], scratch);
+    const tarballs: string[] = [];
+    for (const b of built) {
+      const [packed] = JSON.parse(
+        await run(
+          `npm pack ${b.name}`,
+          "npm",
+          [
+            "pack",
+            "--json",
+            "--pack-destination",
+            scratch,
+            b.dir,
+          ],
+          scratch,
+          { quiet: true },
+        ),
+      ) as { filename: string }[];
+      tarballs.push(`./${packed!.filename}`);
+    }
+    await Deno.writeTextFile(
+      join(scratch, "package.json"),
+      JSON.stringify({ name: "scratch", private: true, type: "module" }),
+    );
+    await run("npm install the tarballs", "npm", [
+      "install",
+      "--offline",
+      "--no-audit",
+      "--no-fund",
+      ...tarballs,
+    ], scratch);
+    await Deno.writeTextFile(
+      join(scratch, "example.mjs"),
+      readmeExample(readme, "node"),
+    );
+    await run("node example.mjs (the README's Node example)", "node", [
+      "example.mjs",
+    ], scratch);
+    await Deno.writeTextFile(
+      join(scratch, "main.js"),
+      readmeExample(readme, "browser"),
+    );
+    await run(
+      "deno bundle --platform=browser (the README's browser example)",
+      Deno.execPath(),
+      [
+        "bundle",
+        "--quiet",
+        "--platform=browser",
+        "--node-modules-dir=manual",
+        "main.js",
+        "-o",
+        "bundle.js",
+      ],
+      scratch,
+    );
+    await run("the browser bundle runs", Deno.execPath(), [
+      "run",
+      "--no-config",
+      "bundle.js",
+    ], scratch);
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
+  }
+}
