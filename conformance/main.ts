@@ -7,6 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { outputPathsProblem } from "@nonlin/backends/output";
 import { type OpName, opNames } from "@nonlin/core";
 import { renderMarkdown, renderMatrix, reportToJson } from "./report.ts";
 import { type Progress, runConformance } from "./run.ts";
@@ -140,6 +141,15 @@ export async function main(
     );
     return 2;
   }
+  // Checked before the run: a typo in a path should not cost a whole run.
+  const unwritable = await outputPathsProblem([
+    { flag: "--json", path: v.json },
+    ...(v.md ? [{ flag: "--md", path: v.md }] : []),
+  ]);
+  if (unwritable !== undefined) {
+    output.err(`nonlin conformance: ${unwritable}\n`);
+    return 2;
+  }
   const tty = output === standard && Deno.stderr.isTerminal();
   let last = 0;
   const report = await runConformance({
@@ -163,16 +173,27 @@ export async function main(
       : {}),
   });
   if (tty) output.err("\r\x1b[K");
-  await ensureParent(v.json);
-  await Deno.writeTextFile(v.json, reportToJson(report) + "\n");
-  if (v.md) {
-    await ensureParent(v.md);
-    const command = `deno task conformance${
-      v.quick ? " --quick" : ""
-    } --md ${v.md}`;
-    await Deno.writeTextFile(v.md, renderMarkdown(report, { command }));
-  }
+  // The matrix first, so that a report that cannot be written (a disk that
+  // filled up during the run) loses no result.
   output.out(renderMatrix(report, { timings: tty }) + "\n");
+  try {
+    await ensureParent(v.json);
+    await Deno.writeTextFile(v.json, reportToJson(report) + "\n");
+    if (v.md) {
+      await ensureParent(v.md);
+      const command = `deno task conformance${
+        v.quick ? " --quick" : ""
+      } --md ${v.md}`;
+      await Deno.writeTextFile(v.md, renderMarkdown(report, { command }));
+    }
+  } catch (error) {
+    output.err(
+      `nonlin conformance: could not write the report: ${
+        (error instanceof Error ? error.message : String(error)).split("\n")[0]
+      }\n`,
+    );
+    return 1;
+  }
   output.out(`report: ${v.json}${v.md ? `, ${v.md}` : ""}\n`);
   return report.summary.ok ? 0 : 1;
 }

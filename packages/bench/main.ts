@@ -6,6 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { outputPathsProblem } from "@nonlin/backends/output";
 import {
   closestSize,
   formatMs,
@@ -153,6 +154,19 @@ export async function main(
       warn(`nonlin bench: ${problem}`);
       return 2;
     }
+  }
+
+  // Checked before the run, which takes minutes.
+  const unwritable = await outputPathsProblem([
+    ...(files.json !== undefined ? [{ flag: "--json", path: files.json }] : []),
+    ...(files.charts !== undefined
+      ? [{ flag: "--charts", path: files.charts, folder: true }]
+      : []),
+    ...(files.md !== undefined ? [{ flag: "--md", path: files.md }] : []),
+  ]);
+  if (unwritable !== undefined) {
+    warn(`nonlin bench: ${unwritable}`);
+    return 2;
   }
 
   const display = new Display(

@@ -10,6 +10,7 @@ import type { Unsupported } from "@nonlin/core";
 import {
   backendNames,
   backendVariantNames,
+  isModulePath,
   loadBackend,
 } from "@nonlin/backends";
 import { type Output, standardOutput } from "./output.ts";
@@ -65,9 +66,15 @@ export async function listBackends(
   for (const name of [...backendNames, ...backendVariantNames]) {
     reports.push(await report(name, false));
   }
-  for (const path of modules) reports.push(await report(path, true));
+  const builtins = [...backendNames, ...backendVariantNames];
+  for (const path of modules) {
+    if (!builtins.includes(path)) reports.push(await report(path, true));
+  }
   return reports;
 }
+
+/** How the reason of a backend that could not be imported begins. */
+const LOAD_FAILURE = "failed to load:";
 
 async function report(
   nameOrPath: string,
@@ -99,7 +106,7 @@ async function report(
       name: nameOrPath,
       ...where,
       available: false,
-      reason: `failed to load: ${
+      reason: `${LOAD_FAILURE} ${
         (error instanceof Error ? error.message : String(error)).replaceAll(
           "\n",
           " ",
@@ -189,7 +196,7 @@ function aligned(
 
 /** The help text of `nonlin backends`. */
 export function backendsHelp(): string {
-  return `Usage: nonlin backends [--json] [module …]
+  return `Usage: nonlin backends [--json] [name|module …]
 
 Lists every built-in backend (${
     [...backendNames, ...backendVariantNames].join(", ")
@@ -197,7 +204,9 @@ Lists every built-in backend (${
 here and why not, its engine's properties and what it cannot compute. Module
 paths or URLs given after the options are loaded and listed too, as any
 backend implementing the contract can be. A backend that fails to load is
-listed as not available, with the error.
+listed as not available, with the error; when it was named on the command
+line (a built-in name or a module), the command also exits 1. An unknown
+name exits 2.
 
 Options:
   --json      one JSON object { "backends": [{ "name", "module"?, "available",
@@ -211,8 +220,9 @@ Options:
  *
  * @param args The arguments after `backends`.
  * @param output Where to write.
- * @returns The exit status: 0, also when backends are unavailable; 2 for bad
- * usage.
+ * @returns The exit status: 0, also when backends are unavailable; 1 when a
+ * backend named on the command line fails to load (its line on standard
+ * error says why); 2 for bad usage, an unknown backend name among them.
  *
  * @example
  * ```ts
@@ -220,9 +230,11 @@ Options:
  * import assert from "node:assert";
  *
  * const output = new BufferedOutput();
- * assert.strictEqual(await main(["backends", "--json", "./no_such_backend.ts"], output), 0);
+ * assert.strictEqual(await main(["backends", "--json", "./no_such_backend.ts"], output), 1);
  * const { backends } = JSON.parse(output.stdout);
  * assert.strictEqual(backends.at(-1).available, false);
+ * assert.match(output.stderr, /^nonlin backends: \.\/no_such_backend\.ts failed to load: /);
+ * assert.strictEqual(await main(["backends", "nativ"], new BufferedOutput()), 2);
  * ```
  */
 export async function main(
@@ -253,11 +265,36 @@ export async function main(
     output.out(backendsHelp());
     return 0;
   }
+  const builtins = [...backendNames, ...backendVariantNames];
+  const unknown = parsed.positionals.filter((p) =>
+    !builtins.includes(p) && !isModulePath(p)
+  );
+  if (unknown.length > 0) {
+    output.err(
+      `nonlin backends: unknown backend ${
+        unknown.map((u) => `"${u}"`).join(", ")
+      }: expected one of ${
+        builtins.join(", ")
+      }, or a module path such as ./my_backend.ts\n`,
+    );
+    return 2;
+  }
   const reports = await listBackends(parsed.positionals);
   output.out(
     parsed.values.json
       ? JSON.stringify({ backends: reports }, null, 2) + "\n"
       : formatBackendsText(reports),
   );
-  return 0;
+  // A backend named on the command line must load: listing it as merely
+  // unavailable would let a script go on with a module that is not there.
+  const failed = reports.filter((r) =>
+    parsed.positionals.includes(r.module ?? r.name) &&
+    r.reason?.startsWith(LOAD_FAILURE)
+  );
+  for (const r of failed) {
+    output.err(
+      `nonlin backends: ${r.module ?? r.name} ${r.reason}\n`,
+    );
+  }
+  return failed.length > 0 ? 1 : 0;
 }

@@ -187,8 +187,14 @@ Deno.test("main()", async (t) => {
       fixture("reference_backend.ts"),
       fixture("throwing_backend.ts"),
     ];
-    assert.strictEqual(await main(["--json", ...modules], output), 0);
-    assert.strictEqual(output.stderr, "");
+    // The throwing module was named, so its failure is the command's.
+    assert.strictEqual(await main(["--json", ...modules], output), 1);
+    assert.strictEqual(
+      output.stderr,
+      `nonlin backends: ${
+        modules[1]
+      } failed to load: engine failed to initialise: no such device\n`,
+    );
     const { backends } = JSON.parse(output.stdout);
     assert.deepStrictEqual(
       backends.map((b: { name: string }) => b.name),
@@ -213,6 +219,47 @@ Deno.test("main()", async (t) => {
     assert.match(
       output.stdout,
       /\nunavailable +no +navigator\.gpu is undefined\n/,
+    );
+  });
+
+  await t.step("modules that load exit 0, also when unavailable", async () => {
+    const output = new BufferedOutput();
+    assert.strictEqual(
+      await main([
+        fixture("reference_backend.ts"),
+        fixture("unavailable_backend.ts"),
+        "native",
+      ], output),
+      0,
+    );
+    assert.strictEqual(output.stderr, "");
+    // A built-in name given on the command line is listed once.
+    assert.strictEqual(output.stdout.match(/^native /gm)?.length, 1);
+  });
+
+  await t.step("a named module that is missing: exit 1", async () => {
+    const output = new BufferedOutput();
+    const missing = fixture("no_such_backend.ts");
+    assert.strictEqual(await main([missing], output), 1);
+    assert.match(
+      output.stderr,
+      new RegExp(
+        `^nonlin backends: ${
+          missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+        } failed to load: [^\n]*\n$`,
+      ),
+    );
+  });
+
+  await t.step("an unknown name: exit 2 before loading anything", async () => {
+    const output = new BufferedOutput();
+    assert.strictEqual(await main(["nativ"], output), 2);
+    assert.strictEqual(output.stdout, "");
+    assert.strictEqual(
+      output.stderr,
+      `nonlin backends: unknown backend "nativ": expected one of ${
+        [...backendNames, ...backendVariantNames].join(", ")
+      }, or a module path such as ./my_backend.ts\n`,
     );
   });
 

@@ -10,6 +10,7 @@ import {
   type BackendModule,
   BackendUnavailableError,
   checkBroadcast,
+  describe,
   formatInterval,
   getOp,
   opNames,
@@ -25,6 +26,41 @@ import {
   parseNumber,
 } from "./float32.ts";
 import { type Output, standardOutput } from "./output.ts";
+
+/**
+ * How long `nonlin eval` waits, by default, for the backend to load and
+ * compute before it gives up: ample for a few points on any backend here,
+ * WebGPU's start-up included.
+ */
+export const DEFAULT_TIMEOUT_S = 60;
+
+/** How {@linkcode evaluate} runs. */
+export interface EvalOptions {
+  /**
+   * Gives up waiting on the backend when aborted: the call in flight then
+   * fails with an {@linkcode EvalTimeoutError} naming it. `nonlin eval`
+   * aborts it at `--timeout`.
+   * @default never aborted
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A backend call that did not settle before {@linkcode EvalOptions.signal}
+ * was aborted, named with the backend, the op and the call (`y`, `vjp`,
+ * `second derivative`).
+ */
+export class EvalTimeoutError extends Error {
+  /**
+   * @param backend The backend's name.
+   * @param what The op and the call, e.g. `relu (y)`.
+   * @param reason Why the wait ended, e.g. `no answer within --timeout 5 s`.
+   */
+  constructor(backend: string, what: string, reason: string) {
+    super(`Backend ${backend} did not settle computing ${what}: ${reason}`);
+    this.name = "EvalTimeoutError";
+  }
+}
 
 /** A parameter value as `nonlin eval` passes it to a backend. */
 export type EvalParamValue = number | string | Float32Array;
@@ -123,10 +159,14 @@ export function checkEvalRequest(
  *
  * @param backend A backend module, e.g. from `loadBackend`.
  * @param request What to evaluate.
+ * @param options A signal that ends the wait on the backend.
  * @returns Everything `nonlin eval` prints.
  * @throws {BackendUnavailableError} When the backend cannot run here.
  * @throws {TypeError} When the backend returns something other than a
- * Float32Array of the right length.
+ * Float32Array of the right length, or throws something other than an
+ * Error (the message names the backend, the op and the call).
+ * @throws {EvalTimeoutError} When a call has not settled by the time
+ * `options.signal` aborts.
  *
  * @example
  * ```ts
@@ -143,6 +183,7 @@ export function checkEvalRequest(
 export async function evaluate(
   backend: BackendModule,
   request: EvalRequest,
+  options: EvalOptions = {},
 ): Promise<EvalResult> {
   const params = checkEvalRequest(request);
   const info = backend.backend;
@@ -179,18 +220,59 @@ export async function evaluate(
     string,
     (...args: unknown[]) => Promise<unknown>
   >;
-  const y = returned(await untyped[op.name]!(x, request.params), x.length, "y");
+  const { signal } = options;
+  // One backend call: abandoned when the signal aborts, and a thrown
+  // non-Error (a string, say) turned into an Error that says who threw it
+  // and where.
+  const call = async (what: string, f: () => unknown): Promise<unknown> => {
+    const where = `${op.name} (${what})`;
+    const timedOut = () =>
+      new EvalTimeoutError(
+        info.name,
+        where,
+        signal!.reason instanceof Error
+          ? signal!.reason.message
+          : String(signal!.reason),
+      );
+    let onAbort: (() => void) | undefined;
+    try {
+      if (signal?.aborted) throw timedOut();
+      const work = (async () => await f())();
+      if (signal === undefined) return await work;
+      const aborted = new Promise<never>((_, reject) => {
+        onAbort = () => reject(timedOut());
+        signal.addEventListener("abort", onAbort, { once: true });
+      });
+      return await Promise.race([work, aborted]);
+    } catch (error) {
+      if (error instanceof Error) throw error;
+      throw new TypeError(
+        `Backend ${info.name} threw ${
+          describe(error)
+        }, not an Error, computing ${where}`,
+        { cause: error },
+      );
+    } finally {
+      if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
+    }
+  };
+  const y = returned(
+    await call("y", () => untyped[op.name]!(x, request.params)),
+    x.length,
+    "y",
+  );
 
   let dx: Float32Array | string;
   let dparams: Record<string, Float32Array | string>;
   try {
-    const grads = await untyped.vjp!(op.name, x, {
-      dy,
-      params: request.params,
-    }) as {
-      dx?: unknown;
-      dparams?: Record<string, unknown>;
-    };
+    const grads = await call("vjp", () =>
+      untyped.vjp!(op.name, x, {
+        dy,
+        params: request.params,
+      })) as {
+        dx?: unknown;
+        dparams?: Record<string, unknown>;
+      };
     dx = returned(grads.dx, x.length, "dx");
     dparams = {};
     for (const name of learned) {
@@ -212,7 +294,10 @@ export async function evaluate(
   let d2x: Float32Array | string;
   try {
     d2x = returned(
-      await untyped.secondDerivative!(op.name, x, request.params),
+      await call(
+        "second derivative",
+        () => untyped.secondDerivative!(op.name, x, request.params),
+      ),
       x.length,
       "second derivative",
     );
@@ -414,7 +499,7 @@ export function evalHelp(): string {
       .map(([p, spec]) => describeParam(p, spec));
     return `  ${name.padEnd(width)}  ${params.join("; ")}`.trimEnd();
   });
-  return `Usage: nonlin eval <op> --backend <name|path> [--param k=v …] --x <v,v,…> [--dy <v,v,…>] [--json]
+  return `Usage: nonlin eval <op> --backend <name|path> [--param k=v …] --x <v,v,…> [--dy <v,v,…>] [--json] [--timeout <seconds>]
 
 Evaluates an activation function on a backend at the points x and prints the
 input x, the output y = f(x), the gradient dx = dy·f'(x), the gradient with
@@ -433,6 +518,9 @@ Options:
                          gelu: --param approximate=tanh
   --json                 one JSON object { "op", "backend", "params", "x",
                          "y", "dx", "dparams", "d2x" } instead of a table
+  --timeout <seconds>    how long the backend may take to load and compute,
+                         all calls together (default: ${DEFAULT_TIMEOUT_S}); past
+                         it the command fails naming the call that hung
   -h, --help             this help
 
 Numbers are written as the shortest decimal that reads back to the same
@@ -564,6 +652,7 @@ export async function main(
           dy: { type: "string" },
           param: { type: "string", multiple: true },
           json: { type: "boolean" },
+          timeout: { type: "string" },
           help: { type: "boolean", short: "h" },
         },
         allowPositionals: true,
@@ -604,24 +693,58 @@ export async function main(
       checkEvalRequest(r);
       return r;
     });
+    const timeoutS = usage(() => {
+      const seconds = values.timeout === undefined
+        ? DEFAULT_TIMEOUT_S
+        : Number(values.timeout);
+      if (
+        !(seconds > 0 && seconds <= 86_400) || values.timeout?.trim() === ""
+      ) {
+        throw new RangeError(
+          `--timeout must be a number of seconds in (0, 86400]: got ${values.timeout}`,
+        );
+      }
+      return seconds;
+    });
 
-    let backend: BackendModule;
-    try {
-      backend = await loadBackend(values.backend!);
-    } catch (error) {
-      if (error instanceof RangeError) throw new UsageError(error);
-      return fail(
-        1,
-        `Could not load backend ${values.backend}: ${message(error)}`,
-      );
-    }
-    const result = await evaluate(backend, request);
-    output.out(
-      values.json
-        ? formatEvalJson(result)
-        : formatEvalText(result, { showDy: values.dy !== undefined }),
+    // One limit for the load and every call together.
+    const limit = new AbortController();
+    const timer = setTimeout(
+      () => limit.abort(new Error(`no answer within --timeout ${timeoutS} s`)),
+      timeoutS * 1000,
     );
-    return 0;
+    try {
+      let backend: BackendModule;
+      try {
+        backend = await Promise.race([
+          loadBackend(values.backend!),
+          new Promise<never>((_, reject) =>
+            limit.signal.addEventListener(
+              "abort",
+              () => reject(new Error(`it did not load within ${timeoutS} s`)),
+              { once: true },
+            )
+          ),
+        ]);
+      } catch (error) {
+        if (error instanceof RangeError) throw new UsageError(error);
+        return fail(
+          1,
+          `Could not load backend ${values.backend}: ${message(error)}`,
+        );
+      }
+      const result = await evaluate(backend, request, {
+        signal: limit.signal,
+      });
+      output.out(
+        values.json
+          ? formatEvalJson(result)
+          : formatEvalText(result, { showDy: values.dy !== undefined }),
+      );
+      return 0;
+    } finally {
+      clearTimeout(timer);
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       return fail(2, error.message, 'Run "nonlin eval --help" for usage.\n');

@@ -788,7 +788,7 @@ Deno.test("main()", async (t) => {
     assert.strictEqual(stdout, evalHelp());
     assert.ok(
       stdout.startsWith(
-        "Usage: nonlin eval <op> --backend <name|path> [--param k=v …] --x <v,v,…> [--dy <v,v,…>] [--json]\n",
+        "Usage: nonlin eval <op> --backend <name|path> [--param k=v …] --x <v,v,…> [--dy <v,v,…>] [--json] [--timeout <seconds>]\n",
       ),
     );
     for (const op of opNames) {

@@ -5,6 +5,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { outputPathsProblem } from "@nonlin/backends/output";
 import { backendNames } from "@nonlin/backends";
 import { BOOK_GRID } from "./curves.ts";
 import {
@@ -199,6 +200,14 @@ export async function main(
   if (options === "help") {
     output.out(plotHelp());
     return 0;
+  }
+  // Checked before drawing, which takes a minute.
+  const unwritable = await outputPathsProblem([
+    { flag: "--out", path: options.out, folder: true },
+  ]);
+  if (unwritable !== undefined) {
+    output.err(`nonlin plot: ${unwritable}\n`);
+    return 2;
   }
   const report = await writeFigures({
     ...options,
