@@ -7,7 +7,9 @@
  * registry), runs the README's Node example there with `node`, and bundles
  * the README's browser example from the installed packages with
  * `deno bundle --platform=browser`, then runs the bundle. Exits non-zero,
- * naming the step, when any of it fails. Needs `node` and `npm` on PATH.
+ * naming the step, when any of it fails. Needs `node` and `npm` on PATH;
+ * `NONLIN_NODE` names another Node command (CI sets `npx -y node@20` where
+ * the distribution's Node is older than 20).
  *
  * @module
  */
@@ -70,11 +72,13 @@ async function run(
 }
 
 if (import.meta.main) {
+  const [node = "node", ...nodeArgs] = (Deno.env.get("NONLIN_NODE") ?? "node")
+    .trim().split(/\s+/);
   const built = buildNpm();
   const readme = await Deno.readTextFile(join(root, "README.md"));
   const scratch = await Deno.makeTempDir({ prefix: "nonlin_npm_" });
   try {
-    await run("node --version", "node", ["--version"], scratch);
+    await run("node --version", node, [...nodeArgs, "--version"], scratch);
     const tarballs: string[] = [];
     for (const b of built) {
       const [packed] = JSON.parse(
@@ -109,7 +113,8 @@ if (import.meta.main) {
       join(scratch, "example.mjs"),
       readmeExample(readme, "node"),
     );
-    await run("node example.mjs (the README's Node example)", "node", [
+    await run("node example.mjs (the README's Node example)", node, [
+      ...nodeArgs,
       "example.mjs",
     ], scratch);
     await Deno.writeTextFile(

@@ -22,6 +22,8 @@ export interface WorkspacePackage {
   readonly name: string;
   /** Its folder, absolute. */
   readonly dir: string;
+  /** The files and folders its `publish.exclude` names outright (no glob). */
+  readonly unpublished: readonly string[];
 }
 
 /** One import of another package. */
@@ -51,10 +53,13 @@ export async function workspacePackages(
   const packages: WorkspacePackage[] = [];
   for (const member of config.workspace ?? []) {
     const dir = resolve(root, member);
-    const { name } = JSON.parse(
+    const { name, publish } = JSON.parse(
       await Deno.readTextFile(join(dir, "deno.json")),
-    ) as { name?: string };
-    if (typeof name === "string") packages.push({ name, dir });
+    ) as { name?: string; publish?: { exclude?: string[] } };
+    const unpublished = (publish?.exclude ?? [])
+      .filter((e) => !/[*?[{]/.test(e))
+      .map((e) => resolve(dir, e));
+    if (typeof name === "string") packages.push({ name, dir, unpublished });
   }
   return packages;
 }
@@ -121,6 +126,13 @@ export async function packageImports(root: string): Promise<{
   for (const pkg of packages) {
     for await (const file of sourceFiles(pkg.dir)) {
       if (owner(packages, file) !== pkg) continue; // a nested member's file
+      if (
+        pkg.unpublished.some((u) =>
+          file === u || file.startsWith(u.replace(/\/?$/, SEPARATOR))
+        )
+      ) {
+        continue;
+      }
       const rel = relative(root, file);
       for (const specifier of importSpecifiers(await Deno.readTextFile(file))) {
         const named = /^(?:jsr:)?(@[^/]+\/[^/]+)/.exec(specifier)?.[1];

@@ -55,6 +55,11 @@ Deno.test("package dependencies", async (t) => {
     },
   );
 
+  await t.step("no relative import leaves a package", async () => {
+    const { crossRelative } = await packageImports(root);
+    assert.deepStrictEqual(crossRelative, []);
+  });
+
   await t.step("core imports nothing of the project", async () => {
     const { imports } = await packageImports(root);
     assert.deepStrictEqual(

@@ -7,11 +7,18 @@ import * as tf from "@tensorflow/tfjs";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import { BackendUnavailableError } from "@nonlin/core";
 import * as webgpu from "@nonlin/tfjs-webgpu";
+import { needs, webgpuAdapter } from "../../_tools/requirements.ts";
+
+// Needs a device to lose: ignored, with the reason and the apt line, where
+// there is no WebGPU adapter and NONLIN_REQUIRE_WEBGPU does not ask for one.
+const gpu = await needs(webgpuAdapter);
 
 Deno.test({
-  name: "@nonlin/tfjs-webgpu after device loss",
-  ignore: !webgpu.backend.available,
+  name: gpu.name("@nonlin/tfjs-webgpu after device loss"),
+  ignore: gpu.ignore,
   async fn(t) {
+    gpu.assertPresent();
+    assert.ok(webgpu.backend.available, webgpu.backend.reason);
     const x = webgpu.tensor([-1, 2, 3]);
     const y = webgpu.gelu(x);
     const device = (tf.findBackend("webgpu") as WebGPUBackend).device;

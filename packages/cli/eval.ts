@@ -52,6 +52,8 @@ export interface EvalOptions {
  */
 export class EvalTimeoutError extends Error {
   /**
+   * Names the backend, the call and why the wait ended.
+   *
    * @param backend The backend's name.
    * @param what The op and the call, e.g. `relu (y)`.
    * @param reason Why the wait ended, e.g. `no answer within --timeout 5 s`.

@@ -29,10 +29,13 @@ export {
 } from "./float32.ts";
 export {
   checkEvalRequest,
+  DEFAULT_TIMEOUT_S,
   evalHelp,
+  type EvalOptions,
   type EvalParamValue,
   type EvalRequest,
   type EvalResult,
+  EvalTimeoutError,
   evaluate,
   formatEvalJson,
   formatEvalText,

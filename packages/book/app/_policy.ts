@@ -1,17 +1,18 @@
 // The conformance suite's tolerance policy and waivers, so that the page
 // marks a point exactly when `deno task conformance` would fail it, and names
-// the waiver when the suite accepts it. The files are imported one by one, not
-// through `@nonlin/conformance`: that entry point also loads the suite's
-// Deno-only runner (node:util, workers), which a browser bundle cannot load.
-// These files import nothing but `@nonlin/core` and types.
+// the waiver when the suite accepts it. Imported through
+// `@nonlin/conformance/policy`, not the package's main entry point: that one
+// also loads the suite's Deno-only runner (node:util, workers), which a
+// browser bundle cannot load.
 
 export {
   deviation,
+  profileOf,
   type Tolerance,
+  toleranceOf,
   within,
-} from "../../../conformance/compare.ts";
-export { profileOf, toleranceOf } from "../../../conformance/tolerances.ts";
-import { findDeviation, ledger } from "../../../conformance/ledger.ts";
+} from "@nonlin/conformance/policy";
+import { findDeviation, ledger } from "@nonlin/conformance/policy";
 
 /**
  * The conformance checks a point of the page belongs to: f(x) to `values`;

@@ -13,6 +13,10 @@ import { compareCurve, referenceValues } from "./compare.ts";
 import { bookSections } from "./sections.ts";
 import { codeBlock } from "./run.ts";
 import type { BookState } from "./page.ts";
+import {
+  chromium as chromiumBinary,
+  needs,
+} from "../../../_tools/requirements.ts";
 
 const CHROMIUM = Deno.env.get("NONLIN_CHROMIUM") ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("../../../out/book/", import.meta.url);
@@ -66,7 +70,15 @@ function bookAssets(): ReturnType<typeof buildBook> {
   return built ??= buildBook();
 }
 
-Deno.test("startPage()", async (t) => {
+// Ignored, with the reason and the apt line, where Chromium is missing and
+// NONLIN_REQUIRE_CHROMIUM does not ask for it.
+const browserNeed = await needs(chromiumBinary);
+
+Deno.test({
+  name: browserNeed.name("startPage()"),
+  ignore: browserNeed.ignore,
+}, async (t) => {
+  browserNeed.assertPresent();
   const started = performance.now();
   const assets = await bookAssets();
   await using server = await serveBook({ port: 0, assets });
@@ -430,7 +442,11 @@ Deno.test("startPage()", async (t) => {
   );
 });
 
-Deno.test("startPage() without WebGPU", async (t) => {
+Deno.test({
+  name: browserNeed.name("startPage() without WebGPU"),
+  ignore: browserNeed.ignore,
+}, async (t) => {
+  browserNeed.assertPresent();
   // Without --enable-unsafe-webgpu, headless Chromium on Linux has
   // navigator.gpu but no adapter: the webgpu tab must say so and why.
   await using server = await serveBook({ port: 0, assets: await bookAssets() });
