@@ -1,7 +1,8 @@
 /**
  * `@nonlin/conformance/policy`: what the suite holds a backend to — the
  * cases and their parameters, the comparison of a result with the
- * reference, the tolerances per backend and op, and the known deviations —
+ * reference, the tolerances per backend and op, the device profiles and the
+ * ledger of known deviations —
  * without the suite's runner, which needs Deno (workers, the file system).
  * The book page imports this entry point into its browser bundle, so that it
  * marks a point exactly where `deno task conformance` would.
