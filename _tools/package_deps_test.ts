@@ -155,3 +155,30 @@ Deno.test("deno info: core and native pull in no npm module", async (t) => {
     );
   });
 });
+
+Deno.test("deno task check:docs lints every package entry point", async () => {
+  const config = JSON.parse(
+    await Deno.readTextFile(join(root, "deno.json")),
+  ) as { workspace: string[]; tasks: Record<string, string> };
+  const linted = new Set(
+    config.tasks["check:docs"]!.split(/\s+/).filter((a) => a.endsWith(".ts")),
+  );
+  const entries: string[] = [];
+  for (const member of config.workspace) {
+    const { exports } = JSON.parse(
+      await Deno.readTextFile(join(root, member, "deno.json")),
+    ) as { exports: string | Record<string, string> };
+    for (
+      const e of Object.values(
+        typeof exports === "string" ? { ".": exports } : exports,
+      )
+    ) {
+      entries.push(join(member, e));
+    }
+  }
+  assert.deepStrictEqual(
+    entries.filter((e) => !linted.has(e)),
+    [],
+    "entry points missing from the check:docs task",
+  );
+});

@@ -57,7 +57,12 @@ export interface Returned {
   readonly shape: readonly number[];
 }
 
-/** What a call gave back, or how it failed. */
+/**
+ * What a call gave back, or how it failed.
+ *
+ * @internal The runner's own plumbing, between the workers and checks.ts;
+ * not part of the package's API.
+ */
 export interface Outcome {
   /** The output (forward, derivatives) or dx (VJP). */
   readonly out?: Returned;

@@ -128,7 +128,9 @@ export interface Result {
 
 /** Who is being judged: the backend's name and its tolerance profile. */
 export interface Judged {
+  /** The backend's name. */
   readonly backend: string;
+  /** Its tolerance profile. */
   readonly profile: string;
 }
 
@@ -136,6 +138,7 @@ export interface Judged {
 export interface PairData {
   /** The backend's f and f' on the case's main input. */
   readonly values?: Float32Array;
+  /** The backend's f' on the case's main input. */
   readonly derivative?: Float32Array;
   /** For each element that failed, the results that failed on it, per quantity. */
   readonly explain: {
@@ -146,7 +149,9 @@ export interface PairData {
 
 /** One backend's results on one case, and what the pairwise check needs. */
 export interface CaseEvaluation {
+  /** The results of every check on the case. */
   readonly results: Result[];
+  /** What the pairwise check needs. */
   readonly pair: PairData;
 }
 

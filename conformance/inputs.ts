@@ -10,7 +10,26 @@ import { ops } from "@nonlin/core";
 import { type Case, referenceParams } from "./cases.ts";
 
 /** What an input element is there to test. */
-export const Tag = Object.freeze({
+export const Tag: {
+  /** arange(−8, 8, 0.1), the book's plotting grid. */
+  readonly grid: 1;
+  /** Uniform random in [−20, 20], where the activations bend. */
+  readonly moderate: 2;
+  /** A kink of the op, exactly. */
+  readonly kink: 3;
+  /** A saturation or overflow point, a kink's neighbour, or a landmark (±1, ±max). */
+  readonly notable: 4;
+  /** NaN, +∞ or −∞. */
+  readonly special: 5;
+  /** +0 or −0. */
+  readonly zero: 6;
+  /** A nonzero subnormal float32. */
+  readonly subnormal: 7;
+  /** Log-uniform random over the whole float32 range, both signs. */
+  readonly random: 8;
+  /** An input a waiver names as where its deviation shows. */
+  readonly witness: 9;
+} = Object.freeze({
   /** arange(−8, 8, 0.1), the book's plotting grid. */
   grid: 1,
   /** Uniform random in [−20, 20], where the activations bend. */

@@ -104,13 +104,17 @@ export type Waiver = KnownDeviation;
 
 /** A result to look an entry up for. */
 export interface LedgerQuery {
+  /** The backend's name. */
   readonly backend: string;
   /** The device profile the backend ran on; `undefined` for none. */
   readonly device?: string | undefined;
   /** Whether the backend computes on a device at all (a GPU). */
   readonly onDevice?: boolean;
+  /** The op. */
   readonly op: string;
+  /** The conformance check. */
   readonly check: string;
+  /** The op's parameters as the case ran it. */
   readonly params: Readonly<Record<string, unknown>>;
 }
 

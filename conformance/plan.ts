@@ -82,7 +82,12 @@ export interface ShapeCall {
   readonly call: number;
 }
 
-/** Everything the suite needs to run and judge one case. */
+/**
+ * Everything the suite needs to run and judge one case.
+ *
+ * @internal The runner's own plumbing, between plan.ts, the workers and
+ * checks.ts; not part of the package's API.
+ */
 export interface CasePlan {
   readonly case: Case;
   readonly input: CaseInput;

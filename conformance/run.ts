@@ -181,12 +181,19 @@ export interface Report {
 
 /** The counts of a run. */
 export interface Summary {
+  /** Results that passed. */
   readonly pass: number;
+  /** Results that failed and no ledger entry covers. */
   readonly fail: number;
+  /** Results that failed as a ledger entry says they do. */
   readonly waived: number;
+  /** Ledger entries that no longer fail (each one fails the run). */
   readonly staleWaivers: number;
+  /** Backends that ran. */
   readonly ran: readonly string[];
+  /** Backends skipped, unavailable here. */
   readonly skipped: readonly string[];
+  /** Backends that failed to load or crashed. */
   readonly errored: readonly string[];
   /** Backends given with `require` that did not run. */
   readonly missingRequired: readonly string[];

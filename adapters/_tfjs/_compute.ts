@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type OpName, ops } from "@nonlin/core";
 import { tfjsOps, type TfParams } from "./_ops.ts";
+import type { TfTensor } from "./_tensor.ts";
 
 /** The names of op's learned parameters, in catalog order. */
 export function learnedParams(op: OpName): readonly string[] {
@@ -15,7 +16,7 @@ export function learnedParams(op: OpName): readonly string[] {
 }
 
 /** f(x). */
-export function forward(op: OpName, x: tf.Tensor, p: TfParams): tf.Tensor {
+export function forward(op: OpName, x: TfTensor, p: TfParams): TfTensor {
   const { f, branch } = tfjsOps[op];
   return f(x, p, branch?.(x, p));
 }
@@ -23,9 +24,9 @@ export function forward(op: OpName, x: tf.Tensor, p: TfParams): tf.Tensor {
 /** The gradients a VJP returns, as tf tensors. */
 export interface TfGradients {
   /** dL/dx. */
-  readonly dx: tf.Tensor;
+  readonly dx: TfTensor;
   /** dL/dθ for each learned parameter θ. */
-  readonly dparams: Readonly<Record<string, tf.Tensor>>;
+  readonly dparams: Readonly<Record<string, TfTensor>>;
 }
 
 /**
@@ -34,10 +35,10 @@ export interface TfGradients {
  */
 export function vjp(
   op: OpName,
-  x: tf.Tensor,
-  dy: tf.Tensor,
+  x: TfTensor,
+  dy: TfTensor,
   p: TfParams,
-  learned: Readonly<Record<string, tf.Tensor>>,
+  learned: Readonly<Record<string, TfTensor>>,
 ): TfGradients {
   const { f, branch } = tfjsOps[op];
   const names = Object.keys(learned);
@@ -45,41 +46,41 @@ export function vjp(
     // Zeros, not tfjs's answer: tfjs-wasm's Sum over no elements leaves its
     // output uninitialised (dα came out 3.6e-41), and tfjs-webgpu's reduction
     // throws "Dispatch size exceeds WebGPU limits" for 0 elements.
-    const dparams: Record<string, tf.Tensor> = {};
+    const dparams: Record<string, TfTensor> = {};
     for (const name of names) dparams[name] = tf.zerosLike(learned[name]!);
     return { dx: tf.zerosLike(x), dparams };
   }
-  const withLearned = (values: readonly tf.Tensor[]): TfParams => {
+  const withLearned = (values: readonly TfTensor[]): TfParams => {
     const q: Record<string, TfParams[string]> = { ...p };
     names.forEach((name, i) => (q[name] = values[i]!));
     return q;
   };
   const thetas = names.map((name) => learned[name]!);
   const mask = branch?.(x, withLearned(thetas));
-  const [dx, ...dthetas] = tf.grads((xi: tf.Tensor, ...ti: tf.Tensor[]) =>
+  const [dx, ...dthetas] = tf.grads((xi: TfTensor, ...ti: TfTensor[]) =>
     f(xi, withLearned(ti), mask)
   )([x, ...thetas], dy);
-  const dparams: Record<string, tf.Tensor> = {};
+  const dparams: Record<string, TfTensor> = {};
   names.forEach((name, i) => (dparams[name] = dthetas[i]!));
   return { dx: dx!, dparams };
 }
 
 /** ∂f/∂x elementwise: tf.grad, whose upstream gradient is ones. */
-export function derivative(op: OpName, x: tf.Tensor, p: TfParams): tf.Tensor {
+export function derivative(op: OpName, x: TfTensor, p: TfParams): TfTensor {
   const { f, branch } = tfjsOps[op];
   const mask = branch?.(x, p);
-  return tf.grad((xi: tf.Tensor) => f(xi, p, mask))(x);
+  return tf.grad((xi: TfTensor) => f(xi, p, mask))(x);
 }
 
 /** ∂²f/∂x² elementwise: tf.grad nested in tf.grad. */
 export function secondDerivative(
   op: OpName,
-  x: tf.Tensor,
+  x: TfTensor,
   p: TfParams,
-): tf.Tensor {
+): TfTensor {
   const { f, branch } = tfjsOps[op];
   const mask = branch?.(x, p);
-  return tf.grad((xo: tf.Tensor) =>
-    tf.grad((xi: tf.Tensor) => f(xi, p, mask))(xo)
+  return tf.grad((xo: TfTensor) =>
+    tf.grad((xi: TfTensor) => f(xi, p, mask))(xo)
   )(x);
 }

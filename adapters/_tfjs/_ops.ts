@@ -5,13 +5,14 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { OpName } from "@nonlin/core";
+import type { TfTensor } from "./_tensor.ts";
 
 /**
  * A parameter as an op expression receives it: a number for a constant, a tf
  * tensor when a gradient is taken with respect to it (and always for prelu's
  * α), a string for a choice.
  */
-export type TfParam = number | string | tf.Tensor;
+export type TfParam = number | string | TfTensor;
 
 /** The parameters as an op expression receives them. */
 export type TfParams = Readonly<Record<string, TfParam>>;
@@ -24,13 +25,13 @@ export interface TfOp {
    * no gradient for comparisons (`Greater`, `LessEqual`) and refuses to
    * differentiate through a `tf.where` whose condition depends on x.
    */
-  readonly branch?: (x: tf.Tensor, p: TfParams) => tf.Tensor;
+  readonly branch?: (x: TfTensor, p: TfParams) => TfTensor;
   /** f(x): x and the parameters (and the branch mask, if any) in, x's shape out. */
-  readonly f: (x: tf.Tensor, p: TfParams, branch?: tf.Tensor) => tf.Tensor;
+  readonly f: (x: TfTensor, p: TfParams, branch?: TfTensor) => TfTensor;
 }
 
 /** A learned or real parameter: a number or a tensor, never a choice. */
-function real(p: TfParam): number | tf.Tensor {
+function real(p: TfParam): number | TfTensor {
   if (typeof p === "string") {
     throw new TypeError(`Expected a number or a tensor: got "${p}"`);
   }
@@ -38,16 +39,16 @@ function real(p: TfParam): number | tf.Tensor {
 }
 
 /** α broadcast to x's shape, when it is a tensor of another shape (a number stays one). */
-function expanded(alpha: number | tf.Tensor, x: tf.Tensor): tf.Tensor {
+function expanded(alpha: number | TfTensor, x: TfTensor): TfTensor {
   if (
     typeof alpha === "number" || x.size === 0 ||
     (alpha.rank === x.rank && alpha.shape.every((d, i) => d === x.shape[i]))
-  ) return alpha as tf.Tensor;
+  ) return alpha as TfTensor;
   return tf.broadcastTo(alpha, x.shape);
 }
 
 /** elu_α through tfjs's own elu on the non-positive part: relu(x) + α·elu(min(x, 0)). */
-function scaledElu(x: tf.Tensor, alpha: number | tf.Tensor): tf.Tensor {
+function scaledElu(x: TfTensor, alpha: number | TfTensor): TfTensor {
   return tf.add(tf.relu(x), tf.mul(alpha, tf.elu(tf.minimum(x, 0))));
 }
 

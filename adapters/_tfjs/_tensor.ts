@@ -4,8 +4,11 @@
 import type * as tf from "@tensorflow/tfjs";
 import { describe, isTensor, type Tensor } from "@nonlin/core";
 
+/** A TensorFlow.js tensor (`tf.Tensor`), as the glue's types name it. */
+export type TfTensor = tf.Tensor;
+
 /** Reads a tf tensor's data back to the host. */
-export type TfReader = (t: tf.Tensor) => Promise<Float32Array>;
+export type TfReader = (t: TfTensor) => Promise<Float32Array>;
 
 /** A {@linkcode Tensor} holding a tf.Tensor of one tfjs adapter. */
 export class TfjsTensor implements Tensor {
@@ -18,12 +21,20 @@ export class TfjsTensor implements Tensor {
    * has not seen.
    */
   readonly firstNonFinite: number | undefined;
-  #value: tf.Tensor | undefined;
+  #value: TfTensor | undefined;
   readonly #read: TfReader;
 
+  /**
+   * Wraps a tf tensor for one adapter.
+   *
+   * @param backend The adapter's name.
+   * @param value The tf tensor, now owned by this one.
+   * @param read How the adapter reads it back.
+   * @param uploaded The host data it was uploaded from, if any.
+   */
   constructor(
     backend: string,
-    value: tf.Tensor,
+    value: TfTensor,
     read: TfReader,
     uploaded?: Float32Array,
   ) {
@@ -59,7 +70,7 @@ export class TfjsTensor implements Tensor {
    * @throws {TypeError} For a tensor of another backend, a disposed tensor,
    * or something that is not a tensor of a tfjs adapter.
    */
-  static unwrap(t: Tensor, backend: string, what: string): tf.Tensor {
+  static unwrap(t: Tensor, backend: string, what: string): TfTensor {
     if (!(t instanceof TfjsTensor)) {
       throw new TypeError(
         `${what} is not a tensor of backend ${backend}: got ${

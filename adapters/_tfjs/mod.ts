@@ -35,7 +35,8 @@ export {
 } from "./_backend.ts";
 export { initialise, tfjsVersions } from "./_init.ts";
 export { tfjsOps, type TfOp, type TfParam, type TfParams } from "./_ops.ts";
+/** The tfjs computations behind the contract: forward, VJP and derivatives. */
 export * as compute from "./_compute.ts";
 export type { TfGradients } from "./_compute.ts";
-export { TfjsTensor, type TfReader } from "./_tensor.ts";
+export { TfjsTensor, type TfReader, type TfTensor } from "./_tensor.ts";
 export { unsupported, type UnsupportedEntry } from "./_unsupported.ts";
