@@ -113,10 +113,19 @@ if (import.meta.main) {
       join(scratch, "example.mjs"),
       readmeExample(readme, "node"),
     );
-    await run("node example.mjs (the README's Node example)", node, [
-      ...nodeArgs,
-      "example.mjs",
-    ], scratch);
+    const printed = await run(
+      "node example.mjs (the README's Node example)",
+      node,
+      [...nodeArgs, "example.mjs"],
+      scratch,
+    );
+    // Node 20 has no navigator: the engine must still find the cores.
+    const threads = Number(/(\d+) thread\(s\)/.exec(printed)?.[1]);
+    if (navigator.hardwareConcurrency > 1 && !(threads > 1)) {
+      throw new Error(
+        `node example.mjs ran on ${threads} thread(s) with ${navigator.hardwareConcurrency} cores here: the engine did not find Node's cores`,
+      );
+    }
     await Deno.writeTextFile(
       join(scratch, "main.js"),
       readmeExample(readme, "browser"),

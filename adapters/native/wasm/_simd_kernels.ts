@@ -100,16 +100,32 @@ export interface LoadOptions {
 export const DEFAULT_THREAD_CAP = 16;
 
 /**
- * The default thread count: `navigator.hardwareConcurrency`, at most
+ * The default thread count: `navigator.hardwareConcurrency` (Node 20 has no
+ * `navigator`: there `os.availableParallelism()`), at most
  * {@linkcode DEFAULT_THREAD_CAP} (beyond that a memory-bound loop gains
  * little and every call pays for waking more helpers); 1 where unknown.
  */
 export function defaultThreads(): number {
-  const cores = globalThis.navigator?.hardwareConcurrency;
+  const cores = globalThis.navigator?.hardwareConcurrency ?? nodeCores();
   if (typeof cores !== "number" || !Number.isFinite(cores) || cores < 1) {
     return 1;
   }
   return Math.min(Math.floor(cores), DEFAULT_THREAD_CAP);
+}
+
+/**
+ * The core count through Node's `os` module, reached synchronously with
+ * `process.getBuiltinModule` (Node ≥ 20.16), so that no import of `node:os`
+ * reaches a browser bundle; `undefined` elsewhere.
+ */
+function nodeCores(): number | undefined {
+  const process = (globalThis as {
+    process?: { getBuiltinModule?: (id: string) => unknown };
+  }).process;
+  const os = process?.getBuiltinModule?.("node:os") as
+    | { availableParallelism?: () => number }
+    | undefined;
+  return os?.availableParallelism?.();
 }
 
 /** Whether this runtime validates WebAssembly SIMD (and relaxed SIMD). */
