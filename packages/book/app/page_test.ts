@@ -242,10 +242,18 @@ Deno.test({
               c.maxUlp,
               `${what} ${kind} max ULP shown`,
             );
-            assert.strictEqual(
-              run.maxAbs![kind],
-              c.maxAbs,
-              `${what} ${kind} max |Δ| shown`,
+            // |Δ| subtracts the float64 reference, which the browser's V8 and
+            // Deno's may compute an ulp apart (Math.exp, Math.tanh): equal to
+            // within a few float64 ulps of the largest reference value.
+            const scale = want[kind].reduce(
+              (m, v) => Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m,
+              Number.MIN_VALUE,
+            );
+            const shownAbs = run.maxAbs![kind];
+            assert.ok(
+              shownAbs === c.maxAbs ||
+                Math.abs(shownAbs - c.maxAbs) <= 8 * Number.EPSILON * scale,
+              `${what} ${kind} max |Δ| shown: ${shownAbs}, computed here ${c.maxAbs}`,
             );
             assert.deepStrictEqual(
               run.deviations![kind],
