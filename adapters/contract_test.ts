@@ -14,6 +14,7 @@ import {
   type Tensor,
 } from "@nonlin/core";
 import { loadBackends } from "./_contract/backends.ts";
+import { loadBackend } from "@nonlin/backends";
 import { variantsOf } from "./_contract/grid.ts";
 import { knownDeviationOf } from "./_contract/known.ts";
 import {
@@ -23,7 +24,12 @@ import {
   surveyOp,
 } from "./_contract/survey.ts";
 
-const backends = await loadBackends();
+// native-webgpu is a variant of native (not in backendNames), held to the
+// same contract.
+const backends = [
+  ...await loadBackends(),
+  { name: "native-webgpu", module: await loadBackend("native-webgpu") },
+];
 
 /** Ops and their functions, typed loosely: the suite calls every op the same way. */
 type Loose = (...args: unknown[]) => unknown;

@@ -13,11 +13,13 @@ import {
 } from "@nonlin/core";
 import * as nativeJs from "@nonlin/native/js";
 import { loadBackends } from "./_contract/backends.ts";
+import { loadBackend } from "@nonlin/backends";
 import { variantsOf } from "./_contract/grid.ts";
 
 const backends = [
   ...await loadBackends(),
   { name: "native-js", module: nativeJs as BackendModule },
+  { name: "native-webgpu", module: await loadBackend("native-webgpu") },
 ];
 
 type Loose = (...args: unknown[]) => unknown;

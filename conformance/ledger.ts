@@ -183,6 +183,7 @@ const cpu = "tfjs-cpu";
 const wasm = "tfjs-wasm";
 const gpu = "tfjs-webgpu";
 const tfjs = [cpu, wasm, gpu] as const;
+const nativeGpu = "native-webgpu";
 
 const core = "tfjs-core/src/gradients";
 
@@ -523,6 +524,15 @@ const why = {
       "WGSL specification, Floating Point Evaluation",
     class: "flushToZero",
     devices: ["nvidia"],
+  },
+  gpuUnderflowTail: {
+    reason:
+      "native-webgpu computes in double-f32, whose low word underflows where a result or a factor of it is " +
+      "below about 2⁻¹⁰⁰ (x·σ(x), x·Φ(x), φ(x) in the far left tails): there the precision falls from 2⁻⁴⁴ " +
+      "towards float32's own, so results near the float32 underflow threshold are off by tens to thousands of ULP " +
+      "(an exponent-carrying double-f32 for those tails is the fix, not done yet)",
+    source: "adapters/native/webgpu/_wgsl_math.ts",
+    class: "accuracy",
   },
 } as const satisfies Record<string, Finding>;
 
@@ -913,4 +923,88 @@ export const ledger: readonly KnownDeviation[] = [
   ...waive(tfjs, "hardSwish", "subnormal", why.twoRoundings),
   ...waive(tfjs, "hardSwish", "finiteDifference", why.twoRoundings),
   ...waive(tfjs, "softsign", "values", why.softsignRounding),
+  // native-webgpu: double-f32 near the bottom of the float32 range
+  ...waive([nativeGpu], "tanh", "subnormal", why.gpuUnderflowTail),
+  ...waive([nativeGpu], "softsign", "subnormal", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "gelu", "vjp", why.gpuUnderflowTail, {
+    params: [{ "approximate": "none" }, { "approximate": "tanh" }],
+  }),
+  ...waive([nativeGpu], "gelu", "secondDerivative", why.gpuUnderflowTail, {
+    params: [{ "approximate": "none" }, { "approximate": "tanh" }],
+  }),
+  ...waive([nativeGpu], "gelu", "subnormal", why.gpuUnderflowTail, {
+    params: [{ "approximate": "none" }, { "approximate": "tanh" }],
+  }),
+  ...waive([nativeGpu], "gelu", "flushToZero", why.gpuUnderflowTail, {
+    params: [{ "approximate": "none" }, { "approximate": "tanh" }],
+  }),
+  ...waive([nativeGpu], "gelu", "finiteDifference", why.gpuUnderflowTail, {
+    params: [{ "approximate": "none" }, { "approximate": "tanh" }],
+  }),
+  ...waive([nativeGpu], "gelu", "derivative", why.gpuUnderflowTail, {
+    params: [{ "approximate": "tanh" }],
+  }),
+  ...waive([nativeGpu], "swish", "values", why.gpuUnderflowTail, {
+    params: [{ "beta": 1 }, { "beta": 0.5 }, { "beta": 10 }],
+  }),
+  ...waive([nativeGpu], "swish", "vjp", why.gpuUnderflowTail, {
+    params: [{ "beta": 0.5 }, { "beta": 10 }],
+    inputs: [-92.40345764160156, -183.98573303222656, -9.146540641784668],
+  }),
+  ...waive([nativeGpu], "swish", "derivative", why.gpuUnderflowTail, {
+    params: [{ "beta": 1 }, { "beta": 10 }],
+  }),
+  ...waive([nativeGpu], "swish", "secondDerivative", why.gpuUnderflowTail, {
+    params: [{ "beta": 1 }, { "beta": 1.702 }, { "beta": 10 }],
+  }),
+  ...waive([nativeGpu], "swish", "subnormal", why.gpuUnderflowTail, {
+    params: [{ "beta": 1 }, { "beta": 0.5 }, { "beta": 1.702 }, { "beta": 10 }],
+  }),
+  ...waive([nativeGpu], "swish", "flushToZero", why.gpuUnderflowTail, {
+    params: [{ "beta": 1 }, { "beta": 0.5 }, { "beta": 1.702 }, { "beta": 10 }],
+  }),
+  ...waive([nativeGpu], "swish", "finiteDifference", why.gpuUnderflowTail, {
+    params: [{ "beta": 1.702 }, { "beta": 10 }],
+  }),
+  ...waive([nativeGpu], "silu", "values", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "silu", "vjp", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "silu", "derivative", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "silu", "secondDerivative", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "silu", "subnormal", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "silu", "flushToZero", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "mish", "values", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "mish", "vjp", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "mish", "derivative", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "mish", "secondDerivative", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "mish", "subnormal", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "mish", "flushToZero", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
+  ...waive([nativeGpu], "mish", "finiteDifference", why.gpuUnderflowTail, {
+    params: [{}],
+  }),
 ];

@@ -198,4 +198,11 @@ export async function main(
   return report.summary.ok ? 0 : 1;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  const code = await main(Deno.args);
+  // Terminated workers tear their WebGPU devices down on their own threads;
+  // exiting while two of them do (native-webgpu and tfjs-webgpu) crashed
+  // Deno 2.9.6 with SIGSEGV now and then on llvmpipe. A moment lets them finish.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  Deno.exit(code);
+}

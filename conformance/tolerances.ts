@@ -95,6 +95,29 @@ export const profiles: Readonly<Record<string, Profile>> = {
     },
     ops: exactOps,
   },
+  "native-webgpu": {
+    description:
+      "native-webgpu computes the catalog's stable formulas in WGSL with double-f32 arithmetic (about 2⁻⁴⁴) " +
+      "and rounds once; its promise is 2 ULP for values and 4 for gradients on every device",
+    defaults: {
+      values: {
+        ulp: 2,
+        reason:
+          "double-f32 arithmetic rounded once: the issue's promise for values, 2 ULP",
+      },
+      vjp: {
+        ulp: 4,
+        reason:
+          "f'(x) in double-f32 times dy, rounded once: the promise for gradients, 4 ULP",
+      },
+      derivative: { ulp: 4, reason: "the promise for gradients: 4 ULP" },
+      secondDerivative: { ulp: 4, reason: "the promise for gradients: 4 ULP" },
+      dparams: {
+        ulp: 4,
+        reason: "per term, as the VJP; the sum is bounded separately",
+      },
+    },
+  },
   "tfjs-cpu": {
     description:
       "TensorFlow.js 4.22 on its cpu backend: float32 tensors, one JS kernel per tfjs op",
@@ -169,6 +192,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
 export const backendProfiles: Readonly<Record<string, string>> = {
   native: "native",
   "native-js": "native",
+  "native-webgpu": "native-webgpu",
   "tfjs-cpu": "tfjs-cpu",
   "tfjs-wasm": "tfjs-wasm",
   "tfjs-webgpu": "tfjs-webgpu",

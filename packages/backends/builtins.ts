@@ -22,6 +22,11 @@ export interface BuiltinBackend {
    * {@linkcode backendNames}.
    */
   readonly variantOf?: string;
+  /**
+   * The module a user imports, where it is not `@nonlin/<name>` (for the
+   * import lines of the book page).
+   */
+  readonly specifier?: string;
 }
 
 /**
@@ -42,11 +47,18 @@ export const builtinBackends: Readonly<Record<string, BuiltinBackend>> = Object
     // runtimes without WebAssembly SIMD.
     "native-js": {
       load: () => import("@nonlin/native/js"),
+      specifier: "@nonlin/native/js",
       variantOf: "native",
     },
     "tfjs-cpu": { load: () => import("@nonlin/tfjs-cpu") },
     "tfjs-wasm": { load: () => import("@nonlin/tfjs-wasm") },
     "tfjs-webgpu": { load: () => import("@nonlin/tfjs-webgpu") },
+    // The native engine's kernels as WGSL compute shaders on a WebGPU device.
+    "native-webgpu": {
+      load: () => import("@nonlin/native/webgpu"),
+      variantOf: "native",
+      specifier: "@nonlin/native/webgpu",
+    },
   });
 
 /**

@@ -50,11 +50,22 @@ const readBack: Completer = {
  *   `submitQueue()` and `queue`) flushes its pending command encoder, then
  *   `GPUQueue.onSubmittedWorkDone()` resolves once the GPU has finished every
  *   submitted command. Nothing is downloaded.
+ * - native-webgpu: its device's `GPUQueue.onSubmittedWorkDone()` (the
+ *   module's `queueDone()`); every call has submitted its commands already.
  * - anything else: every output is read back.
  */
 export async function completionFor(module: BackendModule): Promise<Completer> {
   const name = module.backend.name;
   if (synchronousBackends.has(name)) return synchronous;
+  const queueDone = (module as { queueDone?: () => Promise<void> }).queueDone;
+  if (name === "native-webgpu" && typeof queueDone === "function") {
+    return {
+      method: "gpu-queue",
+      description:
+        "GPUQueue.onSubmittedWorkDone() of native-webgpu's device awaited (every call submits its own commands): waits for the GPU without downloading anything; the per-call time is the slope over batches of k and 2k calls, so the wait's own latency cancels",
+      wait: () => queueDone(),
+    };
+  }
   if (name === "tfjs-webgpu") {
     const gpu = await tfjsWebgpuBackend(module);
     if (gpu !== undefined) {

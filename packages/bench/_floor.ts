@@ -12,6 +12,12 @@ export interface FloorDevice {
   readonly device: Device;
   /** How the copy is made, in words. */
   readonly method: string;
+  /**
+   * A second reference, reported beside the floor but not the one ratios
+   * are taken against (the GPU's copyBufferToBuffer, next to the
+   * compute-shader copy).
+   */
+  readonly reference?: boolean;
   /** A sampler copying half of `bytesMoved` (read that much, write that much). */
   sampler(bytesMoved: number): Sampler;
   /** Frees the buffers. */
@@ -47,13 +53,19 @@ export function cpuFloor(maxBytesMoved: number): FloorDevice {
 }
 
 /**
- * Copies with `copyBufferToBuffer` between two storage-capable GPU buffers
- * on the high-performance adapter, timed until `onSubmittedWorkDone`, the same
- * completion the tfjs-webgpu timing waits for.
+ * The GPU floors, on one device of the high-performance adapter, each timed
+ * until `onSubmittedWorkDone` (the completion the GPU backends' timings wait
+ * for):
+ * - the floor: a compute shader that reads the kernel's inputs and writes
+ *   its output, one u32 per element each (forward: y = x, 8 B/element; VJP:
+ *   dx = x ^ dy, 12 B/element), the physical limit a fused elementwise
+ *   kernel can reach;
+ * - a reference: `copyBufferToBuffer` of the same bytes, which on some GPUs
+ *   is far slower than a compute copy.
  */
-export async function gpuFloor(
+export async function gpuFloors(
   maxBytesMoved: number,
-): Promise<FloorDevice | { readonly reason: string }> {
+): Promise<FloorDevice[] | { readonly reason: string }> {
   const found = await requestAdapter();
   if (found.adapter === undefined) return { reason: found.reason };
   const adapter = found.adapter;
@@ -64,33 +76,134 @@ export async function gpuFloor(
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({
-      requiredLimits: { maxBufferSize: adapter.limits.maxBufferSize },
+      requiredLimits: {
+        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      },
     });
   } catch (error) {
     return { reason: `requestDevice() failed: ${String(error)}` };
   }
   const usage = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST |
     GPUBufferUsage.STORAGE;
-  const src = device.createBuffer({ size: capacity, usage });
-  const dst = device.createBuffer({ size: capacity, usage });
+  // Three buffers: up to two inputs and an output for the compute copy.
+  const buffers = [0, 1, 2].map(() =>
+    device.createBuffer({ size: capacity, usage })
+  );
+  const [src, dst, src2] = buffers as [GPUBuffer, GPUBuffer, GPUBuffer];
   const encoder = device.createCommandEncoder();
   encoder.clearBuffer(src);
+  encoder.clearBuffer(src2);
   encoder.copyBufferToBuffer(src, 0, dst, 0, capacity);
   device.queue.submit([encoder.finish()]);
   await device.queue.onSubmittedWorkDone();
   const info = adapter.info;
-  return {
+  const name = info.description || info.device || info.vendor;
+  const maxBinding = device.limits.maxStorageBufferBindingSize;
+  const pipelines = new Map<number, GPUComputePipeline>();
+  const pipeline = (inputs: 1 | 2) => {
+    let p = pipelines.get(inputs);
+    if (p === undefined) {
+      const code = inputs === 1
+        ? `@group(0) @binding(0) var<storage, read> a: array<u32>;
+@group(0) @binding(2) var<storage, read_write> y: array<u32>;
+@group(0) @binding(3) var<uniform> n: vec4<u32>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) w: vec3<u32>) {
+  let i = g.y * w.x * 256u + g.x;
+  if (i < n.x) { y[i] = a[i]; }
+}`
+        : `@group(0) @binding(0) var<storage, read> a: array<u32>;
+@group(0) @binding(1) var<storage, read> b: array<u32>;
+@group(0) @binding(2) var<storage, read_write> y: array<u32>;
+@group(0) @binding(3) var<uniform> n: vec4<u32>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) w: vec3<u32>) {
+  let i = g.y * w.x * 256u + g.x;
+  if (i < n.x) { y[i] = a[i] ^ b[i]; }
+}`;
+      p = device.createComputePipeline({
+        layout: "auto",
+        compute: {
+          module: device.createShaderModule({ code }),
+          entryPoint: "main",
+        },
+      });
+      pipelines.set(inputs, p);
+    }
+    return p;
+  };
+  const uniforms: GPUBuffer[] = [];
+  const check = (n: number) => {
+    if (n > capacity) {
+      throw new RangeError(
+        `GPU floor needs a ${n}-byte buffer: over the adapter's maxBufferSize of ${capacity}`,
+      );
+    }
+  };
+  const compute: FloorDevice = {
     device: "gpu",
-    method: `GPU buffer copy: copyBufferToBuffer on "${
-      info.description || info.device || info.vendor
-    }", until GPUQueue.onSubmittedWorkDone()`,
+    method:
+      `GPU compute copy: a WGSL shader reading the kernel's inputs and writing its output (y = x; VJP: dx = x ^ dy) on "${name}", until GPUQueue.onSubmittedWorkDone()`,
     sampler(bytesMoved) {
-      const n = copyBytes(bytesMoved);
-      if (n > capacity) {
+      // 8 B/element: one input; 12 B/element: two.
+      const inputs = bytesMoved % 12 === 0 && bytesMoved % 8 !== 0 ? 2 : 1;
+      const elements = bytesMoved / (4 * (inputs + 1));
+      const bytes = elements * 4;
+      check(bytes);
+      if (bytes > maxBinding) {
         throw new RangeError(
-          `GPU floor needs a ${n}-byte buffer: over the adapter's maxBufferSize of ${capacity}`,
+          `GPU compute floor needs a ${bytes}-byte binding: over maxStorageBufferBindingSize (${maxBinding})`,
         );
       }
+      const p = pipeline(inputs as 1 | 2);
+      const u = device.createBuffer({
+        size: 16,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+      uniforms.push(u);
+      device.queue.writeBuffer(u, 0, new Uint32Array([elements, 0, 0, 0]));
+      const entries: GPUBindGroupEntry[] = [
+        { binding: 0, resource: { buffer: src, size: Math.max(4, bytes) } },
+        { binding: 2, resource: { buffer: dst, size: Math.max(4, bytes) } },
+        { binding: 3, resource: { buffer: u } },
+      ];
+      if (inputs === 2) {
+        entries.push({
+          binding: 1,
+          resource: { buffer: src2, size: Math.max(4, bytes) },
+        });
+      }
+      const group = device.createBindGroup({
+        layout: p.getBindGroupLayout(0),
+        entries,
+      });
+      const groups = Math.max(1, Math.ceil(elements / 256));
+      const nx = Math.min(groups, 65535);
+      const ny = Math.ceil(groups / nx);
+      return async (batch) => {
+        const t0 = performance.now();
+        const enc = device.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        pass.setPipeline(p);
+        pass.setBindGroup(0, group);
+        for (let i = 0; i < batch; i++) pass.dispatchWorkgroups(nx, ny);
+        pass.end();
+        device.queue.submit([enc.finish()]);
+        await device.queue.onSubmittedWorkDone();
+        return performance.now() - t0;
+      };
+    },
+    close() {},
+  };
+  const copy: FloorDevice = {
+    device: "gpu",
+    reference: true,
+    method:
+      `GPU buffer copy: copyBufferToBuffer on "${name}", until GPUQueue.onSubmittedWorkDone()`,
+    sampler(bytesMoved) {
+      const n = copyBytes(bytesMoved);
+      check(n);
       return async (batch) => {
         const t0 = performance.now();
         const enc = device.createCommandEncoder();
@@ -103,11 +216,11 @@ export async function gpuFloor(
       };
     },
     close() {
-      src.destroy();
-      dst.destroy();
+      for (const b of [...buffers, ...uniforms]) b.destroy();
       device.destroy();
     },
   };
+  return [compute, copy];
 }
 
 /** Half the bytes moved (the copy reads it and writes it), a multiple of 4. */

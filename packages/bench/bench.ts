@@ -28,7 +28,7 @@ import {
   type Tolerance,
 } from "./_check.ts";
 import { type Completer, completionFor } from "./_completion.ts";
-import { cpuFloor, type FloorDevice, gpuFloor } from "./_floor.ts";
+import { cpuFloor, type FloorDevice, gpuFloors } from "./_floor.ts";
 import { Reference } from "./_reference.ts";
 import { normalSamples } from "./_rng.ts";
 import {
@@ -284,7 +284,7 @@ export async function runBench(
   const floorOf = (device: Device, bpe: number, size: number) =>
     floors.find((f) =>
       f.device === device && f.bytesPerElement === bpe && f.size === size &&
-      f.status === "ok"
+      f.status === "ok" && !f.reference
     );
 
   const results: CellResult[] = [];
@@ -523,8 +523,9 @@ async function measureFloors(
     cpuFloor(maxBytes),
   ];
   if (loaded.some((b) => b.entry.device === "gpu")) {
-    const gpu = await gpuFloor(maxBytes);
-    devices.push("reason" in gpu ? { device: "gpu", reason: gpu.reason } : gpu);
+    const gpu = await gpuFloors(maxBytes);
+    if ("reason" in gpu) devices.push({ device: "gpu", reason: gpu.reason });
+    else devices.push(...gpu);
   }
   const floors: FloorEntry[] = [];
   for (const device of devices) {
@@ -551,6 +552,7 @@ async function measureFloors(
             entry = {
               ...base,
               method: device.method,
+              ...(device.reference && { reference: true }),
               status: "ok",
               ...t,
               gbPerS: (bpe * size) / (t.medianMs * 1e6),

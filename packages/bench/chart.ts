@@ -66,7 +66,7 @@ export function chartSvg(report: BenchReport, op: string): string {
     report.backends.filter((b) => b.status === "ran").map((b) => b.device),
   );
   for (const f of report.floors) {
-    if (f.status !== "ok" || !devices.has(f.device)) continue;
+    if (f.status !== "ok" || f.reference || !devices.has(f.device)) continue;
     for (const mode of modes) {
       if (bytesPerElement(mode) !== f.bytesPerElement) continue;
       points.push({

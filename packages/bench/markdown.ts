@@ -348,7 +348,8 @@ function summaryTable(
     const device = report.backends.find((b) => b.name === backend)?.device;
     const f = report.floors.find((f) =>
       f.device === device && f.size === size &&
-      f.bytesPerElement === bytesPerElement(mode) && f.status === "ok"
+      f.bytesPerElement === bytesPerElement(mode) && f.status === "ok" &&
+      !f.reference
     );
     return f === undefined ? "–" : `*${formatMs(f.medianMs!)}*`;
   };
@@ -396,7 +397,9 @@ function fullTable(
 
 function floorSection(report: BenchReport): string[] {
   const rows = report.floors.map((f) =>
-    `| ${f.device} | ${f.bytesPerElement} | ${formatSize(f.size)} | ${
+    `| ${f.device}${
+      f.reference ? " (reference: copyBufferToBuffer)" : ""
+    } | ${f.bytesPerElement} | ${formatSize(f.size)} | ${
       f.status === "ok"
         ? `${formatMs(f.medianMs!)} [${formatMs(f.minMs!)}–${
           formatMs(f.maxMs!)
@@ -405,7 +408,13 @@ function floorSection(report: BenchReport): string[] {
     } |`
   );
   const methods = [
-    ...new Set(report.floors.map((f) => `${f.device}: ${f.method}`)),
+    ...new Set(
+      report.floors.map((f) =>
+        `${f.device}${
+          f.reference ? " (reference, no ratios)" : ""
+        }: ${f.method}`
+      ),
+    ),
   ];
   return [
     "## Floors",

@@ -120,6 +120,11 @@ export interface FloorEntry extends Partial<Timing> {
   readonly device: Device;
   /** How the copy is made. */
   readonly method: string;
+  /**
+   * A second reference (the GPU's copyBufferToBuffer beside its compute
+   * copy): reported, but ratios are taken against the other floor.
+   */
+  readonly reference?: boolean;
   /** Bytes moved per element of the kernel it stands for (8 or 12). */
   readonly bytesPerElement: 8 | 12;
   /** The kernel's element count; the copy moves bytesPerElement × size bytes. */

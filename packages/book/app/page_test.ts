@@ -11,7 +11,7 @@ import { serveBook } from "../server.ts";
 import { buildBook } from "../assets.ts";
 import { compareCurve, referenceValues } from "./compare.ts";
 import { bookSections } from "./sections.ts";
-import { codeBlock } from "./run.ts";
+import { codeBlock, importLine } from "./run.ts";
 import type { BookState } from "./page.ts";
 import {
   chromium as chromiumBinary,
@@ -347,7 +347,7 @@ Deno.test({
           );
           assert.ok(
             s.code.startsWith(
-              `import { ${section.op}, derivative } from "@nonlin/${backend.name}";`,
+              importLine(backend.name, [section.op, "derivative"]),
             ),
           );
           if (!backend.available) {

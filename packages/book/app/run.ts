@@ -7,6 +7,7 @@
  */
 
 import type { BackendModule } from "@nonlin/core";
+import { builtinBackends } from "@nonlin/backends";
 import {
   compareCurve,
   type Comparison,
@@ -109,10 +110,16 @@ export async function runCurve(
  *   importLine("tfjs-wasm", ["relu", "derivative"]),
  *   'import { relu, derivative } from "@nonlin/tfjs-wasm";',
  * );
+ * assert.strictEqual(
+ *   importLine("native-webgpu", ["gelu"]),
+ *   'import { gelu } from "@nonlin/native/webgpu";',
+ * );
  * ```
  */
 export function importLine(backend: string, names: readonly string[]): string {
-  return `import { ${names.join(", ")} } from "@nonlin/${backend}";`;
+  const specifier = builtinBackends[backend]?.specifier ??
+    `@nonlin/${backend}`;
+  return `import { ${names.join(", ")} } from "${specifier}";`;
 }
 
 function literal(params: CurveParams): string {

@@ -1,0 +1,403 @@
+// The WGSL programs of the WebGPU kernels, from the families of
+// _wgsl_ops.ts: one compute shader per family and loop, a VJP shader that
+// writes dx and reduces each workgroup's parameter terms, and the reductions
+// that sum those partial sums in a fixed order (so the bits never depend on
+// scheduling). Every buffer is bound as u32 words and loaded or stored as
+// bits, so NaN payloads and subnormals travel untouched.
+
+import type { KernelName } from "../_definitions.ts";
+import { wgslMath } from "./_wgsl_math.ts";
+import { type DfFamily, families, type Family } from "./_wgsl_ops.ts";
+import { bitsHelpers } from "./_wgsl_ops.ts";
+import { type V, Wgsl } from "./_wgsl_emitter.ts";
+
+/** Threads per workgroup of every shader. */
+export const WORKGROUP = 256;
+
+/** The elementwise loops. */
+export type Loop = "forward" | "derivative" | "secondDerivative";
+
+/**
+ * The uniform block every shader reads (128 bytes):
+ * - `n`: elements in this dispatch; `nx`: workgroups along x;
+ * - `pbase`: the first partial-sum slot of this dispatch; `count`: the
+ *   number of partial sums (reduction);
+ * - `p`: up to four df parameters, `p[i >> 1]` `.xy` or `.zw`;
+ * - `lim`: the results' bits at +∞, −∞, NaN, +0, −0 (slots 0–4) and, for
+ *   the VJP, the parameter term's (slots 8–12);
+ * - `scale`: the df factor applied to a parameter's sum (`.xy`); `.w` is 0,
+ *   the opaque zero of _wgsl_math.ts.
+ */
+const UNIFORMS = `
+struct U {
+  n: u32,
+  nx: u32,
+  pbase: u32,
+  count: u32,
+  p: array<vec4<f32>, 2>,
+  lim: array<vec4<u32>, 4>,
+  scale: vec4<f32>,
+}
+@group(0) @binding(0) var<uniform> u: U;
+fn opaque_zero() -> u32 { return bitcast<u32>(u.scale.w); }
+
+fn index_of(wid: vec3<u32>, lid: u32) -> u32 {
+  return (wid.y * u.nx + wid.x) * ${WORKGROUP}u + lid;
+}
+fn param(i: u32) -> df {
+  let v = u.p[i >> 1u];
+  return select(v.xy, v.zw, (i & 1u) == 1u);
+}
+/** 0 +∞, 1 −∞, 2 NaN, 3 +0, 4 −0, 5 any other (finite, nonzero). */
+fn special_class(xb: u32) -> u32 {
+  let a = xb & 0x7fffffffu;
+  if (a > 0x7f800000u) { return 2u; }
+  if (a == 0x7f800000u) { return select(0u, 1u, xb != a); }
+  if (a == 0u) { return select(3u, 4u, xb != a); }
+  return 5u;
+}
+fn lim(c: u32) -> u32 { return u.lim[c >> 2u][c & 3u]; }
+
+/** dy·d for f32 d in {0, 1, NaN} as bits, exactly (no float operation). */
+fn slope_mul(dyb: u32, db: u32) -> u32 {
+  if ((db & 0x7fffffffu) > 0x7f800000u) { return db; }
+  if (db == 0x3f800000u) { return dyb; }
+  // d = ±0: dy·0 is a zero signed by dy (NaN for dy NaN or ±∞).
+  if ((dyb & 0x7f800000u) == 0x7f800000u) { return 0x7fc00000u; }
+  return (dyb ^ db) & 0x80000000u;
+}
+
+/** dy·d rounded once, d a df; IEEE for special dy (from the bits). */
+fn round_mul(dy: f32, d: df) -> f32 {
+  if (is_special(dy)) { return ieee_mul(dy, d.x); }
+  let p = dy * d.x;
+  if (is_inf(p) || is_zero(d.x)) { return p; }
+  return df_mul_f(d, dy).x;
+}
+
+/** A parameter term and the special values met (bit 0 NaN, 1 +∞, 2 −∞). */
+struct Term { s: df, flags: u32 }
+fn term_of(v: f32) -> Term {
+  if (is_nan(v)) { return Term(df(0.0f, 0.0f), 1u); }
+  if (is_inf(v)) { return Term(df(0.0f, 0.0f), select(2u, 4u, sign_bit(v))); }
+  return Term(df(v, 0.0f), 0u);
+}
+`;
+
+const BINDINGS_UNARY = `
+@group(0) @binding(1) var<storage, read> x: array<u32>;
+@group(0) @binding(2) var<storage, read_write> y: array<u32>;
+`;
+
+const BINDINGS_VJP = `
+@group(0) @binding(1) var<storage, read> x: array<u32>;
+@group(0) @binding(2) var<storage, read> dy: array<u32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<u32>;
+`;
+
+const PARTIALS = `
+struct Partial { s: df, flags: u32, pad: u32 }
+@group(0) @binding(4) var<storage, read_write> partials: array<Partial>;
+var<workgroup> wsum: array<df, ${WORKGROUP}>;
+var<workgroup> wflag: array<u32, ${WORKGROUP}>;
+
+/** The workgroup's terms summed in a fixed tree order. */
+fn reduce_workgroup(lid: u32, t: Term) -> Term {
+  wsum[lid] = t.s;
+  wflag[lid] = t.flags;
+  workgroupBarrier();
+  for (var s = ${WORKGROUP / 2}u; s > 0u; s >>= 1u) {
+    if (lid < s) {
+      wsum[lid] = df_add(wsum[lid], wsum[lid + s]);
+      wflag[lid] = wflag[lid] | wflag[lid + s];
+    }
+    workgroupBarrier();
+  }
+  return Term(wsum[0], wflag[0]);
+}
+`;
+
+function header(fmaFused: boolean): string {
+  return `${wgslMath(fmaFused)}\n${UNIFORMS}\n${bitsHelpers}\n`;
+}
+
+/** A df body as a WGSL function of `xd` returning a df. */
+function dfFunction(name: string, family: DfFamily, body: Body): string {
+  const k = new Wgsl();
+  const { x, p } = bodyInputs(k, family);
+  const result = body(k, x, p);
+  return `fn ${name}(xd: df) -> df {\n${k.statements}\n  return ${result};\n}\n`;
+}
+
+/** The parameters, the unclamped x as `raw`, and x clamped as the family asks. */
+function bodyInputs(
+  k: Wgsl,
+  family: DfFamily,
+): { x: V; p: Record<string, V> } {
+  const p: Record<string, V> = {};
+  family.params.forEach((n, i) => (p[n] = k.let(`param(${i}u)`)));
+  p.raw = "xd";
+  const x = family.clamp === undefined
+    ? "xd"
+    : k.let(`df(clamp(xd.x, ${-family.clamp}.0f, ${family.clamp}.0f), 0.0f)`);
+  return { x, p };
+}
+
+type Body = (k: Wgsl, x: V, p: Record<string, V>) => V;
+
+function bitsParams(family: Family): string {
+  return family.params.map((_n, i) =>
+    `  let p${i} = bitcast<u32>(param(${i}u).x);`
+  ).join("\n");
+}
+
+/** The elementwise shader of one family and loop. */
+export function unaryShader(
+  name: KernelName,
+  loop: Loop,
+  fmaFused: boolean,
+): string {
+  const family = families[name]!;
+  if (family.kind === "bits") {
+    const expr = loop === "forward"
+      ? family.forward
+      : loop === "derivative"
+      ? family.derivative
+      : "select(0u, xb, (xb & 0x7fffffffu) > 0x7f800000u)";
+    return `${header(fmaFused)}${BINDINGS_UNARY}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = index_of(wid, lid);
+  if (i >= u.n) { return; }
+  let xb = x[i];
+${bitsParams(family)}
+  y[i] = ${expr};
+}
+`;
+  }
+  return `${header(fmaFused)}${BINDINGS_UNARY}
+${dfFunction("f", family, family[loop])}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = index_of(wid, lid);
+  if (i >= u.n) { return; }
+  let xb = x[i];
+  let c = special_class(xb);
+  if (c < 5u) { y[i] = lim(c); return; }
+  y[i] = bitcast<u32>(f(df(bitcast<f32>(xb), 0.0f)).x);
+}
+`;
+}
+
+/** The VJP shader of one family: dx, and per workgroup the parameter's partial sum. */
+export function vjpShader(name: KernelName, fmaFused: boolean): string {
+  const family = families[name]!;
+  const grads = family.grads.length > 0;
+  let compute: string;
+  let fns = "";
+  if (family.kind === "bits") {
+    compute = `
+${bitsParams(family)}
+    dx[i] = slope_mul(dy[i], ${family.derivative});`;
+  } else {
+    const k = new Wgsl();
+    const { x, p } = bodyInputs(k, family);
+    const r = family.vjp(k, x, p);
+    fns = `struct Slopes { d: df, g: df }
+fn slopes(xd: df) -> Slopes {
+${k.statements}
+  return Slopes(${r.dx}, ${grads ? r.grads[0] : "df(0.0f, 0.0f)"});
+}
+`;
+    compute = `
+    let dyv = bitcast<f32>(dy[i]);
+    let c = special_class(xb);
+    if (c < 5u) {
+      dx[i] = bitcast<u32>(ieee_mul(dyv, bitcast<f32>(lim(c))));
+      ${grads ? "t = term_of(ieee_mul(dyv, bitcast<f32>(lim(c + 8u))));" : ""}
+    } else {
+      let sl = slopes(df(bitcast<f32>(xb), 0.0f));
+      dx[i] = bitcast<u32>(round_mul(dyv, sl.d));
+      ${
+      grads
+        ? `if (is_special(dyv)) { t = term_of(ieee_mul(dyv, sl.g.x)); } else { t = Term(df_mul_f(sl.g, dyv), 0u); }`
+        : ""
+    }
+    }`;
+  }
+  if (!grads) {
+    return `${header(fmaFused)}${BINDINGS_VJP}
+${fns}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = index_of(wid, lid);
+  if (i >= u.n) { return; }
+  let xb = x[i];
+  ${compute}
+}
+`;
+  }
+  return `${header(fmaFused)}${BINDINGS_VJP}${PARTIALS}
+${fns}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = index_of(wid, lid);
+  var t = Term(df(0.0f, 0.0f), 0u);
+  if (i < u.n) {
+    let xb = x[i];
+    ${compute}
+  }
+  let r = reduce_workgroup(lid, t);
+  if (lid == 0u) {
+    partials[u.pbase + wid.y * u.nx + wid.x] = Partial(r.s, r.flags, 0u);
+  }
+}
+`;
+}
+
+/**
+ * The final sum of `count` partial sums: thread t adds partials t, t + 256,
+ * … in order, then the workgroup's tree; times `scale`, rounded once, with
+ * NaN and ±∞ from the flags (∞ − ∞ is NaN, as in float64).
+ */
+export function reduceShader(fmaFused: boolean): string {
+  return `${header(fmaFused)}
+struct Partial { s: df, flags: u32, pad: u32 }
+@group(0) @binding(1) var<storage, read> partials: array<Partial>;
+@group(0) @binding(2) var<storage, read_write> out: array<u32>;
+var<workgroup> wsum: array<df, ${WORKGROUP}>;
+var<workgroup> wflag: array<u32, ${WORKGROUP}>;
+
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  // Workgroup w sums the partials [w·count, (w + 1)·count) (one per α slot).
+  let base = (wid.y * u.nx + wid.x) * u.count;
+  var s = df(0.0f, 0.0f);
+  var f = 0u;
+  for (var j = lid; j < u.count; j += ${WORKGROUP}u) {
+    let p = partials[base + j];
+    s = df_add(s, p.s);
+    f = f | p.flags;
+  }
+  wsum[lid] = s;
+  wflag[lid] = f;
+  workgroupBarrier();
+  for (var h = ${WORKGROUP / 2}u; h > 0u; h >>= 1u) {
+    if (lid < h) {
+      wsum[lid] = df_add(wsum[lid], wsum[lid + h]);
+      wflag[lid] = wflag[lid] | wflag[lid + h];
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    let flags = wflag[0];
+    var r: u32;
+    if ((flags & 1u) != 0u || (flags & 6u) == 6u) { r = 0x7fc00000u; }
+    else if ((flags & 2u) != 0u) { r = 0x7f800000u; }
+    else if ((flags & 4u) != 0u) { r = 0xff800000u; }
+    else { r = bitcast<u32>(df_mul(wsum[0], u.scale.xy).x); }
+    out[wid.y * u.nx + wid.x] = r;
+  }
+}
+`;
+}
+
+/**
+ * prelu with α per element or broadcast through an index map: forward,
+ * derivative, second derivative and the VJP, arithmetic on the bits where
+ * the value is exact. `index` maps each element to its α slot (the α buffer
+ * itself when α has x's shape, `each`, or its one element, `one`). The VJP writes each
+ * element's term dy·min(x, 0) as a Partial for the per-slot sum.
+ */
+export function preluShader(
+  loop: Loop | "vjp",
+  mode: "one" | "each" | "indexed",
+  fmaFused: boolean,
+): string {
+  const indexed = mode === "indexed";
+  const alphaAt = mode === "one"
+    ? "alpha[0]"
+    : indexed
+    ? "alpha[index[i]]"
+    : "alpha[i]";
+  const bindings = loop === "vjp"
+    ? `${BINDINGS_VJP}
+@group(0) @binding(4) var<storage, read> alpha: array<u32>;
+${indexed ? "@group(0) @binding(5) var<storage, read> index: array<u32>;" : ""}
+struct Partial { s: df, flags: u32, pad: u32 }
+@group(0) @binding(6) var<storage, read_write> terms: array<Partial>;`
+    : `${BINDINGS_UNARY}
+@group(0) @binding(3) var<storage, read> alpha: array<u32>;
+${
+      indexed
+        ? "@group(0) @binding(4) var<storage, read> index: array<u32>;"
+        : ""
+    }`;
+  const body = {
+    // x > 0 ? x : α·x (IEEE product, so ±∞ and NaN follow).
+    forward: `y[i] = select(bitcast<u32>(ieee_mul(a, xv)), xb, pos || nan);`,
+    derivative:
+      `y[i] = select(select(bitcast<u32>(a), 0x3f800000u, pos), xb, nan);`,
+    secondDerivative: `y[i] = select(0u, xb, nan);`,
+    vjp: `let d = select(select(bitcast<u32>(a), 0x3f800000u, pos), xb, nan);
+  let dyv = bitcast<f32>(dy[i]);
+  dx[i] = bitcast<u32>(ieee_mul(dyv, bitcast<f32>(d)));
+  // ∂/∂α = x ≤ 0 ? x : 0, times dy (exact as a df).
+  let g = select(xv, 0.0f, pos);
+  var t: Term;
+  if (is_special(dyv) || is_special(g)) { t = term_of(ieee_mul(dyv, g)); }
+  else { t = Term(two_prod(dyv, g), 0u); }
+  terms[i] = Partial(t.s, t.flags, 0u);`,
+  }[loop];
+  return `${header(fmaFused)}${bindings}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = index_of(wid, lid);
+  if (i >= u.n) { return; }
+  let xb = x[i];
+  let xv = bitcast<f32>(xb);
+  let nan = (xb & 0x7fffffffu) > 0x7f800000u;
+  let pos = (xb & 0x80000000u) == 0u && (xb & 0x7fffffffu) != 0u && !nan;
+  let a = bitcast<f32>(${alphaAt});
+  ${body}
+}
+`;
+}
+
+/**
+ * The per-slot gather for prelu's dα: `order` lists the elements of each α
+ * slot contiguously (slot j's at [j·count, (j + 1)·count), ascending), and
+ * this copies their terms into that order for the reduction.
+ */
+export function gatherShader(fmaFused: boolean): string {
+  return `${header(fmaFused)}
+struct Partial { s: df, flags: u32, pad: u32 }
+@group(0) @binding(1) var<storage, read> terms: array<Partial>;
+@group(0) @binding(2) var<storage, read> order: array<u32>;
+@group(0) @binding(3) var<storage, read_write> sorted: array<Partial>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = index_of(wid, lid);
+  if (i >= u.n) { return; }
+  sorted[i] = terms[order[i]];
+}
+`;
+}
+
+/** A probe of the device's arithmetic: fused fma, error-free sums and products. */
+export function probeShader(): string {
+  return `
+@group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read_write> r: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let i = g.x;
+  if (i >= arrayLength(&a) / 2u) { return; }
+  let x = a[2u * i];
+  let y = a[2u * i + 1u];
+  let p = x * y;
+  r[2u * i] = p;
+  r[2u * i + 1u] = fma(x, y, -p);
+}
+`;
+}

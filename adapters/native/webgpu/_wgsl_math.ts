@@ -1,0 +1,319 @@
+// The WGSL math library of the native engine's WebGPU kernels: double-f32
+// ("df", a pair hi + lo of f32 with |lo| ≤ ulp(hi)/2, about 2⁻⁴⁴ relative)
+// arithmetic, and from it the range-reduced exponential (with e^t − 1),
+// log(1 + u) and fdlibm's erfc. WGSL has only f32, and its built-in exp,
+// log and tanh have loose, implementation-defined error bounds; the kernels
+// compute the catalog's stable formulas in df and round once to f32, the
+// way the SIMD kernels compute in float64.
+//
+// Nothing here may depend on a compiler's floating-point liberties:
+// - every rounded sum and product an error-free step relies on passes
+//   through opaque(), so no compiler can simplify (a + b) − a to b (the
+//   including shader defines opaque_zero(), a zero from a uniform);
+// - the error-free sum (two_sum) uses additions only, which WGSL rounds
+//   correctly, so fusing a product into it cannot happen;
+// - the error-free product uses fma where the device's fma is fused (the
+//   runtime probes it and passes FMA_FUSED), and otherwise Dekker's product
+//   on halves split by masking the significand bits (integer operations, no
+//   multiplication a compiler could fuse into the split);
+// - special values (NaN, ±∞) never reach this code: the kernels test them on
+//   the bits and take the catalog's limits instead.
+
+import { fdlibmErfCoefficients as E } from "@nonlin/core";
+
+/** An f32 WGSL literal holding exactly `Math.fround(v)`. */
+export function f32Literal(v: number): string {
+  const f = Math.fround(v);
+  if (Object.is(f, -0)) return "-0.0f";
+  if (f === 0) return "0.0f";
+  if (!Number.isFinite(f)) {
+    throw new RangeError(`Not a finite float32 literal: ${v}`);
+  }
+  return `${String(f)}f`;
+}
+
+/** A df WGSL constant: `v` split into hi = fround(v) and lo = fround(v − hi). */
+export function dfLiteral(v: number): string {
+  const hi = Math.fround(v);
+  const lo = Math.fround(v - hi);
+  return `df(${f32Literal(hi)}, ${f32Literal(lo)})`;
+}
+
+/** Horner over df coefficients (ascending powers) in df arithmetic. */
+function dfPoly(x: string, coeffs: readonly number[]): string {
+  let p = dfLiteral(coeffs[coeffs.length - 1]!);
+  for (let k = coeffs.length - 2; k >= 0; k--) {
+    p = `df_add(df_mul(${p}, ${x}), ${dfLiteral(coeffs[k]!)})`;
+  }
+  return p;
+}
+
+const LN2_HI = 0.693145751953125; // 15 bits: k·LN2_HI is exact for |k| < 2⁹
+const LN2_LO = Math.LN2 - LN2_HI;
+
+/** 1/k! for k = 2 … 11 (e^r − 1 = r + r²/2! + … + r¹¹/11!, |r| ≤ ln2/2). */
+const EXPM1_COEFFS = (() => {
+  const c: number[] = [];
+  let f = 1;
+  for (let k = 2; k <= 12; k++) {
+    f *= k;
+    c.push(1 / f);
+  }
+  return c;
+})();
+
+/**
+ * The library's WGSL source.
+ *
+ * @param fmaFused Whether the device's `fma` is fused (exact a·b + c
+ * rounded once): then the error-free product uses it.
+ */
+export function wgslMath(fmaFused: boolean): string {
+  const twoProd = fmaFused
+    ? `  return df(p, fma(a, b, -p));`
+    : `  let ah = split_hi(a);
+  let al = a - ah;
+  let bh = split_hi(b);
+  let bl = b - bh;
+  return df(p, ((ah * bh - p) + ah * bl + al * bh) + al * bl);`;
+  // Region coefficients of fdlibm's erf/erfc (packages/core/erf.ts).
+  const pp = [E.PP0, E.PP1, E.PP2, E.PP3, E.PP4];
+  const qq = [1, E.QQ1, E.QQ2, E.QQ3, E.QQ4, E.QQ5];
+  const pa = [E.PA0, E.PA1, E.PA2, E.PA3, E.PA4, E.PA5, E.PA6];
+  const qa = [1, E.QA1, E.QA2, E.QA3, E.QA4, E.QA5, E.QA6];
+  const ra = [E.RA0, E.RA1, E.RA2, E.RA3, E.RA4, E.RA5, E.RA6, E.RA7];
+  const sa = [1, E.SA1, E.SA2, E.SA3, E.SA4, E.SA5, E.SA6, E.SA7, E.SA8];
+  const rb = [E.RB0, E.RB1, E.RB2, E.RB3, E.RB4, E.RB5, E.RB6];
+  const sb = [1, E.SB1, E.SB2, E.SB3, E.SB4, E.SB5, E.SB6, E.SB7];
+  return `
+alias df = vec2<f32>;
+
+// ---------------------------------------------------------------- bits
+
+fn f32_nan() -> f32 { return bitcast<f32>(0x7fc00000u); }
+fn f32_inf(negative: bool) -> f32 {
+  return bitcast<f32>(select(0x7f800000u, 0xff800000u, negative));
+}
+fn is_special(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u; }
+fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+fn sign_bit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
+fn is_zero(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0u; }
+/** 2^k for -126 <= k <= 127, built from its bits. */
+fn pow2(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
+/** x·2^k for |k| <= 252, rounded once (one step when the result is normal). */
+fn scale2(x: f32, k: i32) -> f32 {
+  if (k >= -126 && k <= 127) { return x * pow2(k); }
+  if (k > 127) { return (x * pow2(127)) * pow2(k - 127); }
+  return (x * pow2(-100)) * pow2(k + 100);
+}
+
+/**
+ * The IEEE product a·b for a, b that may be NaN or ±∞ (0·∞ = NaN), from the
+ * bits: compilers may assume floats are finite, so no float operation sees
+ * a special value.
+ */
+fn ieee_mul(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b)) { return f32_nan(); }
+  let negative = sign_bit(a) != sign_bit(b);
+  if (is_inf(a) || is_inf(b)) {
+    if (is_zero(a) || is_zero(b)) { return f32_nan(); }
+    return f32_inf(negative);
+  }
+  return a * b;
+}
+
+// ------------------------------------------------------- error-free steps
+
+/**
+ * x unchanged, but opaque to the compiler: shader compilers (Mesa's NIR
+ * among them) simplify (a + b) − a to b unless told the operation is exact,
+ * which WGSL cannot say; XOR with a zero read from a uniform hides the sum.
+ */
+fn opaque(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ opaque_zero()); }
+fn two_sum(a: f32, b: f32) -> df {
+  let s = opaque(a + b);
+  let bb = s - a;
+  return df(s, (a - (s - bb)) + (b - bb));
+}
+/** For |a| >= |b| (or a = 0). */
+fn fast_two_sum(a: f32, b: f32) -> df {
+  let s = opaque(a + b);
+  return df(s, b - (s - a));
+}
+/** The upper 12 significant bits of a, by masking (no multiplication). */
+fn split_hi(a: f32) -> f32 { return bitcast<f32>(bitcast<u32>(a) & 0xfffff000u); }
+fn two_prod(a: f32, b: f32) -> df {
+  let p = opaque(a * b);
+${twoProd}
+}
+
+// ------------------------------------------------------- df arithmetic
+
+fn df_f(a: f32) -> df { return df(a, 0.0f); }
+fn df_add(a: df, b: df) -> df {
+  let s = two_sum(a.x, b.x);
+  let t = two_sum(a.y, b.y);
+  let u = fast_two_sum(s.x, s.y + t.x);
+  return fast_two_sum(u.x, u.y + t.y);
+}
+fn df_sub(a: df, b: df) -> df { return df_add(a, -b); }
+fn df_mul(a: df, b: df) -> df {
+  let p = two_prod(a.x, b.x);
+  return fast_two_sum(p.x, p.y + (a.x * b.y + a.y * b.x));
+}
+fn df_mul_sat(a: df, b: df) -> df {
+  let p = a.x * b.x;
+  if (is_inf(p)) { return df(p, 0.0f); }
+  return df_mul(a, b);
+}
+fn df_mul_f(a: df, b: f32) -> df {
+  let p = two_prod(a.x, b);
+  return fast_two_sum(p.x, p.y + a.y * b);
+}
+fn df_div(a: df, b: df) -> df {
+  // WGSL's f32 division is within 2.5 ULP; two corrections make the quotient
+  // good to the df precision whatever the device's division does.
+  let q1 = a.x / b.x;
+  let r1 = df_sub(a, df_mul_f(b, q1));
+  let q2 = r1.x / b.x;
+  let r2 = df_sub(r1, df_mul_f(b, q2));
+  let q3 = r2.x / b.x;
+  return df_add(fast_two_sum(q1, q2), df(q3, 0.0f));
+}
+/** √a for a >= 0: the f32 root (loose in WGSL) and one df Newton step. */
+fn df_sqrt(a: df) -> df {
+  if (a.x <= 0.0f) { return df(0.0f, 0.0f); }
+  let s = sqrt(a.x);
+  let r = df_sub(a, two_prod(s, s));
+  return df_add(df(s, 0.0f), df(r.x / (2.0f * s), 0.0f));
+}
+fn df_abs(a: df) -> df { return select(a, -a, a.x < 0.0f); }
+fn df_gt(a: df, b: df) -> bool { return a.x > b.x || (a.x == b.x && a.y > b.y); }
+fn df_ge(a: df, b: df) -> bool { return a.x > b.x || (a.x == b.x && a.y >= b.y); }
+fn df_lt(a: df, b: df) -> bool { return df_gt(b, a); }
+fn df_le(a: df, b: df) -> bool { return df_ge(b, a); }
+fn df_eq(a: df, b: df) -> bool { return a.x == b.x && a.y == b.y; }
+fn df_min(a: df, b: df) -> df { return select(a, b, df_gt(a, b)); }
+fn df_max(a: df, b: df) -> df { return select(a, b, df_lt(a, b)); }
+/** |a| with the sign of s (s's sign bit, so −0 counts as negative). */
+fn df_copy_sign(a: df, s: df) -> df {
+  let m = df_abs(a);
+  return select(m, -m, sign_bit(s.x));
+}
+/** a·2^k, both parts scaled. */
+fn df_scale2(a: df, k: i32) -> df { return df(scale2(a.x, k), scale2(a.y, k)); }
+/** The nearest f32, as a df. */
+fn df_round(a: df) -> df { return df(a.x + a.y, 0.0f); }
+
+// ---------------------------------------------------------- exponential
+
+/** e^t = 2^k·(1 + q), q = e^r − 1 with |r| <= ln2/2 (t clamped to [−150, 89]). */
+struct ExpParts { q: df, k: i32 }
+
+fn df_exp_parts(t0: df) -> ExpParts {
+  let t = select(t0, df(clamp(t0.x, -150.0f, 89.0f), 0.0f), t0.x < -150.0f || t0.x > 89.0f);
+  let kf = round(t.x * 1.4426950408889634f);
+  // t − k·ln2 with ln2 = LN2_HI + LN2_LO: k·LN2_HI and t.x − k·LN2_HI are exact.
+  let r1 = t.x - kf * ${f32Literal(LN2_HI)};
+  let r = df_add(two_sum(r1, t.y), df_mul_f(${dfLiteral(LN2_LO)}, -kf));
+  // q = r + r²·(1/2! + r/3! + … + r¹⁰/12!): the first terms in df, the
+  // highest (below 2⁻²⁰ of q) in f32.
+  var tail = 0.0f;
+  ${
+    EXPM1_COEFFS.slice(6).reverse().map((c) =>
+      `tail = tail * r.x + ${f32Literal(c)};`
+    ).join("\n  ")
+  }
+  var p = df(tail, 0.0f);
+  ${
+    EXPM1_COEFFS.slice(0, 6).reverse().map((c) =>
+      `p = df_add(df_mul(p, r), ${dfLiteral(c)});`
+    ).join("\n  ")
+  }
+  let q = df_add(r, df_mul(df_mul(r, r), p));
+  return ExpParts(q, i32(kf));
+}
+
+/** e^t. */
+fn df_exp(t: df) -> df {
+  let e = df_exp_parts(t);
+  return df_scale2(df_add(df(1.0f, 0.0f), e.q), e.k);
+}
+
+/** e^t − 1, accurate relative to itself near 0. */
+fn df_expm1(t: df) -> df {
+  let e = df_exp_parts(t);
+  if (e.k == 0) { return e.q; }
+  // 2^k·q + (2^k − 1); 2^k − 1 is exact in f32 for −24 <= k <= 24.
+  if (e.k >= -24 && e.k <= 24) {
+    return df_add(df_scale2(e.q, e.k), df(pow2(e.k) - 1.0f, 0.0f));
+  }
+  return df_sub(df_scale2(df_add(df(1.0f, 0.0f), e.q), e.k), df(1.0f, 0.0f));
+}
+
+// ------------------------------------------------------------- logarithm
+
+/**
+ * log(1 + u) for 0 <= u <= 1: 2·atanh(s) with s = u/(2 + u), or above
+ * √2 − 1, ln 2 + 2·atanh(s) with s = (u − 1)/(u + 3); |s| <= 0.1716.
+ */
+fn df_log1p(u: df) -> df {
+  let upper = u.x > ${f32Literal(Math.SQRT2 - 1)};
+  let num = select(u, df_sub(u, df(1.0f, 0.0f)), upper);
+  let den = select(df_add(u, df(2.0f, 0.0f)), df_add(u, df(3.0f, 0.0f)), upper);
+  let s = df_div(num, den);
+  let w = df_mul(s, s);
+  // 2s + 2s·w·(1/3 + w/5 + …): w <= 0.0295, the terms from w³ on in f32.
+  var tail = 0.0f;
+  ${
+    [1 / 7, 1 / 9, 1 / 11, 1 / 13, 1 / 15, 1 / 17].reverse().map((c) =>
+      `tail = tail * w.x + ${f32Literal(c)};`
+    ).join("\n  ")
+  }
+  let series = df_add(df_mul(df_add(df_mul_f(w, tail), ${
+    dfLiteral(1 / 5)
+  }), w), ${dfLiteral(1 / 3)});
+  let s2 = df_add(s, s);
+  let atanh2 = df_add(df_mul(df_mul(s2, w), series), s2);
+  return select(atanh2, df_add(atanh2, ${dfLiteral(Math.LN2)}), upper);
+}
+
+// -------------------------------------------------------- error function
+
+/** erfc(w) for finite w: fdlibm's regions (packages/core/erf.ts) in df. */
+fn df_erfc(w: df) -> df {
+  let a = df_abs(w);
+  let one = df(1.0f, 0.0f);
+  if (a.x < 0.84375f) {
+    // erf(w) = w + w·P(w²)/Q(w²).
+    let z = df_mul(w, w);
+    let y = df_div(${dfPoly("z", pp)}, ${dfPoly("z", qq)});
+    let wy = df_mul(w, y);
+    if (w.x < 0.25f) { return df_sub(one, df_add(w, wy)); }
+    return df_sub(df(0.5f, 0.0f), df_add(wy, df_sub(w, df(0.5f, 0.0f))));
+  }
+  if (a.x < 1.25f) {
+    let s = df_sub(a, one);
+    let e1 = df_div(${dfPoly("s", pa)}, ${dfPoly("s", qa)});
+    if (w.x > 0.0f) { return df_sub(${dfLiteral(1 - E.ERX)}, e1); }
+    return df_add(one, df_add(${dfLiteral(E.ERX)}, e1));
+  }
+  if (a.x >= 28.0f) {
+    return select(df(0.0f, 0.0f), df(2.0f, 0.0f), w.x < 0.0f);
+  }
+  let inv = df_div(one, df_mul(a, a));
+  var ratio: df;
+  if (a.x < ${f32Literal(1 / 0.35)}) {
+    ratio = df_div(${dfPoly("inv", ra)}, ${dfPoly("inv", sa)});
+  } else {
+    ratio = df_div(${dfPoly("inv", rb)}, ${dfPoly("inv", sb)});
+  }
+  // exp(−a² − 0.5625 + R/S)/a with −a² formed in df (2⁻⁴⁴ relative, so at
+  // a < 28 its absolute error stays below 2⁻³⁴).
+  let tail = df_div(df_exp(df_add(df_sub(-df_mul(a, a), df(0.5625f, 0.0f)), ratio)), a);
+  if (w.x > 0.0f) { return tail; }
+  return df_sub(df(2.0f, 0.0f), tail);
+}
+`;
+}

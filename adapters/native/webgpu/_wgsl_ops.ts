@@ -1,0 +1,247 @@
+// The WebGPU kernel families: every op's definition (../_definitions.ts)
+// run on the WGSL lane algebra (_wgsl_emitter.ts), with the overrides that
+// float32 needs and nothing else:
+// - relu, relu6 and hardTanh as integer selects on the bits (`bits`), so
+//   they are exact even for subnormals on a device that flushes floats;
+// - `clamp`: x clamped for the formulas where an intermediate (x², x³, βx,
+//   2|x|) would overflow float32 at large |x|, where float64 does not; the
+//   forwards that are x times a saturating factor then use the unclamped x;
+// - softsign's derivatives as (1/d)² and (1/d)³ (d² overflows float32), and
+//   elu/selu's λx as a saturating product (±∞ where it overflows).
+// Special inputs (NaN, ±∞, ±0) never reach these formulas: the shader takes
+// the JavaScript kernels' values there (_shaders.ts).
+
+import { SELU_ALPHA, SELU_LAMBDA } from "@nonlin/core";
+import { definitions, type KernelName } from "../_definitions.ts";
+import type { V, Wgsl } from "./_wgsl_emitter.ts";
+
+/** The kernel's scalar parameters, df values by name. */
+export type Params = Readonly<Record<string, V>>;
+
+/** One elementwise body: x in (a df), the result out. */
+export type Unary = (k: Wgsl, x: V, p: Params) => V;
+
+/** The VJP body with dy = 1: ∂f/∂x and ∂f/∂θ per learned parameter. */
+export type VjpBody = (
+  k: Wgsl,
+  x: V,
+  p: Params,
+) => { readonly dx: V; readonly grads: readonly V[] };
+
+/** A df family: the formulas of one kernel. */
+export interface DfFamily {
+  readonly kind: "df";
+  /**
+   * The bodies see x clamped to ±`clamp` (and the unclamped x as `p.raw`,
+   * for the factors where x appears linearly), so that no intermediate
+   * (x², βx, x³) overflows float32: beyond it every other factor has
+   * saturated. Absent: x as it is.
+   */
+  readonly clamp?: number;
+  /** The scalar parameters (float64 values passed as df), in order. */
+  readonly params: readonly string[];
+  /** The learned parameters whose sums the VJP returns, in order. */
+  readonly grads: readonly string[];
+  readonly forward: Unary;
+  readonly derivative: Unary;
+  readonly secondDerivative: Unary;
+  readonly vjp: VjpBody;
+}
+
+/**
+ * A family exact in float32, written in WGSL on `xb = bitcast<u32>(x)`:
+ * each loop is an expression of type u32 (the result's bits); `p0`… are
+ * the f32 parameters' bits.
+ */
+export interface BitsFamily {
+  readonly kind: "bits";
+  readonly params: readonly string[];
+  readonly grads: readonly string[];
+  readonly forward: string;
+  readonly derivative: string;
+}
+
+/** Any family. */
+export type Family = DfFamily | BitsFamily;
+
+// ------------------------------------------------------------ bit families
+
+// NaN bits kept (`nan`), +0 bits 0u, 1.0 is 0x3f800000u.
+const NAN = "((xb & 0x7fffffffu) > 0x7f800000u)";
+const NEG = "((xb & 0x80000000u) != 0u)";
+const POS = `(!${NEG} && (xb & 0x7fffffffu) != 0u)`; // x > 0, NaN excluded below
+
+const relu: BitsFamily = {
+  kind: "bits",
+  params: [],
+  grads: [],
+  // x > 0 ? x : 0 (−0 → +0), NaN kept.
+  forward: `select(select(0u, xb, ${POS}), xb, ${NAN})`,
+  derivative: `select(select(0u, 0x3f800000u, ${POS}), xb, ${NAN})`,
+};
+
+/** Ordered comparison of finite-or-infinite f32 bits a ≤ b (NaN excluded by callers). */
+const LE = `fn bits_le(a: u32, b: u32) -> bool {
+  let ka = select(a | 0x80000000u, ~a, (a & 0x80000000u) != 0u);
+  let kb = select(b | 0x80000000u, ~b, (b & 0x80000000u) != 0u);
+  return ka <= kb || ((a | b) & 0x7fffffffu) == 0u;
+}`;
+
+/** Helper WGSL the bit families use. */
+export const bitsHelpers: string = LE;
+
+const relu6: BitsFamily = {
+  kind: "bits",
+  params: [],
+  grads: [],
+  // min(max(x, 0), 6), +0 for ±0, NaN kept.
+  forward:
+    `select(select(select(xb, 0x40c00000u, !bits_le(xb, 0x40c00000u)), 0u, !${POS}), xb, ${NAN})`,
+  // 1 on (0, 6], else 0.
+  derivative:
+    `select(select(0u, 0x3f800000u, ${POS} && bits_le(xb, 0x40c00000u)), xb, ${NAN})`,
+};
+
+/**
+ * hardTanh in float32. Parameters (f32 bits): `lo`, `hi` (the bounds rounded
+ * to float32: clamping against them gives the float64 clamp rounded),
+ * `above`, `atMost` (so `x > min && x <= max` is `above <= x <= atMost`).
+ */
+const hardTanh: BitsFamily = {
+  kind: "bits",
+  params: ["lo", "hi", "above", "atMost"],
+  grads: [],
+  forward:
+    `select(select(select(xb, p1, !bits_le(xb, p1)), p0, !bits_le(p0, xb)), xb, ${NAN})`,
+  derivative:
+    `select(select(0u, 0x3f800000u, bits_le(p2, xb) && bits_le(xb, p3)), xb, ${NAN})`,
+};
+
+// ------------------------------------------------------------- df families
+
+/** A df family from an op's definition, with overrides. */
+function fromDefinition(
+  name: KernelName,
+  override: Partial<Omit<DfFamily, "kind">> = {},
+): DfFamily {
+  const d = definitions[name];
+  const one = (k: Wgsl) => k.c(1);
+  return {
+    kind: "df",
+    params: d.params,
+    grads: d.grads,
+    forward: (k, x, p) => d.forward(k, x, p),
+    derivative: (k, x, p) => d.derivative(k, x, p),
+    secondDerivative: (k, x, p) => d.secondDerivative(k, x, p),
+    // dy = 1: the shader multiplies by dy itself, rounding once and keeping
+    // IEEE semantics for dy = ±∞ or NaN.
+    vjp: (k, x, p) => d.vjp(k, x, one(k), p),
+    ...override,
+  };
+}
+
+/**
+ * Forwards that are the identity far right (or left): where the clamped x
+ * gives f(xc) = xc, the unclamped x is the value; elsewhere f(xc) is (0, a
+ * constant, or f(x) itself when x was not clamped).
+ */
+function identityBeyondClamp(
+  name: KernelName,
+): (k: Wgsl, x: V, p: Params) => V {
+  const d = definitions[name];
+  return (k, x, p) => {
+    const fx = k.let(d.forward(k, x, p));
+    return k.select(`df_eq(${fx}, ${x})`, p.raw!, fx);
+  };
+}
+
+/** x·σ(βx) with σ from the clamped x and the unclamped x as the factor (β = 0: x/2). */
+function swishForward(k: Wgsl, x: V, p: Params): V {
+  return k.mul(p.raw!, k.logistic(k.mul(p.beta!, x)).sigmoid);
+}
+
+const SELU_LA = SELU_LAMBDA * SELU_ALPHA;
+
+/** elu/selu forward with λx saturating to ±∞ (selu(3.4·10³⁸) = ∞). */
+function eluForward(
+  scale: (k: Wgsl, p: Params) => V,
+  la: (k: Wgsl, p: Params) => V,
+): (k: Wgsl, x: V, p: Params) => V {
+  return (k, x, p) =>
+    k.select(
+      k.gt(x, k.c(0)),
+      k.mulSat(scale(k, p), x),
+      k.mul(la(k, p), k.expm1(k.min(x, k.c(0)))),
+    );
+}
+
+/** softsign's slopes from q = 1/(1 + |x|): no d² to overflow. */
+function softsignQ(k: Wgsl, x: V): V {
+  return k.let(k.div(k.c(1), k.add(k.c(1), k.abs(x))));
+}
+
+const softsign = fromDefinition("softsign", {
+  derivative: (k, x) => {
+    const q = softsignQ(k, x);
+    return k.mul(q, q);
+  },
+  secondDerivative: (k, x) => {
+    const q = softsignQ(k, x);
+    const num = k.select(k.le(x, k.c(0)), k.c(2), k.c(-2));
+    return k.mul(k.mul(k.mul(num, q), q), q);
+  },
+  vjp: (k, x) => {
+    const q = softsignQ(k, x);
+    return { dx: k.mul(q, q), grads: [] };
+  },
+});
+
+/** Families whose formulas need x clamped, and their bounds. */
+const CLAMP = 1e15;
+
+/**
+ * Every kernel family, by kernel name (../_definitions.ts): prelu with one
+ * α runs leakyRelu's, gelu's tanh form is `geluTanh`, silu runs swish's
+ * with β = 1. prelu with α per element has its own shader (_shaders.ts).
+ */
+export const families: { readonly [N in KernelName]: Family } = {
+  relu,
+  relu6,
+  hardTanh,
+  leakyRelu: fromDefinition("leakyRelu"),
+  prelu: fromDefinition("prelu"),
+  elu: fromDefinition("elu", {
+    forward: eluForward((k) => k.c(1), (_k, p) => p.alpha!),
+  }),
+  selu: fromDefinition("selu", {
+    forward: eluForward((k) => k.c(SELU_LAMBDA), (k) => k.c(SELU_LA)),
+  }),
+  celu: fromDefinition("celu", {
+    clamp: CLAMP,
+    forward: identityBeyondClamp("celu"),
+  }),
+  sigmoid: fromDefinition("sigmoid"),
+  logSigmoid: fromDefinition("logSigmoid"),
+  hardSigmoid: fromDefinition("hardSigmoid"),
+  tanh: fromDefinition("tanh", { clamp: 1e4 }),
+  softsign,
+  softplus: fromDefinition("softplus", {
+    clamp: CLAMP,
+    forward: identityBeyondClamp("softplus"),
+  }),
+  gelu: fromDefinition("gelu", {
+    clamp: 1e4,
+    forward: identityBeyondClamp("gelu"),
+  }),
+  geluTanh: fromDefinition("geluTanh", {
+    clamp: 1e4,
+    forward: identityBeyondClamp("geluTanh"),
+  }),
+  swish: fromDefinition("swish", { clamp: CLAMP, forward: swishForward }),
+  silu: fromDefinition("silu", { clamp: CLAMP, forward: swishForward }),
+  mish: fromDefinition("mish", {
+    clamp: CLAMP,
+    forward: identityBeyondClamp("mish"),
+  }),
+  hardSwish: fromDefinition("hardSwish"),
+};

@@ -1,0 +1,278 @@
+/**
+ * `@nonlin/native/webgpu`: the native engine's kernels as WGSL compute
+ * shaders on a WebGPU device (Deno's or a browser's `navigator.gpu`), one
+ * fused dispatch per call: forward, derivative, second derivative, and the
+ * vector–Jacobian product with dx and every learned parameter's gradient
+ * from one pass over x and dy, the parameter sums reduced on the GPU in a
+ * fixed order (the same bits on every run).
+ *
+ * The shaders compute the catalog's stable formulas in double-f32
+ * arithmetic (about 2⁻⁴⁴) with their own range-reduced exponential, log1p
+ * and erfc, and round once to float32; NaN, ±∞ and ±0 take the values of
+ * the native JavaScript kernels, chosen on the bits (WGSL compilers may
+ * assume floats are finite). The arithmetic-only ops relu, relu6 and
+ * hardTanh are integer selects on the bits, exact even for subnormals.
+ *
+ * It implements the backend contract of `@nonlin/core`. Without a WebGPU
+ * adapter the module still loads: `backend.available` is `false`,
+ * `backend.reason` says why, and every function throws (or rejects with) a
+ * `BackendUnavailableError`. When the device is lost the same happens, and
+ * reads in flight reject. Tensors live in GPU buffers (disposed ones are
+ * pooled for reuse, up to 1 GiB); nothing is read back unless a tensor is
+ * read. A tensor larger than one storage binding is processed in chunks;
+ * one larger than the device's `maxBufferSize` is a `RangeError` naming it.
+ *
+ * @example
+ * ```ts
+ * import { backend, sigmoid, tensor, vjp } from "@nonlin/native/webgpu";
+ * import assert from "node:assert";
+ *
+ * if (backend.available) {
+ *   assert.deepStrictEqual(await sigmoid([0]), new Float32Array([0.5]));
+ *   const x = tensor([-1, 2]);
+ *   const { dx, dparams } = vjp("swish", x, { dy: tensor([1, 1]), params: { beta: 1 } });
+ *   assert.strictEqual((await dx.read()).length, 2);
+ *   assert.strictEqual((await dparams.beta.read()).length, 1);
+ * } else {
+ *   assert.strictEqual(typeof backend.reason, "string");
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import {
+  type BackendInfo,
+  type BackendModule,
+  BackendUnavailableError,
+  type ElementwiseDerivative,
+  type OpFunction,
+  opNames,
+  type Vjp,
+} from "@nonlin/core";
+import { type Gpu, NAME, startGpu } from "./_device.ts";
+import { GpuEngine } from "./_gpu_engine.ts";
+
+export { WebGpuTensor } from "./_gpu_engine.ts";
+export type {
+  ArrayInput,
+  BackendModule,
+  Capabilities,
+  Feature,
+  Gradients,
+  LearnedParamName,
+  OpFunctions,
+  OpName,
+  ops,
+  OptionsArg,
+  ParamsOf,
+  ParamValue,
+  Tensor,
+  TensorParam,
+  Unsupported,
+  VjpOptions,
+} from "@nonlin/core";
+
+const started = await startGpu(
+  (globalThis.navigator as Navigator & { gpu?: GPU } | undefined)?.gpu,
+);
+const gpu: Gpu | undefined = "gpu" in started ? started.gpu : undefined;
+const engine = gpu === undefined ? undefined : new GpuEngine(gpu);
+
+function unavailable(): string | undefined {
+  return "reason" in started ? started.reason : gpu!.lost();
+}
+
+function live(): GpuEngine {
+  const reason = unavailable();
+  if (reason !== undefined) throw new BackendUnavailableError(NAME, reason);
+  return engine!;
+}
+
+/** Runs `f` on the live engine: throws for a tensor, rejects for host data. */
+function guarded(x: unknown, f: (e: GpuEngine) => unknown): unknown {
+  const tensorForm = typeof x === "object" && x !== null && "backend" in x;
+  if (tensorForm) return f(live());
+  try {
+    return f(live());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+const properties = gpu?.properties ?? {};
+const fns = Object.fromEntries(
+  opNames.map((name) => {
+    const fn = (x: unknown, options?: unknown) =>
+      guarded(x, (e) => e.call("forward", name, x, options));
+    Object.defineProperty(fn, "name", { value: name });
+    return [name, fn];
+  }),
+);
+
+const webgpu = {
+  ...fns,
+  backend: Object.freeze({
+    name: NAME,
+    get available() {
+      return unavailable() === undefined;
+    },
+    get reason() {
+      return unavailable();
+    },
+    precision: "float32",
+    capabilities: Object.freeze({
+      unsupported: Object.freeze([]),
+      properties: Object.freeze({ ...properties }),
+    }),
+  }) as BackendInfo,
+  tensor: (data: unknown, shape?: readonly number[]) =>
+    live().tensor(data, shape),
+  vjp:
+    ((op: unknown, x: unknown, options: unknown) =>
+      guarded(x, (e) => e.vjpCall(op, x, options))) as unknown as Vjp,
+  derivative: ((op: unknown, x: unknown, options?: unknown) =>
+    guarded(
+      x,
+      (e) => e.call("derivative", op, x, options),
+    )) as unknown as ElementwiseDerivative,
+  secondDerivative: ((op: unknown, x: unknown, options?: unknown) =>
+    guarded(
+      x,
+      (e) => e.call("secondDerivative", op, x, options),
+    )) as unknown as ElementwiseDerivative,
+} as unknown as BackendModule;
+
+/**
+ * GPU buffers this backend holds now (tensors, pooled buffers, uniform
+ * blocks, index maps): for tests that prove nothing leaks.
+ *
+ * @example
+ * ```ts
+ * import { backend, liveBuffers, relu } from "@nonlin/native/webgpu";
+ * import assert from "node:assert";
+ *
+ * if (backend.available) {
+ *   await relu([1, -1]);
+ *   assert.ok(liveBuffers() > 0); // the pool keeps the freed buffers
+ * }
+ * ```
+ */
+export function liveBuffers(): number {
+  return gpu?.liveBuffers() ?? 0;
+}
+
+/**
+ * Destroys the pooled buffers and cached uniform blocks (the tensors in use
+ * stay); `liveBuffers()` then counts what is really held.
+ *
+ * @example
+ * ```ts
+ * import { backend, liveBuffers, tensor, trimPool } from "@nonlin/native/webgpu";
+ * import assert from "node:assert";
+ *
+ * if (backend.available) {
+ *   tensor([1, 2, 3]).dispose();
+ *   trimPool();
+ *   const before = liveBuffers();
+ *   const t = tensor([1]);
+ *   assert.strictEqual(liveBuffers(), before + 1);
+ *   t.dispose();
+ * }
+ * ```
+ */
+export function trimPool(): void {
+  engine?.trim();
+}
+
+/**
+ * Compute pipelines compiled so far: one per kernel family and loop, never
+ * one per parameter value (parameters are uniforms).
+ *
+ * @example
+ * ```ts
+ * import { backend, elu, pipelineCount } from "@nonlin/native/webgpu";
+ * import assert from "node:assert";
+ *
+ * if (backend.available) {
+ *   await elu([-1], { alpha: 0.5 });
+ *   const n = pipelineCount();
+ *   await elu([-1], { alpha: 2 });
+ *   assert.strictEqual(pipelineCount(), n);
+ * }
+ * ```
+ */
+export function pipelineCount(): number {
+  return engine?.pipelineCount ?? 0;
+}
+
+/**
+ * Resolves once the GPU has finished every command submitted so far
+ * (`GPUQueue.onSubmittedWorkDone()` of this backend's device): for timing
+ * resident work without reading anything back.
+ *
+ * @example
+ * ```ts
+ * import { backend, queueDone, sigmoid, tensor } from "@nonlin/native/webgpu";
+ *
+ * if (backend.available) {
+ *   const y = sigmoid(tensor([1, 2, 3]));
+ *   await queueDone();
+ *   y.dispose();
+ * }
+ * ```
+ */
+export function queueDone(): Promise<void> {
+  return gpu === undefined || gpu.lost() !== undefined
+    ? Promise.resolve()
+    : gpu.device.queue.onSubmittedWorkDone();
+}
+
+/** This backend: its name, whether it runs here (and why not) and its capabilities. */
+export const backend: BackendInfo = webgpu.backend;
+/** Uploads host data as a resident tensor in a GPU buffer. */
+export const tensor: BackendModule["tensor"] = webgpu.tensor;
+/** The fused vector–Jacobian product of any op: dx and every parameter's sum from one pass. */
+export const vjp: Vjp = webgpu.vjp;
+/** The elementwise derivative of any op, left-hand at a kink. */
+export const derivative: ElementwiseDerivative = webgpu.derivative;
+/** The elementwise second derivative of any op, left-hand at a kink. */
+export const secondDerivative: ElementwiseDerivative = webgpu.secondDerivative;
+/** ReLU, max(x, 0), on native-webgpu. */
+export const relu: OpFunction<"relu"> = webgpu.relu;
+/** Leaky ReLU, x if x > 0 else αx, on native-webgpu. */
+export const leakyRelu: OpFunction<"leakyRelu"> = webgpu.leakyRelu;
+/** pReLU, x if x > 0 else αx, α a learned tensor, on native-webgpu. */
+export const prelu: OpFunction<"prelu"> = webgpu.prelu;
+/** ReLU6, min(max(x, 0), 6), on native-webgpu. */
+export const relu6: OpFunction<"relu6"> = webgpu.relu6;
+/** ELU, x if x > 0 else α(eˣ − 1), on native-webgpu. */
+export const elu: OpFunction<"elu"> = webgpu.elu;
+/** SELU, λ·(x if x > 0 else α(eˣ − 1)), λ ≈ 1.0507, α ≈ 1.6733, on native-webgpu. */
+export const selu: OpFunction<"selu"> = webgpu.selu;
+/** CELU, max(0, x) + min(0, α(e^{x/α} − 1)), on native-webgpu. */
+export const celu: OpFunction<"celu"> = webgpu.celu;
+/** Sigmoid, 1 / (1 + e⁻ˣ), on native-webgpu. */
+export const sigmoid: OpFunction<"sigmoid"> = webgpu.sigmoid;
+/** Log-sigmoid, log σ(x) = −softplus(−x), on native-webgpu. */
+export const logSigmoid: OpFunction<"logSigmoid"> = webgpu.logSigmoid;
+/** Hard sigmoid, relu6(x + 3) / 6, on native-webgpu. */
+export const hardSigmoid: OpFunction<"hardSigmoid"> = webgpu.hardSigmoid;
+/** Tanh, (1 − e⁻²ˣ) / (1 + e⁻²ˣ), on native-webgpu. */
+export const tanh: OpFunction<"tanh"> = webgpu.tanh;
+/** Hard tanh, clamp(x, min, max), on native-webgpu. */
+export const hardTanh: OpFunction<"hardTanh"> = webgpu.hardTanh;
+/** Softsign, x / (1 + |x|), on native-webgpu. */
+export const softsign: OpFunction<"softsign"> = webgpu.softsign;
+/** Softplus, (1/β)·log(1 + e^{βx}); x where βx > threshold, on native-webgpu. */
+export const softplus: OpFunction<"softplus"> = webgpu.softplus;
+/** GELU, xΦ(x); tanh form 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))), on native-webgpu. */
+export const gelu: OpFunction<"gelu"> = webgpu.gelu;
+/** Swish, x·σ(βx), on native-webgpu. */
+export const swish: OpFunction<"swish"> = webgpu.swish;
+/** SiLU, x·σ(x), on native-webgpu. */
+export const silu: OpFunction<"silu"> = webgpu.silu;
+/** Mish, x·tanh(softplus(x)), on native-webgpu. */
+export const mish: OpFunction<"mish"> = webgpu.mish;
+/** Hard swish, x·relu6(x + 3) / 6, on native-webgpu. */
+export const hardSwish: OpFunction<"hardSwish"> = webgpu.hardSwish;

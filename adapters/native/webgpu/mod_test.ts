@@ -1,0 +1,270 @@
+// @nonlin/native/webgpu on the WebGPU adapter this machine has (llvmpipe in
+// CI, with Vulkan or, with VK_ICD_FILENAMES=/nonexistent, GL). Without one
+// the GPU tests report themselves ignored with the reason; the accuracy of
+// every op is the conformance suite's job (profile "native-webgpu").
+
+import assert from "node:assert";
+import { BackendUnavailableError, ops } from "@nonlin/core";
+import * as native from "@nonlin/native";
+import * as gpu from "@nonlin/native/webgpu";
+import { startGpu } from "./_device.ts";
+import { GpuEngine } from "./_gpu_engine.ts";
+
+type Host = (x: ArrayLike<number>) => Promise<Float32Array>;
+
+const ignore = !gpu.backend.available;
+const why = gpu.backend.reason ?? "";
+
+/** float32 ULP distance, NaN equal to NaN only, ±0 apart from everything else by one. */
+function ulps(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) {
+    return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  }
+  const key = (v: number) => {
+    const u = new Int32Array(new Float32Array([v]).buffer)[0]!;
+    return u < 0 ? -(u & 0x7fffffff) : u;
+  };
+  return Math.abs(key(a) - key(b));
+}
+
+function worst(got: Float32Array, want: Float32Array): number {
+  let w = 0;
+  for (let i = 0; i < got.length; i++) w = Math.max(w, ulps(got[i]!, want[i]!));
+  return w;
+}
+
+Deno.test("native-webgpu without a device", async (t) => {
+  await t.step("no navigator.gpu: unavailable with the reason", async () => {
+    const r = await startGpu(undefined);
+    assert.ok("reason" in r);
+    assert.match(r.reason, /navigator\.gpu is undefined/);
+  });
+  await t.step("no adapter: unavailable with the reason", async () => {
+    const none = { requestAdapter: () => Promise.resolve(null) };
+    const r = await startGpu(none as unknown as GPU);
+    assert.ok("reason" in r);
+    assert.match(r.reason, /found no WebGPU adapter/);
+  });
+  await t.step("the module says why, or runs", () => {
+    if (gpu.backend.available) {
+      assert.strictEqual(gpu.backend.reason, undefined);
+    } else assert.ok(why.length > 0);
+  });
+});
+
+Deno.test("ulps() catches a result 3 ULP off (the check's broken fixture)", () => {
+  const want = new Float32Array([1, -2.5, 1e-3]);
+  const off = want.map((v) => {
+    const b = new Float32Array([v]);
+    new Int32Array(b.buffer)[0]! += 3;
+    return b[0]!;
+  });
+  assert.strictEqual(worst(off, want), 3);
+  assert.strictEqual(worst(want, want), 0);
+  assert.strictEqual(ulps(NaN, 0), Infinity);
+});
+
+Deno.test({
+  name: `native-webgpu values and gradients${
+    ignore ? ` (ignored: ${why})` : ""
+  }`,
+  ignore,
+  async fn(t) {
+    const xs = new Float32Array(2000);
+    for (let i = 0; i < xs.length; i++) xs[i] = Math.sin(i * 1.7) * 12;
+    await t.step(
+      "every op within 2 ULP (values) and 4 (gradients) of native",
+      async () => {
+        for (const op of Object.keys(ops) as (keyof typeof ops)[]) {
+          // Ops with a required parameter (prelu's α): the conformance suite's.
+          const specs = Object.values(ops[op].params) as {
+            required?: boolean;
+          }[];
+          if (specs.some((p) => p.required)) continue;
+          const f = gpu[op] as unknown as Host;
+          const g = native[op] as unknown as Host;
+          assert.ok(worst(await f(xs), await g(xs)) <= 2, op);
+          const d1 = await gpu.derivative(op as "relu", xs);
+          assert.ok(
+            worst(d1, await native.derivative(op as "relu", xs)) <= 4,
+            op,
+          );
+          const d2 = await gpu.secondDerivative(op as "relu", xs);
+          assert.ok(
+            worst(d2, await native.secondDerivative(op as "relu", xs)) <= 4,
+            op,
+          );
+        }
+      },
+    );
+    await t.step("NaN, ±∞ and ±0 as the native kernels give them", async () => {
+      const special = [NaN, Infinity, -Infinity, 0, -0];
+      for (
+        const op of [
+          "gelu",
+          "tanh",
+          "mish",
+          "swish",
+          "sigmoid",
+          "relu",
+        ] as const
+      ) {
+        const got = await (gpu[op] as unknown as Host)(special);
+        const want = await (native[op] as unknown as Host)(special);
+        for (let i = 0; i < special.length; i++) {
+          assert.ok(
+            Object.is(got[i], want[i]),
+            `${op}(${special[i]}): ${got[i]} vs ${want[i]}`,
+          );
+        }
+      }
+      assert.ok(Object.is((await gpu.relu([1e-40]))[0], Math.fround(1e-40)));
+    });
+    await t.step(
+      "prelu with α per channel: dα summed over the rows",
+      async () => {
+        const x = gpu.tensor([-1, 2, -3, -4], [2, 2]);
+        const { dx, dparams } = gpu.vjp("prelu", x, {
+          dy: gpu.tensor([1, 1, 1, 1], [2, 2]),
+          params: { alpha: gpu.tensor([0.5, 0.25], [2]) },
+        });
+        assert.deepStrictEqual(
+          await dx.read(),
+          new Float32Array([0.5, 1, 0.5, 0.25]),
+        );
+        assert.deepStrictEqual(
+          await dparams.alpha!.read(),
+          new Float32Array([-4, -4]),
+        );
+      },
+    );
+  },
+});
+
+Deno.test({
+  name: `native-webgpu parameter sums${ignore ? ` (ignored: ${why})` : ""}`,
+  ignore,
+  async fn(t) {
+    const n = 100_000;
+    const x = new Float32Array(n);
+    const dy = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = Math.sin(i) * 6;
+      dy[i] = Math.cos(i * 0.3);
+    }
+    const a = await gpu.vjp("swish", x, { dy, params: { beta: 1.5 } });
+    await t.step("the same bits on every run", async () => {
+      for (let r = 0; r < 3; r++) {
+        const b = await gpu.vjp("swish", x, { dy, params: { beta: 1.5 } });
+        assert.deepStrictEqual(b.dparams.beta, a.dparams.beta);
+        assert.deepStrictEqual(b.dx, a.dx);
+      }
+    });
+    await t.step("within a float32 ULP of native's float64 sum", async () => {
+      const b = await native.vjp("swish", x, { dy, params: { beta: 1.5 } });
+      assert.ok(ulps(a.dparams.beta[0]!, b.dparams.beta[0]!) <= 1);
+    });
+  },
+});
+
+Deno.test({
+  name: `native-webgpu buffers and pipelines${
+    ignore ? ` (ignored: ${why})` : ""
+  }`,
+  ignore,
+  async fn(t) {
+    await t.step("no leak over 10⁴ calls (buffers counted)", async () => {
+      const x = gpu.tensor(new Float32Array(1000).fill(-0.5));
+      const dy = gpu.tensor(new Float32Array(1000).fill(1));
+      for (let i = 0; i < 100; i++) {
+        gpu.sigmoid(x).dispose();
+        const g = gpu.vjp("elu", x, { dy, params: { alpha: 1 + (i % 7) } });
+        g.dx.dispose();
+        g.dparams.alpha!.dispose();
+      }
+      await gpu.relu(x).read();
+      const before = gpu.liveBuffers();
+      for (let i = 0; i < 10_000; i++) {
+        if (i % 2 === 0) gpu.sigmoid(x).dispose();
+        else {
+          const g = gpu.vjp("elu", x, { dy, params: { alpha: 1 + (i % 7) } });
+          g.dx.dispose();
+          g.dparams.alpha!.dispose();
+        }
+      }
+      const y = gpu.relu(x);
+      await y.read();
+      y.dispose();
+      assert.ok(
+        gpu.liveBuffers() <= before + 1,
+        `${gpu.liveBuffers()} > ${before}`,
+      );
+      x.dispose();
+      dy.dispose();
+    });
+    await t.step(
+      "a new α reuses the pipeline (parameters are uniforms)",
+      async () => {
+        await gpu.elu([1, -1], { alpha: 0.5 });
+        const n = gpu.pipelineCount();
+        await gpu.elu([1, -1], { alpha: 2.5 });
+        await gpu.elu([1, -1], { alpha: 3.5 });
+        assert.strictEqual(gpu.pipelineCount(), n);
+      },
+    );
+    await t.step("chunks over a small binding give the same bits", async () => {
+      const started = await startGpu(navigator.gpu);
+      assert.ok("gpu" in started);
+      const engine = new GpuEngine(started.gpu, 1024);
+      const data = new Float32Array(5000).map((_, i) => Math.sin(i) * 4);
+      const xt = engine.upload(data, [data.length]);
+      const y = engine.elementwise("forward", "gelu", xt, undefined);
+      assert.deepStrictEqual(await y.read(), await gpu.gelu(data));
+      const g = engine.vjp("softplus", xt, xt, { beta: 2 });
+      const want = await gpu.vjp("softplus", data, {
+        dy: data,
+        params: { beta: 2 },
+      });
+      assert.deepStrictEqual(await g.dx.read(), want.dx);
+      assert.ok(
+        ulps((await g.dparams.beta!.read())[0]!, want.dparams.beta[0]!) <= 1,
+      );
+      started.gpu.device.destroy();
+    });
+    await t.step(
+      "a tensor over maxBufferSize is a RangeError naming it",
+      async () => {
+        const started = await startGpu(navigator.gpu);
+        assert.ok("gpu" in started);
+        const engine = new GpuEngine(started.gpu);
+        const max = started.gpu.device.limits.maxBufferSize;
+        assert.throws(
+          () => engine.acquire(Math.floor(max / 4) + 1),
+          (e: unknown) =>
+            e instanceof RangeError && /maxBufferSize/.test(e.message),
+        );
+        started.gpu.device.destroy();
+      },
+    );
+  },
+});
+
+Deno.test({
+  name: `native-webgpu after device loss${ignore ? ` (ignored: ${why})` : ""}`,
+  ignore,
+  async fn() {
+    const started = await startGpu(navigator.gpu);
+    assert.ok("gpu" in started);
+    const engine = new GpuEngine(started.gpu);
+    const x = engine.upload(new Float32Array([1, 2, 3]), [3]);
+    const y = engine.elementwise("forward", "mish", x, undefined);
+    started.gpu.device.destroy();
+    await started.gpu.device.lost;
+    await assert.rejects(y.read(), BackendUnavailableError);
+    assert.throws(
+      () => engine.elementwise("forward", "relu", x, undefined),
+      BackendUnavailableError,
+    );
+    assert.match(started.gpu.lost()!, /WebGPU device was lost \(destroyed\)/);
+  },
+});
