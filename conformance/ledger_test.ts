@@ -1,6 +1,6 @@
 import assert from "node:assert";
 import { opNames, ops } from "@nonlin/core";
-import { backendNames } from "@nonlin/backends";
+import { backendNames, backendVariantNames } from "@nonlin/backends";
 import { allCases } from "./cases.ts";
 import { checkKinds } from "./checks.ts";
 import { deviceProfiles } from "./devices.ts";
@@ -14,10 +14,13 @@ import {
 
 Deno.test("ledger", async (t) => {
   await t.step(
-    "each names a built-in backend, a catalog op, a check kind and known devices",
+    "each names a built-in backend (or variant), a catalog op, a check kind and known devices",
     () => {
       for (const w of ledger) {
-        assert.ok(backendNames.includes(w.backend), w.backend);
+        assert.ok(
+          [...backendNames, ...backendVariantNames].includes(w.backend),
+          w.backend,
+        );
         assert.ok(opNames.includes(w.op), w.op);
         assert.ok((checkKinds as readonly string[]).includes(w.check), w.check);
         for (const d of w.devices ?? []) {

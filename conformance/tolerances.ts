@@ -117,6 +117,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
         reason: "per term, as the VJP; the sum is bounded separately",
       },
     },
+    ops: exactOps,
   },
   "tfjs-cpu": {
     description:

@@ -183,7 +183,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (i >= u.n) { return; }
   let xb = x[i];
   let c = special_class(xb);
-  if (c < 5u) { y[i] = lim(c); return; }
+  // ±0 keeps its sign through the JavaScript kernels' values in the
+  // forward loop (odd functions); a derivative at ±0 is computed.
+  if (c < ${loop === "forward" ? 5 : 3}u) { y[i] = lim(c); return; }
   y[i] = bitcast<u32>(f(df(bitcast<f32>(xb), 0.0f)).x);
 }
 `;
@@ -212,7 +214,7 @@ ${k.statements}
     compute = `
     let dyv = bitcast<f32>(dy[i]);
     let c = special_class(xb);
-    if (c < 5u) {
+    if (c < 3u) {
       dx[i] = bitcast<u32>(ieee_mul(dyv, bitcast<f32>(lim(c))));
       ${grads ? "t = term_of(ieee_mul(dyv, bitcast<f32>(lim(c + 8u))));" : ""}
     } else {
