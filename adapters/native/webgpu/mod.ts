@@ -56,12 +56,13 @@ import { GpuEngine } from "./_gpu_engine.ts";
 export { WebGpuTensor } from "./_gpu_engine.ts";
 export type {
   ArrayInput,
-  BackendModule,
+  BackendInfo,
   Capabilities,
+  ElementwiseDerivative,
   Feature,
   Gradients,
   LearnedParamName,
-  OpFunctions,
+  OpFunction,
   OpName,
   ops,
   OptionsArg,
@@ -70,6 +71,7 @@ export type {
   Tensor,
   TensorParam,
   Unsupported,
+  Vjp,
   VjpOptions,
 } from "@nonlin/core";
 
