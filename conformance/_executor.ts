@@ -33,8 +33,11 @@ export type CallKind =
 /** One call of the contract. */
 export interface Call {
   readonly kind: CallKind;
-  /** Resident tensors in and out, or the Float32Array convenience form. */
-  readonly form: "resident" | "array";
+  /**
+   * Resident tensors in and out, the Float32Array convenience form, or the
+   * same with plain `number[]` input (`numbers`).
+   */
+  readonly form: "resident" | "array" | "numbers";
   readonly op: OpName;
   readonly params: Readonly<Record<string, WireParam>>;
   readonly x: Float32Array;
@@ -116,16 +119,68 @@ async function readHost(value: unknown, what: string): Promise<Returned> {
   return { data: data.slice(), shape: [data.length] };
 }
 
+/** The first element where two arrays differ in bits (any NaN matching any NaN), or -1. */
+function firstChange(before: Float32Array, after: Float32Array): number {
+  if (before.length !== after.length) return 0;
+  const a = new Int32Array(before.buffer, before.byteOffset, before.length);
+  const b = new Int32Array(after.buffer, after.byteOffset, after.length);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && !(before[i] !== before[i] && after[i] !== after[i])) {
+      return i;
+    }
+  }
+  return -1;
+}
+
 /**
- * Runs one call and reads its results back. Errors are caught and returned;
- * every tensor made on the way is disposed.
+ * Runs one call and reads its results back, then checks that the backend
+ * left its inputs as they were (x, dy and tensor parameters, read back
+ * after the call in every form) and that `dispose()` disposed every tensor.
+ * Errors are caught and returned.
  */
 export async function execute(
   backend: BackendModule,
   call: Call,
   builtin?: string,
 ): Promise<Outcome> {
+  const inputs: { what: string; data: Float32Array }[] = [];
   const made: Tensor[] = [];
+  const outcome = await executeOnly(backend, call, builtin, inputs, made);
+  const problems: string[] = [];
+  for (const input of inputs) {
+    const before = input.what === "x"
+      ? call.x
+      : input.what === "dy"
+      ? call.dy!
+      : (call.params[input.what] as { data: Float32Array }).data;
+    const i = firstChange(before, input.data);
+    if (i >= 0) {
+      problems.push(
+        `modified its input ${input.what} (${call.form} form): element ${i} was ${
+          before[i]
+        }, is ${input.data[i]}`,
+      );
+    }
+  }
+  const undisposed = made.filter((t) => t.disposed !== true).length;
+  if (undisposed > 0) {
+    problems.push(
+      `dispose() left ${undisposed} of ${made.length} tensors not disposed`,
+    );
+  }
+  if (problems.length === 0 || outcome.error) return outcome;
+  return {
+    error: { name: "ContractError", message: problems.join("; ") },
+  };
+}
+
+async function executeOnly(
+  backend: BackendModule,
+  call: Call,
+  builtin: string | undefined,
+  inputs: { what: string; data: Float32Array }[],
+  made: Tensor[],
+): Promise<Outcome> {
   const keep = <T>(t: T): T => {
     if (isTensorLike(t)) made.push(t);
     return t;
@@ -138,32 +193,71 @@ export async function execute(
       return await expandedVjp(backend, call, keep);
     }
     const resident = call.form === "resident";
+    // Host inputs are handed over as copies, compared with the call's own
+    // data afterwards; resident ones are read back after the call.
+    const host = (data: Float32Array, what: string) => {
+      const copy = data.slice();
+      if (call.form !== "numbers") {
+        inputs.push({ what, data: copy });
+        return copy;
+      }
+      const numbers = Array.from(copy);
+      inputs.push({
+        what,
+        get data() {
+          return Float32Array.from(numbers);
+        },
+      });
+      return numbers;
+    };
+    const residentInputs: { what: string; t: Tensor }[] = [];
+    const upload = (
+      data: Float32Array,
+      shape: readonly number[],
+      what: string,
+    ) => {
+      const t = keep(backend.tensor(data, shape));
+      residentInputs.push({ what, t });
+      return t;
+    };
     const params: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(call.params)) {
       if (typeof value === "object") {
         params[name] = resident
-          ? keep(backend.tensor(value.data, value.shape))
-          : value.data;
+          ? upload(value.data, value.shape, name)
+          : host(value.data, name);
       } else {
         params[name] = value;
       }
     }
-    const x = resident ? keep(backend.tensor(call.x, call.shape)) : call.x;
+    const x = resident ? upload(call.x, call.shape, "x") : host(call.x, "x");
     const read = resident ? readTensor : readHost;
+    const readInputs = async () => {
+      for (const { what, t } of residentInputs) {
+        inputs.push({ what, data: (await readTensor(t, what)).data });
+      }
+    };
     // deno-lint-ignore no-explicit-any
     const api = backend as any;
     switch (call.kind) {
-      case "forward":
-        return { out: await read(keep(api[call.op](x, params)), call.op) };
+      case "forward": {
+        const out = await read(keep(api[call.op](x, params)), call.op);
+        await readInputs();
+        return { out };
+      }
       case "derivative":
-      case "secondDerivative":
-        return {
-          out: await read(keep(api[call.kind](call.op, x, params)), call.kind),
-        };
+      case "secondDerivative": {
+        const out = await read(
+          keep(api[call.kind](call.op, x, params)),
+          call.kind,
+        );
+        await readInputs();
+        return { out };
+      }
       case "vjp": {
         const dy = resident
-          ? keep(backend.tensor(call.dy!, call.shape))
-          : call.dy!;
+          ? upload(call.dy!, call.shape, "dy")
+          : host(call.dy!, "dy");
         const result = await api.vjp(call.op, x, { dy, params });
         if (typeof result !== "object" || result === null) {
           throw new TypeError(
@@ -176,7 +270,9 @@ export async function execute(
           keep(value);
           dparams[name] = await read(value, `dparams.${name}`);
         }
-        return { out: await read(result.dx, "dx"), dparams };
+        const out = await read(result.dx, "dx");
+        await readInputs();
+        return { out, dparams };
       }
     }
     throw new TypeError(`Unknown call kind: ${call.kind}`);

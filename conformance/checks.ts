@@ -27,7 +27,7 @@ import {
 } from "./compare.ts";
 import { isSubnormal, MIN_NORMAL, nextFloat32, Tag } from "./inputs.ts";
 import type { DeviationClass } from "./ledger.ts";
-import type { CasePlan } from "./plan.ts";
+import { broadcastIndex, type CasePlan } from "./plan.ts";
 import { compositionSlack, type Quantity, toleranceOf } from "./tolerances.ts";
 
 /** Every check kind, in report order. */
@@ -47,6 +47,7 @@ export const checkKinds = [
   "fusedVjp",
   "pairwise",
   "shapes",
+  "broadcast",
   "resident",
 ] as const;
 
@@ -81,9 +82,14 @@ export const checkDescriptions: Readonly<Record<CheckKind, string>> = {
   pairwise:
     "every two backends agree within the sum of their tolerances (values and f')",
   shapes:
-    "shapes 0-d, [0], [1], [7], [3,4,5] and [2²⁰] preserved by both forms, data unchanged " +
-    "(f' and f'' up to [3,4,5]; f and the VJP at every shape)",
-  resident: "resident tensors and the Float32Array form give identical bits",
+    "shapes 0-d, [0], [1], [7], [3,4,5], [3,21846] (indices past 2¹⁶, in --quick too) and [2²⁰] " +
+    "preserved, data unchanged: f, f', f'' and the VJP, resident and Float32Array forms, at every shape",
+  broadcast:
+    "a tensor parameter (prelu's α) broadcast along every axis pattern of x of shape [2,3,5]: " +
+    "scalar, leading [2,1,1], middle [3,1], trailing [5] and full; f, dx and dα summed over the broadcast",
+  resident:
+    "resident tensors, the Float32Array form and plain number[] input give identical bits; " +
+    "every call leaves its inputs unchanged and dispose() disposes",
 };
 
 /** One check of one backend on one case. */
@@ -408,6 +414,7 @@ export function evaluateCase(
   judgeFiniteDifferences(plan, judged, outcomes, outputs, tally, fail);
   judgeForms(plan, outcomes, tally, fail);
   judgeShapes(plan, judged, outcomes, outputs, tally, fail);
+  judgeBroadcast(plan, judged, outcomes, tally, fail);
 
   const results: Result[] = [];
   const byCheck = new Map<CheckKind, Result>();
@@ -549,9 +556,19 @@ function channelCount(plan: CasePlan, name: string): number {
   return Array.isArray(v) ? v.length : 1;
 }
 
-/** The float32 summation allowance: n·u·Σ|t| for n terms, u = 2⁻²⁴. */
-function summationBound(n: number, absSum: number): number {
-  return n * 2 ** -24 * absSum;
+/**
+ * The roundings a float32 sum of a parameter's gradient may cost, as a
+ * multiple of u·Σ|t|: a fixed 32, not n. A pairwise or blocked sum of n
+ * terms loses about log₂ n roundings and a sequential one with terms of
+ * random sign about √n; 32 covers both for the suite's ≤ 2¹⁰ terms, and, held
+ * fixed, does not loosen as a run adds terms (a bound of n·u·Σ|t| let the full
+ * run pass a dα error that --quick caught).
+ */
+export const SUM_ROUNDINGS = 32;
+
+/** The float32 summation allowance: SUM_ROUNDINGS·u·Σ|t|, u = 2⁻²⁴, whatever the number of terms. */
+function summationBound(_n: number, absSum: number): number {
+  return SUM_ROUNDINGS * 2 ** -24 * absSum;
 }
 
 function judgeParamGradients(
@@ -864,24 +881,61 @@ function judgeForms(
   fail: Fail,
 ): void {
   const { x } = plan.input;
-  for (const { kind, resident, array } of plan.slots.resident) {
-    const r = outcomes[resident]!;
-    const a = outcomes[array]!;
-    if (r.error && a.error) continue; // the main checks report the error
+  for (const { kind, resident, array, numbers } of plan.slots.resident) {
+    for (
+      const [other, form] of [[array, "Float32Array"], [
+        numbers,
+        "number[]",
+      ]] as const
+    ) {
+      judgeForm(
+        plan,
+        kind,
+        outcomes[resident]!,
+        outcomes[other]!,
+        form,
+        tally,
+        fail,
+      );
+    }
+  }
+}
+
+function judgeForm(
+  plan: CasePlan,
+  kind: string,
+  r: Outcome,
+  a: Outcome,
+  form: string,
+  tally: TallyOf,
+  fail: Fail,
+): void {
+  const { x } = plan.input;
+  {
+    if (r.error && a.error) {
+      // The main checks report an error both forms share; a broken contract
+      // (an input modified, a tensor not disposed) is reported here.
+      if (
+        a.error.name === "ContractError" && r.error.name !== "ContractError"
+      ) {
+        fail("resident", `${kind} (${form}): ${a.error.message}`);
+      }
+      return;
+    }
     if (r.error || a.error) {
       fail(
         "resident",
-        `${kind}: only the ${r.error ? "resident" : "array"} form threw ${
+        `${kind}: only the ${r.error ? "resident" : form} form threw ${
           describeError(r.error ? r : a)
         }`,
       );
-      continue;
+      return;
     }
     const compare = (rd: Float32Array, ad: Float32Array, quantity: string) => {
       if (rd.length !== ad.length) {
         fail(
           "resident",
-          `${quantity}: ${rd.length} elements resident, ${ad.length} as arrays`,
+          `${quantity}: ${rd.length} elements resident, ${ad.length} from ${form} input`,
         );
         return;
       }
@@ -914,8 +968,125 @@ function judgeForms(
     for (const [name, rd] of Object.entries(r.dparams ?? {})) {
       const ad = a.dparams?.[name];
       if (ad === undefined) {
-        fail("resident", `d${name} is missing from the array form`);
+        fail("resident", `d${name} is missing from the ${form} form`);
       } else compare(rd.data, ad.data, `d${name}`);
+    }
+  }
+}
+
+/**
+ * A tensor parameter broadcast along each axis pattern: f and dx element by
+ * element against the reference with that element's α, and dα per element of
+ * α, summed over the elements it broadcasts to.
+ */
+function judgeBroadcast(
+  plan: CasePlan,
+  judged: Judged,
+  outcomes: readonly Outcome[],
+  tally: TallyOf,
+  fail: Fail,
+): void {
+  const { op } = plan.case;
+  const spec = ops[op];
+  for (const b of plan.slots.broadcast) {
+    const what = `${b.name} of shape ${
+      formatShape(b.alphaShape)
+    } (${b.pattern})`;
+    const f = outcomes[b.forward]!;
+    const g = outcomes[b.vjp]!;
+    const bad = [f, g].find((o) => o.error);
+    if (bad) {
+      fail("broadcast", `with ${what}: ${describeError(bad)}`);
+      continue;
+    }
+    const base = plan.paramsAt(0);
+    const at = (i: number): ResolvedParams => ({
+      ...base,
+      [b.name]: b.alpha[broadcastIndex(i, b.shape, b.alphaShape)]!,
+    });
+    const dfdp =
+      (spec.dfdp as Record<string, (x: number, p: ResolvedParams) => number>)[
+        b.name
+      ];
+    const checks = [
+      {
+        out: f.out!,
+        want: (i: number) => spec.f(b.x[i]!, at(i)),
+        q: "values",
+        symbol: "f",
+      },
+      {
+        out: g.out!,
+        want: (i: number) => b.dy[i]! * spec.dfdx(b.x[i]!, at(i)),
+        q: "vjp",
+        symbol: "dx",
+      },
+    ] as const;
+    for (const c of checks) {
+      if (!sameShape(c.out.shape, b.shape)) {
+        fail(
+          "broadcast",
+          `with ${what}: ${c.symbol} has shape ${formatShape(c.out.shape)}`,
+        );
+        continue;
+      }
+      const t = toleranceOf(judged.profile, op, c.q);
+      for (let i = 0; i < b.x.length; i++) {
+        const want = c.want(i);
+        const got = c.out.data[i]!;
+        const d = deviation(got, want);
+        tally("broadcast").addElement(
+          {
+            index: -1,
+            x: b.x[i]!,
+            got,
+            want,
+            quantity: c.symbol,
+            note: `with ${what}, element ${i}`,
+          },
+          d,
+          within(d, t) || sameValue(got, Math.fround(want)),
+        );
+      }
+    }
+    const got = g.dparams?.[b.name];
+    if (got === undefined || !sameShape(got.shape, b.alphaShape)) {
+      fail(
+        "broadcast",
+        `with ${what}: d${b.name} has shape ${
+          got === undefined ? "(none)" : formatShape(got.shape)
+        }, expected ${formatShape(b.alphaShape)}`,
+      );
+      continue;
+    }
+    if (dfdp === undefined) continue;
+    const tp = toleranceOf(judged.profile, op, "dparams");
+    const sum = new Float64Array(b.alpha.length);
+    const absSum = new Float64Array(b.alpha.length);
+    const allowance = new Float64Array(b.alpha.length);
+    for (let i = 0; i < b.x.length; i++) {
+      const k = broadcastIndex(i, b.shape, b.alphaShape);
+      const term = dfdp(b.x[i]!, at(i));
+      sum[k]! += b.dy[i]! * term;
+      absSum[k]! += Math.abs(b.dy[i]! * term);
+      allowance[k]! += Math.abs(b.dy[i]!) * allowedError(term, tp);
+    }
+    for (let k = 0; k < b.alpha.length; k++) {
+      const bound = summationBound(0, absSum[k]!) + allowance[k]! +
+        ulpOf(sum[k]!) / 2;
+      const error = Math.abs(got.data[k]! - sum[k]!);
+      tally("broadcast").addElement(
+        {
+          index: -1,
+          x: `Σ over the elements α[${k}] broadcasts to`,
+          got: got.data[k]!,
+          want: sum[k]!,
+          quantity: `d${b.name}`,
+          note: `with ${what}; allowed ±${bound.toPrecision(3)}`,
+        },
+        deviation(got.data[k]!, sum[k]!),
+        error <= bound,
+      );
     }
   }
 }
@@ -951,7 +1122,7 @@ function judgeShapes(
       }
       continue;
     }
-    const expected = c.form === "array" ? [size] : shape;
+    const expected = c.shape;
     if (!sameShape(o.out!.shape, expected) || o.out!.data.length !== size) {
       fail(
         "shapes",

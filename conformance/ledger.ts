@@ -513,6 +513,15 @@ const why = {
     source: "tfjs-layers/src/activations.ts (Softsign)",
     class: "accuracy",
   },
+  softplusBetaWasm: {
+    reason:
+      "∂softplus/∂β = (x·σ(βx) − softplus(βx)/β)/β subtracts two terms of size |x|, and tfjs-wasm's " +
+      "σ (XNNPACK's vsigmoid, a few ULP) leaves each term of the VJP's sum many ULP off, which the sum " +
+      "keeps: dβ is 4557 ULP from the reference at β = 2 (tfjs-cpu's float64 JS kernels stay within bounds)",
+    source:
+      `${core}/Softplus_grad.ts, tfjs-backend-wasm Sigmoid (XNNPACK f32 vsigmoid)`,
+    class: "tailCancellation",
+  },
   nvidiaFlush: {
     reason:
       "the NVIDIA Vulkan driver runs WGSL with f32 subnormals flushed to zero in inputs as well as results: " +
@@ -1026,5 +1035,11 @@ export const ledger: readonly KnownDeviation[] = [
   }),
   ...waive([nativeGpu], "mish", "finiteDifference", why.gpuUnderflowTail, {
     params: [{}],
+  }),
+  ...waive([wasm], "softplus", "dparams", why.softplusBetaWasm, {
+    params: [{ beta: 2 }],
+  }),
+  ...waive([gpu], "swish", "dparams", why.betaRounding, {
+    params: [{ beta: 10 }],
   }),
 ];

@@ -53,12 +53,15 @@ export interface Slots {
   };
   /** Per learned parameter: forward at θ − h and θ + h, and the VJP with dy = 1. */
   readonly fdParams: readonly FdParam[];
-  /** Resident and array forms on the same subset, per kind. */
+  /** Resident, Float32Array and number[] forms on the same subset, per kind. */
   readonly resident: readonly {
     readonly kind: Call["kind"];
     readonly resident: number;
     readonly array: number;
+    readonly numbers: number;
   }[];
+  /** A tensor parameter broadcast along each axis pattern, when the op has one. */
+  readonly broadcast: readonly BroadcastCall[];
   /** The VJP at each special value, one call per value (x a row of copies). */
   readonly specials: readonly { readonly x: number; readonly call: number }[];
   /** The shape checks, when this case runs them. */
@@ -74,6 +77,54 @@ export interface FdParam {
   readonly fm: number;
   readonly fp: number;
   readonly vjp: number;
+}
+
+/** One broadcast check: α's shape and values, x's shape, and the forward and VJP calls. */
+export interface BroadcastCall {
+  /** The parameter's name. */
+  readonly name: string;
+  /** How α lies against x: scalar, leading, middle, trailing or full. */
+  readonly pattern: string;
+  readonly alphaShape: readonly number[];
+  readonly alpha: Float32Array;
+  readonly shape: readonly number[];
+  readonly x: Float32Array;
+  readonly dy: Float32Array;
+  readonly forward: number;
+  readonly vjp: number;
+}
+
+/** x's shape in the broadcast check, and α's shape per pattern. */
+export const BROADCAST_SHAPE: readonly number[] = [2, 3, 5];
+const broadcastPatterns: readonly {
+  readonly pattern: string;
+  readonly shape: readonly number[];
+}[] = [
+  { pattern: "scalar", shape: [] },
+  { pattern: "leading", shape: [2, 1, 1] },
+  { pattern: "middle", shape: [3, 1] },
+  { pattern: "trailing", shape: [5] },
+  { pattern: "full", shape: [2, 3, 5] },
+];
+
+/** The index into α (of shape `a`) of flat element i of x (of shape `x`), numpy's broadcast. */
+export function broadcastIndex(
+  i: number,
+  x: readonly number[],
+  a: readonly number[],
+): number {
+  let index = 0;
+  let stride = 1;
+  let rest = i;
+  for (let k = x.length - 1, j = a.length - 1; k >= 0; k--, j--) {
+    const coord = rest % x[k]!;
+    rest = Math.floor(rest / x[k]!);
+    if (j >= 0) {
+      if (a[j] !== 1) index += coord * stride;
+      stride *= a[j]!;
+    }
+  }
+  return index;
 }
 
 /** One shape check call: the shape and the call. */
@@ -118,9 +169,6 @@ export interface PlanOptions {
   /** Extra inputs named by waivers. */
   readonly witnesses: readonly number[];
 }
-
-/** Shapes above this many elements check the forward and VJP calls only. */
-const LARGE_SHAPE = 1 << 16;
 
 /** The relative step of the finite differences: about ε^(1/3) of float32. */
 export const FD_STEP = 2 ** -7;
@@ -406,6 +454,15 @@ export function planCase(c: Case, options: PlanOptions): CasePlan {
         shape: rShape,
         ...(kind === "vjp" ? { dy: rdy } : {}),
       }),
+      numbers: add({
+        kind,
+        form: "numbers",
+        op: c.op,
+        params: rParams,
+        x: rx,
+        shape: rShape,
+        ...(kind === "vjp" ? { dy: rdy } : {}),
+      }),
     }));
 
   const specials = learned.length === 0
@@ -423,42 +480,89 @@ export function planCase(c: Case, options: PlanOptions): CasePlan {
       }),
     }));
 
-  // Every form and kind at every shape, except that the elementwise
-  // derivatives skip the large one: they run the same kernels as the VJP,
-  // which is checked there, and they would double the time of the check.
+  // Every kind in every form at every shape, the large one included: a
+  // fault may show only past 2¹⁶ elements, in one form, in one derivative.
   const kinds = ["forward", "derivative", "secondDerivative", "vjp"] as const;
   const shapes = options.shapes.flatMap((s) => {
     const size = s.reduce((a, b) => a * b, 1);
     const sx = tile(x, size);
     const sdy = tile(dy, size);
-    const large = size > LARGE_SHAPE;
-    return [
-      ...kinds.filter((kind) => !large || kind === "forward" || kind === "vjp")
-        .map((kind) => ({
-          shape: s,
-          call: add({
-            kind,
-            form: "resident",
-            op: c.op,
-            params,
-            x: sx,
-            shape: s,
-            ...(kind === "vjp" ? { dy: sdy } : {}),
-          }),
-        })),
-      {
+    const n = x.length;
+    const sParams = c.channels === undefined ? params : {
+      ...params,
+      ...Object.fromEntries(
+        Object.entries(c.params).filter(([, v]) => Array.isArray(v)).map((
+          [name, v],
+        ) => {
+          // The flat forms have no axis to broadcast along: α per element.
+          const list = v as readonly number[];
+          const data = Float32Array.from(
+            { length: size },
+            (_, i) => list[(i % n) % list.length]!,
+          );
+          return [name, { data, shape: [size] }];
+        }),
+      ),
+    };
+    return kinds.flatMap((kind) =>
+      (["resident", "array"] as const).map((form) => ({
         shape: s,
         call: add({
-          kind: "forward",
-          form: "array",
+          kind,
+          form,
           op: c.op,
-          params,
+          params: form === "resident" && c.channels === undefined
+            ? params
+            : sParams,
           x: sx,
-          shape: [size],
+          shape: form === "resident" && c.channels === undefined ? s : [size],
+          ...(kind === "vjp" ? { dy: sdy } : {}),
         }),
-      },
-    ];
+      }))
+    );
   });
+
+  // A tensor parameter broadcast along every axis pattern (prelu's α).
+  const broadcast: BroadcastCall[] = options.shapes.length === 0
+    ? []
+    : Object.entries(spec.params).filter(([, p]) => p.kind === "tensor")
+      .flatMap(([name]) =>
+        broadcastPatterns.map(({ pattern, shape: alphaShape }) => {
+          const size = BROADCAST_SHAPE.reduce((a, b) => a * b, 1);
+          const bx = Float32Array.from(
+            { length: size },
+            (_, i) => Math.fround((i % 7) - 4 + i / 16),
+          );
+          const bdy = Float32Array.from(
+            { length: size },
+            (_, i) => [0.75, -1.5, 1, 2.5][i % 4]!,
+          );
+          const count = alphaShape.reduce((a, b) => a * b, 1);
+          const alpha = Float32Array.from(
+            { length: count },
+            (_, k) => Math.fround(0.1 + 0.15 * k),
+          );
+          const p = { ...params, [name]: { data: alpha, shape: alphaShape } };
+          const common = {
+            form: "resident",
+            op: c.op,
+            params: p,
+            x: bx,
+            shape: BROADCAST_SHAPE,
+          } as const;
+          return {
+            name,
+            pattern,
+            alphaShape,
+            alpha,
+            shape: BROADCAST_SHAPE,
+            x: bx,
+            dy: bdy,
+            forward: add({ kind: "forward", ...common }),
+            vjp: add({ kind: "vjp", ...common, dy: bdy }),
+          };
+        })
+      );
 
   return {
     case: c,
@@ -478,6 +582,7 @@ export function planCase(c: Case, options: PlanOptions): CasePlan {
       resident,
       specials,
       shapes,
+      broadcast,
     },
     gradientCount,
     xm,

@@ -38,13 +38,22 @@ function real(p: TfParam): number | TfTensor {
   return p;
 }
 
-/** α broadcast to x's shape, when it is a tensor of another shape (a number stays one). */
+/**
+ * α broadcast to x's shape where tfjs's Prelu would get it wrong: tfjs-wasm's
+ * kernel broadcasts α only along the trailing axes, so an α that is a scalar
+ * or matches x's trailing dimensions is passed as it is (no copy, and
+ * tfjs-webgpu's reduction of a broadcast scalar's gradient over a large x is
+ * avoided), and any other (α of shape [2, 1] on x of shape [2, 3]) is
+ * expanded first.
+ */
 function expanded(alpha: number | TfTensor, x: TfTensor): TfTensor {
-  if (
-    typeof alpha === "number" || x.size === 0 ||
-    (alpha.rank === x.rank && alpha.shape.every((d, i) => d === x.shape[i]))
-  ) return alpha as TfTensor;
-  return tf.broadcastTo(alpha, x.shape);
+  if (typeof alpha === "number" || x.size === 0) return alpha as TfTensor;
+  const dims = [...alpha.shape];
+  while (dims.length > 0 && dims[0] === 1) dims.shift();
+  const trailing = dims.every((d, i) =>
+    d === x.shape[x.rank - dims.length + i]
+  );
+  return trailing ? alpha : tf.broadcastTo(alpha, x.shape);
 }
 
 /** elu_α through tfjs's own elu on the non-positive part: relu(x) + α·elu(min(x, 0)). */
