@@ -1218,6 +1218,64 @@ function judgeShapes(
   }
 }
 
+/** Absolute errors up to this, with many ULP, are a formula's cancellation, not a wrong formula. */
+const CANCELLATION_ABS = 2 ** -20;
+
+/**
+ * The class of a result that does not pass, found from the result itself,
+ * whatever the ledger says: flush to zero, NaN dropped, ∞·0, cancellation,
+ * right-hand kink, unsupported, sign of zero, accuracy or error. On a device
+ * with no profile this is how the run explains itself.
+ *
+ * @example
+ * ```ts
+ * import { deviationClassOf } from "@nonlin/conformance";
+ * import assert from "node:assert";
+ *
+ * const r = { backend: "b", op: "relu", case: "relu", params: {}, check: "special", status: "fail", count: 3, failures: 1,
+ *   worst: { index: 0, x: NaN, got: 0, want: NaN, quantity: "f" } } as const;
+ * assert.strictEqual(deviationClassOf(r), "nanDropped");
+ * ```
+ */
+export function deviationClassOf(r: Result): DeviationClass {
+  const w = r.worst;
+  if (r.message !== undefined && r.failures === 0) {
+    return /NotSupportedError/.test(r.message) ? "unsupported" : "error";
+  }
+  switch (r.check) {
+    case "flushToZero":
+      return "flushToZero";
+    case "signOfZero":
+      return "signOfZero";
+    case "kink":
+      return w && typeof w.note === "string" &&
+          w.note.endsWith(`is ${Math.fround(w.got)}`)
+        ? "rightKink"
+        : "accuracy";
+    default:
+      break;
+  }
+  if (w !== undefined && typeof w.x === "number") {
+    const x = w.x;
+    if (x !== x && w.got === w.got) return "nanDropped";
+    if (
+      w.got !== w.got && w.want === w.want &&
+      (!Number.isFinite(x) || Math.abs(x) > 1e30)
+    ) return "infArithmetic";
+    if (w.got === 0 && w.want !== 0 && Math.abs(w.want) < 2 ** -126) {
+      return "flushToZero";
+    }
+  }
+  if (
+    r.maxAbsError !== undefined && r.maxAbsError <= CANCELLATION_ABS &&
+    (r.maxUlp ?? 0) > 0
+  ) return "tailCancellation";
+  if (r.message !== undefined && (r.count === 0 || r.failures === 0)) {
+    return "error";
+  }
+  return "accuracy";
+}
+
 /** Builds a result that is not tied to a case's tallies (identities, pairwise). */
 export function standaloneResult(
   fields: Omit<

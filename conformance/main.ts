@@ -10,7 +10,10 @@ import { parseArgs } from "node:util";
 import { outputPathsProblem } from "@nonlin/backends/output";
 import { type OpName, opNames } from "@nonlin/core";
 import { renderMarkdown, renderMatrix, reportToJson } from "./report.ts";
-import { type Progress, runConformance } from "./run.ts";
+import { checkKinds, deviationClassOf } from "./checks.ts";
+import { type DeviceProfile, deviceProfiles } from "./devices.ts";
+import { type KnownDeviation, ledger } from "./ledger.ts";
+import { type Progress, type Report, runConformance } from "./run.ts";
 
 /** Where a subcommand writes; the shape of `@nonlin/cli`'s `Output`. */
 export interface Output {
@@ -58,6 +61,15 @@ Options:
   --json FILE          the JSON report (default: ${DEFAULT_JSON}); always written
   --md FILE            also write the Markdown report
   --timeout SECONDS    stop a backend that takes longer over one case (default 120)
+  --waivers FILE       known deviations to add to the ledger: a JSON array of
+                       { backend, op, check, params?, devices?, class?, reason,
+                       source?, inputs? }, or { device, entries } as
+                       --write-profile writes it
+  --tolerances FILE    tolerances for third-party backends: JSON
+                       { "<backend name>": { defaults?: { values?: { ulp,
+                       reason }, … }, ops?: { <op>: { … } } } } over float32's
+  --write-profile FILE record what failed as a device profile and ledger
+                       entries (JSON) to review, and pass back with --waivers
   -h, --help           this help
 `;
 
@@ -109,6 +121,9 @@ export async function main(
         json: { type: "string", default: DEFAULT_JSON },
         md: { type: "string" },
         timeout: { type: "string", default: "120" },
+        waivers: { type: "string" },
+        tolerances: { type: "string" },
+        "write-profile": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -150,6 +165,17 @@ export async function main(
     output.err(`nonlin conformance: ${unwritable}\n`);
     return 2;
   }
+  let extra: LoadedWaivers = { entries: [], devices: [] };
+  let tolerances: Record<string, never> | undefined;
+  try {
+    if (v.waivers) extra = parseWaivers(await Deno.readTextFile(v.waivers));
+    if (v.tolerances) {
+      tolerances = parseTolerances(await Deno.readTextFile(v.tolerances));
+    }
+  } catch (error) {
+    output.err(`nonlin conformance: ${(error as Error).message}\n`);
+    return 2;
+  }
   const tty = output === standard && Deno.stderr.isTerminal();
   let last = 0;
   const report = await runConformance({
@@ -161,6 +187,9 @@ export async function main(
     ...(v.op ? { ops: v.op as OpName[] } : {}),
     quick: v.quick,
     timeoutMs: timeout * 1000,
+    waivers: [...ledger, ...extra.entries],
+    devices: [...deviceProfiles, ...extra.devices],
+    ...(tolerances === undefined ? {} : { tolerances }),
     ...(tty
       ? {
         onProgress: (p: Progress) => {
@@ -186,6 +215,15 @@ export async function main(
       } --md ${v.md}`;
       await Deno.writeTextFile(v.md, renderMarkdown(report, { command }));
     }
+    if (v["write-profile"]) {
+      const path = v["write-profile"];
+      await ensureParent(path);
+      await Deno.writeTextFile(
+        path,
+        JSON.stringify(profileOfRun(report), null, 2) + "\n",
+      );
+      output.out(`profile to review: ${path}\n`);
+    }
   } catch (error) {
     output.err(
       `nonlin conformance: could not write the report: ${
@@ -196,6 +234,123 @@ export async function main(
   }
   output.out(`report: ${v.json}${v.md ? `, ${v.md}` : ""}\n`);
   return report.summary.ok ? 0 : 1;
+}
+
+/** Ledger entries and device profiles read from a `--waivers` file. */
+export interface LoadedWaivers {
+  readonly entries: readonly KnownDeviation[];
+  readonly devices: readonly DeviceProfile[];
+}
+
+/**
+ * Reads a `--waivers` file: an array of ledger entries, or the
+ * `{ device, entries }` that `--write-profile` writes.
+ *
+ * @throws {TypeError} When an entry lacks a field or names an unknown op or check.
+ */
+export function parseWaivers(text: string): LoadedWaivers {
+  const json = JSON.parse(text) as unknown;
+  const file = Array.isArray(json)
+    ? { entries: json, device: undefined }
+    : json as { entries?: unknown; device?: DeviceProfile };
+  if (!Array.isArray(file.entries)) {
+    throw new TypeError(
+      "--waivers: expected an array of entries or { device, entries }",
+    );
+  }
+  file.entries.forEach((e: Partial<KnownDeviation>, i: number) => {
+    const where = `--waivers: entry ${i}`;
+    if (typeof e?.backend !== "string") {
+      throw new TypeError(`${where} has no backend`);
+    }
+    if (!opNames.includes(e.op as OpName)) {
+      throw new TypeError(`${where}: unknown op ${e.op}`);
+    }
+    if (!(checkKinds as readonly string[]).includes(String(e.check))) {
+      throw new TypeError(
+        `${where}: unknown check ${e.check}: expected one of ${
+          checkKinds.join(", ")
+        }`,
+      );
+    }
+    if (typeof e.reason !== "string" || e.reason.length === 0) {
+      throw new TypeError(`${where} gives no reason`);
+    }
+  });
+  return {
+    entries: file.entries as KnownDeviation[],
+    devices: file.device ? [file.device] : [],
+  };
+}
+
+/**
+ * Reads a `--tolerances` file: `{ "<backend>": { defaults?, ops? } }`.
+ *
+ * @throws {TypeError} When it is not an object of objects.
+ */
+export function parseTolerances(text: string): Record<string, never> {
+  const json = JSON.parse(text) as unknown;
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new TypeError(
+      '--tolerances: expected { "<backend name>": { defaults?, ops? } }',
+    );
+  }
+  for (const [name, p] of Object.entries(json)) {
+    if (typeof p !== "object" || p === null) {
+      throw new TypeError(`--tolerances: ${name} is not an object`);
+    }
+  }
+  return json as Record<string, never>;
+}
+
+/**
+ * What a run found, as a device profile and ledger entries to review: one
+ * entry per failing result, with its detected class, scoped to the device.
+ */
+export function profileOfRun(
+  report: Report,
+): { device?: DeviceProfile; entries: KnownDeviation[] } {
+  const date = report.startedAt.slice(0, 10);
+  let device: DeviceProfile | undefined;
+  const entries: KnownDeviation[] = [];
+  for (const b of report.backends) {
+    const failing = report.results.filter((r) =>
+      r.backend === b.name && r.status === "fail" && r.check !== "pairwise"
+    );
+    if (failing.length === 0) continue;
+    let scope: string[] | undefined;
+    if (b.device !== undefined) {
+      const name = b.deviceProfile ??
+        b.device.description.toLowerCase().replace(/[^a-z0-9]+/g, "-")
+          .replace(/^-|-$/g, "");
+      device ??= {
+        name,
+        description: `${b.device.description} (${b.device.backendType})`,
+        match: {
+          description: b.device.description,
+          vendor: b.device.vendor,
+          backendType: b.device.backendType,
+        },
+        measured: `recorded by --write-profile on ${date}`,
+      };
+      scope = [name];
+    }
+    for (const r of failing) {
+      entries.push({
+        backend: b.name,
+        op: r.op,
+        check: r.check,
+        params: [r.params],
+        ...(scope ? { devices: scope } : {}),
+        class: deviationClassOf(r),
+        reason:
+          `recorded by --write-profile on ${date}: ${r.failures} of ${r.count} outside tolerance` +
+          (r.message ? `; ${r.message}` : "") +
+          " (review: say why, or fix the backend)",
+      });
+    }
+  }
+  return { ...(device ? { device } : {}), entries };
 }
 
 if (import.meta.main) {

@@ -8,9 +8,29 @@
 
 import { type OpName, opNames, ops } from "@nonlin/core";
 import { formatParam } from "./cases.ts";
-import { checkDescriptions, checkKinds, type Result } from "./checks.ts";
+import {
+  checkDescriptions,
+  checkKinds,
+  deviationClassOf,
+  type Result,
+} from "./checks.ts";
+import { describeDevice } from "./devices.ts";
+import { classLabels, type DeviationClass } from "./ledger.ts";
 import type { Report } from "./run.ts";
 import type { Quantity } from "./tolerances.ts";
+
+/** What each class means, as the run says it. */
+const classSentences: { readonly [C in DeviationClass]: string } = {
+  flushToZero: "flushes subnormal inputs or results to zero (FTZ)",
+  nanDropped: "drops NaN (max/min or a comparison branch)",
+  infArithmetic: "computes ∞·0 or ∞/∞ where the limit is finite",
+  tailCancellation: "loses digits to cancellation in a tail",
+  rightKink: "takes the right-hand derivative at a kink",
+  unsupported: "does not support a feature it does not declare",
+  signOfZero: "loses the sign of zero",
+  accuracy: "is outside its ULP tolerance",
+  error: "throws or returns the wrong shape",
+};
 
 /** A number as the reports write it: the special values as strings. */
 function jsonNumber(v: number): number | string {
@@ -67,11 +87,29 @@ export function formatValue(v: number | string): string {
 
 type Cell = {
   status: "pass" | "fail" | "waived";
+  /** The worst f(x) ULP. */
   ulp: number | undefined;
+  /** The worst ULP over values and gradients. */
+  worstUlp: number | undefined;
+  /** The share of compared elements within tolerance, 0–1. */
+  share: number | undefined;
+  /** The deviation classes that show. */
+  classes: readonly DeviationClass[];
   results: number;
 };
 
-/** The aggregate of an op's results on one backend: the worst status, the worst f ULP. */
+const gradientChecks = new Set([
+  "values",
+  "vjp",
+  "derivative",
+  "secondDerivative",
+]);
+
+/**
+ * The aggregate of an op's results on one backend: the worst status, the
+ * share of elements within tolerance, the worst ULP over values and
+ * gradients, and the deviation classes that show.
+ */
 function cellOf(results: readonly Result[]): Cell | undefined {
   if (results.length === 0) return undefined;
   const status = results.some((r) => r.status === "fail")
@@ -82,17 +120,47 @@ function cellOf(results: readonly Result[]): Cell | undefined {
   const ulps = results.filter((r) =>
     r.check === "values" && r.maxUlp !== undefined
   ).map((r) => r.maxUlp!);
+  const worst = results.filter((r) =>
+    gradientChecks.has(r.check) && r.maxUlp !== undefined &&
+    Number.isFinite(r.maxUlp)
+  ).map((r) => r.maxUlp!);
+  let count = 0;
+  let failures = 0;
+  for (const r of results) {
+    count += r.count;
+    failures += Math.min(r.failures, r.count);
+  }
+  const classes = new Set<DeviationClass>();
+  for (const r of results) {
+    if (r.status !== "pass") classes.add(deviationClassOf(r));
+  }
   return {
     status,
     ulp: ulps.length === 0 ? undefined : Math.max(...ulps),
+    worstUlp: worst.length === 0 ? undefined : Math.max(...worst),
+    share: count === 0 ? undefined : (count - failures) / count,
+    classes: [...classes].sort(),
     results: results.length,
   };
 }
 
+function shareText(share: number): string {
+  if (share === 1) return "100%";
+  const pct = share * 100;
+  // Never round a failure up to 100%.
+  return `${Math.min(pct, 99.99).toFixed(pct >= 99 ? 2 : 1)}%`;
+}
+
 function cellText(cell: Cell | undefined, backendStatus: string): string {
   if (cell === undefined) return backendStatus === "ran" ? "–" : backendStatus;
-  const word = cell.status === "fail" ? "FAIL" : cell.status;
-  return `${word} ${formatUlp(cell.ulp)}`;
+  const parts = [
+    ...(cell.share === undefined ? [] : [shareText(cell.share)]),
+    `${formatUlp(cell.worstUlp)} ULP`,
+    ...(cell.classes.length === 0
+      ? []
+      : [cell.classes.map((c) => classLabels[c]).join(", ")]),
+  ];
+  return `${cell.status === "fail" ? "FAIL " : ""}${parts.join(" · ")}`;
 }
 
 function pad(text: string, width: number): string {
@@ -169,6 +237,15 @@ export function renderMatrix(
     }`,
     "",
   );
+  for (const b of backends) {
+    if (b.device === undefined) continue;
+    lines.push(
+      `${b.name} device: ${describeDevice(b.device)}; profile ${
+        b.deviceProfile ?? "none (no checked-in device profile matches)"
+      }`,
+    );
+  }
+  if (backends.some((b) => b.device !== undefined)) lines.push("");
   const own = report.results.filter((r) => r.check !== "pairwise");
   const rows: string[][] = [["op", ...backends.map((b) => b.name)]];
   for (const op of opsOf(report)) {
@@ -185,7 +262,7 @@ export function renderMatrix(
   lines.push(
     table(rows),
     "",
-    "cell: status, then the worst f(x) ULP over the op's cases",
+    "cell: FAIL when it fails; the share of elements within tolerance · the worst ULP over values and gradients · the deviation classes that show",
   );
   if (ran.length > 1) {
     const pairs = report.results.filter((r) => r.check === "pairwise");
@@ -233,6 +310,34 @@ export function renderMatrix(
   }
   const failures = report.results.filter((r) => r.status === "fail");
   if (failures.length > 0) {
+    // The run explains itself: what kind of deviation each backend shows.
+    lines.push("", "unexpected deviations, by class:");
+    for (const b of backends) {
+      const mine = failures.filter((r) => r.backend === b.name);
+      const byClass = new Map<DeviationClass, Result[]>();
+      for (const r of mine) {
+        const c = deviationClassOf(r);
+        byClass.set(c, [...(byClass.get(c) ?? []), r]);
+      }
+      for (const [c, rs] of byClass) {
+        const ops = [...new Set(rs.map((r) => r.op))];
+        const abs = Math.max(...rs.map((r) => r.maxAbsError ?? 0));
+        lines.push(
+          `  ${b.name} ${classSentences[c]}: ${rs.length} result${
+            rs.length === 1 ? "" : "s"
+          } (${ops.join(", ")})${
+            c === "tailCancellation"
+              ? `, absolute error at most ${abs.toPrecision(2)}`
+              : ""
+          }`,
+        );
+      }
+    }
+    if (backends.some((b) => b.device !== undefined)) {
+      lines.push(
+        "  (review them and record a device profile with --write-profile FILE)",
+      );
+    }
     lines.push("", `unexpected failures (${failures.length}):`);
     for (const r of failures) {
       lines.push(`  ${describeResult(r)}: ${describeFinding(r)}`);

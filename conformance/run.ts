@@ -13,6 +13,7 @@ import { Session } from "./_session.ts";
 import { allCases, type Case, type CaseParamValue } from "./cases.ts";
 import {
   checkKinds,
+  deviationClassOf,
   evaluateCase,
   type Judged,
   type PairData,
@@ -41,9 +42,10 @@ import {
 } from "./inputs.ts";
 import { type CasePlan, planCase, type PlanOptions } from "./plan.ts";
 import {
+  addProfile,
   type Profile,
+  profileNamed,
   profileOf,
-  profiles,
   toleranceOf,
 } from "./tolerances.ts";
 import {
@@ -93,6 +95,10 @@ export interface RunOptions {
   readonly waivers?: readonly KnownDeviation[];
   /** The device profiles to recognise devices by. @default devices.ts's */
   readonly devices?: readonly DeviceProfile[];
+  /** Tolerances for third-party backends, by backend name (`--tolerances FILE`). */
+  readonly tolerances?: Readonly<
+    Record<string, Parameters<typeof addProfile>[1]>
+  >;
   /** Called as the run progresses. */
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -134,6 +140,8 @@ export interface BackendReport {
   readonly device?: DeviceIdentity;
   /** The device profile that matched, if any. */
   readonly deviceProfile?: string;
+  /** The deviation classes seen (results not passing, by class), waived or not. */
+  classes?: Record<string, number>;
   /** Time spent waiting on it, in ms. */
   durationMs: number;
 }
@@ -300,9 +308,12 @@ export async function runConformance(
     // own, anything else float32, whatever `precision` it declares. A module
     // loaded by path that calls itself like a built-in is reported under a
     // name of its own, so it inherits none of that backend's ledger entries.
-    const profile = info.builtin === undefined
-      ? "float32"
-      : profileOf(info.builtin);
+    const given = options.tolerances?.[info.name];
+    const profile = info.builtin !== undefined
+      ? profileOf(info.builtin)
+      : given !== undefined
+      ? addProfile(info.name, given)
+      : "float32";
     if (
       info.builtin === undefined &&
       [...backendNames, ...backendVariantNames].includes(info.name)
@@ -438,6 +449,15 @@ export async function runConformance(
   for (const b of live) b.session.close();
 
   const waiverReports = applyWaivers(results, waiverList, reports, selected);
+  for (const b of reports) {
+    const seen: Record<string, number> = {};
+    for (const r of results) {
+      if (r.backend !== b.name || r.status === "pass") continue;
+      const c = deviationClassOf(r);
+      seen[c] = (seen[c] ?? 0) + 1;
+    }
+    if (b.status === "ran") b.classes = seen;
+  }
   for (const p of pairs) results.push(settlePair(p));
   results.sort(byOrder(cases, reports));
 
@@ -497,7 +517,7 @@ export async function runConformance(
             p !== undefined
           ),
         ),
-      ].map((p) => [p, profiles[p]!]),
+      ].map((p) => [p, profileNamed(p)!]),
     ),
     summary,
   };

@@ -238,6 +238,41 @@ export function profileOf(backend: string): string {
   return "float32";
 }
 
+const added = new Map<string, Profile>();
+
+/**
+ * Adds a third-party backend's profile (from `--tolerances FILE`): its
+ * tolerances over float32's, per quantity and per op; arithmetic-only ops
+ * stay exact unless the file names them.
+ *
+ * @param backend The backend's name; the profile is called `<name> (--tolerances)`.
+ * @param profile Partial tolerances.
+ * @returns The profile's name.
+ */
+export function addProfile(
+  backend: string,
+  profile: {
+    readonly description?: string;
+    readonly defaults?: { readonly [Q in Quantity]?: Tolerance };
+    readonly ops?: Profile["ops"];
+  },
+): string {
+  const base = profiles.float32!;
+  const name = `${backend} (--tolerances)`;
+  added.set(name, {
+    description: profile.description ??
+      `tolerances given for ${backend} with --tolerances`,
+    defaults: { ...base.defaults, ...profile.defaults },
+    ops: { ...base.ops, ...profile.ops },
+  });
+  return name;
+}
+
+/** A profile by name, added ones included. */
+export function profileNamed(name: string): Profile | undefined {
+  return Object.hasOwn(profiles, name) ? profiles[name] : added.get(name);
+}
+
 /**
  * The tolerance of one quantity of one op under a profile.
  *
@@ -259,7 +294,7 @@ export function toleranceOf(
   op: OpName,
   quantity: Quantity,
 ): Tolerance {
-  const p = profiles[profile];
+  const p = profileNamed(profile);
   if (p === undefined) {
     throw new RangeError(`Unknown tolerance profile: ${profile}`);
   }
