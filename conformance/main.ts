@@ -70,6 +70,9 @@ Options:
                        reason }, … }, ops?: { <op>: { … } } } } over float32's
   --write-profile FILE record what failed as a device profile and ledger
                        entries (JSON) to review, and pass back with --waivers
+  --ignore-device-profiles
+                       recognise no checked-in device profile, as on a device
+                       nobody has profiled yet
   -h, --help           this help
 `;
 
@@ -124,6 +127,7 @@ export async function main(
         waivers: { type: "string" },
         tolerances: { type: "string" },
         "write-profile": { type: "string" },
+        "ignore-device-profiles": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -188,7 +192,9 @@ export async function main(
     quick: v.quick,
     timeoutMs: timeout * 1000,
     waivers: [...ledger, ...extra.entries],
-    devices: [...deviceProfiles, ...extra.devices],
+    devices: v["ignore-device-profiles"]
+      ? [...extra.devices]
+      : [...deviceProfiles, ...extra.devices],
     ...(tolerances === undefined ? {} : { tolerances }),
     ...(tty
       ? {

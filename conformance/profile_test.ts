@@ -3,7 +3,7 @@
 
 import assert from "node:assert";
 import { renderMatrix } from "./report.ts";
-import { parseWaivers, profileOfRun } from "./main.ts";
+import { parseTolerances, parseWaivers, profileOfRun } from "./main.ts";
 import { ledger } from "./ledger.ts";
 import { runConformance } from "./run.ts";
 
@@ -48,4 +48,56 @@ Deno.test({
       },
     );
   },
+});
+
+Deno.test("parseWaivers() and parseTolerances()", async (t) => {
+  await t.step("read the README's example files", async () => {
+    const w = parseWaivers(await Deno.readTextFile("examples/waivers.json"));
+    assert.strictEqual(w.entries[0]?.backend, "my-backend");
+    const tol = parseTolerances(
+      await Deno.readTextFile("examples/tolerances.json"),
+    );
+    assert.ok("my-backend" in tol);
+  });
+  await t.step(
+    "refuse an entry without a reason or with an unknown check",
+    () => {
+      assert.throws(
+        () => parseWaivers('[{"backend":"b","op":"relu","check":"values"}]'),
+        TypeError,
+      );
+      assert.throws(
+        () =>
+          parseWaivers(
+            '[{"backend":"b","op":"relu","check":"nope","reason":"r"}]',
+          ),
+        /unknown check/,
+      );
+      assert.throws(() => parseTolerances("[]"), TypeError);
+    },
+  );
+  await t.step(
+    "a --tolerances profile loosens only what it names",
+    async () => {
+      const report = await runConformance({
+        backends: ["./conformance/testdata/faults/claims_precision.ts"],
+        ops: ["sigmoid"],
+        quick: true,
+        tolerances: {
+          "fault-claims-precision": {
+            defaults: { values: { ulp: 32, reason: "a test's allowance" } },
+          },
+        },
+      });
+      assert.strictEqual(
+        report.backends[0]!.profile,
+        "fault-claims-precision (--tolerances)",
+      );
+      assert.ok(
+        !report.results.some((r) =>
+          r.check === "values" && r.status === "fail"
+        ),
+      );
+    },
+  );
 });
