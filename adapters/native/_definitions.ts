@@ -55,6 +55,13 @@ export interface Definition {
   readonly grads: readonly string[];
   /** The loops whose formulas hold for finite x only (see the module doc). */
   readonly finiteOnly: readonly Loop[];
+  /** Parameters the op fixes rather than takes (silu: swish's β = 1). */
+  readonly fixed?: Readonly<Record<string, number>>;
+  /**
+   * What each learned-parameter sum is multiplied by once, after the loop
+   * (softplus: 1/β²), as a lane expression of the parameters.
+   */
+  gradScale?<V>(k: Lanes<V>, p: Params<V>): V;
   /** f(x). */
   forward<V>(k: Lanes<V>, x: V, p: Params<V>): V;
   /** f′(x), left-hand at kinks. */
@@ -366,6 +373,7 @@ const softplus: Definition = {
   params: ["beta", "threshold"],
   grads: ["beta"],
   finiteOnly: ALL,
+  gradScale: (k, p) => k.div(k.c(1), k.mul(p.beta!, p.beta!)),
   forward: (k, x, p) => {
     const z = k.let(k.mul(p.beta!, x));
     const body = k.div(
@@ -570,6 +578,7 @@ const silu: Definition = {
   params: ["beta"],
   grads: [],
   finiteOnly: ALL,
+  fixed: { beta: 1 },
   ...swishFamily([]),
 };
 

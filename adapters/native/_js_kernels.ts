@@ -3,7 +3,9 @@
  * (forward, fused VJP, derivative, second derivative), computing in float64
  * and rounding once on store. They are written here from the formulas of the
  * catalog's doc comments, independently of the reference `f`/`dfdx` in
- * `@nonlin/core`, so the reference stays an oracle.
+ * `@nonlin/core`, so the reference stays an oracle. Each is an override of
+ * its op's definition (`_definitions.ts`); an op without one runs the loops
+ * the JavaScript target (`_js_target.ts`) generates from its definition.
  *
  * Shared idiom: for a logistic term σ(z), `e = exp(−|z|)` and
  * `q = 1/(1 + e)` give σ(z) = q (z ≥ 0) or e·q (z < 0), and
@@ -14,7 +16,9 @@
  * @module
  */
 
-import { erfc, SELU_ALPHA, SELU_LAMBDA } from "@nonlin/core";
+import { erfc, type OpName, SELU_ALPHA, SELU_LAMBDA } from "@nonlin/core";
+import { definitions, type KernelName } from "./_definitions.ts";
+import { jsKernelOf } from "./_js_target.ts";
 import type {
   KernelArgs,
   KernelSet,
@@ -843,28 +847,48 @@ const hardSwish: OpKernel = {
 };
 
 /** The JavaScript kernel set, the engine's default. */
+/**
+ * The hand-tuned loops, each an override of its op's definition
+ * (`_definitions.ts`): they fuse the special values into the loop, pick
+ * `Math`'s functions per branch, and keep the reference's exact limits
+ * where the definitions hand non-finite inputs to them.
+ */
+export const jsOverrides: { readonly [N in OpName]?: OpKernel } = {
+  relu,
+  leakyRelu,
+  prelu,
+  relu6,
+  elu,
+  selu,
+  celu,
+  sigmoid,
+  logSigmoid,
+  hardSigmoid,
+  tanh,
+  hardTanh,
+  softsign,
+  softplus,
+  gelu,
+  swish,
+  silu,
+  mish,
+  hardSwish,
+};
+
+/**
+ * The JavaScript kernel set: every op's override where it has one, else the
+ * loops generated from its definition.
+ */
 export const jsKernels: KernelSet = Object.freeze({
   name: "js",
   simd: false,
-  ops: Object.freeze({
-    relu,
-    leakyRelu,
-    prelu,
-    relu6,
-    elu,
-    selu,
-    celu,
-    sigmoid,
-    logSigmoid,
-    hardSigmoid,
-    tanh,
-    hardTanh,
-    softsign,
-    softplus,
-    gelu,
-    swish,
-    silu,
-    mish,
-    hardSwish,
-  }),
+  ops: Object.freeze(
+    Object.fromEntries(
+      (Object.keys(definitions) as KernelName[]).flatMap((name) =>
+        name === "geluTanh"
+          ? []
+          : [[name, jsOverrides[name] ?? jsKernelOf(name, definitions[name])]]
+      ),
+    ) as { readonly [N in OpName]: OpKernel },
+  ),
 });
