@@ -92,7 +92,9 @@ export function casesOf(op: OpName): Case[] {
       }
       continue;
     }
-    defaults[name] = param.default;
+    defaults[name] = "default" in param
+      ? param.default
+      : spec.example[name] as number;
     if (param.kind === "choice") {
       for (const choice of param.choices) variants.push({ [name]: choice });
     } else {

@@ -54,39 +54,21 @@ export interface ParamCase {
   readonly alpha?: readonly number[];
 }
 
-// Parameter sets beyond the defaults, where a parameter changes the code path
-// or a limit: α = 0 (no slope), β = 0 (swish = x/2), large β, both gelu forms,
-// asymmetric hardTanh bounds, a low softplus threshold, and prelu's scalar,
-// per-channel and negative α.
-const EDGES: Partial<Record<OpName, readonly ParamCase["params"][]>> = {
-  leakyRelu: [{ alpha: 0 }, { alpha: 0.01 }, { alpha: 0.2 }, { alpha: -0.5 }],
-  elu: [{ alpha: 0.5 }, { alpha: 1 }, { alpha: 2 }, { alpha: 0 }],
-  celu: [{ alpha: 0.5 }, { alpha: 1 }, { alpha: 2 }],
-  swish: [{ beta: 0 }, { beta: 0.5 }, { beta: 1 }, { beta: 1.702 }, {
-    beta: 10,
-  }, {
-    beta: -1,
-  }],
-  softplus: [{ beta: 0.5 }, { beta: 1 }, { beta: 2 }, {
-    beta: 1,
-    threshold: 5,
-  }],
-  gelu: [{ approximate: "none" }, { approximate: "tanh" }],
-  hardTanh: [{ min: -2, max: 0.5 }],
-};
-
-const PRELU_ALPHAS: readonly (readonly number[])[] = [
-  [0.25],
-  [-0.5],
-  [0.1, -0.3, 0, 2],
-];
-
-/** Every op with its default parameters and the edge sets above. */
+/** Every op with its default parameters and the catalog's edge sets. */
 export function paramCases(): ParamCase[] {
   const cases: ParamCase[] = [];
   for (const op of opNames) {
+    const spec = ops[op] as unknown as OpSpec;
+    // The catalog's example and edge sets: where a parameter changes the
+    // code path or a limit (α = 0, β = 0, large β, both gelu forms,
+    // asymmetric hardTanh bounds, a low softplus threshold, prelu's scalar,
+    // per-channel and negative α).
+    const sets = [spec.example, ...spec.edges];
     if (op === "prelu") {
-      for (const alpha of PRELU_ALPHAS) {
+      for (const set of sets) {
+        const alpha = typeof set.alpha === "number"
+          ? [set.alpha]
+          : set.alpha as readonly number[];
         cases.push({
           op,
           label: `prelu α=${
@@ -98,9 +80,15 @@ export function paramCases(): ParamCase[] {
       }
       continue;
     }
-    const sets = [{}, ...(EDGES[op] ?? [])];
     const seen = new Set<string>();
-    for (const params of sets) {
+    const given = [
+      spec.example,
+      ...spec.edges.map((e) => ({
+        ...spec.example,
+        ...e,
+      })),
+    ];
+    for (const params of given as ParamCase["params"][]) {
       const resolved = resolveParams(op, params);
       const key = JSON.stringify(resolved);
       if (seen.has(key)) continue;

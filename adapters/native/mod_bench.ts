@@ -2,7 +2,7 @@
 // only the kernel and the output allocation are timed).
 // deno bench adapters/native/mod_bench.ts
 
-import { opNames } from "@nonlin/core";
+import { type OpName, opNames, ops } from "@nonlin/core";
 import * as native from "./mod.ts";
 
 const N = 1_000_000;
@@ -10,9 +10,8 @@ const data = Float32Array.from({ length: N }, (_, i) => 8 * Math.sin(i));
 const x = native.tensor(data);
 const dyData = Float32Array.from({ length: N }, (_, i) => Math.cos(i));
 const dy = native.tensor(dyData);
-const params = (
-  name: string,
-) => (name === "prelu" ? { alpha: 0.25 } : undefined);
+// The catalog's example values for parameters without a default.
+const params = (name: OpName) => ops[name].example;
 
 for (const name of opNames) {
   const op = native[name] as (x: native.Tensor, o?: unknown) => native.Tensor;

@@ -54,9 +54,6 @@ import {
   timingKinds,
 } from "./types.ts";
 
-/** The value given to a parameter that has no default (prelu's α). */
-export const REQUIRED_PARAM_VALUE = 0.25;
-
 /** The input distribution: x = 4·N(0, 1), dy = N(0, 1), float32. */
 export const INPUT_SCALE = 4;
 
@@ -359,7 +356,7 @@ export async function runBench(
 
 /**
  * The parameters every op is benchmarked with: the catalog's defaults, and
- * {@linkcode REQUIRED_PARAM_VALUE} for a parameter without one.
+ * its example value for a parameter without one (prelu's α = 0.25).
  *
  * @param op The op.
  * @returns The options object to pass.
@@ -374,12 +371,7 @@ export async function runBench(
  * ```
  */
 export function benchParams(op: string): Record<string, number> {
-  const spec = getOp(op);
-  const out: Record<string, number> = {};
-  for (const [name, param] of Object.entries(spec.params)) {
-    if (param.kind === "tensor") out[name] = REQUIRED_PARAM_VALUE;
-  }
-  return out;
+  return { ...getOp(op).example } as Record<string, number>;
 }
 
 function resolveConfig(o: BenchOptions): BenchConfig {

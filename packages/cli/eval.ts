@@ -485,9 +485,9 @@ function describeParam(name: string, spec: ParamSpec): string {
     case "choice":
       return `${name} = ${spec.choices.join(" | ")} (default ${spec.default})`;
     case "real":
-      return `${name} = ${spec.default} in ${formatInterval(spec.range)}${
-        spec.learned ? ", learned" : ""
-      }`;
+      return `${name} = ${
+        "default" in spec ? spec.default : "v (required)"
+      } in ${formatInterval(spec.range)}${spec.learned ? ", learned" : ""}`;
     case "tensor":
       return `${name} = v or v,v,… (required, broadcast to x), learned`;
   }

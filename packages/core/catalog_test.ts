@@ -50,13 +50,13 @@ function above(x: number): number {
 }
 
 /**
- * The default parameters of an op. prelu's α has no default (it is a learned
- * tensor): 0.25, PyTorch's initial value, stands in.
+ * The default parameters of an op, and the catalog's example value for each
+ * parameter without a default (prelu's α = 0.25).
  */
 function defaults(op: OpSpec): Params {
   const out: Params = {};
   for (const [name, p] of Object.entries(op.params)) {
-    out[name] = p.kind === "tensor" ? 0.25 : p.default;
+    out[name] = "default" in p ? p.default : op.example[name] as number;
   }
   return out;
 }
@@ -85,9 +85,7 @@ function paramsArb(op: OpSpec): fc.Arbitrary<Params> {
     }
     const { lo, hi } = bounds(p.range);
     const any = fc.double({ min: lo, max: hi, noNaN: true });
-    fields[name] = p.kind === "real"
-      ? fc.oneof(fc.constant(p.default), any)
-      : any;
+    fields[name] = "default" in p ? fc.oneof(fc.constant(p.default), any) : any;
   }
   return fc.record(fields).filter((p) => op.check?.(p) === undefined);
 }

@@ -30,6 +30,23 @@ export interface RealParamSpec {
   readonly doc: string;
 }
 
+/**
+ * A real-valued parameter the caller must always give (threshold's
+ * `threshold` and `value`, as PyTorch requires them): no default.
+ */
+export interface RequiredRealParamSpec {
+  /** Discriminant. */
+  readonly kind: "real";
+  /** Always given by the caller. */
+  readonly required: true;
+  /** The valid values; NaN is never valid. */
+  readonly range: Interval;
+  /** Whether gradients are taken with respect to it. */
+  readonly learned: boolean;
+  /** One line on what it does. */
+  readonly doc: string;
+}
+
 /** A tensor parameter broadcast against x (prelu's α): no default. */
 export interface TensorParamSpec {
   /** Discriminant. */
@@ -59,7 +76,11 @@ export interface ChoiceParamSpec {
 }
 
 /** Any parameter spec. */
-export type ParamSpec = RealParamSpec | TensorParamSpec | ChoiceParamSpec;
+export type ParamSpec =
+  | RealParamSpec
+  | RequiredRealParamSpec
+  | TensorParamSpec
+  | ChoiceParamSpec;
 
 /**
  * Formats an interval the way the error messages and docs show it.

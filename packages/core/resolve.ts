@@ -118,7 +118,7 @@ export function resolveParams(op: string, options?: unknown): ResolvedOptions {
       continue;
     }
     if (value === undefined) {
-      if (param.kind === "tensor") {
+      if (!("default" in param)) {
         throw new TypeError(`${label} is required: ${param.doc}`);
       }
       out[name] = param.default;

@@ -80,15 +80,8 @@ export interface Variant {
   readonly label: string;
 }
 
-/** prelu's α has no default; the figures use this value, broadcast everywhere. */
-export const PRELU_ALPHA = 0.25;
-
-/** Values drawn besides the default, as the book's §5.1 discusses them. */
-const EXTRA_VALUES: Readonly<
-  Partial<Record<OpName, Readonly<Record<string, readonly number[]>>>>
-> = {
-  swish: { beta: [0.5, 10] },
-};
+/** prelu's α has no default; the figures use the catalog's example value. */
+export const PRELU_ALPHA: number = getOp("prelu").example.alpha as number;
 
 const SYMBOLS: Readonly<Record<string, string>> = { alpha: "α", beta: "β" };
 
@@ -116,8 +109,8 @@ export function figureVariants(): Variant[] {
     const base: Record<string, number | string> = {};
     const others: [string, number | string][] = [];
     for (const [name, spec] of Object.entries(getOp(op).params)) {
-      if (spec.kind === "tensor") {
-        base[name] = PRELU_ALPHA;
+      if (!("default" in spec)) {
+        base[name] = getOp(op).example[name] as number;
       } else {
         base[name] = spec.default;
         if (spec.kind === "choice") {
@@ -126,7 +119,11 @@ export function figureVariants(): Variant[] {
           }
         }
       }
-      for (const v of EXTRA_VALUES[op]?.[name] ?? []) others.push([name, v]);
+      // The catalog's further curves, one parameter each (swish's β).
+      for (const curve of getOp(op).curves) {
+        const v = curve[name];
+        if (typeof v === "number") others.push([name, v]);
+      }
     }
     variants.push(makeVariant(op, base, ""));
     for (const [name, value] of others) {

@@ -7,7 +7,14 @@
  * @module
  */
 
-import { type OpName, opNames, ops, type ParamSpec } from "@nonlin/core";
+import {
+  type BookPlace,
+  type OpName,
+  opNames,
+  ops,
+  type OpSpec,
+  type ParamSpec,
+} from "@nonlin/core";
 
 /** Parameter values of one curve, as passed to the op. */
 export type CurveParams = Readonly<Record<string, number | string>>;
@@ -46,28 +53,23 @@ export interface Section {
   readonly curves: readonly Curve[];
 }
 
-/** The ops §5.1 of the book covers, in its order, then the two it leads to. */
-const BOOK_ORDER = [
-  "relu",
-  "prelu",
-  "sigmoid",
-  "tanh",
-] as const satisfies readonly OpName[];
-const NEXT = ["gelu", "swish"] as const satisfies readonly OpName[];
-
-/** Sections nested under another, as the book treats pReLU as a ReLU variant. */
-const PARENTS: Partial<Record<OpName, OpName>> = { prelu: "relu" };
+/** Where the catalog puts an op on the page. */
+function placeOf(op: OpName): BookPlace {
+  return (ops[op] as unknown as OpSpec).book;
+}
 
 /**
- * Values for parameters that have no default (pReLU's learned α starts at
- * 0.25 in PyTorch's `nn.PReLU`) and further values worth a curve: Swish with
- * β = 0.5 and 10 shows it moving from x/2-like towards ReLU. Choice
- * parameters (GELU's `approximate`) get one curve per choice automatically.
+ * The parameter sets each section plots besides the defaults, from the
+ * catalog: its example values for parameters without a default (pReLU's
+ * learned α starts at 0.25 in PyTorch's `nn.PReLU`) and its further curves
+ * (Swish with β = 0.5 and 10 shows it moving from x/2-like towards ReLU).
+ * Choice parameters (GELU's `approximate`) get one curve per choice.
  */
-const EXTRA_CURVES: Partial<Record<OpName, readonly CurveParams[]>> = {
-  prelu: [{ alpha: 0.25 }],
-  swish: [{ beta: 0.5 }, { beta: 10 }],
-};
+function extraCurves(op: OpName): CurveParams[] {
+  const spec = ops[op] as unknown as OpSpec;
+  const example = Object.keys(spec.example).length === 0 ? [] : [spec.example];
+  return [...example, ...spec.curves] as CurveParams[];
+}
 
 function label(params: CurveParams): string {
   const entries = Object.entries(params);
@@ -78,14 +80,14 @@ function label(params: CurveParams): string {
 }
 
 function requiresValue(spec: ParamSpec): boolean {
-  return spec.kind === "tensor";
+  return !("default" in spec);
 }
 
 function curvesOf(op: OpName): Curve[] {
   const specs = Object.entries(
     ops[op].params as Readonly<Record<string, ParamSpec>>,
   );
-  const extra = EXTRA_CURVES[op] ?? [];
+  const extra = extraCurves(op);
   const needsValue = specs.some(([, spec]) => requiresValue(spec));
   const settings: CurveParams[] = needsValue ? [...extra] : [{}, ...extra];
   for (const [name, spec] of specs) {
@@ -129,16 +131,17 @@ function curvesOf(op: OpName): Curve[] {
  * ```
  */
 export function bookSections(): Section[] {
-  const first: readonly OpName[] = [...BOOK_ORDER, ...NEXT];
-  const order = [...first, ...opNames.filter((name) => !first.includes(name))];
+  const order = (["§5.1", "next", "more"] as const).flatMap((part) =>
+    opNames.filter((name) => placeOf(name).part === part)
+  );
   return order.map((op) => {
     const spec = ops[op];
-    const parent = PARENTS[op];
+    const parent = placeOf(op).parent as OpName | undefined;
     return {
       op,
       id: op,
       title: spec.title,
-      inBook: (BOOK_ORDER as readonly OpName[]).includes(op),
+      inBook: placeOf(op).part === "§5.1",
       ...(parent === undefined ? {} : { parent }),
       tex: spec.tex,
       formula: spec.formula,
