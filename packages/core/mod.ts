@@ -6,7 +6,7 @@
  * import { ops, opNames } from "@nonlin/core";
  * import assert from "node:assert";
  *
- * assert.strictEqual(opNames.length, 19);
+ * assert.ok(opNames.includes("gelu"));
  * assert.strictEqual(ops.relu.dfdx(0, {}), 0); // left-hand derivative at the kink
  * assert.strictEqual(ops.sigmoid.dfdx(0, {}), 0.25);
  * ```
