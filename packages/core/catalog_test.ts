@@ -1589,10 +1589,19 @@ Deno.test("ops: pinned conventions", async (t) => {
     // The limit as x → ±∞ is approached at x = ±1e300 for every op: finite
     // limits to 1e-9; infinite ones by values of the same sign growing from
     // ±1 through ±1e150 to ±1e300 (leakyRelu with α = 5e-324 grows slowly).
+    // A parameter scaling x (swish's β = −8e-323) within 1e-6 of 0 reaches
+    // its limit only beyond ±1e300, so those are drawn as 0 or farther out.
+    const apart = (p: Params) =>
+      Object.values(p).every((v) =>
+        typeof v !== "number" || v === 0 || Math.abs(v) >= 1e-6
+      );
     fc.assert(
       fc.property(fc.constantFrom(...opNames), fc.nat(), (name, i) => {
         const op = spec(name);
-        const p = fc.sample(paramsArb(op), { seed: SEED + i, numRuns: 1 })[0]!;
+        const p = fc.sample(paramsArb(op).filter(apart), {
+          seed: SEED + i,
+          numRuns: 1,
+        })[0]!;
         for (const [what, fn] of allFns(op)) {
           for (const sign of [1, -1]) {
             const atInf = fn(sign * Infinity, p);
