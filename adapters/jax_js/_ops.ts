@@ -1,0 +1,67 @@
+// Every catalog op written the way a jax-js user computes it: jax.nn's own
+// function where one exists, otherwise the catalog formula in jax.numpy.
+// Nothing here corrects jax-js's results (its kink convention included): the
+// conformance suite must see what jax-js does.
+//
+// jax-js arrays move into the op they are passed to; an array used twice is
+// passed as `.ref` the first time (jax-js's ownership rule, also under jit).
+
+import { type Array as JaxArray, nn, numpy as np } from "@jax-js/jax";
+import type { OpName } from "@nonlin/core";
+
+/** A parameter as an op expression receives it. */
+export type JaxParam = number | string | JaxArray;
+
+/** The parameters as an op expression receives them. */
+export type JaxParams = Readonly<Record<string, JaxParam>>;
+
+/** One op: x and the parameters in (both moved), f(x) out. */
+export type JaxOp = (x: JaxArray, p: JaxParams) => JaxArray;
+
+function real(p: JaxParam | undefined): number | JaxArray {
+  if (p === undefined || typeof p === "string") {
+    throw new TypeError(`Expected a number or an array: got ${p}`);
+  }
+  return p;
+}
+
+function num(p: JaxParam | undefined): number {
+  if (typeof p !== "number") {
+    throw new TypeError(`Expected a number: got ${p}`);
+  }
+  return p;
+}
+
+/** The jax-js expression of every op. */
+export const jaxOps: { readonly [N in OpName]: JaxOp } = {
+  relu: (x) => nn.relu(x),
+  leakyRelu: (x, p) => nn.leakyRelu(x, real(p.alpha)),
+  // jax.nn has no prelu; leakyRelu's slope broadcasts like prelu's α.
+  prelu: (x, p) => nn.leakyRelu(x, real(p.alpha)),
+  relu6: (x) => nn.relu6(x),
+  elu: (x, p) => nn.elu(x, real(p.alpha)),
+  selu: (x) => nn.selu(x),
+  celu: (x, p) => nn.celu(x, real(p.alpha)),
+  sigmoid: (x) => nn.sigmoid(x),
+  logSigmoid: (x) => nn.logSigmoid(x),
+  hardSigmoid: (x) => nn.hardSigmoid(x),
+  tanh: (x) => np.tanh(x),
+  // jax.nn.hard_tanh is clip(x, −1, 1) only; clip takes the bounds.
+  hardTanh: (x, p) => np.clip(x, num(p.min), num(p.max)),
+  softsign: (x) => nn.softSign(x),
+  // PyTorch's softplus(β, threshold) on jax.nn.softplus: linear above the
+  // threshold, softplus(βx)/β below.
+  softplus: (x, p) => {
+    const beta = real(p.beta);
+    const bx = np.multiply(typeof beta === "number" ? beta : beta.ref, x.ref);
+    const smooth = np.divide(nn.softplus(bx.ref), beta);
+    return np.where(np.greater(bx, num(p.threshold)), x, smooth);
+  },
+  // jax-js defaults to the tanh form; the catalog's default is the exact one.
+  gelu: (x, p) => nn.gelu(x, { approximate: p.approximate === "tanh" }),
+  // jax.nn.swish is silu (β = 1); with β: x·σ(βx).
+  swish: (x, p) => np.multiply(x.ref, nn.sigmoid(np.multiply(real(p.beta), x))),
+  silu: (x) => nn.silu(x),
+  mish: (x) => nn.mish(x),
+  hardSwish: (x) => nn.hardSwish(x),
+};
