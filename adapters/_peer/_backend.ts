@@ -308,8 +308,13 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
     opNames.map((op) => [
       op,
       (x: unknown, options?: unknown) =>
-        elementwise(op, x, options, "forward", (xo, p) =>
-          engine.forward(op, xo, p)),
+        elementwise(
+          op,
+          x,
+          options,
+          "forward",
+          (xo, p) => engine.forward(op, xo, p),
+        ),
     ]),
   ) as unknown as OpFunctions;
 
@@ -319,15 +324,21 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
     tensor,
     vjp: vjp as BackendModule["vjp"],
     derivative: ((op: OpName, x: unknown, options?: unknown) =>
-      elementwise(op, x, options, "derivative", (xo, p) =>
-        engine.derivative(op, xo, p))) as BackendModule["derivative"],
-    secondDerivative: ((op: OpName, x: unknown, options?: unknown) =>
       elementwise(
         op,
         x,
         options,
-        "secondDerivative",
-        (xo, p) => engine.secondDerivative(op, xo, p),
-      )) as BackendModule["secondDerivative"],
+        "derivative",
+        (xo, p) => engine.derivative(op, xo, p),
+      )) as BackendModule["derivative"],
+    secondDerivative:
+      ((op: OpName, x: unknown, options?: unknown) =>
+        elementwise(
+          op,
+          x,
+          options,
+          "secondDerivative",
+          (xo, p) => engine.secondDerivative(op, xo, p),
+        )) as BackendModule["secondDerivative"],
   };
 }

@@ -5,7 +5,7 @@ import * as jax from "@jax-js/jax";
 import type { OpName } from "@nonlin/core";
 import { ops } from "@nonlin/core";
 import type { Operand, PeerParams } from "@nonlin/peer-glue";
-import { type JaxParams, jaxOps } from "./_ops.ts";
+import { jaxOps, type JaxParams } from "./_ops.ts";
 
 type JaxArray = jax.Array;
 const np = jax.numpy;
@@ -64,6 +64,8 @@ export class JaxEngine {
   }
 
   upload(data: Float32Array, shape: readonly number[]): JaxArray {
+    // np.array refuses empty data (jax-js 0.1.25); zeros of the shape is it.
+    if (data.length === 0) return np.zeros([...shape]);
     // np.array may keep the buffer it is given until the array is realised.
     return np.array(data.slice(), { shape: [...shape] });
   }
@@ -87,9 +89,7 @@ export class JaxEngine {
       x.handle.ref,
       ...names.map((k) => {
         const v = p[k]!;
-        return typeof v === "object"
-          ? v.handle.ref
-          : np.array(v as number);
+        return typeof v === "object" ? v.handle.ref : np.array(v as number);
       }),
     ];
   }

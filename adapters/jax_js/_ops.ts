@@ -41,7 +41,15 @@ export const jaxOps: { readonly [N in OpName]: JaxOp } = {
   relu6: (x) => nn.relu6(x),
   elu: (x, p) => nn.elu(x, real(p.alpha)),
   selu: (x) => nn.selu(x),
-  celu: (x, p) => nn.celu(x, real(p.alpha)),
+  // jax.nn.celu uses α twice without `.ref`, so a traced α (for its
+  // gradient) is freed before its second use (jax-js 0.1.25, nn.ts celu):
+  // then the same expression, with α referenced.
+  celu: (x, p) => {
+    const alpha = real(p.alpha);
+    if (typeof alpha === "number") return nn.celu(x, alpha);
+    const negative = np.exp(x.ref.div(alpha.ref)).sub(1).mul(alpha);
+    return np.where(np.less(x.ref, 0), negative, x);
+  },
   sigmoid: (x) => nn.sigmoid(x),
   logSigmoid: (x) => nn.logSigmoid(x),
   hardSigmoid: (x) => nn.hardSigmoid(x),
@@ -50,12 +58,15 @@ export const jaxOps: { readonly [N in OpName]: JaxOp } = {
   hardTanh: (x, p) => np.clip(x, num(p.min), num(p.max)),
   softsign: (x) => nn.softSign(x),
   // PyTorch's softplus(β, threshold) on jax.nn.softplus: linear above the
-  // threshold, softplus(βx)/β below.
+  // threshold, softplus(βx)/β below. The smooth branch sees 0 above the
+  // threshold (JAX's "double where"), so its gradient there is not ∞·0.
   softplus: (x, p) => {
     const beta = real(p.beta);
-    const bx = np.multiply(typeof beta === "number" ? beta : beta.ref, x.ref);
-    const smooth = np.divide(nn.softplus(bx.ref), beta);
-    return np.where(np.greater(bx, num(p.threshold)), x, smooth);
+    const ref = () => (typeof beta === "number" ? beta : beta.ref);
+    const linear = np.greater(np.multiply(ref(), x.ref), num(p.threshold));
+    const bx = np.where(linear.ref, 0, np.multiply(ref(), x.ref));
+    const smooth = np.divide(nn.softplus(bx), beta);
+    return np.where(linear, x, smooth);
   },
   // jax-js defaults to the tanh form; the catalog's default is the exact one.
   gelu: (x, p) => nn.gelu(x, { approximate: p.approximate === "tanh" }),

@@ -80,12 +80,12 @@ function learnedNames(op: OpName): string[] {
   ) => k);
 }
 
-/** The thread count from `NONLIN_ORT_THREADS`, or `fallback`. */
-export function threadsFromEnv(fallback: number): number {
+/** The thread count from the environment variable `variable`, or `fallback`. */
+export function threadsFromEnv(variable: string, fallback: number): number {
   let value: string | undefined;
   try {
     value = (globalThis as { process?: { env: Record<string, string> } })
-      .process?.env.NONLIN_ORT_THREADS;
+      .process?.env[variable];
   } catch {
     value = undefined;
   }
@@ -93,7 +93,7 @@ export function threadsFromEnv(fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(
-      `NONLIN_ORT_THREADS must be a positive integer: got "${value}"`,
+      `${variable} must be a positive integer: got "${value}"`,
     );
   }
   return n;

@@ -87,8 +87,10 @@ export class OrtClient {
     }
     const ready = await new Promise<HostReply>((resolve) => {
       worker.once("message", resolve);
-      worker.once("error", (e) =>
-        resolve({ t: "ready", error: String(e?.message ?? e) }));
+      worker.once(
+        "error",
+        (e) => resolve({ t: "ready", error: String(e?.message ?? e) }),
+      );
     });
     if (ready.t !== "ready" || ready.error !== undefined) {
       await worker.terminate();
@@ -199,7 +201,11 @@ export class OrtClient {
       inputs: names.inputs,
       outputs: names.outputs,
       ins,
-      outs: outs.map((o) => ({ id: o.id, buffer: buffer(o.data), shape: o.shape })),
+      outs: outs.map((o) => ({
+        id: o.id,
+        buffer: buffer(o.data),
+        shape: o.shape,
+      })),
     });
     this.#sent.add(key);
     return outs.map((o) => ({ ...o, seq }));

@@ -3,13 +3,15 @@
 import { type OpName, ops } from "@nonlin/core";
 import { GraphBuilder, type V } from "./_graph.ts";
 import { encodeModel } from "./_onnx.ts";
-import { OPSET, type OrtParams, ortOps } from "./_ops.ts";
+import { OPSET, ortOps } from "./_ops.ts";
 
 /** What a model computes. */
 export type GraphFeature = "forward" | "derivative" | "vjp";
 
 /** A parameter as the model builder sees it: a value, or a tensor's shape. */
-export type GraphParam = number | string | { readonly shape: readonly number[] };
+export type GraphParam = number | string | {
+  readonly shape: readonly number[];
+};
 
 /** A model and the names of its inputs and outputs, in order. */
 export interface BuiltModel {

@@ -68,11 +68,23 @@ function sech2(g: GraphBuilder, x: V): V {
   return g.mul(r, r);
 }
 
+/**
+ * σ(z) to a few ulps for the derivative graphs: e^{−|z|}/(1 + e^{−|z|}) for
+ * z < 0, 1/(1 + e^{−|z|}) otherwise. ONNX Runtime's Sigmoid kernel (MLAS's
+ * logistic) is a rational approximation accurate to ~1e-7 absolute, which is
+ * percent-level in the left tail, and flushes below ~−18.
+ */
+function sigma(g: GraphBuilder, z: V): V {
+  const a = g.exp(g.neg(g.node("Abs", [z])));
+  const r = g.node("Reciprocal", [g.add(g.c(1), a)]);
+  return g.where(g.less(z, g.c(0)), g.mul(a, r), r);
+}
+
 /** d/dz [z·σ(z)] = σ(z) + z·σ(z)·σ(−z), z clipped so that z·σ(−z) is never ∞·0. */
 function swishSlope(g: GraphBuilder, z: V): V {
   const zc = g.clip(z, -200, 200);
-  const s = g.sigmoid(zc);
-  return g.add(s, g.mul(g.mul(zc, s), g.sigmoid(g.neg(zc))));
+  const s = sigma(g, zc);
+  return g.add(s, g.mul(g.mul(zc, s), sigma(g, g.neg(zc))));
 }
 
 /** ELU's negative branch slope and value, shared by elu and selu. */
@@ -149,7 +161,8 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
     // ∂/∂α α(e^{x/α} − 1) = expm1(t) − t·eᵗ, t = x/α, for x ≤ 0.
     dp: {
       alpha: (g, x, p) => {
-        const t = g.div(x, val(g, p.alpha));
+        // t clipped below at −200, where expm1 is −1 and t·eᵗ is 0 (not ∞·0).
+        const t = g.node("Max", [g.div(x, val(g, p.alpha)), g.c(-200)]);
         const d = g.sub(expm1(g, t), g.mul(t, g.exp(t)));
         return g.where(g.greater(x, g.c(0)), g.c(0), d);
       },
@@ -158,13 +171,13 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
   sigmoid: {
     f: (g, x) => g.sigmoid(x),
     // σ(x)·σ(−x) rather than σ(1 − σ), which is 0 once σ rounds to 1.
-    df: (g, x) => g.mul(g.sigmoid(x), g.sigmoid(g.neg(x))),
+    df: (g, x) => g.mul(sigma(g, x), sigma(g, g.neg(x))),
     dp: {},
   },
   // ONNX has no LogSigmoid: −Softplus(−x).
   logSigmoid: {
     f: (g, x) => g.neg(g.node("Softplus", [g.neg(x)])),
-    df: (g, x) => g.sigmoid(g.neg(x)),
+    df: (g, x) => sigma(g, g.neg(x)),
     dp: {},
   },
   hardSigmoid: {
@@ -218,22 +231,25 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
         g,
         x,
         g.greater(bx, g.c(num(p.threshold))),
-        g.sigmoid(bx),
+        sigma(g, bx),
       );
     },
-    // ∂/∂β softplus(βx)/β = x·σ(βx)/β − softplus(βx)/β², below the threshold.
+    // ∂/∂β softplus(z)/β = (z·σ(z) − softplus(z))/β², z = βx, below the
+    // threshold; as −(|z|·σ(−|z|) + softplus(−|z|))/β², which does not
+    // cancel for large z (|z| clipped so that |z|·σ(−|z|) is never ∞·0).
     dp: {
       beta: (g, x, p) => {
         const beta = num(p.beta);
-        const bx = g.mul(x, g.c(beta));
-        const xc = g.clip(x, -1e30, 1e30);
-        const d = g.sub(
-          g.div(g.mul(xc, g.sigmoid(bx)), g.c(beta)),
-          g.div(softplusSmooth(g, xc, p), g.c(beta)),
+        const z = g.mul(x, g.c(beta));
+        const a = g.clip(g.node("Abs", [z]), 0, 1e30);
+        const sum = g.add(
+          g.mul(a, sigma(g, g.neg(a))),
+          g.node("Softplus", [g.neg(a)]),
         );
+        const d = g.div(g.neg(sum), g.c(beta * beta));
         return g.keepNaN(
           x,
-          g.where(g.greater(bx, g.c(num(p.threshold))), g.c(0), d),
+          g.where(g.greater(z, g.c(num(p.threshold))), g.c(0), d),
         );
       },
     },
@@ -287,7 +303,7 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
         const z = g.mul(xc, g.c(num(p.beta)));
         const d = g.mul(
           g.mul(xc, xc),
-          g.mul(g.sigmoid(z), g.sigmoid(g.neg(z))),
+          g.mul(sigma(g, z), sigma(g, g.neg(z))),
         );
         return g.keepNaN(x, d);
       },
@@ -306,7 +322,7 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
       const sp = g.node("Softplus", [xc]);
       const d = g.add(
         g.node("Tanh", [sp]),
-        g.mul(g.mul(xc, sech2(g, sp)), g.sigmoid(xc)),
+        g.mul(g.mul(xc, sech2(g, sp)), sigma(g, xc)),
       );
       return g.keepNaN(x, d);
     },

@@ -44,7 +44,7 @@ import { createOrtWasmBackend, threadsFromEnv } from "./_backend.ts";
 
 const ort: BackendModule = await createOrtWasmBackend(
   "ort-wasm",
-  threadsFromEnv(1),
+  threadsFromEnv("NONLIN_ORT_THREADS", 1),
 );
 
 export type {

@@ -59,6 +59,21 @@ export const builtinBackends: Readonly<Record<string, BuiltinBackend>> = Object
       variantOf: "native",
       specifier: "@nonlin/native/webgpu",
     },
+    // Peers: other libraries a user might pick instead, as backends.
+    "ort-wasm": {
+      load: () => import("@nonlin/ort-wasm"),
+      specifier: "@nonlin/ort-wasm",
+    },
+    // onnxruntime-web with one thread per core (its own worker and runtime).
+    "ort-wasm-mt": {
+      load: () => import("@nonlin/ort-wasm/mt"),
+      variantOf: "ort-wasm",
+      specifier: "@nonlin/ort-wasm/mt",
+    },
+    "jax-js": {
+      load: () => import("@nonlin/jax-js"),
+      specifier: "@nonlin/jax-js",
+    },
   });
 
 /**
