@@ -7,7 +7,11 @@
  */
 
 import { type OpName, opNames, ops } from "@nonlin/core";
-import { backendNames, backendVariantNames } from "@nonlin/backends";
+import {
+  backendNames,
+  backendVariantNames,
+  peerBackendNames,
+} from "@nonlin/backends";
 import type { Call, LoadedInfo, Outcome } from "./_executor.ts";
 import { Session } from "./_session.ts";
 import { allCases, type Case, type CaseParamValue } from "./cases.ts";
@@ -268,7 +272,10 @@ export async function runConformance(
   const waiverList = options.waivers ?? ledger;
   const deviceList = options.devices ?? deviceProfiles;
   const specs = [
-    ...new Set(options.backends ?? [...backendNames, ...backendVariantNames]),
+    ...new Set(
+      options.backends ??
+        [...backendNames, ...peerBackendNames, ...backendVariantNames],
+    ),
   ];
   const timeoutMs = options.timeoutMs ?? 120_000;
   const progress = options.onProgress ?? (() => {});

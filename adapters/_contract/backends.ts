@@ -6,7 +6,7 @@
  */
 
 import { type BackendModule } from "@nonlin/core";
-import { backendNames, loadBackend } from "@nonlin/backends";
+import { backendNames, loadBackend, peerBackendNames } from "@nonlin/backends";
 
 /** A built-in backend as the suite sees it. */
 export interface LoadedBackend {
@@ -24,7 +24,7 @@ export interface LoadedBackend {
 /** Imports every built-in backend, in {@linkcode backendNames} order. */
 export async function loadBackends(): Promise<LoadedBackend[]> {
   const loaded: LoadedBackend[] = [];
-  for (const name of backendNames) {
+  for (const name of [...backendNames, ...peerBackendNames]) {
     try {
       loaded.push({ name, module: await loadBackend(name) });
     } catch (error) {

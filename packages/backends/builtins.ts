@@ -27,6 +27,14 @@ export interface BuiltinBackend {
    * import lines of the book page).
    */
   readonly specifier?: string;
+  /**
+   * A peer: another library a user might pick instead (onnxruntime-web,
+   * jax-js), wrapped as a backend. Peers are loadable by name, checked by the
+   * contract and conformance suites, listed by `nonlin backends` and timed by
+   * the benchmark, but the figures and the book page show only
+   * {@linkcode backendNames}.
+   */
+  readonly peer?: true;
 }
 
 /**
@@ -63,21 +71,25 @@ export const builtinBackends: Readonly<Record<string, BuiltinBackend>> = Object
     "ort-wasm": {
       load: () => import("@nonlin/ort-wasm"),
       specifier: "@nonlin/ort-wasm",
+      peer: true,
     },
     // onnxruntime-web with one thread per core (its own worker and runtime).
     "ort-wasm-mt": {
       load: () => import("@nonlin/ort-wasm/mt"),
       variantOf: "ort-wasm",
       specifier: "@nonlin/ort-wasm/mt",
+      peer: true,
     },
     "jax-js": {
       load: () => import("@nonlin/jax-js"),
       specifier: "@nonlin/jax-js",
+      peer: true,
     },
   });
 
 /**
- * The names of the backends that ship with nonlin, variants left out.
+ * The names of the backends that ship with nonlin, variants and peers left
+ * out.
  *
  * @example
  * ```ts
@@ -89,12 +101,33 @@ export const builtinBackends: Readonly<Record<string, BuiltinBackend>> = Object
  * ```
  */
 export const backendNames: readonly string[] = Object.freeze(
-  Object.entries(builtinBackends).filter(([, b]) => b.variantOf === undefined)
-    .map(([name]) => name),
+  Object.entries(builtinBackends).filter(([, b]) =>
+    b.variantOf === undefined && b.peer === undefined
+  ).map(([name]) => name),
 );
 
 /**
- * Built-in backends that are variants of one in {@linkcode backendNames},
+ * The peers that ship with nonlin as backends (variants left out): other
+ * libraries a user might pick instead, loadable by name like the others.
+ *
+ * @example
+ * ```ts
+ * import { backendNames, peerBackendNames } from "@nonlin/backends";
+ * import assert from "node:assert";
+ *
+ * assert.ok(peerBackendNames.includes("jax-js"));
+ * assert.ok(!backendNames.includes("jax-js"));
+ * ```
+ */
+export const peerBackendNames: readonly string[] = Object.freeze(
+  Object.entries(builtinBackends).filter(([, b]) =>
+    b.variantOf === undefined && b.peer !== undefined
+  ).map(([name]) => name),
+);
+
+/**
+ * Built-in backends that are variants of one in {@linkcode backendNames} or
+ * {@linkcode peerBackendNames},
  * loadable by name like them: `"native-js"` is the native engine held to its
  * pure TypeScript kernels. The conformance suite, the benchmark and
  * `nonlin backends` run them too, so both kernel paths are checked and timed;

@@ -10,6 +10,7 @@ import {
   backendNames,
   backendVariantNames,
   builtinBackends,
+  peerBackendNames,
 } from "./builtins.ts";
 
 /**
@@ -52,7 +53,9 @@ export async function loadBackend(nameOrPath: string): Promise<BackendModule> {
   } else {
     throw new RangeError(
       `Unknown backend "${nameOrPath}": expected one of ${
-        [...backendNames, ...backendVariantNames].join(", ")
+        [...backendNames, ...peerBackendNames, ...backendVariantNames].join(
+          ", ",
+        )
       }, or a module path such as ./my_backend.ts`,
     );
   }

@@ -20,6 +20,7 @@ import {
   backendNames,
   backendVariantNames,
   loadBackend,
+  peerBackendNames,
 } from "@nonlin/backends";
 import {
   type CheckSummary,
@@ -258,7 +259,8 @@ export async function runBench(
   const startedAt = new Date().toISOString();
   const config = resolveConfig(options);
   const emit = options.onEvent ?? (() => {});
-  const specs = options.backends ?? [...backendNames, ...backendVariantNames];
+  const specs = options.backends ??
+    [...backendNames, ...peerBackendNames, ...backendVariantNames];
   const backends: BackendEntry[] = [];
   const loaded: Loaded[] = [];
   for (const spec of [...new Set(specs)]) {

@@ -12,6 +12,7 @@ import {
   backendVariantNames,
   isModulePath,
   loadBackend,
+  peerBackendNames,
 } from "@nonlin/backends";
 import { type Output, standardOutput } from "./output.ts";
 
@@ -63,7 +64,9 @@ export async function listBackends(
   modules: readonly string[] = [],
 ): Promise<BackendReport[]> {
   const reports: BackendReport[] = [];
-  for (const name of [...backendNames, ...backendVariantNames]) {
+  for (
+    const name of [...backendNames, ...peerBackendNames, ...backendVariantNames]
+  ) {
     reports.push(await report(name, false));
   }
   const builtins = [...backendNames, ...backendVariantNames];
@@ -199,7 +202,7 @@ export function backendsHelp(): string {
   return `Usage: nonlin backends [--json] [name|module …]
 
 Lists every built-in backend (${
-    [...backendNames, ...backendVariantNames].join(", ")
+    [...backendNames, ...peerBackendNames, ...backendVariantNames].join(", ")
   }), whether it can run
 here and why not, its engine's properties and what it cannot compute. Module
 paths or URLs given after the options are loaded and listed too, as any

@@ -1,5 +1,9 @@
 import assert from "node:assert";
-import { backendNames, backendVariantNames } from "@nonlin/backends";
+import {
+  backendNames,
+  backendVariantNames,
+  peerBackendNames,
+} from "@nonlin/backends";
 import {
   backendsHelp,
   formatBackendsText,
@@ -16,6 +20,7 @@ Deno.test("listBackends()", async (t) => {
     const reports = await listBackends();
     assert.deepStrictEqual(reports.map((r) => r.name), [
       ...backendNames,
+      ...peerBackendNames,
       ...backendVariantNames,
     ]);
     for (const r of reports) {
@@ -200,6 +205,7 @@ Deno.test("main()", async (t) => {
       backends.map((b: { name: string }) => b.name),
       [
         ...backendNames,
+        ...peerBackendNames,
         ...backendVariantNames,
         "example-reference",
         modules[1],
