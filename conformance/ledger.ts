@@ -188,6 +188,20 @@ const nativeGpu = "native-webgpu";
 const core = "tfjs-core/src/gradients";
 
 /** The findings, each shared by the waivers it explains. */
+// The peers: onnxruntime-web (ort-wasm, and ort-wasm-mt, the same kernels on
+// more threads) and jax-js. Traced to onnxruntime 1.30.0 (paths of the
+// onnxruntime repository) and @jax-js/jax 0.1.25 (its published
+// dist/index.js, built from src/); where a failure comes from the ort-wasm
+// adapter's own derivative graphs, the finding says so. The second
+// derivative of ort-wasm is declared unsupported in its capabilities.
+const ORT = ["ort-wasm", "ort-wasm-mt"] as const;
+const JAX = ["jax-js"] as const;
+const ortCpu = "onnxruntime/core/providers/cpu/activation/activations.h";
+const ortGraphs =
+  "adapters/ort_wasm/_ops.ts (this adapter's derivative graphs)";
+const jaxNn = "@jax-js/jax 0.1.25 dist/index.js (src/library/nn.ts)";
+const jaxNp = "@jax-js/jax 0.1.25 dist/index.js (src/library/numpy.ts)";
+
 const why = {
   reluNaN: {
     reason:
@@ -550,6 +564,223 @@ const why = {
       "1 ULP (2 ULP for softsign's squared reciprocal) from the reference rounded once",
     source: "adapters/native/webgpu/_wgsl_math.ts (two_prod)",
     class: "accuracy",
+  },
+  // The peers.
+  ortExpm1: {
+    class: "tailCancellation",
+    reason:
+      "ONNX Runtime's Elu, Selu and Celu compute α(eˣ − 1), not expm1: for |x| below ~6e-8 eˣ rounds to 1 and the result is 0, and subnormal x give 0",
+    source: ortCpu,
+  },
+  ortSeluKink: {
+    class: "accuracy",
+    reason:
+      "the derivative graph takes the left-hand slope λα at 0, while the finite difference of ONNX Runtime's Selu (float32 α and γ attributes, eˣ − 1 on the left) straddles the kink; not traced further",
+    source: ortGraphs,
+  },
+  ortLogistic: {
+    class: "accuracy",
+    reason:
+      "ONNX Sigmoid and Swish use MLAS's logistic, a rational approximation on an input clamped to about ±18 with ~1e-7 absolute accuracy: percent-level relative error in the left tail, 0 below it, and finite differences of it are noise",
+    source: "onnxruntime/core/mlas/lib/logistic.cpp",
+  },
+  ortSlopeZero: {
+    class: "tailCancellation",
+    reason:
+      "the derivative graph σ(z) + z·σ(z)·σ(−z) (mish: tanh(sp) + x·sech²(sp)·σ(x)) sums terms of opposite sign near the zero of f′ (z ≈ −1.28, x ≈ −1.19), where the result loses relative digits",
+    source: ortGraphs,
+  },
+  ortSubnormalGraph: {
+    class: "flushToZero",
+    reason:
+      "the derivative graph multiplies by σ(z) once it is subnormal (z below about −87), and a subnormal keeps only a few significant bits",
+    source: ortGraphs,
+  },
+  ortTanh: {
+    class: "accuracy",
+    reason:
+      "ONNX Tanh is MLAS's tanh, a rational approximation: ~1e-3 relative error for subnormal x (and some flushed), a few ULP elsewhere, so tanh(x) + 1 = 2σ(2x) holds only to its accuracy",
+    source: "onnxruntime/core/mlas/lib/tanh.cpp",
+  },
+  ortSoftsignInf: {
+    class: "infArithmetic",
+    reason: "ONNX Runtime's Softsign is x / (1 + |x|), ∞/∞ at ±∞",
+    source: ortCpu,
+  },
+  ortLeakyZeroAlpha: {
+    class: "infArithmetic",
+    reason:
+      "ONNX Runtime's LeakyRelu computes α·x for x < 0: with α = 0, 0·(−∞) is NaN, not the limit 0",
+    source: ortCpu,
+  },
+  ortTimesZero: {
+    class: "infArithmetic",
+    reason:
+      "ONNX Runtime computes gelu, swish, silu, mish and hardSwish as x times a factor that is 0 at −∞ (Φ, σ, tanh∘softplus, hard σ): −∞·0 is NaN",
+    source: `${ortCpu}, onnxruntime/contrib_ops/cpu/activations.h`,
+  },
+  ortGelu: {
+    class: "tailCancellation",
+    reason:
+      "ONNX Runtime's Gelu is 0.5x(1 + erf(x/√2)) (tanh form: 0.5x(1 + tanh(u))): 1 + erf cancels for x below about −5, so the result is 0 where x·Φ(x) is still ~1e-7, and finite differences there are noise",
+    source: "onnxruntime/core/providers/cpu/math/gelu.cc",
+  },
+  ortGeluGraph: {
+    class: "tailCancellation",
+    reason:
+      "the derivative graph Φ(x) + x·φ(x) (tanh form: 0.5(1 + tanh u) + 0.5x·sech²(u)·u′) takes Φ as 0.5(1 + erf(x/√2)), which cancels for x below about −5",
+    source: ortGraphs,
+  },
+  ortMishSubnormal: {
+    class: "flushToZero",
+    reason:
+      "ONNX Runtime's Mish is x·tanh(softplus(x)) with softplus(x) subnormal below x ≈ −87: its few significant bits (and flushes) carry into the result",
+    source: "onnxruntime/core/providers/cpu/activation/activations.h (Mish)",
+  },
+  ortHardAffine: {
+    class: "tailCancellation",
+    reason:
+      "ONNX Runtime computes HardSigmoid (and HardSwish) as max(0, min(1, αx + β)) with α = 1/6 rounded to float32: αx + β cancels next to x = −3, so the small results there are off by up to a third",
+    source: ortCpu,
+  },
+  jaxKink: {
+    class: "rightKink",
+    reason:
+      "jax-js takes the right-hand derivative at a kink: relu is maximum(x, 0), relu6 and hardTanh are clip (gradient 1 on the closed interval), leakyRelu, elu and celu are where(less(x, 0), …, x), so at x = 0 (or at the lower bound, or where x + 3 rounds to 6) the gradient follows the x branch: relu′(0) = 1, where nonlin pins the left-hand derivative",
+    source: jaxNn,
+  },
+  jaxSecondKink: {
+    class: "rightKink",
+    reason:
+      "the second derivative at 0 is jax-js's right-hand one (0 for elu, selu and celu, −2 for softsign) where nonlin pins the left-hand one",
+    source: jaxNn,
+  },
+  jaxMaskNaN: {
+    class: "nanDropped",
+    reason:
+      "the gradient of maximum, clip and where is dy times a comparison mask, a plain 0 or 1 at NaN, so NaN does not reach the gradient",
+    source: jaxNp,
+  },
+  jaxBranchOverflow: {
+    class: "infArithmetic",
+    reason:
+      "where(less(x, 0), α(exp(x) − 1), x) evaluates both branches: above x ≈ 88 the unselected branch's exp(x) is ∞, and its gradient ∞ times the mask's 0 is NaN",
+    source: jaxNn,
+  },
+  jaxExpm1: {
+    class: "tailCancellation",
+    reason:
+      "jax-js's elu and celu compute α(exp(x) − 1), not expm1: for |x| below ~6e-8 the result is 0, and subnormal x give 0",
+    source: jaxNn,
+  },
+  jaxExpUnderflow: {
+    class: "flushToZero",
+    reason:
+      "jax-js's wasm exp flushes results below the normal float32 range to 0 and loses bits just above it (arguments below about −87)",
+    source: "@jax-js/jax 0.1.25 dist/backend-*.js (wasm exp)",
+  },
+  jaxMath: {
+    class: "accuracy",
+    reason:
+      "jax-js's wasm exp and expm1 are a few ULP from the correctly rounded result (measured)",
+    source: "@jax-js/jax 0.1.25 dist/backend-*.js (wasm exp)",
+  },
+  jaxExpOverflow: {
+    class: "infArithmetic",
+    reason:
+      "sigmoid is 1/(exp(−x) + 1) in jax-js: exp(−x) overflows to ∞ below x ≈ −88, and the gradient −exp(−x)/(exp(−x) + 1)² is then ∞/∞ (swish and silu inherit it)",
+    source: jaxNn,
+  },
+  jaxLogSigmoidValues: {
+    class: "infArithmetic",
+    reason:
+      "logSigmoid is −log(exp(−x) + 1) in jax-js: exp(−x) overflows below x ≈ −88 (−∞ instead of x), and without log1p the result loses digits near 0 and flushes for large x",
+    source: jaxNn,
+  },
+  jaxSoftplusLog: {
+    class: "tailCancellation",
+    reason:
+      "softplus is log(exp(x) + 1) in jax-js, without log1p: exp(x) is absorbed by the 1 below x ≈ −16.6 (result 0, not eˣ), and its wasm log is ~2e-5 off near log 2 (measured); mish and logSigmoid inherit it, and finite differences of it are noise",
+    source: jaxNn,
+  },
+  jaxSoftplusSecond: {
+    class: "tailCancellation",
+    reason:
+      "the second derivative of log(exp(x) + 1) by autodiff is e^x/(e^x + 1) − e^{2x}/(e^x + 1)², two terms near 1 that cancel (to 0, or the wrong sign) for x above about 8",
+    source: jaxNn,
+  },
+  jaxBetaInf: {
+    class: "infArithmetic",
+    reason:
+      "the gradient with respect to β flows through βx, whose ∂/∂β is x = ±∞, times a zero (the mask above the threshold, σ(βx) at −∞): NaN",
+    source:
+      "adapters/jax_js/_ops.ts (softplus with β and threshold on jax.nn.softplus)",
+  },
+  jaxTanh: {
+    class: "tailCancellation",
+    reason:
+      "jax-js computes tanh(x) as −sign(x)·(e^{−2|x|} − 1)/(e^{−2|x|} + 1): for |x| below ~3e-8 e^{−2|x|} rounds to 1 and the result is 0 (−0 for x ≥ 0, +0 included), so tanh and its second derivative lose small and subnormal values",
+    source: jaxNp,
+  },
+  jaxTanhTail: {
+    class: "tailCancellation",
+    reason:
+      "1 − tanh²(x) is 0 once tanh rounds to ±1 (|x| above about 9), where the derivative is still a normal number down to |x| ≈ 44",
+    source: jaxNp,
+  },
+  jaxSoftsign: {
+    class: "infArithmetic",
+    reason:
+      "softSign is x/(|x| + 1) in jax-js: ∞/∞ at ±∞; its autodiff gradient 1/(|x| + 1) − |x|/(|x| + 1)² cancels for large |x| (to the wrong sign) and (|x| + 1)² overflows above 1.8e19",
+    source: jaxNn,
+  },
+  jaxGeluOverflow: {
+    class: "accuracy",
+    reason:
+      "exact gelu is 0.5x·erfc(−x/√2) in jax-js: near the largest float32 the compiled kernel overflows to ∞ (and the VJP to NaN) where 0.5x·2 is finite (observed)",
+    source: jaxNn,
+  },
+  jaxErfcUnderflow: {
+    class: "flushToZero",
+    reason:
+      "jax-js's erfc and exp lose relative accuracy and flush where gelu and its derivatives are subnormal (x below about −13), and finite differences there are noise",
+    source: jaxNp,
+  },
+  jaxGeluTanhTail: {
+    class: "tailCancellation",
+    reason:
+      "the tanh form 0.5x(1 + tanh(u)) cancels to 0 for x below about −5 where x·Φ is ~1e-7, and flushes further down; finite differences there are noise",
+    source: jaxNn,
+  },
+  jaxGeluCube: {
+    class: "infArithmetic",
+    reason:
+      "the tanh form's x³ overflows for |x| above ~7e12, and its gradient multiplies that ∞ by a zero: NaN",
+    source: jaxNn,
+  },
+  jaxTimesZero: {
+    class: "infArithmetic",
+    reason:
+      "jax-js computes gelu, swish, silu, mish and hardSwish as x times a factor that is 0 at −∞ (Φ, σ, tanh∘softplus, hard σ): −∞·0 is NaN",
+    source: jaxNn,
+  },
+  jaxZeroBeta: {
+    class: "infArithmetic",
+    reason:
+      "with β = 0, x·σ(βx) by autodiff has the term x·σ′(0)·0, NaN at ±∞ and at the overflowing |x| of the VJP, and a gradient 0.5 that NaN does not reach",
+    source: "adapters/jax_js/_ops.ts (swish with β)",
+  },
+  jaxMishOverflow: {
+    class: "infArithmetic",
+    reason:
+      "softplus(x) = log(exp(x) + 1) overflows for x above ~88, and the gradient exp(x)/(exp(x) + 1) is then ∞/∞: NaN",
+    source: jaxNn,
+  },
+  jaxHardSwishOverflow: {
+    class: "accuracy",
+    reason:
+      "hardSwish is x·hardSigmoid(x) in jax-js: near the largest float32 the compiled kernel overflows to ∞ where the result is finite (observed)",
+    source: jaxNn,
   },
 } as const satisfies Record<string, Finding>;
 
@@ -1042,4 +1273,211 @@ export const ledger: readonly KnownDeviation[] = [
   ...waive([gpu], "swish", "dparams", why.betaRounding, {
     params: [{ beta: 10 }],
   }),
+
+  // The peers: onnxruntime-web and jax-js
+  ...waive(JAX, "relu", "special", why.jaxMaskNaN),
+  ...waive(JAX, "relu", "kink", why.jaxKink),
+  ...waive(JAX, "relu", "identity", why.jaxKink),
+  ...waive(JAX, "leakyRelu", "special", why.jaxMaskNaN),
+  ...waive(JAX, "leakyRelu", "kink", why.jaxKink),
+  ...waive(ORT, "leakyRelu", "special", why.ortLeakyZeroAlpha, {
+    params: [{ alpha: 0 }],
+  }),
+  ...waive(JAX, "prelu", "special", why.jaxMaskNaN),
+  ...waive(JAX, "prelu", "kink", why.jaxKink),
+  ...waive(JAX, "relu6", "special", why.jaxMaskNaN),
+  ...waive(JAX, "relu6", "kink", why.jaxKink),
+  ...waive(JAX, "elu", "values", why.jaxExpm1),
+  ...waive(JAX, "elu", "vjp", why.jaxBranchOverflow),
+  ...waive(JAX, "elu", "derivative", why.jaxBranchOverflow),
+  ...waive(JAX, "elu", "secondDerivative", why.jaxBranchOverflow),
+  ...waive(JAX, "elu", "special", why.jaxBranchOverflow),
+  ...waive(JAX, "elu", "kink", why.jaxSecondKink),
+  ...waive(JAX, "elu", "subnormal", why.jaxExpUnderflow, {
+    params: [{ alpha: 1 }, { alpha: 0.5 }],
+  }),
+  ...waive(JAX, "elu", "flushToZero", why.jaxExpm1),
+  ...waive(ORT, "elu", "values", why.ortExpm1),
+  ...waive(ORT, "elu", "flushToZero", why.ortExpm1),
+  ...waive(JAX, "elu", "finiteDifference", why.jaxSecondKink, {
+    params: [{ alpha: 0.5 }],
+  }),
+  ...waive(JAX, "selu", "values", why.jaxMath),
+  ...waive(JAX, "selu", "vjp", why.jaxBranchOverflow),
+  ...waive(JAX, "selu", "derivative", why.jaxBranchOverflow),
+  ...waive(JAX, "selu", "secondDerivative", why.jaxBranchOverflow),
+  ...waive(JAX, "selu", "special", why.jaxBranchOverflow),
+  ...waive(JAX, "selu", "kink", why.jaxSecondKink),
+  ...waive(JAX, "selu", "subnormal", why.jaxExpUnderflow),
+  ...waive(JAX, "selu", "flushToZero", why.jaxExpUnderflow),
+  ...waive(JAX, "selu", "finiteDifference", why.jaxExpUnderflow),
+  ...waive(ORT, "selu", "values", why.ortExpm1),
+  ...waive(ORT, "selu", "flushToZero", why.ortExpm1),
+  ...waive(ORT, "selu", "finiteDifference", why.ortSeluKink),
+  ...waive(JAX, "celu", "values", why.jaxExpm1),
+  ...waive(JAX, "celu", "vjp", why.jaxBranchOverflow),
+  ...waive(JAX, "celu", "derivative", why.jaxBranchOverflow),
+  ...waive(JAX, "celu", "secondDerivative", why.jaxBranchOverflow),
+  ...waive(JAX, "celu", "special", why.jaxBranchOverflow),
+  ...waive(JAX, "celu", "kink", why.jaxSecondKink),
+  ...waive(JAX, "celu", "subnormal", why.jaxExpUnderflow),
+  ...waive(JAX, "celu", "flushToZero", why.jaxExpm1),
+  ...waive(ORT, "celu", "values", why.ortExpm1),
+  ...waive(ORT, "celu", "flushToZero", why.ortExpm1),
+  ...waive(JAX, "celu", "finiteDifference", why.jaxExpUnderflow, {
+    params: [{ alpha: 0.5 }],
+  }),
+  ...waive(JAX, "sigmoid", "values", why.jaxMath),
+  ...waive(JAX, "sigmoid", "vjp", why.jaxExpOverflow),
+  ...waive(JAX, "sigmoid", "derivative", why.jaxExpOverflow),
+  ...waive(JAX, "sigmoid", "secondDerivative", why.jaxExpOverflow),
+  ...waive(JAX, "sigmoid", "special", why.jaxExpOverflow),
+  ...waive(JAX, "sigmoid", "subnormal", why.jaxExpOverflow),
+  ...waive(JAX, "sigmoid", "flushToZero", why.jaxExpUnderflow),
+  ...waive(JAX, "sigmoid", "finiteDifference", why.jaxExpUnderflow),
+  ...waive(JAX, "sigmoid", "identity", why.jaxExpOverflow),
+  ...waive(ORT, "sigmoid", "values", why.ortLogistic),
+  ...waive(ORT, "sigmoid", "flushToZero", why.ortLogistic),
+  ...waive(ORT, "sigmoid", "finiteDifference", why.ortLogistic),
+  ...waive(JAX, "logSigmoid", "values", why.jaxLogSigmoidValues),
+  ...waive(JAX, "logSigmoid", "vjp", why.jaxExpOverflow),
+  ...waive(JAX, "logSigmoid", "derivative", why.jaxExpOverflow),
+  ...waive(JAX, "logSigmoid", "secondDerivative", why.jaxExpOverflow),
+  ...waive(JAX, "logSigmoid", "special", why.jaxExpOverflow),
+  ...waive(JAX, "logSigmoid", "subnormal", why.jaxExpOverflow),
+  ...waive(JAX, "logSigmoid", "flushToZero", why.jaxExpUnderflow),
+  ...waive(JAX, "logSigmoid", "finiteDifference", why.jaxSoftplusLog),
+  ...waive(JAX, "hardSigmoid", "vjp", why.jaxKink),
+  ...waive(JAX, "hardSigmoid", "derivative", why.jaxKink),
+  ...waive(JAX, "hardSigmoid", "special", why.jaxMaskNaN),
+  ...waive(JAX, "hardSigmoid", "kink", why.jaxKink),
+  ...waive(ORT, "hardSigmoid", "values", why.ortHardAffine),
+  ...waive(JAX, "tanh", "values", why.jaxTanh),
+  ...waive(JAX, "tanh", "vjp", why.jaxTanhTail),
+  ...waive(JAX, "tanh", "derivative", why.jaxTanhTail),
+  ...waive(JAX, "tanh", "secondDerivative", why.jaxTanh),
+  ...waive(JAX, "tanh", "signOfZero", why.jaxTanh),
+  ...waive(JAX, "tanh", "flushToZero", why.jaxTanh),
+  ...waive(ORT, "tanh", "values", why.ortTanh),
+  ...waive(ORT, "tanh", "subnormal", why.ortTanh),
+  ...waive(ORT, "tanh", "flushToZero", why.ortTanh),
+  ...waive(ORT, "tanh", "identity", why.ortTanh),
+  ...waive(JAX, "hardTanh", "special", why.jaxMaskNaN),
+  ...waive(JAX, "hardTanh", "kink", why.jaxKink),
+  ...waive(JAX, "softsign", "vjp", why.jaxSoftsign),
+  ...waive(JAX, "softsign", "derivative", why.jaxSoftsign),
+  ...waive(JAX, "softsign", "secondDerivative", why.jaxSoftsign),
+  ...waive(JAX, "softsign", "special", why.jaxSoftsign),
+  ...waive(JAX, "softsign", "kink", why.jaxSecondKink),
+  ...waive(JAX, "softsign", "subnormal", why.jaxSoftsign),
+  ...waive(JAX, "softsign", "flushToZero", why.jaxSoftsign),
+  ...waive(JAX, "softsign", "finiteDifference", why.jaxSoftsign),
+  ...waive(ORT, "softsign", "special", why.ortSoftsignInf),
+  ...waive(JAX, "softplus", "values", why.jaxSoftplusLog),
+  ...waive(JAX, "softplus", "vjp", why.jaxExpUnderflow),
+  ...waive(JAX, "softplus", "derivative", why.jaxExpUnderflow),
+  ...waive(JAX, "softplus", "secondDerivative", why.jaxSoftplusSecond),
+  ...waive(JAX, "softplus", "special", why.jaxBetaInf),
+  ...waive(JAX, "softplus", "kink", why.jaxSoftplusSecond),
+  ...waive(JAX, "softplus", "subnormal", why.jaxExpUnderflow),
+  ...waive(JAX, "softplus", "flushToZero", why.jaxExpUnderflow),
+  ...waive(JAX, "softplus", "finiteDifference", why.jaxSoftplusLog),
+  ...waive(JAX, "gelu", "values", why.jaxGeluOverflow),
+  ...waive(JAX, "gelu", "vjp", why.jaxGeluOverflow),
+  ...waive(JAX, "gelu", "derivative", why.jaxErfcUnderflow),
+  ...waive(JAX, "gelu", "secondDerivative", why.jaxErfcUnderflow),
+  ...waive(JAX, "gelu", "special", why.jaxTimesZero),
+  ...waive(JAX, "gelu", "subnormal", why.jaxErfcUnderflow, {
+    params: [{ approximate: "none" }],
+  }),
+  ...waive(JAX, "gelu", "flushToZero", why.jaxErfcUnderflow),
+  ...waive(JAX, "gelu", "finiteDifference", why.jaxErfcUnderflow),
+  ...waive(ORT, "gelu", "values", why.ortGelu),
+  ...waive(ORT, "gelu", "vjp", why.ortGeluGraph),
+  ...waive(ORT, "gelu", "derivative", why.ortGeluGraph),
+  ...waive(ORT, "gelu", "special", why.ortTimesZero),
+  ...waive(ORT, "gelu", "subnormal", why.ortGeluGraph),
+  ...waive(ORT, "gelu", "flushToZero", why.ortGelu),
+  ...waive(ORT, "gelu", "finiteDifference", why.ortGelu),
+  ...waive(JAX, "swish", "values", why.jaxExpUnderflow, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(JAX, "swish", "vjp", why.jaxExpOverflow),
+  ...waive(JAX, "swish", "dparams", why.jaxExpOverflow, {
+    params: [{ beta: 1 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(JAX, "swish", "derivative", why.jaxExpOverflow, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(JAX, "swish", "secondDerivative", why.jaxExpOverflow, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(JAX, "swish", "special", why.jaxTimesZero),
+  ...waive(JAX, "swish", "subnormal", why.jaxExpOverflow, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(JAX, "swish", "flushToZero", why.jaxExpUnderflow, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(JAX, "swish", "finiteDifference", why.jaxExpOverflow, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(ORT, "swish", "values", why.ortLogistic, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(ORT, "swish", "vjp", why.ortSlopeZero, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(ORT, "swish", "derivative", why.ortSlopeZero, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(ORT, "swish", "special", why.ortTimesZero),
+  ...waive(ORT, "swish", "subnormal", why.ortSubnormalGraph, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(ORT, "swish", "flushToZero", why.ortLogistic, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(ORT, "swish", "finiteDifference", why.ortLogistic, {
+    params: [{ beta: 1 }, { beta: 0.5 }, { beta: 1.702 }, { beta: 10 }],
+  }),
+  ...waive(JAX, "silu", "values", why.jaxExpUnderflow),
+  ...waive(JAX, "silu", "vjp", why.jaxExpOverflow),
+  ...waive(JAX, "silu", "derivative", why.jaxExpOverflow),
+  ...waive(JAX, "silu", "secondDerivative", why.jaxExpOverflow),
+  ...waive(JAX, "silu", "special", why.jaxTimesZero),
+  ...waive(JAX, "silu", "subnormal", why.jaxExpOverflow),
+  ...waive(JAX, "silu", "flushToZero", why.jaxExpUnderflow),
+  ...waive(JAX, "silu", "finiteDifference", why.jaxExpOverflow),
+  ...waive(ORT, "silu", "values", why.ortLogistic),
+  ...waive(ORT, "silu", "vjp", why.ortSlopeZero),
+  ...waive(ORT, "silu", "derivative", why.ortSlopeZero),
+  ...waive(ORT, "silu", "special", why.ortTimesZero),
+  ...waive(ORT, "silu", "subnormal", why.ortSubnormalGraph),
+  ...waive(ORT, "silu", "flushToZero", why.ortLogistic),
+  ...waive(ORT, "silu", "finiteDifference", why.ortLogistic),
+  ...waive(JAX, "mish", "values", why.jaxSoftplusLog),
+  ...waive(JAX, "mish", "vjp", why.jaxMishOverflow),
+  ...waive(JAX, "mish", "derivative", why.jaxMishOverflow),
+  ...waive(JAX, "mish", "secondDerivative", why.jaxMishOverflow),
+  ...waive(JAX, "mish", "special", why.jaxTimesZero),
+  ...waive(JAX, "mish", "flushToZero", why.jaxExpUnderflow),
+  ...waive(JAX, "mish", "finiteDifference", why.jaxSoftplusLog),
+  ...waive(ORT, "mish", "values", why.ortMishSubnormal),
+  ...waive(ORT, "mish", "vjp", why.ortSlopeZero),
+  ...waive(ORT, "mish", "derivative", why.ortSlopeZero),
+  ...waive(ORT, "mish", "special", why.ortTimesZero),
+  ...waive(ORT, "mish", "subnormal", why.ortMishSubnormal),
+  ...waive(ORT, "mish", "flushToZero", why.ortMishSubnormal),
+  ...waive(ORT, "mish", "finiteDifference", why.ortMishSubnormal),
+  ...waive(JAX, "hardSwish", "values", why.jaxHardSwishOverflow),
+  ...waive(JAX, "hardSwish", "vjp", why.jaxKink),
+  ...waive(JAX, "hardSwish", "derivative", why.jaxKink),
+  ...waive(JAX, "hardSwish", "secondDerivative", why.jaxKink),
+  ...waive(JAX, "hardSwish", "special", why.jaxTimesZero),
+  ...waive(JAX, "hardSwish", "kink", why.jaxKink),
+  ...waive(JAX, "hardSwish", "finiteDifference", why.jaxKink),
+  ...waive(JAX, "hardSwish", "identity", why.jaxHardSwishOverflow),
+  ...waive(ORT, "hardSwish", "values", why.ortHardAffine),
+  ...waive(ORT, "hardSwish", "special", why.ortTimesZero),
 ];
