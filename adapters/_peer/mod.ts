@@ -41,3 +41,4 @@ export {
   type PeerUnsupported,
 } from "./_backend.ts";
 export { type HandleOps, PeerTensor } from "./_tensor.ts";
+export { runScript, type ScriptRun } from "./_exit.ts";

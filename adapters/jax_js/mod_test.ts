@@ -1,0 +1,69 @@
+import assert from "node:assert";
+import type { BackendModule } from "@nonlin/core";
+import { runScript } from "@nonlin/peer-glue";
+import { IDLE_MS } from "./_idle_workers.ts";
+
+const here = (path: string) => new URL(path, import.meta.url);
+/** Generous: startup under load; the point is that it ends at all. */
+const EXIT_LIMIT_MS = 120_000;
+
+Deno.test("@nonlin/jax-js", async (t) => {
+  // The annotation is the proof: the module's exports are the contract.
+  const m: BackendModule = await import("@nonlin/jax-js");
+
+  await t.step("names and describes its engine", () => {
+    assert.strictEqual(m.backend.name, "jax-js");
+    assert.strictEqual(m.backend.available, true, m.backend.reason);
+    const p = m.backend.capabilities.properties;
+    assert.strictEqual(p.jaxJs, "0.1.25");
+    assert.strictEqual(p.device, "wasm");
+    assert.deepStrictEqual(m.backend.capabilities.unsupported, []);
+  });
+
+  await t.step(
+    "gelu: the exact form unless the tanh form is asked",
+    async () => {
+      const exact = (await m.gelu([1]))[0]!;
+      const tanh = (await m.gelu([1], { approximate: "tanh" }))[0]!;
+      // The two forms differ by 1.5e-4 at x = 1; each is within 1e-6 of its own.
+      assert.ok(Math.abs(exact - 0.8413447460685429) < 1e-6, `${exact}`);
+      assert.ok(Math.abs(tanh - 0.8411919906082768) < 1e-6, `${tanh}`);
+    },
+  );
+
+  await t.step("its kink convention is kept: relu′(0) = 1", async () => {
+    assert.deepStrictEqual(
+      await m.derivative("relu", [-1, 0, 1]),
+      new Float32Array([0, 1, 1]),
+    );
+  });
+
+  await t.step("grad of grad: the second derivative", async () => {
+    const d2 = await m.secondDerivative("sigmoid", [0]);
+    assert.ok(Math.abs(d2[0]!) < 1e-7, `σ″(0) = 0, got ${d2[0]}`);
+  });
+
+  await t.step("computes again after its pool went idle", async () => {
+    const x = new Float32Array(1 << 16).map((_, i) => i - 30000);
+    const first = await m.relu(x);
+    await new Promise((r) => setTimeout(r, 3 * IDLE_MS));
+    assert.deepStrictEqual(await m.relu(x), first);
+  });
+
+  await t.step("a process that used it exits by itself", async () => {
+    const run = await runScript(here("./testdata/uses_jax.ts"), EXIT_LIMIT_MS);
+    assert.ok(run.exited, `still running: ${run.stderr}`);
+    assert.strictEqual(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.ok(out.workers >= 1, "the pool was used");
+  });
+
+  await t.step(
+    "that check catches jax-js used directly, whose pool lives on",
+    async () => {
+      const run = await runScript(here("./testdata/raw_jax.ts"), 30_000);
+      assert.strictEqual(run.exited, false, run.stderr);
+      assert.match(run.stdout, /"n":65536/);
+    },
+  );
+});
