@@ -5,4 +5,5 @@ const worker = new Worker(
   { type: "module" },
 );
 worker.postMessage("hello");
+// deno-lint-ignore no-console -- the parent test reads this line
 console.log(JSON.stringify({ started: true }));

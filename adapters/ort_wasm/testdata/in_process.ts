@@ -9,4 +9,5 @@ const session = await ort.InferenceSession.create(
   { executionProviders: ["wasm"] },
 );
 await session.release();
+// deno-lint-ignore no-console -- the parent test reads this line
 console.log(JSON.stringify({ before, after: globalThis.Worker.name }));
