@@ -7,9 +7,12 @@ import {
   type BackendInfo,
   type BackendModule,
   BackendUnavailableError,
+  checkAliasing,
   checkBroadcast,
+  checkOut,
   checkSameShape,
   checkShape,
+  checkVjpOut,
   describe,
   getOp,
   isTensor,
@@ -18,11 +21,14 @@ import {
   type OpName,
   opNames,
   ops,
+  outOption,
+  refuseResidentOut,
   type ResolvedOptions,
   resolveParams,
   type Tensor,
   toFloat32,
   type Unsupported,
+  withoutOut,
 } from "@nonlin/core";
 import { PeerTensor } from "./_tensor.ts";
 
@@ -58,8 +64,11 @@ export interface PeerEngine<H> {
   readonly unsupported: readonly PeerUnsupported[];
   /** Copies host data into a new handle; must not keep `data`. */
   readonly upload: (data: Float32Array, shape: readonly number[]) => H;
-  /** Copies a handle's data into a new Float32Array. */
-  readonly read: (handle: H) => Promise<Float32Array>;
+  /**
+   * Copies a handle's data into `into` (of the handle's size) and returns
+   * it, or into a new Float32Array when `into` is absent.
+   */
+  readonly read: (handle: H, into?: Float32Array) => Promise<Float32Array>;
   /** Frees a handle (the engine may defer it until queued work is done). */
   readonly free: (handle: H) => void;
   /** f(x). */
@@ -175,9 +184,12 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
     };
   }
 
-  async function readAndFree(handle: H): Promise<Float32Array> {
+  async function readAndFree(
+    handle: H,
+    into?: Float32Array,
+  ): Promise<Float32Array> {
     try {
-      return await engine.read(handle);
+      return await engine.read(handle, into);
     } finally {
       engine.free(handle);
     }
@@ -193,7 +205,9 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
   ): Tensor | Promise<Float32Array> {
     ready();
     getOp(op);
+    const given = outOption(options);
     if (isTensor(x)) {
+      refuseResidentOut(given, op);
       const xo = unwrap(x, "x");
       const { p, resolved, release } = engineParams(op, options, xo.shape);
       try {
@@ -206,12 +220,19 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
     return (async () => {
       const data = toFloat32(x, "x");
       const shape = [data.length];
+      let target: Float32Array | undefined;
+      if (given !== undefined) {
+        target = checkOut(given, data.length, "out");
+        // The engine copies x before it computes, so out may be x.
+        checkAliasing(target, data, "out and x", true);
+        options = withoutOut(options);
+      }
       const { p, resolved, release } = engineParams(op, options, shape);
       let handle: H | undefined;
       try {
         refuse(op, feature, resolved);
         handle = engine.upload(data, shape);
-        return await readAndFree(fn({ handle, shape }, p));
+        return await readAndFree(fn({ handle, shape }, p), target);
       } finally {
         if (handle !== undefined) engine.free(handle);
         release();
@@ -248,8 +269,13 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
         `VJP options must be an object with dy: got ${describe(options)}`,
       );
     }
-    const { dy, params } = options as { dy?: unknown; params?: unknown };
+    const { dy, params, out } = options as {
+      dy?: unknown;
+      params?: unknown;
+      out?: unknown;
+    };
     if (isTensor(x)) {
+      refuseResidentOut(out, "vjp");
       const xo = unwrap(x, "x");
       if (!isTensor(dy)) {
         throw new TypeError(
@@ -283,15 +309,44 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
       const dyData = toFloat32(dy, "dy");
       checkSameShape([data.length], [dyData.length], "x and dy");
       const shape = [data.length];
+      const given = checkVjpOut(op, out);
+      let dxOut: Float32Array | undefined;
+      if (given.dx !== undefined) {
+        dxOut = checkOut(given.dx, data.length, "out.dx");
+        checkAliasing(dxOut, data, "out.dx and x", true);
+        checkAliasing(dxOut, dyData, "out.dx and dy", true);
+      }
       const { p, release } = engineParams(op, params, shape);
+      // Every out array is checked before anything is computed.
+      const targets: Record<string, Float32Array> = {};
+      try {
+        for (const [key, dims] of Object.entries(dparamShapes(op, p))) {
+          const target = given.dparams?.[key];
+          if (target === undefined) continue;
+          const what = `out.dparams.${key}`;
+          const d = checkOut(target, dims.reduce((a, b) => a * b, 1), what);
+          checkAliasing(d, data, `${what} and x`, false);
+          checkAliasing(d, dyData, `${what} and dy`, false);
+          if (dxOut !== undefined) {
+            checkAliasing(d, dxOut, `${what} and out.dx`, false);
+          }
+          for (const other of Object.values(targets)) {
+            checkAliasing(d, other, `${what} and another gradient`, false);
+          }
+          targets[key] = d;
+        }
+      } catch (error) {
+        release();
+        throw error;
+      }
       const xh = engine.upload(data, shape);
       const dyh = engine.upload(dyData, shape);
       try {
         const g = engine.vjp(op, { handle: xh, shape }, dyh, p);
         const keys = Object.keys(g.dparams);
         const [dx, ...rest] = await Promise.all([
-          readAndFree(g.dx),
-          ...keys.map((k) => readAndFree(g.dparams[k]!)),
+          readAndFree(g.dx, dxOut),
+          ...keys.map((k) => readAndFree(g.dparams[k]!, targets[k])),
         ]);
         const dparams: Record<string, Float32Array> = {};
         keys.forEach((key, i) => (dparams[key] = rest[i]!));

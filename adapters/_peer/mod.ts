@@ -18,7 +18,7 @@
  *   properties: {},
  *   unsupported: [],
  *   upload: (data) => data.slice(),
- *   read: (h) => Promise.resolve(h.slice()),
+ *   read: (h, into) => Promise.resolve(into ? (into.set(h), into) : h.slice()),
  *   free: () => {},
  *   forward: (_op, x) => relu(x.handle),
  *   vjp: (_op, x, dy) => ({ dx: dy.map((d, i) => (x.handle[i]! > 0 ? d : 0)), dparams: {} }),

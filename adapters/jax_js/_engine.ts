@@ -70,8 +70,12 @@ export class JaxEngine {
     return np.array(data.slice(), { shape: [...shape] });
   }
 
-  async read(handle: JaxArray): Promise<Float32Array> {
+  async read(handle: JaxArray, into?: Float32Array): Promise<Float32Array> {
     const data = await handle.ref.data();
+    if (into !== undefined) {
+      into.set(data);
+      return into;
+    }
     return data instanceof Float32Array ? data : Float32Array.from(data);
   }
 

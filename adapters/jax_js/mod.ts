@@ -52,7 +52,7 @@ const jaxJs: BackendModule = createPeerBackend({
   properties,
   unsupported: [],
   upload: (data, shape) => engine.upload(data, shape),
-  read: (h) => engine.read(h),
+  read: (h, into) => engine.read(h, into),
   free: (h) => engine.free(h),
   forward: (op, x, p) => engine.forward(op, x, p),
   vjp: (op, x, dy, p) => engine.vjp(op, x, dy, p),

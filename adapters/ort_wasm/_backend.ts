@@ -57,7 +57,7 @@ export async function createOrtWasmBackend(
     },
     unsupported,
     upload: (data, shape) => need().upload(data, shape),
-    read: (h) => need().read(h),
+    read: (h, into) => need().read(h, into),
     free: (h) => need().free(h),
     forward: (op, x, p) => need().run(op, "forward", x, p)[0]!,
     derivative: (op, x, p) => need().run(op, "derivative", x, p)[0]!,

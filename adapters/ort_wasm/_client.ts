@@ -136,14 +136,16 @@ export class OrtClient {
     }
   }
 
-  /** Copies a handle's data out once the host has written it. */
-  async read(handle: OrtHandle): Promise<Float32Array> {
+  /** Copies a handle's data out (into `into`, or a new array) once the host has written it. */
+  async read(handle: OrtHandle, into?: Float32Array): Promise<Float32Array> {
     await this.#syncTo(handle.seq);
     const error = this.#errors.get(handle.id);
     if (error !== undefined) {
       throw new Error(`onnxruntime-web failed to compute it: ${error}`);
     }
-    return handle.data.slice();
+    if (into === undefined) return handle.data.slice();
+    into.set(handle.data);
+    return into;
   }
 
   /** Frees a handle on the host (after the requests already queued). */
