@@ -1,6 +1,10 @@
 import assert from "node:assert";
 import { opNames, ops } from "@nonlin/core";
-import { backendNames, backendVariantNames } from "@nonlin/backends";
+import {
+  backendNames,
+  backendVariantNames,
+  peerBackendNames,
+} from "@nonlin/backends";
 import { allCases } from "./cases.ts";
 import { checkKinds } from "./checks.ts";
 import { deviceProfiles } from "./devices.ts";
@@ -14,11 +18,12 @@ import {
 
 Deno.test("ledger", async (t) => {
   await t.step(
-    "each names a built-in backend (or variant), a catalog op, a check kind and known devices",
+    "each names a built-in backend (a peer or a variant too), a catalog op, a check kind and known devices",
     () => {
       for (const w of ledger) {
         assert.ok(
-          [...backendNames, ...backendVariantNames].includes(w.backend),
+          [...backendNames, ...peerBackendNames, ...backendVariantNames]
+            .includes(w.backend),
           w.backend,
         );
         assert.ok(opNames.includes(w.op), w.op);
