@@ -3,7 +3,7 @@
 // wait for the host to reach them. The worker is unref'd whenever no read is
 // waiting, so a process that is done exits.
 
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { OpName } from "@nonlin/core";
 import { ops } from "@nonlin/core";
 import type { Operand, PeerParams } from "@nonlin/peer-glue";
@@ -76,10 +76,22 @@ export class OrtClient {
       reason: string;
     }
   > {
+    const process =
+      (globalThis as { process?: { versions?: { node?: string } } })
+        .process;
+    if (process?.versions?.node === undefined) {
+      return {
+        reason:
+          "ort-wasm hosts onnxruntime-web in a node:worker_threads worker, which only Deno and Node have",
+      };
+    }
     const probe = buildModel("relu", "forward", {}, 1).bytes;
     let worker: Worker;
     try {
-      worker = new Worker(new URL("./_host.ts", import.meta.url), {
+      // Imported here, not at the top, so that a browser bundle that lists
+      // this backend still loads (and reports it unavailable).
+      const threads = await import("node:worker_threads");
+      worker = new threads.Worker(new URL("./_host.ts", import.meta.url), {
         workerData: { threads, probe },
       });
     } catch (error) {
