@@ -782,6 +782,37 @@ const why = {
       "hardSwish is x·hardSigmoid(x) in jax-js: near the largest float32 the compiled kernel overflows to ∞ where the result is finite (observed)",
     source: jaxNn,
   },
+  peerAlphaRounding: {
+    reason:
+      "the engine holds α as a float32 (an ONNX float attribute; a jax-js float32 array), 0.01 becoming " +
+      "0.0099999998, and rounds α·x (α·dy) again: 1 ULP from the reference α·x rounded once",
+    source: `${ortCpu} (LeakyRelu), ${jaxNn} (leakyRelu)`,
+    class: "accuracy",
+  },
+  peerSoftsignRounding: {
+    reason:
+      "softsign is x/(|x| + 1) in both engines: |x| + 1 is rounded to float32 before the division, two " +
+      "roundings, so f is 1 ULP from the reference rounded once where |x| + 1 is inexact",
+    source: `${ortCpu} (Softsign), ${jaxNn} (softSign)`,
+    class: "accuracy",
+  },
+  jaxHardRounding: {
+    reason:
+      "jax-js computes hardSigmoid as relu6(x + 3)·(1/6) and hardSwish as x times that: x + 3, 1/6 and " +
+      "each product are rounded to float32 separately, 1 ULP from the reference rounded once, and the " +
+      "finite differences of that f then miss f′ by more than exact arithmetic allows",
+    source: jaxNn,
+    class: "accuracy",
+  },
+  ortGraphRounding: {
+    reason:
+      "this adapter's derivative graphs of the arithmetic-only ops round more than once: dy·(1/6) with 1/6 " +
+      "rounded (hardSigmoid), (2x + 3)/6 (hardSwish), (1/(1 + |x|))² (softsign), each step a float32 " +
+      "operation, 1 ULP from the reference rounded once; ONNX Runtime's forward kernels (αx + β with a " +
+      "float32 α) make the finite differences miss f′ by more than exact arithmetic allows",
+    source: ortGraphs,
+    class: "accuracy",
+  },
 } as const satisfies Record<string, Finding>;
 
 /** One waiver per backend, sharing a finding. */
@@ -1480,4 +1511,44 @@ export const ledger: readonly KnownDeviation[] = [
   ...waive(JAX, "hardSwish", "identity", why.jaxHardSwishOverflow),
   ...waive(ORT, "hardSwish", "values", why.ortHardAffine),
   ...waive(ORT, "hardSwish", "special", why.ortTimesZero),
+  // The peers on the arithmetic-only ops, held exact
+  ...waive(JAX, "leakyRelu", "values", why.peerAlphaRounding, {
+    params: [{ alpha: 0.01 }, { alpha: 0.2 }],
+  }),
+  ...waive(JAX, "leakyRelu", "vjp", why.peerAlphaRounding, {
+    params: [{ alpha: 0.01 }, { alpha: 0.2 }],
+  }),
+  ...waive(JAX, "leakyRelu", "subnormal", why.peerAlphaRounding, {
+    params: [{ alpha: 0.01 }, { alpha: 0.2 }],
+  }),
+  ...waive(ORT, "leakyRelu", "values", why.peerAlphaRounding, {
+    params: [{ alpha: 0.01 }, { alpha: 0.2 }],
+  }),
+  ...waive(ORT, "leakyRelu", "vjp", why.peerAlphaRounding, {
+    params: [{ alpha: 0.01 }, { alpha: 0.2 }],
+  }),
+  ...waive(ORT, "leakyRelu", "kink", why.peerAlphaRounding, {
+    params: [{ alpha: 0.01 }],
+  }),
+  ...waive(ORT, "leakyRelu", "subnormal", why.peerAlphaRounding, {
+    params: [{ alpha: 0.01 }, { alpha: 0.2 }],
+  }),
+  ...waive(JAX, "hardSigmoid", "values", why.jaxHardRounding),
+  ...waive(JAX, "hardSigmoid", "subnormal", why.jaxHardRounding),
+  ...waive(JAX, "hardSigmoid", "finiteDifference", why.jaxHardRounding),
+  ...waive(ORT, "hardSigmoid", "vjp", why.ortGraphRounding),
+  ...waive(ORT, "hardSigmoid", "kink", why.ortGraphRounding),
+  ...waive(ORT, "hardSigmoid", "subnormal", why.ortGraphRounding),
+  ...waive(ORT, "hardSigmoid", "finiteDifference", why.ortGraphRounding),
+  ...waive(JAX, "softsign", "values", why.peerSoftsignRounding),
+  ...waive(ORT, "softsign", "values", why.peerSoftsignRounding),
+  ...waive(ORT, "softsign", "vjp", why.ortGraphRounding),
+  ...waive(ORT, "softsign", "derivative", why.ortGraphRounding),
+  ...waive(ORT, "softsign", "subnormal", why.ortGraphRounding),
+  ...waive(ORT, "softsign", "flushToZero", why.ortGraphRounding),
+  ...waive(ORT, "softsign", "finiteDifference", why.ortGraphRounding),
+  ...waive(JAX, "hardSwish", "subnormal", why.jaxHardRounding),
+  ...waive(ORT, "hardSwish", "vjp", why.ortGraphRounding),
+  ...waive(ORT, "hardSwish", "derivative", why.ortGraphRounding),
+  ...waive(ORT, "hardSwish", "finiteDifference", why.ortGraphRounding),
 ];
