@@ -90,8 +90,8 @@ export class OrtClient {
     try {
       // Imported here, not at the top, so that a browser bundle that lists
       // this backend still loads (and reports it unavailable).
-      const threads = await import("node:worker_threads");
-      worker = new threads.Worker(new URL("./_host.ts", import.meta.url), {
+      const workerThreads = await import("node:worker_threads");
+      worker = new workerThreads.Worker(new URL("./_host.ts", import.meta.url), {
         workerData: { threads, probe },
       });
     } catch (error) {
