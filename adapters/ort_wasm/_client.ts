@@ -91,9 +91,12 @@ export class OrtClient {
       // Imported here, not at the top, so that a browser bundle that lists
       // this backend still loads (and reports it unavailable).
       const workerThreads = await import("node:worker_threads");
-      worker = new workerThreads.Worker(new URL("./_host.ts", import.meta.url), {
-        workerData: { threads, probe },
-      });
+      worker = new workerThreads.Worker(
+        new URL("./_host.ts", import.meta.url),
+        {
+          workerData: { threads, probe },
+        },
+      );
     } catch (error) {
       return { reason: `cannot start the onnxruntime-web worker: ${error}` };
     }
