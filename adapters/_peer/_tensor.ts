@@ -19,6 +19,14 @@ export class PeerTensor<H> implements Tensor {
   #handle: H | undefined;
   readonly #ops: HandleOps<H>;
 
+  /**
+   * Wraps an engine handle.
+   *
+   * @param backend The backend's name.
+   * @param handle The engine's handle, owned by the tensor from now on.
+   * @param shape Its shape.
+   * @param ops How to read and free it.
+   */
   constructor(
     backend: string,
     handle: H,
