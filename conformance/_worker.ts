@@ -12,6 +12,7 @@ import {
   backendNames,
   backendVariantNames,
   loadBackend,
+  peerBackendNames,
 } from "@nonlin/backends";
 import {
   type Call,
@@ -56,7 +57,8 @@ self.onmessage = async (event: MessageEvent) => {
   if (message.type === "load") {
     try {
       backend = await loadBackend(message.spec);
-      builtin = [...backendNames, ...backendVariantNames].includes(message.spec)
+      builtin = [...backendNames, ...peerBackendNames, ...backendVariantNames]
+          .includes(message.spec)
         ? message.spec
         : undefined;
       const b = backend.backend;

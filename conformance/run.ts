@@ -323,7 +323,9 @@ export async function runConformance(
       : "float32";
     if (
       info.builtin === undefined &&
-      [...backendNames, ...backendVariantNames].includes(info.name)
+      [...backendNames, ...peerBackendNames, ...backendVariantNames].includes(
+        info.name,
+      )
     ) {
       info.name = `${info.name} (${spec})`;
     }

@@ -48,12 +48,17 @@ export interface BackendReport {
  * @example
  * ```ts
  * import { listBackends } from "@nonlin/cli";
- * import { backendNames, backendVariantNames } from "@nonlin/backends";
+ * import {
+ *   backendNames,
+ *   backendVariantNames,
+ *   peerBackendNames,
+ * } from "@nonlin/backends";
  * import assert from "node:assert";
  *
  * const reports = await listBackends(["./no_such_backend.ts"]);
  * assert.deepStrictEqual(reports.map((r) => r.name), [
  *   ...backendNames,
+ *   ...peerBackendNames,
  *   ...backendVariantNames,
  *   "./no_such_backend.ts",
  * ]);
@@ -69,7 +74,11 @@ export async function listBackends(
   ) {
     reports.push(await report(name, false));
   }
-  const builtins = [...backendNames, ...backendVariantNames];
+  const builtins = [
+    ...backendNames,
+    ...peerBackendNames,
+    ...backendVariantNames,
+  ];
   for (const path of modules) {
     if (!builtins.includes(path)) reports.push(await report(path, true));
   }
@@ -268,7 +277,11 @@ export async function main(
     output.out(backendsHelp());
     return 0;
   }
-  const builtins = [...backendNames, ...backendVariantNames];
+  const builtins = [
+    ...backendNames,
+    ...peerBackendNames,
+    ...backendVariantNames,
+  ];
   const unknown = parsed.positionals.filter((p) =>
     !builtins.includes(p) && !isModulePath(p)
   );
