@@ -264,7 +264,9 @@ Deno.test("main()", async (t) => {
     assert.strictEqual(
       output.stderr,
       `nonlin backends: unknown backend "nativ": expected one of ${
-        [...backendNames, ...backendVariantNames].join(", ")
+        [...backendNames, ...peerBackendNames, ...backendVariantNames].join(
+          ", ",
+        )
       }, or a module path such as ./my_backend.ts\n`,
     );
   });
