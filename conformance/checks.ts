@@ -880,7 +880,6 @@ function judgeForms(
   tally: TallyOf,
   fail: Fail,
 ): void {
-  const { x } = plan.input;
   for (const { kind, resident, array, numbers } of plan.slots.resident) {
     for (
       const [other, form] of [[array, "Float32Array"], [

@@ -277,7 +277,9 @@ function softplusParts(
  * The catalog. Keys are the op names every adapter exports, in the order of
  * the book's §5.1 followed by the rest.
  */
-// deno-lint-ignore no-slow-types -- the type is the literal's: each op's parameter specs, written once, are what ParamsOf reads (publish with --allow-slow-types)
+// The type is the literal's: each op's parameter specs, written once, are what
+// ParamsOf reads (publish with --allow-slow-types).
+// deno-lint-ignore no-slow-types
 export const ops = {
   /**
    * ReLU: relu(x) = max(x, 0).
