@@ -28,6 +28,11 @@ interface NpmPackage {
   /** Workspace packages it imports, by name: they become npm dependencies. */
   readonly dependsOn: readonly string[];
   readonly description: string;
+  /**
+   * Export paths of the Deno package left out of the npm one, with the
+   * reason (shown in the package's README).
+   */
+  readonly omit?: Readonly<Record<string, string>>;
 }
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -45,6 +50,10 @@ export const npmPackages: readonly NpmPackage[] = [
     dependsOn: ["@nonlin/core"],
     description:
       "nonlin's native engine: activation functions and their gradients in JavaScript and WebAssembly SIMD",
+    omit: {
+      "./webgpu":
+        "the WebGPU kernels (`native-webgpu`) need the WebGPU types, which Node has no use for: use them from Deno or a browser bundle of the repository",
+    },
   },
 ];
 
@@ -110,7 +119,11 @@ function buildPackage(
   const config = JSON.parse(
     Deno.readTextFileSync(join(dir, "deno.json")),
   ) as DenoJson;
-  const entries = entryPoints(config);
+  const entries = Object.fromEntries(
+    Object.entries(entryPoints(config)).filter(([sub]) =>
+      pkg.omit?.[sub] === undefined
+    ),
+  );
   const paths: Record<string, string[]> = {};
   for (const name of pkg.dependsOn) {
     const dep = built.get(name);
@@ -199,7 +212,10 @@ function buildPackage(
   Deno.copyFileSync(join(root, "LICENSE"), join(target, "LICENSE"));
   Deno.writeTextFileSync(
     join(target, "README.md"),
-    `# ${config.name}\n\n${pkg.description}.\n\nBuilt from the nonlin repository by \`deno task build:npm\`; see its README for usage from Node and from a browser bundle.\n`,
+    `# ${config.name}\n\n${pkg.description}.\n\nBuilt from the nonlin repository by \`deno task build:npm\`; see its README for usage from Node and from a browser bundle.\n` +
+      Object.entries(pkg.omit ?? {}).map(([sub, why]) =>
+        `\nNot in this package: \`${sub}\`: ${why}.\n`
+      ).join(""),
   );
   return { name: config.name, version: config.version, dir: target };
 }

@@ -244,7 +244,9 @@ export async function main(
 
 /** Ledger entries and device profiles read from a `--waivers` file. */
 export interface LoadedWaivers {
+  /** The ledger entries, added to the built-in ledger. */
   readonly entries: readonly KnownDeviation[];
+  /** The device profiles, added to the built-in ones. */
   readonly devices: readonly DeviceProfile[];
 }
 
