@@ -125,4 +125,9 @@ export const expansions: { readonly [N in OpName]: Expansion } = {
       where((v) => v > -3 && v <= 3),
       x.mul(where((v) => v > 3)),
     ),
+  // x outside the band; at −λ, x + λ: 0 with slope 1 (the left-hand one).
+  hardshrink: (x, _p, where, value) =>
+    x.mul(where((v) => Math.abs(v) > value("lambda"))).add(
+      x.add(value("lambda")).mul(where((v) => v === -value("lambda"))),
+    ),
 };

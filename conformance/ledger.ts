@@ -655,6 +655,24 @@ const why = {
       "the second derivative at 0 is jax-js's right-hand one (0 for elu, selu and celu, −2 for softsign) where nonlin pins the left-hand one",
     source: jaxNn,
   },
+  ortShrinkNaN: {
+    class: "nanDropped",
+    reason:
+      "ONNX Runtime's Shrink compares x with ±λ and gives 0 where neither comparison holds, so hardshrink(NaN) is 0",
+    source: "onnxruntime/core/providers/cpu/nn/shrink.cc",
+  },
+  jaxWhereNaN: {
+    class: "nanDropped",
+    reason:
+      "hardshrink is where(|x| > λ, x, 0) in jax.numpy: |NaN| > λ is false, so the result at NaN is 0",
+    source: jaxNp,
+  },
+  jaxShrinkKink: {
+    class: "rightKink",
+    reason:
+      "the gradient of where(|x| > λ, x, 0) is dy where |x| > λ, else 0: at x = −λ the condition is false, so the derivative is the right-hand 0 where nonlin pins the left-hand 1",
+    source: jaxNp,
+  },
   jaxMaskNaN: {
     class: "nanDropped",
     reason:
@@ -812,6 +830,13 @@ const why = {
       "float32 α) make the finite differences miss f′ by more than exact arithmetic allows",
     source: ortGraphs,
     class: "accuracy",
+  },
+  stepKink: {
+    reason:
+      "at x = −λ the derivative is the right-hand 0, not the pinned left-hand 1: x·step(|x| − λ) is " +
+      "differentiated as step(|x| − λ), which is 0 where |x| = λ",
+    source: `${core}/Step_grad.ts, ${core}/Mul_grad.ts`,
+    class: "rightKink",
   },
 } as const satisfies Record<string, Finding>;
 
@@ -1551,4 +1576,11 @@ export const ledger: readonly KnownDeviation[] = [
   ...waive(ORT, "hardSwish", "vjp", why.ortGraphRounding),
   ...waive(ORT, "hardSwish", "derivative", why.ortGraphRounding),
   ...waive(ORT, "hardSwish", "finiteDifference", why.ortGraphRounding),
+
+  // hardshrink
+  ...waive(tfjs, "hardshrink", "kink", why.stepKink),
+  ...waive(tfjs, "hardshrink", "finiteDifference", why.stepKink),
+  ...waive(ORT, "hardshrink", "special", why.ortShrinkNaN),
+  ...waive(JAX, "hardshrink", "special", why.jaxWhereNaN),
+  ...waive(JAX, "hardshrink", "kink", why.jaxShrinkKink),
 ];

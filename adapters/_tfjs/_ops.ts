@@ -149,4 +149,8 @@ export const tfjsOps: { readonly [N in OpName]: TfOp } = {
   // tfjs-layers' mish.
   mish: { f: (x) => tf.mul(x, tf.tanh(tf.softplus(x))) },
   hardSwish: { f: (x) => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6) },
+  // x·step(|x| − λ): tfjs's step keeps the derivative a function of x.
+  hardshrink: {
+    f: (x, p) => tf.mul(x, tf.step(tf.sub(tf.abs(x), p.lambda as number))),
+  },
 };

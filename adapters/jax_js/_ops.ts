@@ -75,4 +75,7 @@ export const jaxOps: { readonly [N in OpName]: JaxOp } = {
   silu: (x) => nn.silu(x),
   mish: (x) => nn.mish(x),
   hardSwish: (x) => nn.hardSwish(x),
+  // jax.nn has no hardshrink: PyTorch's where(|x| > λ, x, 0).
+  hardshrink: (x, p) =>
+    np.where(np.greater(np.abs(x.ref), real(p.lambda)), x, 0),
 };

@@ -131,3 +131,5 @@ export const silu: OpFunction<"silu"> = jaxJs.silu;
 export const mish: OpFunction<"mish"> = jaxJs.mish;
 /** Hard swish, x·relu6(x + 3) / 6, by `jax.nn.hardSwish`. */
 export const hardSwish: OpFunction<"hardSwish"> = jaxJs.hardSwish;
+/** Hard shrink, x where |x| > λ else 0, in jax.numpy (`where`). */
+export const hardshrink: OpFunction<"hardshrink"> = jaxJs.hardshrink;

@@ -664,6 +664,26 @@ const hardSwish: Definition = {
   vjp: chain(hardSwishSlope),
 };
 
+/** x > λ or x ≤ −λ: where hardshrink and softshrink pass x (left-hand at −λ). */
+function shrinkSlope<V>(k: Lanes<V>, x: V, p: Params<V>): V {
+  return k.select(
+    k.gt(x, p.lambda!),
+    k.c(1),
+    slope(k, x, k.le(x, k.neg(p.lambda!))),
+  );
+}
+
+/** hardshrink: x where |x| > λ, else 0 (NaN kept). */
+const hardshrink: Definition = {
+  params: ["lambda"],
+  grads: [],
+  finiteOnly: [],
+  forward: (k, x, p) => k.select(k.gt(k.abs(x), p.lambda!), x, zeroOrNaN(k, x)),
+  derivative: shrinkSlope,
+  secondDerivative: zeroOrNaN,
+  vjp: chain(shrinkSlope),
+};
+
 /**
  * Every op's definition. prelu's is leakyRelu's (its α per element is a
  * target's gather, not a formula); gelu's is its exact form, `geluTanh` its
@@ -690,4 +710,5 @@ export const definitions: { readonly [N in KernelName]: Definition } = {
   silu,
   mish,
   hardSwish,
+  hardshrink,
 };

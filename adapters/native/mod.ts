@@ -556,4 +556,20 @@ export const mish: OpFunction<"mish"> = native.mish;
  * ```
  */
 export const hardSwish: OpFunction<"hardSwish"> = native.hardSwish;
+/**
+ * Hard shrink, x if |x| > λ else 0, on the native engine.
+ * Derivative: 1 if x > λ or x ≤ −λ else 0 (hardshrink'(λ) = 0, hardshrink'(−λ) = 1).
+ * Parameter lambda = 0.5 (half-width of the band set to 0).
+ * The conventions and the float64 reference: `ops.hardshrink` in `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { hardshrink } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await hardshrink([-2, -0.5, 0, 1.5]);
+ * assert.deepStrictEqual(y, new Float32Array([-2, 0, 0, 1.5]));
+ * ```
+ */
+export const hardshrink: OpFunction<"hardshrink"> = native.hardshrink;
 // END generated

@@ -343,4 +343,19 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
     },
     dp: {},
   },
+  // ONNX Shrink (what PyTorch exports hardshrink as), bias 0.
+  hardshrink: {
+    f: (g, x, p) =>
+      g.node("Shrink", [x], {
+        bias: { f: 0 },
+        lambd: { f: num(p.lambda) },
+      }),
+    // 1 where x > λ or x ≤ −λ (left-hand at both kinks).
+    df: (g, x, p) => {
+      const l = num(p.lambda);
+      const inside = g.and(g.greater(x, g.c(-l)), g.lessEq(x, g.c(l)));
+      return step(g, x, g.node("Not", [inside]), g.c(0));
+    },
+    dp: {},
+  },
 };

@@ -118,3 +118,5 @@ export const silu: OpFunction<"silu"> = ort.silu;
 export const mish: OpFunction<"mish"> = ort.mish;
 /** Hard swish by ONNX HardSwish. */
 export const hardSwish: OpFunction<"hardSwish"> = ort.hardSwish;
+/** Hard shrink by ONNX Shrink with bias 0. */
+export const hardshrink: OpFunction<"hardshrink"> = ort.hardshrink;

@@ -206,4 +206,11 @@ export const mish: OpFunction<"mish"> = cpu.mish;
  * The conventions and the float64 reference: `ops.hardSwish` in `@nonlin/core`.
  */
 export const hardSwish: OpFunction<"hardSwish"> = cpu.hardSwish;
+/**
+ * Hard shrink, x if |x| > λ else 0, on tfjs-cpu.
+ * Derivative: 1 if x > λ or x ≤ −λ else 0 (hardshrink'(λ) = 0, hardshrink'(−λ) = 1).
+ * Parameter lambda = 0.5 (half-width of the band set to 0).
+ * The conventions and the float64 reference: `ops.hardshrink` in `@nonlin/core`.
+ */
+export const hardshrink: OpFunction<"hardshrink"> = cpu.hardshrink;
 // END generated

@@ -1100,6 +1100,50 @@ export const ops = {
     d2fdx2: (x) => (nan(x) ? x : x > -3 && x <= 3 ? 1 / 3 : 0),
     dfdp: {},
   }),
+  /**
+   * Hard shrinkage: hardshrink(x) = x if |x| > λ else 0.
+   *
+   * hardshrink'(x) = 1 for |x| > λ, else 0, left-hand at both kinks:
+   * hardshrink'(λ) = 0, hardshrink'(−λ) = 1. hardshrink'' = 0. λ is not
+   * learned.
+   *
+   * Paper: Donoho & Johnstone, "Ideal spatial adaptation by wavelet
+   * shrinkage", Biometrika 1994 (PyTorch's `nn.Hardshrink`).
+   */
+  hardshrink: defineOp({
+    name: "hardshrink",
+    title: "Hard shrink",
+    formula: "x if |x| > λ else 0",
+    tex: String
+      .raw`\operatorname{hardshrink}(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}`,
+    derivative:
+      "1 if x > λ or x ≤ −λ else 0 (hardshrink'(λ) = 0, hardshrink'(−λ) = 1)",
+    paper: "Donoho & Johnstone, Biometrika 1994",
+    params: {
+      lambda: {
+        kind: "real",
+        default: 0.5,
+        range: ALL,
+        learned: false,
+        doc: "half-width of the band set to 0",
+      },
+    },
+    odd: false,
+    example: {},
+    edges: [{ lambda: 0 }, { lambda: 2 }],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "more" },
+    kinks: (p) => [-(p.lambda as number), p.lambda as number],
+    notable: () => [],
+    f: (x, p) => (nan(x) ? x : Math.abs(x) > (p.lambda as number) ? x : 0),
+    dfdx: (x, p) => {
+      const l = p.lambda as number;
+      return nan(x) ? x : x > l || x <= -l ? 1 : 0;
+    },
+    d2fdx2: zeroD2,
+    dfdp: {},
+  }),
 } as const;
 
 /** The name of a catalog op. */

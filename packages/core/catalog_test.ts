@@ -1390,6 +1390,51 @@ const KNOWN: readonly Known[] = [
     {},
   ],
   ["hardSwish", {}, 4, "4.0", "1.0", "0", {}],
+  [
+    "hardshrink",
+    {},
+    -2,
+    "-2.0",
+    "1",
+    "0",
+    {},
+  ],
+  [
+    "hardshrink",
+    {},
+    -0.5,
+    "0",
+    "1",
+    "0",
+    {},
+  ],
+  [
+    "hardshrink",
+    {},
+    0.25,
+    "0",
+    "0",
+    "0",
+    {},
+  ],
+  [
+    "hardshrink",
+    {},
+    0.5,
+    "0",
+    "0",
+    "0",
+    {},
+  ],
+  [
+    "hardshrink",
+    {},
+    3,
+    "3.0",
+    "1",
+    "0",
+    {},
+  ],
 ];
 
 /** The 8-ulp budget of the known-value table (measured worst: 7, gelu's tanh form). */
@@ -1397,9 +1442,9 @@ const KNOWN_ULPS = 8;
 
 Deno.test("ops: every op and its reference", async (t) => {
   await t.step(
-    "the catalog lists the 19 ops of the design, each under its name",
+    "the catalog lists the 20 ops of the design, each under its name",
     () => {
-      assert.strictEqual(opNames.length, 19);
+      assert.strictEqual(opNames.length, 20);
       for (const name of opNames) assert.strictEqual(spec(name).name, name);
     },
   );

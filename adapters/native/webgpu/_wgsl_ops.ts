@@ -244,4 +244,5 @@ export const families: { readonly [N in KernelName]: Family } = {
     forward: identityBeyondClamp("mish"),
   }),
   hardSwish: fromDefinition("hardSwish"),
+  hardshrink: fromDefinition("hardshrink"),
 };

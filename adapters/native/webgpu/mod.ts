@@ -278,3 +278,5 @@ export const silu: OpFunction<"silu"> = webgpu.silu;
 export const mish: OpFunction<"mish"> = webgpu.mish;
 /** Hard swish, x·relu6(x + 3) / 6, on native-webgpu. */
 export const hardSwish: OpFunction<"hardSwish"> = webgpu.hardSwish;
+/** Hard shrink, x where |x| > λ else 0, on native-webgpu. */
+export const hardshrink: OpFunction<"hardshrink"> = webgpu.hardshrink;
