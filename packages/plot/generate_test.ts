@@ -1,6 +1,7 @@
 import assert from "node:assert";
 import { loadBackend } from "@nonlin/backends";
 import { DOMParser } from "linkedom";
+import { opNames } from "@nonlin/core";
 import {
   checkFiguresOptions,
   type FiguresReport,
@@ -245,7 +246,7 @@ Deno.test("selectVariants()", async (t) => {
     assert.deepStrictEqual(selectVariants(["swish-beta-10"]).map((v) => v.id), [
       "swish-beta-10",
     ]);
-    assert.strictEqual(selectVariants().length, 22);
+    assert.strictEqual(selectVariants().length, opNames.length + 3);
   });
 
   await t.step("refuses unknown names and empty lists", () => {
