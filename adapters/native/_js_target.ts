@@ -16,7 +16,7 @@
 import { erfc } from "@nonlin/core";
 import type { Accuracy, Lanes, Logistic, LogisticAbs } from "./_lanes.ts";
 import type { Definition, Loop } from "./_definitions.ts";
-import type { OpKernel } from "./_kernels.ts";
+import type { KernelArgs, OpKernel, ParamGradients } from "./_kernels.ts";
 
 /** Helpers the generated source calls (V8 inlines them). */
 const PRELUDE = `
@@ -248,7 +248,13 @@ export function jsKernelOf(name: string, def: Definition): OpKernel {
       } hold for finite x only`,
     );
   }
-  return generatedKernel(def);
+  try {
+    return generatedKernel(def);
+  } catch (error) {
+    // A Content-Security-Policy without 'unsafe-eval' forbids new Function.
+    if (error instanceof EvalError) return interpretedKernel(def);
+    throw error;
+  }
 }
 
 /** The loops generated from `def` as they are, finite-only loops included. */
@@ -268,4 +274,238 @@ export function generatedKernel(def: Definition): OpKernel {
 /** The source of one generated loop, for reading and tests. */
 export function jsLoopSource(def: Definition, loop: Loop): string {
   return loopSource(def, loop);
+}
+
+type Thunk = () => number;
+
+/**
+ * The lane algebra over float64 scalars as closures, for runtimes that
+ * forbid `new Function` (a page whose Content-Security-Policy has no
+ * `'unsafe-eval'`): the same definition, interpreted, at a few times the
+ * generated loops' cost. Masks are 1 or 0.
+ */
+class JsClosures implements Lanes<Thunk> {
+  /** The statements of the loop body, in order. */
+  readonly body: (() => void)[] = [];
+  readonly slots: number[] = [];
+  readonly #lets = new Map<Thunk, number>();
+  #target = this.body;
+
+  c(value: number): Thunk {
+    return () => value;
+  }
+  let(e: Thunk): Thunk {
+    const slots = this.slots;
+    const i = slots.push(0) - 1;
+    this.#target.push(() => {
+      slots[i] = e();
+    });
+    const variable = () => slots[i]!;
+    this.#lets.set(variable, i);
+    return variable;
+  }
+  set(variable: Thunk, e: Thunk): void {
+    // A variable made by `let` reads its slot; find it by identity.
+    const slots = this.slots;
+    const i = this.#lets.get(variable);
+    if (i === undefined) throw new TypeError("set() needs a variable of let()");
+    this.#target.push(() => {
+      slots[i] = e();
+    });
+  }
+  when(mask: Thunk, body: () => void): void {
+    const outer = this.#target;
+    const inner: (() => void)[] = [];
+    this.#target = inner;
+    body();
+    this.#target = outer;
+    outer.push(() => {
+      if (mask()) { for (const s of inner) s(); }
+    });
+  }
+  add(a: Thunk, b: Thunk): Thunk {
+    return () => a() + b();
+  }
+  sub(a: Thunk, b: Thunk): Thunk {
+    return () => a() - b();
+  }
+  mul(a: Thunk, b: Thunk): Thunk {
+    return () => a() * b();
+  }
+  div(a: Thunk, b: Thunk): Thunk {
+    return () => a() / b();
+  }
+  madd(a: Thunk, b: Thunk, c: Thunk): Thunk {
+    return () => a() * b() + c();
+  }
+  poly(x: Thunk, coeffs: readonly number[]): Thunk {
+    const cs = [...coeffs];
+    return () => {
+      const v = x();
+      let p = cs[cs.length - 1]!;
+      for (let k = cs.length - 2; k >= 0; k--) p = p * v + cs[k]!;
+      return p;
+    };
+  }
+  sqrt(a: Thunk): Thunk {
+    return () => Math.sqrt(a());
+  }
+  abs(a: Thunk): Thunk {
+    return () => Math.abs(a());
+  }
+  neg(a: Thunk): Thunk {
+    return () => -a();
+  }
+  negAbs(a: Thunk): Thunk {
+    return () => -Math.abs(a());
+  }
+  copySign(a: Thunk, s: Thunk): Thunk {
+    return () => {
+      const v = s();
+      return v < 0 || (v === 0 && 1 / v < 0) ? -Math.abs(a()) : Math.abs(a());
+    };
+  }
+  max(a: Thunk, b: Thunk): Thunk {
+    return () => {
+      const u = a();
+      const v = b();
+      return u < v ? v : u;
+    };
+  }
+  min(a: Thunk, b: Thunk): Thunk {
+    return () => {
+      const u = a();
+      const v = b();
+      return v < u ? v : u;
+    };
+  }
+  gt(a: Thunk, b: Thunk): Thunk {
+    return () => (a() > b() ? 1 : 0);
+  }
+  ge(a: Thunk, b: Thunk): Thunk {
+    return () => (a() >= b() ? 1 : 0);
+  }
+  lt(a: Thunk, b: Thunk): Thunk {
+    return () => (a() < b() ? 1 : 0);
+  }
+  le(a: Thunk, b: Thunk): Thunk {
+    return () => (a() <= b() ? 1 : 0);
+  }
+  eq(a: Thunk, b: Thunk): Thunk {
+    return () => (a() === b() ? 1 : 0);
+  }
+  ne(a: Thunk, b: Thunk): Thunk {
+    return () => (a() !== b() ? 1 : 0);
+  }
+  and(a: Thunk, b: Thunk): Thunk {
+    return () => (a() && b() ? 1 : 0);
+  }
+  select(mask: Thunk, a: Thunk, b: Thunk): Thunk {
+    return () => (mask() ? a() : b());
+  }
+  keep(mask: Thunk, a: Thunk): Thunk {
+    return () => (mask() ? a() : 0);
+  }
+  exp(t: Thunk, _accuracy: Accuracy): Thunk {
+    return () => Math.exp(t());
+  }
+  expm1(t: Thunk, _accuracy: Accuracy): Thunk {
+    return () => Math.expm1(t());
+  }
+  expAndExpm1(t: Thunk, _accuracy: Accuracy): { e: Thunk; m: Thunk } {
+    const tl = this.let(t);
+    return {
+      e: this.let(() => Math.exp(tl())),
+      m: this.let(() => Math.expm1(tl())),
+    };
+  }
+  log1p(u: Thunk): Thunk {
+    return () => Math.log1p(u());
+  }
+  logistic(z: Thunk, accuracy: Accuracy): Logistic<Thunk> {
+    return this.logisticAbs(z, accuracy);
+  }
+  logisticAbs(z: Thunk, _accuracy: Accuracy): LogisticAbs<Thunk> {
+    const zl = this.let(z);
+    const e = this.let(() => Math.exp(-Math.abs(zl())));
+    const q = this.let(() => 1 / (1 + e()));
+    const eq = this.let(() => e() * q());
+    return {
+      e,
+      sigmoid: this.let(() => (zl() >= 0 ? q() : eq())),
+      sigmoidNeg: this.let(() => (zl() >= 0 ? eq() : q())),
+      s: this.let(() => eq() * q()),
+    };
+  }
+  tanh(y: Thunk, _accuracy: Accuracy): Thunk {
+    return () => Math.tanh(y());
+  }
+  erfcFast(w: Thunk): Thunk {
+    return () => erfc(w());
+  }
+  erfcNearHalf(w: Thunk): Thunk {
+    return () => erfc(w());
+  }
+}
+
+/** The loops of `def`, interpreted (see {@linkcode JsClosures}). */
+export function interpretedKernel(def: Definition): OpKernel {
+  const build = (loop: Loop) => {
+    const input = { x: 0, g: 0 };
+    const k = new JsClosures();
+    const paramThunks: Record<string, Thunk> = {};
+    const values: Record<string, number> = {};
+    for (const name of def.params) {
+      paramThunks[name] = () => values[name]!;
+    }
+    const x = () => input.x;
+    const g = () => input.g;
+    const read = (args: { params: Readonly<Record<string, unknown>> }) => {
+      for (const name of def.params) {
+        values[name] = def.fixed?.[name] ?? args.params[name] as number;
+      }
+    };
+    if (loop !== "vjp") {
+      const y = def[loop](k, x, paramThunks);
+      return (xs: Float32Array, out: Float32Array, args: KernelArgs) => {
+        read(args);
+        for (let i = 0; i < xs.length; i++) {
+          input.x = xs[i]!;
+          for (const s of k.body) s();
+          out[i] = y();
+        }
+      };
+    }
+    const r = def.vjp(k, x, g, paramThunks);
+    const outside = new JsClosures();
+    const scale = def.gradScale?.(outside, paramThunks);
+    return (
+      xs: Float32Array,
+      dy: Float32Array,
+      dx: Float32Array,
+      dparams: ParamGradients,
+      args: KernelArgs,
+    ) => {
+      read(args);
+      const sums = r.grads.map(() => 0);
+      for (let i = 0; i < xs.length; i++) {
+        input.x = xs[i]!;
+        input.g = dy[i]!;
+        for (const s of k.body) s();
+        dx[i] = r.dx();
+        for (let j = 0; j < sums.length; j++) sums[j]! += r.grads[j]!();
+      }
+      for (const s of outside.body) s();
+      const factor = scale === undefined ? 1 : scale();
+      def.grads.forEach((name, j) => {
+        dparams[name]![0]! += sums[j]! * factor;
+      });
+    };
+  };
+  return {
+    forward: build("forward") as OpKernel["forward"],
+    derivative: build("derivative") as OpKernel["derivative"],
+    secondDerivative: build("secondDerivative") as OpKernel["secondDerivative"],
+    vjp: build("vjp") as OpKernel["vjp"],
+  };
 }

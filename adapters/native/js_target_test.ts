@@ -15,8 +15,14 @@ import {
   type Loop,
   LOOPS,
 } from "./_definitions.ts";
-import { generatedKernel, jsKernelOf, jsLoopSource } from "./_js_target.ts";
+import {
+  generatedKernel,
+  interpretedKernel,
+  jsKernelOf,
+  jsLoopSource,
+} from "./_js_target.ts";
 import { logUniform } from "./_accuracy.ts";
+import type { OpKernel } from "./_kernels.ts";
 
 /** The catalog op and parameter sets a kernel name is measured with. */
 function casesOf(name: KernelName): [OpName, Params][] {
@@ -26,7 +32,7 @@ function casesOf(name: KernelName): [OpName, Params][] {
     Object.values(set).every((v) => typeof v === "number")
   );
   if (name === "geluTanh") return [[op, { approximate: "tanh" }]];
-  if (op === "gelu" || op === "prelu") return [[op, {}]];
+  if (op === "gelu") return [[op, {}]];
   return sets.map((set) => {
     const p = resolveParams(op, { ...spec.example, ...set });
     return [op, p as Params];
@@ -59,9 +65,10 @@ function measure(
   op: OpName,
   p: Params,
   loop: Loop,
+  build: (def: Definition) => OpKernel = generatedKernel,
 ): Worst {
   const spec = ops[op] as unknown as OpSpec;
-  const kernel = generatedKernel(def);
+  const kernel = build(def);
   const x = inputs(def.finiteOnly.includes(loop));
   const out = new Float32Array(x.length);
   const args = { params: p };
@@ -112,6 +119,22 @@ Deno.test("jsKernelOf()", async (t) => {
       },
     );
   }
+  await t.step("the interpreted loops (no new Function) hold them too", () => {
+    for (const name of Object.keys(definitions) as KernelName[]) {
+      for (const [op, p] of casesOf(name)) {
+        for (const loop of LOOPS) {
+          if (op === "leakyRelu" && p.alpha === 0 && loop === "forward") {
+            continue;
+          }
+          const w = measure(definitions[name], op, p, loop, interpretedKernel);
+          assert.ok(
+            w.ulp <= (loop === "forward" ? 1 : 2),
+            `${name} ${JSON.stringify(p)} ${loop}: ${w.ulp} ULP at x = ${w.x}`,
+          );
+        }
+      }
+    }
+  });
   await t.step("a definition with finite-only loops needs an override", () => {
     assert.throws(
       () => jsKernelOf("sigmoid", definitions.sigmoid),
