@@ -7,6 +7,8 @@
  */
 
 import {
+  FLOAT32_MIN_NORMAL,
+  nextFloat32,
   type OpName,
   ops,
   type ResolvedParams,
@@ -25,7 +27,7 @@ import {
   within,
   type Worst,
 } from "./compare.ts";
-import { isSubnormal, MIN_NORMAL, nextFloat32, Tag } from "./inputs.ts";
+import { isSubnormal, Tag } from "./inputs.ts";
 import type { DeviationClass } from "./ledger.ts";
 import { broadcastIndex, type CasePlan } from "./plan.ts";
 import { compositionSlack, type Quantity, toleranceOf } from "./tolerances.ts";
@@ -338,8 +340,8 @@ export function evaluateCase(
       // (finite, normal, no kink, normal result) that is the reference rounded.
       if (
         got === Math.fround(w) && tag !== Tag.special && tag !== Tag.zero &&
-        ordinary.worst !== undefined && Math.abs(xi) >= MIN_NORMAL &&
-        (Math.abs(got) >= MIN_NORMAL || got === 0) &&
+        ordinary.worst !== undefined && Math.abs(xi) >= FLOAT32_MIN_NORMAL &&
+        (Math.abs(got) >= FLOAT32_MIN_NORMAL || got === 0) &&
         !(checksKinks && kinks.has(xi))
       ) {
         ordinary.count++;
@@ -381,7 +383,7 @@ export function evaluateCase(
         }
       } else if (
         isSubnormal(xi) ||
-        (Math.abs(w) < MIN_NORMAL && isSubnormal(Math.fround(w)))
+        (Math.abs(w) < FLOAT32_MIN_NORMAL && isSubnormal(Math.fround(w)))
       ) {
         const flushed = !within(d, t) && (
           (got === 0 && isSubnormal(Math.fround(w))) ||

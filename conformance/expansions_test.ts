@@ -1,9 +1,8 @@
 import assert from "node:assert";
-import { type OpName, opNames, ops } from "@nonlin/core";
+import { bookGrid, type OpName, opNames, ops } from "@nonlin/core";
 import { valueAndGrad } from "@nonlin/native";
 import { allCases, referenceParams } from "./cases.ts";
 import { expansions, type Variable } from "./expansions.ts";
-import { bookGrid } from "./inputs.ts";
 
 Deno.test("expansions", async (t) => {
   await t.step("one composition per catalog op", () => {

@@ -6,7 +6,15 @@
  * @module
  */
 
-import { ops } from "@nonlin/core";
+import {
+  bookGrid,
+  FLOAT32_MAX,
+  FLOAT32_MIN_NORMAL,
+  nextFloat32,
+  ops,
+  seededRandom,
+  seedOf,
+} from "@nonlin/core";
 import { type Case, referenceParams } from "./cases.ts";
 
 /** What an input element is there to test. */
@@ -53,14 +61,9 @@ export const Tag: {
 /** One of {@linkcode Tag}'s values. */
 export type Tag = (typeof Tag)[keyof typeof Tag];
 
-/** The smallest positive normal float32, 2⁻¹²⁶. */
-export const MIN_NORMAL = 2 ** -126;
-/** The largest finite float32. */
-export const MAX_FLOAT32 = 3.4028234663852886e38;
-
 /** Whether a number is a nonzero float32 subnormal (|x| < 2⁻¹²⁶). */
 export function isSubnormal(x: number): boolean {
-  return x !== 0 && Math.abs(x) < MIN_NORMAL;
+  return x !== 0 && Math.abs(x) < FLOAT32_MIN_NORMAL;
 }
 
 /** How many inputs of each random kind a run uses. */
@@ -96,53 +99,6 @@ export interface CaseInput {
   readonly moderateEnd: number;
 }
 
-/**
- * A small, fast, seeded generator (mulberry32): the same seed gives the same
- * inputs on every machine, so reports are comparable run to run.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A stable 32-bit seed from a string (FNV-1a). */
-export function seedOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** The next float32 after `x` towards +∞ (`up`) or −∞. */
-export function nextFloat32(x: number, up: boolean): number {
-  f32[0] = x;
-  if (x === 0) return up ? 2 ** -149 : -(2 ** -149);
-  if ((x > 0) === up) u32[0] = u32[0]! + 1;
-  else u32[0] = u32[0]! - 1;
-  return f32[0]!;
-}
-
-/** The number of points of the book's grid. */
-export const GRID_SIZE = 160;
-
-/** arange(−8, 8, 0.1) in float32, as the book plots its activations. */
-export function bookGrid(): Float32Array {
-  const out = new Float32Array(GRID_SIZE);
-  for (let i = 0; i < out.length; i++) out[i] = -8 + 0.1 * i;
-  return out;
-}
-
 /** Landmarks every op is tested at, besides its own kinks and notable points. */
 const landmarks = [
   1,
@@ -153,14 +109,14 @@ const landmarks = [
   -(2 ** -24),
   1e-7,
   -1e-7,
-  MIN_NORMAL,
-  -MIN_NORMAL,
+  FLOAT32_MIN_NORMAL,
+  -FLOAT32_MIN_NORMAL,
   2 ** 24,
   -(2 ** 24),
   1e20,
   -1e20,
-  MAX_FLOAT32,
-  -MAX_FLOAT32,
+  FLOAT32_MAX,
+  -FLOAT32_MAX,
 ];
 
 /** Subnormal inputs: the smallest, the largest and a few between, both signs. */
@@ -171,7 +127,7 @@ const subnormals = [
   1e-42,
   1e-40,
   2 ** -127,
-  MIN_NORMAL - 2 ** -149,
+  FLOAT32_MIN_NORMAL - 2 ** -149,
 ]
   .flatMap((v) => [v, -v]);
 
@@ -218,7 +174,7 @@ export function caseInput(
   for (const v of [...spec.notable(p), ...landmarks]) {
     const r = Math.fround(v);
     push(r, Tag.notable);
-    if (Math.abs(r) < MAX_FLOAT32) {
+    if (Math.abs(r) < FLOAT32_MAX) {
       push(nextFloat32(r, false), Tag.notable);
       push(nextFloat32(r, true), Tag.notable);
     }
@@ -233,7 +189,7 @@ export function caseInput(
   for (let i = 0; i < sizes.random; i++) {
     // Magnitude 2^u, u uniform over the exponents of float32 (subnormals
     // included), so every binade is hit about equally often.
-    const magnitude = Math.min(2 ** (-149 + 277 * random()), MAX_FLOAT32);
+    const magnitude = Math.min(2 ** (-149 + 277 * random()), FLOAT32_MAX);
     const v = Math.fround(random() < 0.5 ? -magnitude : magnitude);
     push(v, tagOf(v, Tag.random));
   }

@@ -7,6 +7,7 @@
  */
 
 import {
+  BOOK_GRID,
   type OpName,
   ops,
   type ResolvedParams,
@@ -14,13 +15,7 @@ import {
 } from "@nonlin/core";
 import type { Call, WireParam } from "./_executor.ts";
 import { type Case, referenceParams } from "./cases.ts";
-import {
-  type CaseInput,
-  caseInput,
-  GRID_SIZE,
-  type InputSizes,
-  Tag,
-} from "./inputs.ts";
+import { type CaseInput, caseInput, type InputSizes, Tag } from "./inputs.ts";
 
 /** The float64 reference of the four elementwise quantities on a case's input. */
 export interface Reference {
@@ -415,7 +410,7 @@ export function planCase(c: Case, options: PlanOptions): CasePlan {
     const tag = input.tags[i];
     if (
       tag === Tag.moderate &&
-      i >= GRID_SIZE + options.residentRandom + witnessCount
+      i >= BOOK_GRID.length + options.residentRandom + witnessCount
     ) continue;
     if (tag === Tag.random && randomSeen++ >= options.residentRandom) continue;
     indices.push(i);

@@ -6,7 +6,15 @@
  * @module
  */
 
-import { type OpName, opNames, ops } from "@nonlin/core";
+import {
+  bookGrid,
+  FLOAT32_MAX,
+  FLOAT32_MIN_NORMAL,
+  type OpName,
+  opNames,
+  ops,
+  seededRandom,
+} from "@nonlin/core";
 import {
   backendNames,
   backendVariantNames,
@@ -34,14 +42,10 @@ import {
   within,
 } from "./compare.ts";
 import {
-  bookGrid,
   fullSizes,
   type InputSizes,
   isSubnormal,
-  MAX_FLOAT32,
-  MIN_NORMAL,
   quickSizes,
-  seededRandom,
   Tag,
 } from "./inputs.ts";
 import { type CasePlan, planCase, type PlanOptions } from "./plan.ts";
@@ -854,14 +858,14 @@ function identityInput(): Float32Array {
     -(2 ** -149),
     1e-40,
     -1e-40,
-    MIN_NORMAL,
-    -MIN_NORMAL,
+    FLOAT32_MIN_NORMAL,
+    -FLOAT32_MIN_NORMAL,
     30,
     -30,
     100,
     -100,
-    MAX_FLOAT32,
-    -MAX_FLOAT32,
+    FLOAT32_MAX,
+    -FLOAT32_MAX,
   );
   return Float32Array.from(values);
 }

@@ -6,26 +6,15 @@
  * @module
  */
 
-import { type OpName, ops, resolveParams } from "@nonlin/core";
-
-/** The smallest positive normal float32, 2⁻¹²⁶. */
-export const MIN_NORMAL = 2 ** -126;
-/** The smallest positive subnormal float32, 2⁻¹⁴⁹. */
-export const MIN_SUBNORMAL = 2 ** -149;
-/** The largest finite float32. */
-export const MAX_FLOAT32 = 3.4028234663852886e38;
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** The float32 next to `x` towards +∞ (`up`) or −∞. */
-export function nextFloat32(x: number, up: boolean): number {
-  f32[0] = x;
-  if (x === 0) return up ? MIN_SUBNORMAL : -MIN_SUBNORMAL;
-  const away = (x > 0) === up;
-  u32[0] = u32[0]! + (away ? 1 : -1);
-  return f32[0]!;
-}
+import {
+  FLOAT32_MAX,
+  FLOAT32_MIN_NORMAL,
+  FLOAT32_MIN_SUBNORMAL,
+  nextFloat32,
+  type OpName,
+  ops,
+  resolveParams,
+} from "@nonlin/core";
 
 /**
  * Parameter variants per op: the defaults, and values that exercise each
@@ -57,12 +46,12 @@ export const specials: readonly number[] = [
   -Infinity,
   0,
   -0,
-  MIN_SUBNORMAL,
-  -MIN_SUBNORMAL,
+  FLOAT32_MIN_SUBNORMAL,
+  -FLOAT32_MIN_SUBNORMAL,
   1e-40,
   -1e-40,
-  MIN_NORMAL,
-  -MIN_NORMAL,
+  FLOAT32_MIN_NORMAL,
+  -FLOAT32_MIN_NORMAL,
 ];
 
 const ordinary: readonly number[] = (() => {
@@ -86,7 +75,7 @@ const ordinary: readonly number[] = (() => {
       1e4,
       1e10,
       1e30,
-      MAX_FLOAT32,
+      FLOAT32_MAX,
     ]
   ) {
     xs.push(m, -m);

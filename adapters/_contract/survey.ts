@@ -8,6 +8,7 @@
 
 import {
   type BackendModule,
+  FLOAT32_MIN_NORMAL,
   NotSupportedError,
   type OpName,
   ops,
@@ -15,7 +16,7 @@ import {
   type Tensor,
   ulpDistance,
 } from "@nonlin/core";
-import { gridOf, MIN_NORMAL } from "./grid.ts";
+import { gridOf } from "./grid.ts";
 
 /** What is compared: a quantity, or the gradient of one learned parameter. */
 export type Check =
@@ -83,7 +84,7 @@ export function classify(
     check.startsWith("dparam:") &&
     Math.abs(got - want) <= LOOSE_ABS * Math.max(1, Math.abs(x))
   ) return undefined;
-  const tiny = (v: number) => v !== 0 && Math.abs(v) <= MIN_NORMAL;
+  const tiny = (v: number) => v !== 0 && Math.abs(v) <= FLOAT32_MIN_NORMAL;
   if (tiny(x) || tiny(w)) return ulp <= tinyUlp(check) ? undefined : "tiny";
   if (ulp <= LOOSE_ULP || Math.abs(got - want) <= LOOSE_ABS) return undefined;
   return "far";

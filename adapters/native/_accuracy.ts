@@ -3,12 +3,16 @@
 // (which prints the worst ULP per op).
 
 import {
+  bookGrid,
+  nextFloat32,
   type OpName,
   opNames,
   ops,
   type OpSpec,
   type ResolvedParams,
   resolveParams,
+  seededRandom,
+  seedOf,
   type Tensor,
   ulpDistance,
 } from "@nonlin/core";
@@ -102,39 +106,9 @@ export function paramCases(): ParamCase[] {
   return cases;
 }
 
-/** A small seeded generator (mulberry32), so every run sees the same inputs. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  }
-  return h >>> 0;
-}
-
-const f32 = new Float32Array(1);
-const i32 = new Int32Array(f32.buffer);
-
 /** The float32 neighbours of a float32 value. */
 function neighbours(v: number): number[] {
-  f32[0] = v;
-  const bits = i32[0]!;
-  const out: number[] = [];
-  for (const d of [-1, 1]) {
-    i32[0] = bits + d;
-    if (f32[0] === f32[0]) out.push(f32[0]!);
-  }
-  return out;
+  return [nextFloat32(v, false), nextFloat32(v, true)].filter((n) => n !== v);
 }
 
 const LOG_MIN = Math.log(1e-45);
@@ -148,11 +122,6 @@ export function logUniform(rand: () => number, count: number): number[] {
     out.push(Math.fround(rand() < 0.5 ? -m : m));
   }
   return out;
-}
-
-/** The book's grid, arange(−8, 8, 0.1), in float32. */
-export function grid(): number[] {
-  return Array.from({ length: 160 }, (_, i) => Math.fround(-8 + 0.1 * i));
 }
 
 /** Inputs whose results are pinned exactly: NaN, ±∞, ±0 and the kinks. */
@@ -249,13 +218,13 @@ export async function sweepCase(c: ParamCase): Promise<CaseResult> {
   const base: ResolvedParams = c.alpha === undefined
     ? resolveParams(c.op, c.params) as ResolvedParams
     : { alpha: c.alpha[0]! };
-  const rand = random(hash(c.label));
+  const rand = seededRandom(seedOf(c.label));
   const pinned = pinnedInputs(spec, base);
   const width = c.alpha?.length ?? 1;
   let xs = [
     ...pinned,
     ...specialInputs(spec, base),
-    ...grid(),
+    ...bookGrid(),
     ...logUniform(rand, RANDOM_COUNT),
     // Log-uniform inputs are mostly saturated; these fill the curved part.
     ...Array.from(

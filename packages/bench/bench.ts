@@ -9,6 +9,7 @@
 import {
   type BackendModule,
   getOp,
+  normalSamples,
   NotSupportedError,
   type OpName,
   opNames,
@@ -31,7 +32,6 @@ import {
 import { type Completer, completionFor } from "./_completion.ts";
 import { cpuFloor, type FloorDevice, gpuFloors } from "./_floor.ts";
 import { Reference } from "./_reference.ts";
-import { normalSamples } from "./_rng.ts";
 import {
   measure,
   measureSlope,

@@ -18,12 +18,17 @@
  * @module
  */
 
-import { type OpName, opNames, resolveParams, type Tensor } from "@nonlin/core";
+import {
+  normalSamples,
+  type OpName,
+  opNames,
+  resolveParams,
+  type Tensor,
+} from "@nonlin/core";
 import { backendNames, loadBackend } from "@nonlin/backends";
 import { compareArrays, compareSum } from "./_check.ts";
 import { completionFor } from "./_completion.ts";
 import { Reference } from "./_reference.ts";
-import { normalSamples } from "./_rng.ts";
 import { benchParams, INPUT_SCALE, toleranceFor } from "./bench.ts";
 import type { Mode } from "./types.ts";
 

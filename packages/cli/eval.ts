@@ -11,20 +11,18 @@ import {
   BackendUnavailableError,
   checkBroadcast,
   describe,
+  formatFloat32,
   formatInterval,
   getOp,
+  jsonFloat32,
   opNames,
   ops,
   type ParamSpec,
+  parseFloat32List,
+  parseNumber,
   resolveParams,
 } from "@nonlin/core";
 import { loadBackend } from "@nonlin/backends";
-import {
-  formatFloat32,
-  jsonFloat32,
-  parseFloat32List,
-  parseNumber,
-} from "./float32.ts";
 import { type Output, standardOutput } from "./output.ts";
 
 /**

@@ -26,7 +26,7 @@ export {
   parseFloat32,
   parseFloat32List,
   parseNumber,
-} from "./float32.ts";
+} from "@nonlin/core";
 export {
   checkEvalRequest,
   DEFAULT_TIMEOUT_S,

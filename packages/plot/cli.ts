@@ -5,9 +5,9 @@
  */
 
 import { parseArgs } from "node:util";
+import { BOOK_GRID } from "@nonlin/core";
 import { outputPathsProblem } from "@nonlin/backends/output";
 import { backendNames } from "@nonlin/backends";
-import { BOOK_GRID } from "./curves.ts";
 import {
   checkFiguresOptions,
   FIGURE_FORMATS,

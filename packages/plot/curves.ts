@@ -61,13 +61,6 @@ export function arange(
   return out;
 }
 
-/** The book's grid, `torch.arange(-8.0, 8.0, 0.1)`: 160 float32 values. */
-export const BOOK_GRID: {
-  readonly start: number;
-  readonly stop: number;
-  readonly step: number;
-} = Object.freeze({ start: -8, stop: 8, step: 0.1 });
-
 /** One op with one choice of parameters, as drawn in a figure. */
 export interface Variant {
   /** Used in file names: the op's name, then each non-default parameter (`swish-beta-0.5`). */

@@ -1,5 +1,5 @@
 import assert from "node:assert";
-import { opNames, ops, resolveParams } from "@nonlin/core";
+import { bookGrid, opNames, ops, resolveParams } from "@nonlin/core";
 import { loadBackend } from "@nonlin/backends";
 import {
   arange,
@@ -21,6 +21,7 @@ Deno.test("arange()", async (t) => {
       assert.strictEqual(x[i], Math.fround(-8 + i * 0.1));
     }
     assert.ok(Object.is(x[80], 0));
+    assert.deepStrictEqual(x, bookGrid());
   });
 
   await t.step("is empty when stop is not above start", () => {

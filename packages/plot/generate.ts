@@ -9,13 +9,13 @@
 import {
   type BackendModule,
   BackendUnavailableError,
+  BOOK_GRID,
+  bookGrid,
   NotSupportedError,
 } from "@nonlin/core";
 import { backendNames, isModulePath, loadBackend } from "@nonlin/backends";
 import {
-  arange,
   backendCurves,
-  BOOK_GRID,
   type Difference,
   difference,
   figureVariants,
@@ -197,7 +197,7 @@ export async function writeFigures(
     }
   };
 
-  const x = arange(BOOK_GRID.start, BOOK_GRID.stop, BOOK_GRID.step);
+  const x = bookGrid();
   const reportVariants: FiguresReport["variants"][number][] = [];
   const failed = new Set<string>();
   for (const variant of variants) {
@@ -255,7 +255,12 @@ export async function writeFigures(
   files.push("index.json");
   const report: FiguresReport = {
     out,
-    grid: { ...BOOK_GRID, size: x.length },
+    grid: {
+      start: BOOK_GRID.start,
+      stop: BOOK_GRID.stop,
+      step: BOOK_GRID.step,
+      size: x.length,
+    },
     backends: statuses.map((s) =>
       failed.has(s.name) && s.status === "ran"
         ? { ...s, status: "error", reason: "failed on some ops (see variants)" }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { OpName } from "@nonlin/core";
+import { nextFloat32, type OpName } from "@nonlin/core";
 import type {
   KernelArgs,
   KernelSet,
@@ -318,23 +318,6 @@ class Placement {
     }
     for (const p of this.#temps) this.#heap.free(p);
   }
-}
-
-const f32Bits = new Float32Array(1);
-const i32Bits = new Int32Array(f32Bits.buffer);
-
-/** The next float32 after `v` towards +∞ (`v` a float32). */
-function nextUp(v: number): number {
-  if (v !== v || v === Infinity) return v;
-  if (v === 0) return 2 ** -149;
-  f32Bits[0] = v;
-  i32Bits[0]! += v > 0 ? 1 : -1;
-  return f32Bits[0]!;
-}
-
-/** The next float32 after `v` towards −∞ (`v` a float32). */
-function nextDown(v: number): number {
-  return -nextUp(-v);
 }
 
 /** One kernel family's compiled loops. */
@@ -790,8 +773,8 @@ function planner(
         return fixed("hardTanh", [
           lo,
           hi,
-          lo > min ? lo : nextUp(lo),
-          hi <= max ? hi : nextDown(hi),
+          lo > min ? lo : nextFloat32(lo, true),
+          hi <= max ? hi : nextFloat32(hi, false),
         ]);
       };
     case "softplus":

@@ -11,12 +11,13 @@ import {
   type OpSpec,
   type ResolvedParams,
   resolveParams,
+  seededRandom,
   ulpDistance,
 } from "@nonlin/core";
 import type { KernelArgs, KernelSet } from "../_kernels.ts";
 import { jsKernels } from "../_js_kernels.ts";
 import { activeKernels, prepare, useKernels } from "../_engine.ts";
-import { paramCases, random, sweepCase } from "../_accuracy.ts";
+import { paramCases, sweepCase } from "../_accuracy.ts";
 import { loadSimdKernels, simdSupport } from "./_simd_kernels.ts";
 import { RECORD_CAPACITY } from "./_module.ts";
 
@@ -54,7 +55,7 @@ function argsOf(op: OpName, n: number, set: KernelSet = kernels): KernelArgs {
 
 /** `n` float32 inputs over [−12, 12], both signs, seeded. */
 function inputs(n: number, seed: number): Float32Array {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 12);
 }
 

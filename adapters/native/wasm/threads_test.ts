@@ -3,11 +3,10 @@
 // helpers never keep a program from exiting.
 
 import assert from "node:assert";
-import { type OpName, ops } from "@nonlin/core";
+import { type OpName, ops, seededRandom } from "@nonlin/core";
 import type { KernelArgs, KernelSet } from "../_kernels.ts";
 import { jsKernels } from "../_js_kernels.ts";
 import { prepare } from "../_engine.ts";
-import { random } from "../_accuracy.ts";
 import { environment, threadCount } from "../_kernel_sets.ts";
 import {
   defaultThreads,
@@ -21,7 +20,7 @@ const support = simdSupport();
 const shared = typeof SharedArrayBuffer === "function";
 
 function inputs(n: number, seed: number): Float32Array {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 12);
 }
 

@@ -1,6 +1,6 @@
 /**
- * The numbers behind the page: the book's grid, the float64 reference on it,
- * and a backend's numbers held to the conformance suite's tolerance policy
+ * The numbers behind the page: the float64 reference on the book's grid
+ * (`bookGrid` of `@nonlin/core`), and a backend's numbers held to the conformance suite's tolerance policy
  * and waivers. Pure functions, run in the browser by the page and in Deno by
  * the tests.
  *
@@ -21,33 +21,6 @@ import {
 import type { Curve } from "./sections.ts";
 
 export type { PointCheck, Tolerance, WaiverNote };
-
-/** How many points the grid has: arange(−8, 8, 0.1) has 160. */
-export const GRID_LENGTH = 160;
-
-/**
- * The book's grid `arange(-8.0, 8.0, 0.1)`: the float32 values nearest to
- * −8, −7.9, …, 7.9. Each is computed as (i − 80) / 10 and rounded once, so the
- * kinks 0, ±3 and 6 lie on the grid exactly (PyTorch's −8 + 0.1·i misses 0 by
- * a few ULP).
- *
- * @returns A new Float32Array of {@linkcode GRID_LENGTH} values.
- *
- * @example
- * ```ts
- * import { bookGrid } from "@nonlin/book";
- * import assert from "node:assert";
- *
- * const x = bookGrid();
- * assert.strictEqual(x.length, 160);
- * assert.strictEqual(x[0], -8);
- * assert.strictEqual(x[80], 0);
- * assert.strictEqual(x[159], Math.fround(7.9));
- * ```
- */
-export function bookGrid(): Float32Array {
-  return Float32Array.from({ length: GRID_LENGTH }, (_, i) => (i - 80) / 10);
-}
 
 /** A curve's f(x) and ∂f/∂x at each x. */
 export interface CurveValues<

@@ -55,7 +55,8 @@ type DerivativeCall = (
  *
  * @example
  * ```ts
- * import { bookGrid, runCurve } from "@nonlin/book";
+ * import { runCurve } from "@nonlin/book";
+ * import { bookGrid } from "@nonlin/core";
  * import * as native from "@nonlin/native";
  * import assert from "node:assert";
  *

@@ -1,7 +1,6 @@
 import assert from "node:assert";
-import { type BackendModule, NotSupportedError } from "@nonlin/core";
+import { type BackendModule, bookGrid, NotSupportedError } from "@nonlin/core";
 import * as native from "@nonlin/native";
-import { bookGrid } from "./compare.ts";
 import { codeBlock, importLine, runCurve } from "./run.ts";
 import { bookSections } from "./sections.ts";
 

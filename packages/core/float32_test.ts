@@ -1,8 +1,12 @@
 import assert from "node:assert";
 import fc from "fast-check";
 import {
+  FLOAT32_MAX,
+  FLOAT32_MIN_NORMAL,
+  FLOAT32_MIN_SUBNORMAL,
   formatFloat32,
   jsonFloat32,
+  nextFloat32,
   parseFloat32,
   parseFloat32List,
   parseNumber,
@@ -253,5 +257,38 @@ Deno.test("parseFloat32List()", async (t) => {
       { name: "TypeError", message: '--x item 2 is empty: got "1,,2"' },
     );
     assert.throws(() => parseFloat32List("1,", "--dy"), /--dy item 2 is empty/);
+  });
+});
+
+Deno.test("FLOAT32_MAX, FLOAT32_MIN_NORMAL, FLOAT32_MIN_SUBNORMAL", () => {
+  assert.strictEqual(FLOAT32_MAX, fromBits(0x7f7fffff));
+  assert.strictEqual(FLOAT32_MIN_NORMAL, fromBits(0x00800000));
+  assert.strictEqual(FLOAT32_MIN_SUBNORMAL, fromBits(1));
+});
+
+Deno.test("nextFloat32()", async (t) => {
+  await t.step("one step of the last bit, either way", () => {
+    assert.strictEqual(nextFloat32(1, true), 1 + 2 ** -23);
+    assert.strictEqual(nextFloat32(1, false), 1 - 2 ** -24);
+    assert.strictEqual(nextFloat32(-1, true), -(1 - 2 ** -24));
+    assert.strictEqual(nextFloat32(-1, false), -(1 + 2 ** -23));
+    assert.strictEqual(
+      nextFloat32(FLOAT32_MIN_NORMAL, false),
+      fromBits(0x7fffff),
+    );
+  });
+  await t.step("±0 step to the smallest subnormal", () => {
+    assert.strictEqual(nextFloat32(0, true), FLOAT32_MIN_SUBNORMAL);
+    assert.strictEqual(nextFloat32(-0, true), FLOAT32_MIN_SUBNORMAL);
+    assert.strictEqual(nextFloat32(0, false), -FLOAT32_MIN_SUBNORMAL);
+    assert.ok(Object.is(nextFloat32(FLOAT32_MIN_SUBNORMAL, false), 0));
+  });
+  await t.step("the largest finite steps to ∞; ∞ and NaN stay", () => {
+    assert.strictEqual(nextFloat32(FLOAT32_MAX, true), Infinity);
+    assert.strictEqual(nextFloat32(-FLOAT32_MAX, false), -Infinity);
+    assert.strictEqual(nextFloat32(Infinity, true), Infinity);
+    assert.strictEqual(nextFloat32(Infinity, false), FLOAT32_MAX);
+    assert.strictEqual(nextFloat32(-Infinity, true), -FLOAT32_MAX);
+    assert.ok(Number.isNaN(nextFloat32(NaN, true)));
   });
 });
