@@ -70,16 +70,6 @@ export const targets: readonly Target[] = [
     source: (op) => `functions.${op}`,
     on: "on the float64 reference",
   },
-  {
-    file: "packages/plot/testdata/skewed_backend.ts",
-    source: (op) => `functions.${op}`,
-    on: "skewed",
-  },
-  {
-    file: "packages/plot/testdata/unavailable_backend.ts",
-    source: (op) => `functions.${op}`,
-    on: "never called",
-  },
 ];
 
 function spec(op: OpName): OpSpec {
