@@ -44,7 +44,15 @@ import {
   V128,
   type ValType,
 } from "./_asm.ts";
-import { ConstPool, K, POOL_BASE, POOL_BYTES, type V } from "./_vmath.ts";
+import {
+  ConstPool,
+  type Group,
+  K,
+  KGroup,
+  POOL_BASE,
+  POOL_BYTES,
+  type V,
+} from "./_vmath.ts";
 import {
   type KernelDef,
   kernelFamilies,
@@ -149,11 +157,12 @@ export function buildKernelModule(options: BuildOptions = {}): KernelModule {
 }
 
 /**
- * The element loop: `each(o, tail, end)` per vector of four elements from
- * byte offset o, the tail last (`tail` its byte count, null in the loop).
- * The loop runs while o < end (bytes); setting `end` to o + 16 stops it
- * after this vector (and skips the tail). With `unroll` 2 the loop body
- * holds two vectors (for the loops whose body is a few instructions).
+ * The element loop: `each(o, tail, end, vectors)` per step from byte offset
+ * o, the tail last (`tail` its byte count, null in the loop). A step is one
+ * vector of four elements, or two (`vectors` 2) with `unroll` 2, where the
+ * body computes both at once; the last whole vector of an odd count and the
+ * tail are steps of one. The loop runs while o < end (bytes); setting `end`
+ * to o + 16 in a step of one stops it after this vector (and skips the tail).
  */
 function vectorLoop(
   f: Fn,
@@ -162,6 +171,7 @@ function vectorLoop(
     o: Local<"i32">,
     tail: Local<"i32"> | null,
     end: Local<"i32">,
+    vectors: 1 | 2,
   ) => void,
   unroll: 1 | 2 = 1,
 ): void {
@@ -173,23 +183,21 @@ function vectorLoop(
     f.when(I32.gtS(bytes8, i32(0)), () => {
       f.doWhile(
         () => {
-          each(o, null, end);
-          f.set(o, I32.add(o, i32(16)));
-          each(o, null, end);
-          f.set(o, I32.add(o, i32(16)));
+          each(o, null, end, 2);
+          f.set(o, I32.add(o, i32(32)));
         },
         () => I32.ltS(o, bytes8),
       );
     });
     f.when(I32.ltS(o, bytes4), () => {
-      each(o, null, end);
+      each(o, null, end, 1);
       f.set(o, I32.add(o, i32(16)));
     });
   } else {
     f.when(I32.gtS(bytes4, i32(0)), () => {
       f.doWhile(
         () => {
-          each(o, null, end);
+          each(o, null, end, 1);
           f.set(o, I32.add(o, i32(16)));
         },
         () => I32.ltS(o, end),
@@ -201,7 +209,7 @@ function vectorLoop(
     I32.and(I32.eq(o, bytes4), I32.ne(I32.and(n, i32(3)), i32(0))),
     () => {
       const bytes = f.let(I32.shl(I32.and(n, i32(3)), i32(2)));
-      each(o, bytes, end);
+      each(o, bytes, end, 1);
     },
   );
 }
@@ -211,30 +219,38 @@ function at(base: Expr<"i32">, o: Expr<"i32">): Expr<"i32"> {
   return I32.add(base, o);
 }
 
-/** Loads the vector at element `i` of `base`, or the tail into `scratch`. */
+/**
+ * Loads the vector at byte `i` (+ `step`) of `base`, or the tail into
+ * `scratch`.
+ */
 function loadVector(
   f: Fn,
   base: Expr<"i32">,
   i: Local<"i32">,
   tail: Local<"i32"> | null,
   offset: number,
+  step = 0,
 ): Local<"v128"> {
-  if (tail === null) return f.let(V128.load(at(base, i)));
+  if (tail === null) return f.let(V128.load(at(base, i), step));
   f.storeV128(scratch(offset), V128.bytes(new Uint8Array(16)));
   f.copy(scratch(offset), at(base, i), tail);
   return f.let(V128.load(scratch(offset)));
 }
 
-/** Stores `value` at element `i` of `base` (through the scratch for the tail). */
+/**
+ * Stores `value` at byte `i` (+ `step`) of `base` (through the scratch for
+ * the tail).
+ */
 function storeVector(
   f: Fn,
   base: Expr<"i32">,
   i: Local<"i32">,
   tail: Local<"i32"> | null,
   value: V,
+  step = 0,
 ): void {
   if (tail === null) {
-    f.storeV128(at(base, i), value);
+    f.storeV128(at(base, i), value, step);
     return;
   }
   f.storeV128(scratch(TAIL_OUT), value);
@@ -315,12 +331,17 @@ function scanLoop(m: ModuleBuilder, pool: ConstPool, fma: boolean): void {
     const x = f.param(0, "i32");
     const n = f.param(1, "i32");
     const any = f.local("v128");
-    vectorLoop(f, n, (o, tail) => {
-      const xv = loadVector(f, x, o, tail, TAIL_X);
-      f.set(
-        any,
-        V128.or(any, I32x4.eq(V128.and(xv, k.ci(EXPONENT)), k.ci(EXPONENT))),
-      );
+    vectorLoop(f, n, (o, tail, _end, vectors) => {
+      for (let v = 0; v < vectors; v++) {
+        const xv = loadVector(f, x, o, tail, TAIL_X, 16 * v);
+        f.set(
+          any,
+          V128.or(
+            any,
+            I32x4.eq(V128.and(xv, k.ci(EXPONENT)), k.ci(EXPONENT)),
+          ),
+        );
+      }
     }, 2);
     f.ret(V128.anyTrue(any));
   });
@@ -356,47 +377,72 @@ function familyLoop(
     const n = f.param(vjp ? 3 : 2, "i32");
     const p = splatParams(f, def, pointers.length);
     const count = f.local("i32");
+    // Four f64x2 accumulators per learned parameter: one per member of a
+    // two-vector step (a one-vector step adds into the first two).
     const sums = vjp
-      ? def.grads.map(() => [f.local("v128"), f.local("v128")] as const)
+      ? def.grads.map(() => [0, 1, 2, 3].map(() => f.local("v128")))
       : [];
-    vectorLoop(f, n, (i, tail, end) => {
-      const xv = loadVector(f, x, i, tail, TAIL_X);
-      const dyv = dyPtr === null
-        ? null
-        : loadVector(f, dyPtr, i, tail, TAIL_DY);
-      if (delegates) recordNonFinite(k, i, count, end, xv, dyv);
-      let result: V;
-      if (def.lanes === "f32") {
-        result = vjp ? def.vjp(k, xv, dyv!, p).dx : def[loop](k, xv, p);
-      } else {
-        const xl = f.let(lo(xv));
-        const xh = f.let(hi(xv));
-        if (vjp) {
-          const dl = f.let(lo(dyv!));
-          const dh = f.let(hi(dyv!));
-          const rl = def.vjp(k, xl, dl, p);
-          const dxl = f.let(rl.dx);
-          rl.grads.forEach((g, j) =>
-            f.set(sums[j]![0], F64x2.add(sums[j]![0], g))
-          );
-          const rh = def.vjp(k, xh, dh, p);
-          const dxh = f.let(rh.dx);
-          rh.grads.forEach((g, j) =>
-            f.set(sums[j]![1], F64x2.add(sums[j]![1], g))
-          );
-          result = pack(dxl, dxh);
-        } else {
-          const rl = f.let(def[loop](k, xl, p));
-          const rh = f.let(def[loop](k, xh, p));
-          result = pack(rl, rh);
+    vectorLoop(f, n, (i, tail, end, vectors) => {
+      const xs: Local<"v128">[] = [];
+      const dys: Local<"v128">[] = [];
+      for (let v = 0; v < vectors; v++) {
+        xs.push(loadVector(f, x, i, tail, TAIL_X, 16 * v));
+        if (dyPtr !== null) {
+          dys.push(loadVector(f, dyPtr, i, tail, TAIL_DY, 16 * v));
         }
       }
-      storeVector(f, out, i, tail, result);
+      if (delegates) {
+        recordNonFinite(k, i, count, end, xs[0]!, dys[0] ?? null);
+      }
+      if (def.lanes === "f32") {
+        xs.forEach((xv, v) => {
+          const result = vjp
+            ? def.vjp(k, xv, dys[v]!, p).dx
+            : def[loop](k, xv, p);
+          storeVector(f, out, i, tail, result, 16 * v);
+        });
+        return;
+      }
+      // The halves of every vector of the step, computed side by side.
+      const g = new KGroup(k, 2 * vectors);
+      const gp: Record<string, Group> = {};
+      for (const name of def.params) gp[name] = g.splat(p[name]!);
+      const halves = (vs: Local<"v128">[]) =>
+        g.let(vs.flatMap((v) => [lo(v), hi(v)]));
+      const xg = halves(xs);
+      let result: Group;
+      if (vjp) {
+        const r = def.definition.vjp(g, xg, halves(dys), gp);
+        result = g.let(r.dx);
+        r.grads.forEach((terms, j) =>
+          terms.forEach((term, m) =>
+            f.set(sums[j]![m]!, F64x2.add(sums[j]![m]!, term))
+          )
+        );
+      } else {
+        result = g.let(def.definition[loop](g, xg, gp));
+      }
+      for (let v = 0; v < vectors; v++) {
+        storeVector(
+          f,
+          out,
+          i,
+          tail,
+          pack(result[2 * v]!, result[2 * v + 1]!),
+          16 * v,
+        );
+      }
     }, delegates ? 1 : 2);
-    sums.forEach(([a, b], j) => {
+    sums.forEach(([a, b, c, d], j) => {
       const total = F64.add(
-        F64.add(F64x2.extractLane(a, 0), F64x2.extractLane(a, 1)),
-        F64.add(F64x2.extractLane(b, 0), F64x2.extractLane(b, 1)),
+        F64.add(
+          F64.add(F64x2.extractLane(a!, 0), F64x2.extractLane(a!, 1)),
+          F64.add(F64x2.extractLane(b!, 0), F64x2.extractLane(b!, 1)),
+        ),
+        F64.add(
+          F64.add(F64x2.extractLane(c!, 0), F64x2.extractLane(c!, 1)),
+          F64.add(F64x2.extractLane(d!, 0), F64x2.extractLane(d!, 1)),
+        ),
       );
       f.storeF64(scratch(SUMS + 8 * j), total);
     });

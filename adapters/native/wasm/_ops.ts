@@ -4,8 +4,9 @@
  * wraps each entry in the loops. Two lane kinds:
  * - `f32`: overrides for ops that are exact in float32 (clamps and selects:
  *   relu, relu6, hardTanh), four lanes at a time;
- * - `f64`: every definition, two float64 lanes at a time (an f32x4 vector
- *   is widened into two), so each result is rounded to float32 once.
+ * - `f64`: every definition, on float64 lanes (an f32x4 vector is widened
+ *   into two f64x2 vectors, and `_module.ts` computes the vectors of a loop
+ *   step side by side), so each result is rounded to float32 once.
  *
  * The loops a kernel lists in `delegates` (its definition's `finiteOnly`)
  * compute only finite inputs: the loop records any vector holding NaN or ±∞
@@ -44,21 +45,37 @@ export type VjpBody = (
 
 export type { KernelName, Loop };
 
-/** The four loops of one kernel family. */
-export interface KernelDef {
-  /** `f32`: four float32 lanes; `f64`: two float64 lanes. */
-  readonly lanes: "f32" | "f64";
+/** What every kernel family has, whatever its lanes. */
+interface KernelCommon {
   /** The scalar parameters every loop takes (float64 arguments), in order. */
   readonly params: readonly string[];
   /** The learned parameters whose sums the VJP returns, in order. */
   readonly grads: readonly string[];
   /** The loops whose non-finite inputs go to the JavaScript kernels. */
   readonly delegates: readonly Loop[];
+}
+
+/** A hand-written family on four float32 lanes. */
+export interface Float32Kernel extends KernelCommon {
+  readonly lanes: "f32";
   readonly forward: Unary;
   readonly derivative: Unary;
   readonly secondDerivative: Unary;
   readonly vjp: VjpBody;
 }
+
+/**
+ * A definition on float64 lanes: `_module.ts` runs it over groups of f64x2
+ * vectors (`KGroup`), the two halves of each f32x4 vector and two vectors a
+ * loop step where it can.
+ */
+export interface Float64Kernel extends KernelCommon {
+  readonly lanes: "f64";
+  readonly definition: Definition;
+}
+
+/** The loops of one kernel family. */
+export type KernelDef = Float32Kernel | Float64Kernel;
 
 // ------------------------------------------------------------ float32 lanes
 
@@ -73,7 +90,7 @@ function slope32(k: K, x: L, mask: V): V {
   return V128.or(V128.and(mask, one), zeroOrNaN32(x));
 }
 
-const relu: KernelDef = {
+const relu: Float32Kernel = {
   lanes: "f32",
   params: [],
   grads: [],
@@ -90,7 +107,7 @@ const relu: KernelDef = {
 
 const SIX_F32 = 0x40c00000;
 
-const relu6: KernelDef = {
+const relu6: Float32Kernel = {
   lanes: "f32",
   params: [],
   grads: [],
@@ -119,7 +136,7 @@ function relu6Inside(k: K, x: L): V {
  * not above max, so `x > min && x <= max` is `above <= x && x <= atMost`
  * exactly, as the JavaScript kernel compares in float64).
  */
-const hardTanh: KernelDef = {
+const hardTanh: Float32Kernel = {
   lanes: "f32",
   params: ["lo", "hi", "above", "atMost"],
   grads: [],
@@ -138,21 +155,18 @@ function hardTanhInside(x: L, p: Params): V {
 }
 
 /** A definition on float64 lanes. */
-function float64(def: Definition): KernelDef {
+function float64(def: Definition): Float64Kernel {
   return {
     lanes: "f64",
     params: def.params,
     grads: def.grads,
     delegates: def.finiteOnly,
-    forward: (k, x, p) => def.forward(k, x, p),
-    derivative: (k, x, p) => def.derivative(k, x, p),
-    secondDerivative: (k, x, p) => def.secondDerivative(k, x, p),
-    vjp: (k, x, dy, p) => def.vjp(k, x, dy, p),
+    definition: def,
   };
 }
 
 /** The kernels that run on float32 lanes instead of their definitions. */
-const overrides: { readonly [N in KernelName]?: KernelDef } = {
+const overrides: { readonly [N in KernelName]?: Float32Kernel } = {
   relu,
   relu6,
   hardTanh,

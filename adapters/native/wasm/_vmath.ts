@@ -18,6 +18,16 @@
  *   non-monotone ops near their roots, where the float64 terms must be good
  *   to a few float64 ulps, as in the JavaScript kernels.
  *
+ * The math is written once, in {@linkcode VectorMath}, over the primitive
+ * operations of a lane type, and runs on two: {@linkcode K}, one f64x2
+ * vector, and {@linkcode KGroup}, several f64x2 vectors computed side by
+ * side. The group is the speed: a transcendental is a long chain of
+ * dependent operations (gelu's erfc: a division, a degree-12 polynomial, an
+ * exponential), and a processor overlaps only the chains it finds within a
+ * few hundred instructions; emitting four independent chains interleaved,
+ * operation by operation, keeps its units busy where one chain would leave
+ * them waiting (gelu forward about 1.5× faster on this project's machine).
+ *
  * @module
  */
 
@@ -33,7 +43,7 @@ import {
   relaxedLaneselect64,
   V128,
 } from "./_asm.ts";
-import type { Accuracy, Lanes } from "../_lanes.ts";
+import type { Accuracy, Lanes, Logistic, LogisticAbs } from "../_lanes.ts";
 
 /** A v128 expression. */
 export type V = Expr<"v128">;
@@ -118,135 +128,99 @@ const ACCURATE_P = Array.from({ length: 13 }, (_, k) => {
   return 1 / f;
 });
 
-export type { Accuracy };
+export type { Accuracy, Logistic, LogisticAbs };
 
 /**
- * The kernel context: one function being built, its constant pool and the
- * f64x2 arithmetic, written as methods so the formulas read as math. It is
- * the WebAssembly SIMD target of the lane algebra ({@linkcode Lanes}): two
- * float64 lanes per vector, masks from the f64x2 comparisons.
+ * The math of this module over a lane type `T`: the primitive operations are
+ * the lane type's ({@linkcode K}: one f64x2 vector; {@linkcode KGroup}:
+ * several side by side), the transcendentals are written once here on top
+ * of them. It is the WebAssembly SIMD target of the lane algebra
+ * ({@linkcode Lanes}): two float64 lanes per vector, masks from the f64x2
+ * comparisons.
  */
-export class K implements Lanes<V> {
-  readonly f: Fn;
-  readonly pool: ConstPool;
-  /** Whether a·b + c may use relaxed SIMD's fused multiply–add. */
-  readonly fma: boolean;
-
-  constructor(f: Fn, pool: ConstPool, fma: boolean) {
-    this.f = f;
-    this.pool = pool;
-    this.fma = fma;
-  }
-
-  /** An f64 constant in both lanes. */
-  c(value: number): V {
-    return V128.load(i32(this.pool.f64(value)));
-  }
-
-  /** An i32 constant in all four lanes. */
-  ci(value: number): V {
-    return V128.load(i32(this.pool.i32(value)));
-  }
-
-  /** Binds `e` to a new local. */
-  let(e: V): Local<"v128"> {
-    return this.f.let(e);
-  }
-  /** Assigns `e` to a local made by `let`. */
-  set(variable: V, e: V): void {
-    this.f.set(variable as Local<"v128">, e);
-  }
+export abstract class VectorMath<T> implements Lanes<T> {
+  /** A float64 constant in every lane. */
+  abstract c(value: number): T;
+  /** Binds `e` to new locals. */
+  abstract let(e: T): T;
+  /** Assigns `e` to locals made by `let`. */
+  abstract set(variable: T, e: T): void;
   /** Runs `body` for the vectors where any lane of `mask` holds. */
-  when(mask: V, body: () => void): void {
-    this.f.when(V128.anyTrue(mask), body);
-  }
-
-  add(a: V, b: V): V {
-    return F64x2.add(a, b);
-  }
-  sub(a: V, b: V): V {
-    return F64x2.sub(a, b);
-  }
-  mul(a: V, b: V): V {
-    return F64x2.mul(a, b);
-  }
-  div(a: V, b: V): V {
-    return F64x2.div(a, b);
-  }
+  abstract when(mask: T, body: () => void): void;
+  abstract add(a: T, b: T): T;
+  abstract sub(a: T, b: T): T;
+  abstract mul(a: T, b: T): T;
+  abstract div(a: T, b: T): T;
   /** a·b + c. */
-  madd(a: V, b: V, c: V): V {
-    return this.fma
-      ? F64x2.relaxedMadd(a, b, c)
-      : F64x2.add(F64x2.mul(a, b), c);
-  }
-  /** Horner: Σ coeffs[k]·xᵏ. */
-  poly(x: Local<"v128">, coeffs: readonly number[]): V {
-    let p: V = this.c(coeffs[coeffs.length - 1]!);
+  abstract madd(a: T, b: T, c: T): T;
+  /** `mask ? a : b`, lane by lane. */
+  abstract select(mask: T, a: T, b: T): T;
+  /** `mask ? a : 0`. */
+  abstract keep(mask: T, a: T): T;
+  /** −|a|: the sign bit set. */
+  abstract negAbs(a: T): T;
+  abstract abs(a: T): T;
+  abstract sqrt(a: T): T;
+  abstract neg(a: T): T;
+  /** |a| with the sign of `s`. */
+  abstract copySign(a: T, s: T): T;
+  /** max(a, b) for a that may be NaN (kept), b a constant. */
+  abstract max(a: T, b: T): T;
+  /** min(a, b) for a that may be NaN (kept), b a constant. */
+  abstract min(a: T, b: T): T;
+  abstract gt(a: T, b: T): T;
+  abstract ge(a: T, b: T): T;
+  abstract lt(a: T, b: T): T;
+  abstract le(a: T, b: T): T;
+  abstract eq(a: T, b: T): T;
+  abstract ne(a: T, b: T): T;
+  /** Both masks. */
+  abstract and(a: T, b: T): T;
+  /** 2ᵏ from kd = k + SHIFT as f64 bits (k + 1023 in the low bits). */
+  abstract pow2(kd: T): T;
+  /** Each lane rounded to the nearest float32, exactly as `Math.fround`. */
+  abstract roundToF32(a: T): T;
+
+  /** Horner: Σ coeffs[k]·xᵏ (`x` from `let`). */
+  poly(x: T, coeffs: readonly number[]): T {
+    let p: T = this.c(coeffs[coeffs.length - 1]!);
     for (let k = coeffs.length - 2; k >= 0; k--) {
       p = this.madd(p, x, this.c(coeffs[k]!));
     }
     return p;
   }
+
   /**
-   * `mask ? a : b`, lane by lane, for a mask from an f64x2 comparison (all
-   * ones or all zeros per lane, where relaxed SIMD's lane select is exact).
+   * Σ coeffs[k]·xᵏ (`x` from `let`) by Estrin's scheme: pairs
+   * c₂ᵢ + c₂ᵢ₊₁x combined with x², x⁴, …, a chain of about log₂ n
+   * multiply–adds instead of Horner's n, for a few more operations and a
+   * little more rounding (used where the polynomial's own error is far
+   * below the budget: erfcFast's).
    */
-  select(mask: V, a: V, b: V): V {
-    return this.fma
-      ? relaxedLaneselect64(a, b, mask)
-      : V128.bitselect(a, b, mask);
-  }
-  /** `mask ? a : 0`. */
-  keep(mask: V, a: V): V {
-    return V128.and(a, mask);
-  }
-  /** −|a|: the sign bit set. */
-  negAbs(a: V): V {
-    return V128.or(a, this.c(-0));
-  }
-  abs(a: V): V {
-    return F64x2.abs(a);
-  }
-  sqrt(a: V): V {
-    return F64x2.sqrt(a);
-  }
-  neg(a: V): V {
-    return F64x2.neg(a);
-  }
-  /** |a| with the sign of `s`. */
-  copySign(a: V, s: V): V {
-    const sign = this.c(-0);
-    return V128.or(V128.andnot(a, sign), V128.and(s, sign));
-  }
-  /** max(a, b) for a that may be NaN (kept), b a constant. */
-  max(a: V, b: V): V {
-    return F64x2.pmax(a, b);
-  }
-  /** min(a, b) for a that may be NaN (kept), b a constant. */
-  min(a: V, b: V): V {
-    return F64x2.pmin(a, b);
-  }
-  gt(a: V, b: V): V {
-    return F64x2.gt(a, b);
-  }
-  ge(a: V, b: V): V {
-    return F64x2.ge(a, b);
-  }
-  lt(a: V, b: V): V {
-    return F64x2.lt(a, b);
-  }
-  le(a: V, b: V): V {
-    return F64x2.le(a, b);
-  }
-  eq(a: V, b: V): V {
-    return F64x2.eq(a, b);
-  }
-  ne(a: V, b: V): V {
-    return F64x2.ne(a, b);
-  }
-  /** Both masks (either lane kind). */
-  and(a: V, b: V): V {
-    return V128.and(a, b);
+  estrin(x: T, coeffs: readonly number[]): T {
+    let terms: T[] = [];
+    for (let k = 0; k < coeffs.length; k += 2) {
+      terms.push(
+        k + 1 < coeffs.length
+          ? this.madd(this.c(coeffs[k + 1]!), x, this.c(coeffs[k]!))
+          : this.c(coeffs[k]!),
+      );
+    }
+    let power = x;
+    while (terms.length > 1) {
+      const square = this.let(this.mul(power, power));
+      const next: T[] = [];
+      for (let k = 0; k < terms.length; k += 2) {
+        next.push(
+          k + 1 < terms.length
+            ? this.madd(terms[k + 1]!, square, terms[k]!)
+            : terms[k]!,
+        );
+      }
+      terms = next.length > 1 ? next.map((t) => this.let(t)) : next;
+      power = square;
+    }
+    return terms[0]!;
   }
 
   // ----------------------------------------------------------- exponential
@@ -259,10 +233,10 @@ export class K implements Lanes<V> {
    * is then as small.
    */
   expParts(
-    t: V,
+    t: T,
     accuracy: Accuracy,
     upTo708 = false,
-  ): { scale: Local<"v128">; q: Local<"v128"> } {
+  ): { scale: T; q: T } {
     const low = this.max(t, this.c(EXP_MIN));
     const tc = this.let(upTo708 ? this.min(low, this.c(-EXP_MIN)) : low);
     const kd = this.let(this.madd(tc, this.c(LOG2E), this.c(SHIFT)));
@@ -274,21 +248,21 @@ export class K implements Lanes<V> {
     );
     const p = accuracy === "fast" ? FAST_P : ACCURATE_P;
     const q = this.let(this.mul(r, this.poly(r, p)));
-    const scale = this.let(I64x2.shl(kd, i32(52)));
+    const scale = this.let(this.pow2(kd));
     return { scale, q };
   }
 
   /** eᵗ for t ≤ 0. */
-  exp(t: V, accuracy: Accuracy): Local<"v128"> {
+  exp(t: T, accuracy: Accuracy): T {
     const { scale, q } = this.expParts(t, accuracy);
     return this.let(this.madd(scale, q, scale));
   }
 
   /** eᵗ and eᵗ − 1 for t ≤ 0, each with a small relative error. */
   expAndExpm1(
-    t: V,
+    t: T,
     accuracy: Accuracy,
-  ): { e: Local<"v128">; m: Local<"v128"> } {
+  ): { e: T; m: T } {
     const { scale, q } = this.expParts(t, accuracy);
     return {
       e: this.let(this.madd(scale, q, scale)),
@@ -297,7 +271,7 @@ export class K implements Lanes<V> {
   }
 
   /** eᵗ − 1 for t ≤ 0. */
-  expm1(t: V, accuracy: Accuracy): Local<"v128"> {
+  expm1(t: T, accuracy: Accuracy): T {
     return this.expAndExpm1(t, accuracy).m;
   }
 
@@ -307,7 +281,7 @@ export class K implements Lanes<V> {
    * s = σ(z)σ(−z), all without overflow or 1 − σ cancellation; a relative
    * error δ of E moves each by at most δ.
    */
-  logistic(z: V, accuracy: Accuracy): Logistic {
+  logistic(z: T, accuracy: Accuracy): Logistic<T> {
     const { scale, q } = this.expParts(this.neg(z), accuracy, true);
     const e = this.let(this.madd(scale, q, scale));
     const sigmoid = this.let(this.div(this.c(1), this.add(this.c(1), e)));
@@ -319,7 +293,7 @@ export class K implements Lanes<V> {
    * The logistic parts with e = e^−|z| < 1 as well, for formulas that also
    * need log(1 + e^−|z|): q = 1/(1 + e), σ(z) = z ≥ 0 ? q : e·q.
    */
-  logisticAbs(z: V, accuracy: Accuracy): LogisticAbs {
+  logisticAbs(z: T, accuracy: Accuracy): LogisticAbs<T> {
     const zl = this.let(z);
     const e = this.exp(this.negAbs(zl), accuracy);
     const q = this.let(this.div(this.c(1), this.add(this.c(1), e)));
@@ -337,7 +311,7 @@ export class K implements Lanes<V> {
    * tanh y from m = expm1(−2|y|): tanh|y| = −m/(2 + m), with y's sign (so
    * tanh(−0) = −0).
    */
-  tanh(y: V, accuracy: Accuracy): Local<"v128"> {
+  tanh(y: T, accuracy: Accuracy): T {
     const yl = this.let(y);
     const m = this.expm1(this.mul(this.c(-2), this.abs(yl)), accuracy);
     return this.let(
@@ -353,7 +327,7 @@ export class K implements Lanes<V> {
    * |s| ≤ 0.1716 and the series in s² converges fast. No 1 + u is formed,
    * so a tiny u keeps its digits.
    */
-  log1p(u: V): Local<"v128"> {
+  log1p(u: T): T {
     const ul = this.let(u);
     const upper = this.let(this.gt(ul, this.c(Math.SQRT2 - 1)));
     const num = this.select(upper, this.sub(ul, this.c(1)), ul);
@@ -379,7 +353,7 @@ export class K implements Lanes<V> {
    * (see `@nonlin/core`'s erf.ts) with its three regions computed on every
    * lane and selected.
    */
-  erfc(w: V): Local<"v128"> {
+  erfc(w: T): T {
     const wl = this.let(w);
     const a = this.let(this.abs(wl));
     // Region 1, |w| < 0.84375: y = (erf(w) − w)/w = P(w²)/Q(w²).
@@ -445,7 +419,7 @@ export class K implements Lanes<V> {
    * erfc(w) for 0.25 ≤ w < 0.84375 to a few float64 ulps: fdlibm's first
    * region alone, 0.5 − (w·y + (w − 0.5)) with y = P(w²)/Q(w²).
    */
-  erfcNearHalf(w: V): Local<"v128"> {
+  erfcNearHalf(w: T): T {
     const wl = this.let(w);
     const z = this.let(this.mul(wl, wl));
     const y = this.div(
@@ -464,7 +438,7 @@ export class K implements Lanes<V> {
    * a = 11 on, erfc(a) < 2⁻¹⁷⁸ is taken as 0 (times any float32 it rounds
    * to 0); erfc(w) = 2 − erfc(|w|) below 0.
    */
-  erfcFast(w: V): Local<"v128"> {
+  erfcFast(w: T): T {
     const wl = this.let(w);
     const abs = this.let(this.abs(wl));
     const a = this.let(this.min(abs, this.c(11)));
@@ -472,35 +446,261 @@ export class K implements Lanes<V> {
       this.div(this.c(1), this.madd(a, this.c(0.5), this.c(1))),
     );
     const u = this.let(this.madd(t, this.c(26 / 11), this.c(-15 / 11)));
-    const p = this.poly(u, ERFC_FAST);
+    const p = this.estrin(u, ERFC_FAST);
     const e = this.exp(this.madd(this.neg(a), a, p), "fast");
     const tail = this.let(this.keep(this.lt(abs, this.c(11)), this.mul(t, e)));
     return this.let(
       this.select(this.ge(wl, this.c(0)), tail, this.sub(this.c(2), tail)),
     );
   }
+}
 
-  /** Each lane rounded to the nearest float32, exactly as `Math.fround`. */
+/**
+ * The kernel context of one f64x2 vector: one function being built, its
+ * constant pool and the f64x2 arithmetic, written as methods so the
+ * formulas read as math.
+ */
+export class K extends VectorMath<V> {
+  readonly f: Fn;
+  readonly pool: ConstPool;
+  /** Whether a·b + c may use relaxed SIMD's fused multiply–add. */
+  readonly fma: boolean;
+
+  constructor(f: Fn, pool: ConstPool, fma: boolean) {
+    super();
+    this.f = f;
+    this.pool = pool;
+    this.fma = fma;
+  }
+
+  /** An f64 constant in both lanes. */
+  c(value: number): V {
+    return V128.load(i32(this.pool.f64(value)));
+  }
+
+  /** An i32 constant in all four lanes. */
+  ci(value: number): V {
+    return V128.load(i32(this.pool.i32(value)));
+  }
+
+  /** Binds `e` to a new local. */
+  let(e: V): Local<"v128"> {
+    return this.f.let(e);
+  }
+  /** Assigns `e` to a local made by `let`. */
+  set(variable: V, e: V): void {
+    this.f.set(variable as Local<"v128">, e);
+  }
+  /** Runs `body` for the vectors where any lane of `mask` holds. */
+  when(mask: V, body: () => void): void {
+    this.f.when(V128.anyTrue(mask), body);
+  }
+
+  add(a: V, b: V): V {
+    return F64x2.add(a, b);
+  }
+  sub(a: V, b: V): V {
+    return F64x2.sub(a, b);
+  }
+  mul(a: V, b: V): V {
+    return F64x2.mul(a, b);
+  }
+  div(a: V, b: V): V {
+    return F64x2.div(a, b);
+  }
+  /** a·b + c. */
+  madd(a: V, b: V, c: V): V {
+    return this.fma
+      ? F64x2.relaxedMadd(a, b, c)
+      : F64x2.add(F64x2.mul(a, b), c);
+  }
+  /**
+   * `mask ? a : b`, lane by lane, for a mask from an f64x2 comparison (all
+   * ones or all zeros per lane, where relaxed SIMD's lane select is exact).
+   */
+  select(mask: V, a: V, b: V): V {
+    return this.fma
+      ? relaxedLaneselect64(a, b, mask)
+      : V128.bitselect(a, b, mask);
+  }
+  /** `mask ? a : 0`. */
+  keep(mask: V, a: V): V {
+    return V128.and(a, mask);
+  }
+  /** −|a|: the sign bit set. */
+  negAbs(a: V): V {
+    return V128.or(a, this.c(-0));
+  }
+  abs(a: V): V {
+    return F64x2.abs(a);
+  }
+  sqrt(a: V): V {
+    return F64x2.sqrt(a);
+  }
+  neg(a: V): V {
+    return F64x2.neg(a);
+  }
+  /** |a| with the sign of `s`. */
+  copySign(a: V, s: V): V {
+    const sign = this.c(-0);
+    return V128.or(V128.andnot(a, sign), V128.and(s, sign));
+  }
+  /** max(a, b) for a that may be NaN (kept), b a constant. */
+  max(a: V, b: V): V {
+    return F64x2.pmax(a, b);
+  }
+  /** min(a, b) for a that may be NaN (kept), b a constant. */
+  min(a: V, b: V): V {
+    return F64x2.pmin(a, b);
+  }
+  gt(a: V, b: V): V {
+    return F64x2.gt(a, b);
+  }
+  ge(a: V, b: V): V {
+    return F64x2.ge(a, b);
+  }
+  lt(a: V, b: V): V {
+    return F64x2.lt(a, b);
+  }
+  le(a: V, b: V): V {
+    return F64x2.le(a, b);
+  }
+  eq(a: V, b: V): V {
+    return F64x2.eq(a, b);
+  }
+  ne(a: V, b: V): V {
+    return F64x2.ne(a, b);
+  }
+  /** Both masks (either lane kind). */
+  and(a: V, b: V): V {
+    return V128.and(a, b);
+  }
+  pow2(kd: V): V {
+    return I64x2.shl(kd, i32(52));
+  }
   roundToF32(a: V): V {
     // demote then promote: lanes 0–1 of the demoted vector are the two values.
     return F64x2.promoteLowF32x4(F32x4.demoteF64x2Zero(a));
   }
 }
 
-/** The logistic parts of {@linkcode K.logistic}. */
-export interface Logistic {
-  /** σ(z). */
-  readonly sigmoid: Local<"v128">;
-  /** σ(−z). */
-  readonly sigmoidNeg: Local<"v128">;
-  /** σ(z)σ(−z). */
-  readonly s: Local<"v128">;
-}
+/** Several f64x2 vectors, one per member, computed side by side. */
+export type Group = readonly V[];
 
-/** The parts of {@linkcode K.logisticAbs}. */
-export interface LogisticAbs extends Logistic {
-  /** e^−|z|. */
-  readonly e: Local<"v128">;
+/**
+ * The kernel context of a group of f64x2 vectors (two halves of each f32x4
+ * vector of a loop step, say): every operation is emitted once per member,
+ * member after member, so that the members' independent chains of
+ * dependent operations sit next to each other in the code (see the module
+ * doc). A group of one is {@linkcode K} with one more array per value.
+ */
+export class KGroup extends VectorMath<Group> {
+  /** The one-vector context every operation is emitted through. */
+  readonly k: K;
+  /** How many vectors the group holds. */
+  readonly width: number;
+
+  constructor(k: K, width: number) {
+    super();
+    this.k = k;
+    this.width = width;
+  }
+
+  #map(f: (i: number) => V): Group {
+    const out: V[] = [];
+    for (let i = 0; i < this.width; i++) out.push(f(i));
+    return out;
+  }
+
+  /** The same value in every member (a parameter, say). */
+  splat(v: V): Group {
+    return this.#map(() => v);
+  }
+
+  c(value: number): Group {
+    return this.#map(() => this.k.c(value));
+  }
+  let(e: Group): Group {
+    return e.map((v) => this.k.let(v));
+  }
+  set(variable: Group, e: Group): void {
+    variable.forEach((v, i) => this.k.set(v, e[i]!));
+  }
+  /** Runs `body` for the groups where any lane of any member's mask holds. */
+  when(mask: Group, body: () => void): void {
+    let any = mask[0]!;
+    for (let i = 1; i < mask.length; i++) any = V128.or(any, mask[i]!);
+    this.k.f.when(V128.anyTrue(any), body);
+  }
+  add(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.add(a[i]!, b[i]!));
+  }
+  sub(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.sub(a[i]!, b[i]!));
+  }
+  mul(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.mul(a[i]!, b[i]!));
+  }
+  div(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.div(a[i]!, b[i]!));
+  }
+  madd(a: Group, b: Group, c: Group): Group {
+    return this.#map((i) => this.k.madd(a[i]!, b[i]!, c[i]!));
+  }
+  select(mask: Group, a: Group, b: Group): Group {
+    return this.#map((i) => this.k.select(mask[i]!, a[i]!, b[i]!));
+  }
+  keep(mask: Group, a: Group): Group {
+    return this.#map((i) => this.k.keep(mask[i]!, a[i]!));
+  }
+  negAbs(a: Group): Group {
+    return this.#map((i) => this.k.negAbs(a[i]!));
+  }
+  abs(a: Group): Group {
+    return this.#map((i) => this.k.abs(a[i]!));
+  }
+  sqrt(a: Group): Group {
+    return this.#map((i) => this.k.sqrt(a[i]!));
+  }
+  neg(a: Group): Group {
+    return this.#map((i) => this.k.neg(a[i]!));
+  }
+  copySign(a: Group, s: Group): Group {
+    return this.#map((i) => this.k.copySign(a[i]!, s[i]!));
+  }
+  max(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.max(a[i]!, b[i]!));
+  }
+  min(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.min(a[i]!, b[i]!));
+  }
+  gt(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.gt(a[i]!, b[i]!));
+  }
+  ge(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.ge(a[i]!, b[i]!));
+  }
+  lt(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.lt(a[i]!, b[i]!));
+  }
+  le(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.le(a[i]!, b[i]!));
+  }
+  eq(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.eq(a[i]!, b[i]!));
+  }
+  ne(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.ne(a[i]!, b[i]!));
+  }
+  and(a: Group, b: Group): Group {
+    return this.#map((i) => this.k.and(a[i]!, b[i]!));
+  }
+  pow2(kd: Group): Group {
+    return this.#map((i) => this.k.pow2(kd[i]!));
+  }
+  roundToF32(a: Group): Group {
+    return this.#map((i) => this.k.roundToF32(a[i]!));
+  }
 }
 
 /**

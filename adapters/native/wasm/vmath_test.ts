@@ -6,9 +6,16 @@
 import assert from "node:assert";
 import { erfc as referenceErfc } from "@nonlin/core";
 import { I32, i32, ModuleBuilder, V128 } from "./_asm.ts";
-import { type Accuracy, ConstPool, K, POOL_BASE, type V } from "./_vmath.ts";
+import {
+  type Accuracy,
+  ConstPool,
+  K,
+  KGroup,
+  POOL_BASE,
+  type VectorMath,
+} from "./_vmath.ts";
 
-type Unary = (k: K, x: V) => V;
+type Unary = <T>(k: VectorMath<T>, x: T) => T;
 
 const functions: Record<string, Unary> = {
   expFast: (k, x) => k.exp(x, "fast"),
@@ -25,9 +32,14 @@ const functions: Record<string, Unary> = {
   sigmoidAccurate: (k, x) => k.logistic(x, "accurate").sigmoid,
 };
 
-/** Instantiates every function as a loop over float64 arrays. */
+/**
+ * Instantiates every function as a loop over float64 arrays: one f64x2
+ * vector a step, or (`group`) three side by side with {@linkcode KGroup}.
+ */
 function load(
   fma: boolean,
+  group = false,
+  misplace = false,
 ): Record<string, (xs: Float64Array) => Float64Array> {
   const pool = new ConstPool();
   const m = new ModuleBuilder({ initial: 1 });
@@ -40,9 +52,22 @@ function load(
       const i = f.local("i32");
       f.doWhile(() => {
         const off = f.let(I32.shl(i, i32(3)));
-        const xv = f.let(V128.load(I32.add(x, off)));
-        f.storeV128(I32.add(y, off), fn(k, xv));
-        f.set(i, I32.add(i, i32(2)));
+        if (group) {
+          const g = new KGroup(k, 3);
+          const xs = g.let(
+            [0, 16, 32].map((o) => V128.load(I32.add(x, off), o)),
+          );
+          const ys = g.let(fn(g, xs));
+          // `misplace`: a broken group that stores each member one slot on.
+          ys.forEach((yv, j) =>
+            f.storeV128(I32.add(y, off), yv, 16 * (misplace ? (j + 1) % 3 : j))
+          );
+          f.set(i, I32.add(i, i32(6)));
+        } else {
+          const xv = f.let(V128.load(I32.add(x, off)));
+          f.storeV128(I32.add(y, off), fn(k, xv));
+          f.set(i, I32.add(i, i32(2)));
+        }
       }, () => I32.ltS(i, n));
     });
   }
@@ -60,7 +85,9 @@ function load(
       n: number,
     ) => void;
     out[name] = (xs) => {
-      const n = xs.length + (xs.length & 1);
+      const n = group
+        ? 6 * Math.ceil(xs.length / 6)
+        : xs.length + (xs.length & 1);
       const base = 65536;
       const f64 = new Float64Array(memory.buffer);
       f64.fill(0, base / 8, base / 8 + n);
@@ -314,6 +341,46 @@ for (const fma of [false, true]) {
     });
   });
 }
+
+/** The first element where the grouped loops differ from the one-vector ones. */
+function firstMismatch(
+  one: Record<string, (xs: Float64Array) => Float64Array>,
+  three: Record<string, (xs: Float64Array) => Float64Array>,
+  xs: Float64Array,
+): string | undefined {
+  for (const name of Object.keys(functions)) {
+    const a = one[name]!(xs);
+    const b = three[name]!(xs);
+    for (let i = 0; i < xs.length; i++) {
+      if (!Object.is(a[i], b[i])) {
+        return `${name} at ${xs[i]}: ${b[i]} in a group, ${a[i]} alone`;
+      }
+    }
+  }
+  return undefined;
+}
+
+Deno.test("KGroup", async (t) => {
+  const xs = concat(
+    linspace(-30, 30, 6_007),
+    logspace(700, 1_001, -1),
+    new Float64Array([-0, 0, 0.5, -0.75]),
+  );
+  await t.step("three vectors side by side give one vector's bits", () => {
+    for (const fma of [false, true]) {
+      assert.strictEqual(
+        firstMismatch(load(fma), load(fma, true), xs),
+        undefined,
+      );
+    }
+  });
+  await t.step("a group that misplaces its members is caught", () => {
+    assert.notStrictEqual(
+      firstMismatch(load(true), load(true, true, true), xs),
+      undefined,
+    );
+  });
+});
 
 Deno.test("ConstPool", async (t) => {
   await t.step("one entry per value, −0 apart from 0", () => {
