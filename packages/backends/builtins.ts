@@ -19,9 +19,15 @@ export interface BuiltinBackend {
    * kernel set, say); absent for a backend in its own right. Variants are
    * loadable by name, checked by the conformance suite and timed by the
    * benchmark, but the figures and the book page show only
-   * {@linkcode backendNames}.
+   * {@linkcode backendNames} (the book page also those marked `tab`).
    */
   readonly variantOf?: string;
+  /**
+   * A variant the book page shows as a tab of its own beside
+   * {@linkcode backendNames}: one that runs on other hardware (the native
+   * kernels on a WebGPU device), so a reader can compare it there.
+   */
+  readonly tab?: true;
   /**
    * The module a user imports, where it is not `@nonlin/<name>` (for the
    * import lines of the book page).
@@ -65,6 +71,7 @@ export const builtinBackends: Readonly<Record<string, BuiltinBackend>> = Object
     "native-webgpu": {
       load: () => import("@nonlin/native/webgpu"),
       variantOf: "native",
+      tab: true,
       specifier: "@nonlin/native/webgpu",
     },
     // Peers: other libraries a user might pick instead, as backends.
@@ -103,6 +110,26 @@ export const builtinBackends: Readonly<Record<string, BuiltinBackend>> = Object
 export const backendNames: readonly string[] = Object.freeze(
   Object.entries(builtinBackends).filter(([, b]) =>
     b.variantOf === undefined && b.peer === undefined
+  ).map(([name]) => name),
+);
+
+/**
+ * The backends the book page has a tab for: {@linkcode backendNames} and
+ * the variants marked `tab` (native-webgpu), in the order they are listed.
+ *
+ * @example
+ * ```ts
+ * import { backendNames, bookBackendNames } from "@nonlin/backends";
+ * import assert from "node:assert";
+ *
+ * assert.ok(bookBackendNames.includes("native-webgpu"));
+ * assert.ok(!backendNames.includes("native-webgpu"));
+ * assert.ok(!bookBackendNames.includes("native-js"));
+ * ```
+ */
+export const bookBackendNames: readonly string[] = Object.freeze(
+  Object.entries(builtinBackends).filter(([, b]) =>
+    b.peer === undefined && (b.variantOf === undefined || b.tab === true)
   ).map(([name]) => name),
 );
 

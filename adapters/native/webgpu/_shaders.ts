@@ -108,7 +108,7 @@ fn reduce_workgroup(lid: u32, t: Term) -> Term {
   workgroupBarrier();
   for (var s = ${WORKGROUP / 2}u; s > 0u; s >>= 1u) {
     if (lid < s) {
-      wsum[lid] = df_add(wsum[lid], wsum[lid + s]);
+      wsum[lid] = df_add_exact(wsum[lid], wsum[lid + s]);
       wflag[lid] = wflag[lid] | wflag[lid + s];
     }
     workgroupBarrier();
@@ -278,7 +278,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var f = 0u;
   for (var j = lid; j < u.count; j += ${WORKGROUP}u) {
     let p = partials[base + j];
-    s = df_add(s, p.s);
+    s = df_add_exact(s, p.s);
     f = f | p.flags;
   }
   wsum[lid] = s;
@@ -286,7 +286,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   workgroupBarrier();
   for (var h = ${WORKGROUP / 2}u; h > 0u; h >>= 1u) {
     if (lid < h) {
-      wsum[lid] = df_add(wsum[lid], wsum[lid + h]);
+      wsum[lid] = df_add_exact(wsum[lid], wsum[lid + h]);
       wflag[lid] = wflag[lid] | wflag[lid + h];
     }
     workgroupBarrier();

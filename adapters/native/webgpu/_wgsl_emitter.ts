@@ -17,6 +17,11 @@ export type Logistic = LogisticAbs<V>;
 
 const ONE = dfLiteral(1);
 
+/** The WGSL function suffix of an accuracy. */
+function suffix(accuracy: Accuracy): string {
+  return accuracy === "fast" ? "_fast" : "";
+}
+
 /** Builds one WGSL function body, statement by statement. */
 export class Wgsl implements Lanes<V> {
   readonly #lines: string[] = [];
@@ -142,28 +147,28 @@ export class Wgsl implements Lanes<V> {
     return this.and(this.gt(v, this.c(lo)), this.lt(v, this.c(hi)));
   }
 
-  /** eᵗ (any finite t; the df precision whatever the accuracy asked). */
-  exp(t: V, _accuracy?: Accuracy): V {
-    return this.let(`df_exp(${t})`);
+  /** eᵗ (any finite t): about 2⁻³⁰ for `fast`, the df precision for `accurate`. */
+  exp(t: V, accuracy: Accuracy = "accurate"): V {
+    return this.let(`df_exp${suffix(accuracy)}(${t})`);
   }
-  /** eᵗ − 1. */
-  expm1(t: V, _accuracy?: Accuracy): V {
-    return this.let(`df_expm1(${t})`);
+  /** eᵗ − 1, to the same accuracy as {@linkcode Wgsl.exp}. */
+  expm1(t: V, accuracy: Accuracy = "accurate"): V {
+    return this.let(`df_expm1${suffix(accuracy)}(${t})`);
   }
   /** eᵗ and eᵗ − 1 from one reduction. */
-  expAndExpm1(t: V, _accuracy?: Accuracy): { e: V; m: V } {
+  expAndExpm1(t: V, accuracy: Accuracy = "accurate"): { e: V; m: V } {
     const p = `p${this.#next++}`;
-    this.#lines.push(`let ${p} = df_exp_parts(${t});`);
+    this.#lines.push(`let ${p} = df_exp_parts${suffix(accuracy)}(${t});`);
     const e = this.let(`df_scale2(df_add(df(1.0f, 0.0f), ${p}.q), ${p}.k)`);
-    return { e, m: this.let(`df_expm1(${t})`) };
+    return { e, m: this.let(`expm1_of(${p})`) };
   }
   /**
    * The logistic parts from e = e^−|z| (never overflowing): q = 1/(1 + e),
    * σ(z) = z ≥ 0 ? q : e·q, σ(−z) the other, s = e·q².
    */
-  logistic(z: V, _accuracy?: Accuracy): Logistic {
+  logistic(z: V, accuracy?: Accuracy): Logistic {
     const zl = this.let(z);
-    const e = this.exp(this.negAbs(zl));
+    const e = this.exp(this.negAbs(zl), accuracy);
     const q = this.let(this.div(this.c(1), this.add(this.c(1), e)));
     const eq = this.let(this.mul(e, q));
     const pos = this.letMask(`(${zl}.x >= 0.0f)`);
@@ -179,9 +184,9 @@ export class Wgsl implements Lanes<V> {
     return this.logistic(z, accuracy);
   }
   /** tanh y = sign(y)·(−m)/(2 + m), m = e^−2|y| − 1. */
-  tanh(y: V, _accuracy?: Accuracy): V {
+  tanh(y: V, accuracy?: Accuracy): V {
     const yl = this.let(y);
-    const m = this.expm1(this.mul(this.c(-2), this.abs(yl)));
+    const m = this.expm1(this.mul(this.c(-2), this.abs(yl)), accuracy);
     return this.let(
       this.copySign(this.div(this.neg(m), this.add(this.c(2), m)), yl),
     );

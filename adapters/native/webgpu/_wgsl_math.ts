@@ -39,13 +39,74 @@ export function dfLiteral(v: number): string {
   return `df(${f32Literal(hi)}, ${f32Literal(lo)})`;
 }
 
-/** Horner over df coefficients (ascending powers) in df arithmetic. */
-function dfPoly(x: string, coeffs: readonly number[]): string {
-  let p = dfLiteral(coeffs[coeffs.length - 1]!);
-  for (let k = coeffs.length - 2; k >= 0; k--) {
+/**
+ * Σ coeffs[k]·xᵏ (ascending powers) for |x| ≤ `xmax`, to an absolute error
+ * below 2⁻⁴²·`scale`: Horner with the highest coefficients in plain f32 (an
+ * f32 Horner errs by at most (n + 1)·2⁻²⁴ of Σ|cₖ|·|x|ᵏ over its terms),
+ * and only the lowest ones, whose terms the bound does not allow in f32, in
+ * df. The split is chosen here, from the bound, per polynomial and domain.
+ */
+export function mixedPoly(
+  x: string,
+  coeffs: readonly number[],
+  xmax: number,
+  scale: number,
+): string {
+  const n = coeffs.length;
+  // m: the first coefficient evaluated in f32 (m = n: all in df).
+  let m = n;
+  while (m > 1) {
+    let sum = 0;
+    for (let k = m - 1; k < n; k++) sum += Math.abs(coeffs[k]!) * xmax ** k;
+    if ((n - m + 2) * 2 ** -24 * sum > 2 ** -42 * scale) break;
+    m--;
+  }
+  if (m >= n) {
+    let p = dfLiteral(coeffs[n - 1]!);
+    for (let k = n - 2; k >= 0; k--) {
+      p = `df_add(df_mul(${p}, ${x}), ${dfLiteral(coeffs[k]!)})`;
+    }
+    return p;
+  }
+  let t = f32Literal(coeffs[n - 1]!);
+  for (let k = n - 2; k >= m; k--) {
+    t = `(${t} * ${x}.x + ${f32Literal(coeffs[k]!)})`;
+  }
+  if (m === 0) return `df(${t}, 0.0f)`;
+  let p = `df_add(df_mul_f(${x}, ${t}), ${dfLiteral(coeffs[m - 1]!)})`;
+  for (let k = m - 2; k >= 0; k--) {
     p = `df_add(df_mul(${p}, ${x}), ${dfLiteral(coeffs[k]!)})`;
   }
   return p;
+}
+
+/**
+ * P(x)/Q(x) over [lo, hi] as WGSL (a df quotient), to an absolute error
+ * below about 2⁻⁴²·`scale`: each polynomial's split from the smallest |Q|
+ * and largest |P/Q| on the interval (sampled).
+ */
+function mixedRatio(
+  x: string,
+  p: readonly number[],
+  q: readonly number[],
+  lo: number,
+  hi: number,
+  scale: number,
+): string {
+  const at = (c: readonly number[], v: number) =>
+    c.reduceRight((acc, ck) => acc * v + ck, 0);
+  let minQ = Infinity;
+  let maxRatio = 0;
+  for (let i = 0; i <= 1000; i++) {
+    const v = lo + (hi - lo) * i / 1000;
+    minQ = Math.min(minQ, Math.abs(at(q, v)));
+    maxRatio = Math.max(maxRatio, Math.abs(at(p, v) / at(q, v)));
+  }
+  const xmax = Math.max(Math.abs(lo), Math.abs(hi));
+  // An error e in P moves P/Q by e/|Q|, one in Q by e·|P/Q|/|Q|.
+  const num = mixedPoly(x, p, xmax, scale * minQ);
+  const den = mixedPoly(x, q, xmax, (scale * minQ) / Math.max(maxRatio, 1e-3));
+  return `df_div(${num}, ${den})`;
 }
 
 const LN2_HI = 0.693145751953125; // 15 bits: k·LN2_HI is exact for |k| < 2⁹
@@ -90,7 +151,8 @@ alias df = vec2<f32>;
 
 // ---------------------------------------------------------------- bits
 
-fn f32_nan() -> f32 { return bitcast<f32>(0x7fc00000u); }
+// Not a constant expression: Tint (Chromium) rejects a constant NaN.
+fn f32_nan() -> f32 { return bitcast<f32>(0x7fc00000u ^ opaque_zero()); }
 fn f32_inf(negative: bool) -> f32 {
   return bitcast<f32>(select(0x7f800000u, 0xff800000u, negative));
 }
@@ -151,12 +213,25 @@ ${twoProd}
 // ------------------------------------------------------- df arithmetic
 
 fn df_f(a: f32) -> df { return df(a, 0.0f); }
+/**
+ * a + b to about 2⁻⁴⁷·(|a| + |b|): the high parts' error-free sum, the low
+ * parts added in f32. Where a and b cancel, the inputs' own error (2⁻⁴⁴
+ * of each) dominates this one, so the kernels use it everywhere but in the
+ * parameter sums (df_add_exact).
+ */
 fn df_add(a: df, b: df) -> df {
+  let s = two_sum(a.x, b.x);
+  return fast_two_sum(s.x, s.y + (a.y + b.y));
+}
+/** a + b to about 2⁻⁴⁴ of the sum whatever the cancellation (the parameter sums). */
+fn df_add_exact(a: df, b: df) -> df {
   let s = two_sum(a.x, b.x);
   let t = two_sum(a.y, b.y);
   let u = fast_two_sum(s.x, s.y + t.x);
   return fast_two_sum(u.x, u.y + t.y);
 }
+/** a + b for f32 a, b (a df sum with no rounding). */
+fn df_add_ff(a: f32, b: f32) -> df { return two_sum(a, b); }
 fn df_sub(a: df, b: df) -> df { return df_add(a, -b); }
 fn df_mul(a: df, b: df) -> df {
   let p = two_prod(a.x, b.x);
@@ -172,14 +247,17 @@ fn df_mul_f(a: df, b: f32) -> df {
   return fast_two_sum(p.x, p.y + a.y * b);
 }
 fn df_div(a: df, b: df) -> df {
-  // WGSL's f32 division is within 2.5 ULP; two corrections make the quotient
-  // good to the df precision whatever the device's division does.
+  // WGSL's f32 division is within 2.5 ULP (2⁻²²): one correction from the
+  // df remainder leaves 2.5 ULP of the correction, about 2⁻⁴⁴ of the quotient.
   let q1 = a.x / b.x;
-  let r1 = df_sub(a, df_mul_f(b, q1));
-  let q2 = r1.x / b.x;
-  let r2 = df_sub(r1, df_mul_f(b, q2));
-  let q3 = r2.x / b.x;
-  return df_add(fast_two_sum(q1, q2), df(q3, 0.0f));
+  let r = df_sub(a, df_mul_f(b, q1));
+  return fast_two_sum(q1, r.x / b.x);
+}
+/** 1/b. */
+fn df_recip(b: df) -> df {
+  let q1 = 1.0f / b.x;
+  let r = df_sub(df(1.0f, 0.0f), df_mul_f(b, q1));
+  return fast_two_sum(q1, r.x * q1);
 }
 /** √a for a >= 0: the f32 root (loose in WGSL) and one df Newton step. */
 fn df_sqrt(a: df) -> df {
@@ -211,28 +289,48 @@ fn df_round(a: df) -> df { return df(a.x + a.y, 0.0f); }
 /** e^t = 2^k·(1 + q), q = e^r − 1 with |r| <= ln2/2 (t clamped to [−150, 89]). */
 struct ExpParts { q: df, k: i32 }
 
-fn df_exp_parts(t0: df) -> ExpParts {
+fn exp_reduce(t0: df) -> ExpParts {
   let t = select(t0, df(clamp(t0.x, -150.0f, 89.0f), 0.0f), t0.x < -150.0f || t0.x > 89.0f);
   let kf = round(t.x * 1.4426950408889634f);
   // t − k·ln2 with ln2 = LN2_HI + LN2_LO: k·LN2_HI and t.x − k·LN2_HI are exact.
   let r1 = t.x - kf * ${f32Literal(LN2_HI)};
-  let r = df_add(two_sum(r1, t.y), df_mul_f(${dfLiteral(LN2_LO)}, -kf));
-  // q = r + r²·(1/2! + r/3! + … + r¹⁰/12!): the first terms in df, the
-  // highest (below 2⁻²⁰ of q) in f32.
-  var tail = 0.0f;
-  ${
-    EXPM1_COEFFS.slice(6).reverse().map((c) =>
-      `tail = tail * r.x + ${f32Literal(c)};`
-    ).join("\n  ")
-  }
-  var p = df(tail, 0.0f);
-  ${
-    EXPM1_COEFFS.slice(0, 6).reverse().map((c) =>
-      `p = df_add(df_mul(p, r), ${dfLiteral(c)});`
-    ).join("\n  ")
-  }
+  return ExpParts(df_add(two_sum(r1, t.y), df_mul_f(${
+    dfLiteral(LN2_LO)
+  }, -kf)), i32(kf));
+}
+
+fn df_exp_parts(t0: df) -> ExpParts {
+  let rk = exp_reduce(t0);
+  let r = rk.q;
+  // q = r + r²·p, p = 1/2! + r/3! + … + r⁹/11! from the split Horner
+  // (|r| ≤ ln2/2; p's error below 2⁻⁴⁰, so q's below 2⁻⁴² of e^r; the
+  // r¹²/12! left out, below 2⁻⁴⁶).
+  let p = ${mixedPoly("r", EXPM1_COEFFS.slice(0, 10), Math.LN2 / 2, 5)};
   let q = df_add(r, df_mul(df_mul(r, r), p));
-  return ExpParts(q, i32(kf));
+  return ExpParts(q, rk.k);
+}
+
+/**
+ * The parts to about 2⁻³⁰ of e^t (the lanes' fast, 2⁻²⁶): p = 1/2 + r·p₂
+ * with p₂ = 1/3! + … + r⁶/9! in f32 (its error, at most 2⁻²⁸ of 1/6, moves
+ * q by under 2⁻³¹·r²).
+ */
+fn df_exp_parts_fast(t0: df) -> ExpParts {
+  let rk = exp_reduce(t0);
+  let r = rk.q;
+  let p2 = ${
+    (() => {
+      const c = EXPM1_COEFFS.slice(1, 8);
+      let e = f32Literal(c[c.length - 1]!);
+      for (let k = c.length - 2; k >= 0; k--) {
+        e = `(${e} * r.x + ${f32Literal(c[k]!)})`;
+      }
+      return e;
+    })()
+  };
+  let p = df_add(df_mul_f(r, p2), df(0.5f, 0.0f));
+  let q = df_add(r, df_mul(df_mul(r, r), p));
+  return ExpParts(q, rk.k);
 }
 
 /** e^t. */
@@ -241,9 +339,17 @@ fn df_exp(t: df) -> df {
   return df_scale2(df_add(df(1.0f, 0.0f), e.q), e.k);
 }
 
+/** e^t, to about 2⁻³⁰. */
+fn df_exp_fast(t: df) -> df {
+  let e = df_exp_parts_fast(t);
+  return df_scale2(df_add(df(1.0f, 0.0f), e.q), e.k);
+}
+
 /** e^t − 1, accurate relative to itself near 0. */
-fn df_expm1(t: df) -> df {
-  let e = df_exp_parts(t);
+fn df_expm1(t: df) -> df { return expm1_of(df_exp_parts(t)); }
+/** e^t − 1 to about 2⁻³⁰ of itself. */
+fn df_expm1_fast(t: df) -> df { return expm1_of(df_exp_parts_fast(t)); }
+fn expm1_of(e: ExpParts) -> df {
   if (e.k == 0) { return e.q; }
   // 2^k·q + (2^k − 1); 2^k − 1 is exact in f32 for −24 <= k <= 24.
   if (e.k >= -24 && e.k <= 24) {
@@ -288,14 +394,14 @@ fn df_erfc(w: df) -> df {
   if (a.x < 0.84375f) {
     // erf(w) = w + w·P(w²)/Q(w²).
     let z = df_mul(w, w);
-    let y = df_div(${dfPoly("z", pp)}, ${dfPoly("z", qq)});
+    let y = ${mixedRatio("z", pp, qq, 0, 0.72, 0.25)};
     let wy = df_mul(w, y);
     if (w.x < 0.25f) { return df_sub(one, df_add(w, wy)); }
     return df_sub(df(0.5f, 0.0f), df_add(wy, df_sub(w, df(0.5f, 0.0f))));
   }
   if (a.x < 1.25f) {
     let s = df_sub(a, one);
-    let e1 = df_div(${dfPoly("s", pa)}, ${dfPoly("s", qa)});
+    let e1 = ${mixedRatio("s", pa, qa, -0.16, 0.25, 0.07)};
     if (w.x > 0.0f) { return df_sub(${dfLiteral(1 - E.ERX)}, e1); }
     return df_add(one, df_add(${dfLiteral(E.ERX)}, e1));
   }
@@ -305,9 +411,9 @@ fn df_erfc(w: df) -> df {
   let inv = df_div(one, df_mul(a, a));
   var ratio: df;
   if (a.x < ${f32Literal(1 / 0.35)}) {
-    ratio = df_div(${dfPoly("inv", ra)}, ${dfPoly("inv", sa)});
+    ratio = ${mixedRatio("inv", ra, sa, 0.12, 0.65, 64)};
   } else {
-    ratio = df_div(${dfPoly("inv", rb)}, ${dfPoly("inv", sb)});
+    ratio = ${mixedRatio("inv", rb, sb, 0.0012, 0.123, 64)};
   }
   // exp(−a² − 0.5625 + R/S)/a with −a² formed in df (2⁻⁴⁴ relative, so at
   // a < 28 its absolute error stays below 2⁻³⁴).

@@ -10,7 +10,7 @@ import katex from "katex";
 import { getBackend } from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { type BackendInfo, type BackendModule, bookGrid } from "@nonlin/core";
-import { backendNames, loadBackend } from "@nonlin/backends";
+import { bookBackendNames, loadBackend } from "@nonlin/backends";
 import type { Tolerance, WaiverNote } from "./compare.ts";
 import { codeBlock, type CurveRun, runCurve } from "./run.ts";
 import { bookSections, type Section } from "./sections.ts";
@@ -521,7 +521,7 @@ async function load(name: string): Promise<BackendModule | string> {
  * @returns The state once every backend has run.
  */
 export async function startPage(root: HTMLElement): Promise<BookState> {
-  const names = [...backendNames];
+  const names = [...bookBackendNames];
   const state: BookState = {
     state: "running",
     selected: names[0] ?? "",

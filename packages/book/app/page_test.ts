@@ -6,7 +6,7 @@
 
 import assert from "node:assert";
 import { chromium } from "playwright-core";
-import { backendNames } from "@nonlin/backends";
+import { bookBackendNames } from "@nonlin/backends";
 import { serveBook } from "../server.ts";
 import { buildBook } from "../assets.ts";
 import { compareCurve, referenceValues } from "./compare.ts";
@@ -125,10 +125,18 @@ Deno.test({
     assert.strictEqual(state.state, "ready");
     assert.deepStrictEqual(problems, []);
     assert.deepStrictEqual(state.backends.map((b) => b.name), [
-      ...backendNames,
+      ...bookBackendNames,
     ]);
-    for (const name of ["native", "tfjs-cpu", "tfjs-wasm", "tfjs-webgpu"]) {
-      assert.ok(backendNames.includes(name), `${name} is a built-in backend`);
+    for (
+      const name of [
+        "native",
+        "tfjs-cpu",
+        "tfjs-wasm",
+        "tfjs-webgpu",
+        "native-webgpu",
+      ]
+    ) {
+      assert.ok(bookBackendNames.includes(name), `${name} has a tab`);
     }
   });
 
@@ -181,10 +189,15 @@ Deno.test({
           (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
         return gpu !== undefined && (await gpu.requestAdapter()) !== null;
       });
+      // The native kernels as WGSL: they run wherever an adapter is found.
+      const nativeGpu = byName.get("native-webgpu")!;
       if (hasGpu) {
         assert.ok(webgpu.available, webgpu.reason);
         assert.strictEqual(webgpu.engine, "webgpu");
+        assert.ok(nativeGpu.available, nativeGpu.reason);
       } else {
+        assert.strictEqual(nativeGpu.available, false);
+        assert.ok(nativeGpu.reason && nativeGpu.reason.length > 0);
         // No adapter in this browser: the tab must say so, with the reason.
         assert.strictEqual(webgpu.available, false);
         assert.ok(webgpu.reason && webgpu.reason.length > 0);
@@ -478,6 +491,18 @@ Deno.test({
       assert.ok(state.backends.find((b) => b.name === name)?.available, name);
     }
   });
+  const nativeGpu = state.backends.find((b) => b.name === "native-webgpu")!;
+  await t.step(
+    `native-webgpu is unavailable, with its reason: ${nativeGpu.reason}`,
+    () => {
+      assert.strictEqual(nativeGpu.available, false);
+      assert.ok(nativeGpu.reason !== undefined && nativeGpu.reason.length > 0);
+      assert.strictEqual(
+        state.runs.filter((r) => r.backend === "native-webgpu").length,
+        0,
+      );
+    },
+  );
   const webgpu = state.backends.find((b) => b.name === "tfjs-webgpu")!;
   await t.step(
     `tfjs-webgpu is unavailable, with its reason: ${webgpu.reason}`,
