@@ -606,9 +606,19 @@ export class KGroup extends VectorMath<Group> {
     this.width = width;
   }
 
+  /** Inside `when`: the one member the code being emitted is for. */
+  #only: number | undefined;
+
   #map(f: (i: number) => V): Group {
     const out: V[] = [];
-    for (let i = 0; i < this.width; i++) out.push(f(i));
+    for (let i = 0; i < this.width; i++) {
+      // Outside the member being corrected, a hole: emitting it would throw.
+      out.push(
+        this.#only === undefined || this.#only === i
+          ? f(i)
+          : undefined as unknown as V,
+      );
+    }
     return out;
   }
 
@@ -621,16 +631,33 @@ export class KGroup extends VectorMath<Group> {
     return this.#map(() => this.k.c(value));
   }
   let(e: Group): Group {
-    return e.map((v) => this.k.let(v));
+    return this.#map((i) => this.k.let(e[i]!));
   }
   set(variable: Group, e: Group): void {
-    variable.forEach((v, i) => this.k.set(v, e[i]!));
+    for (let i = 0; i < this.width; i++) {
+      if (this.#only === undefined || this.#only === i) {
+        this.k.set(variable[i]!, e[i]!);
+      }
+    }
   }
-  /** Runs `body` for the groups where any lane of any member's mask holds. */
+  /**
+   * Runs `body` for each member where any lane of its mask holds: the body
+   * is emitted once per member and computes that member alone, so a costly
+   * correction runs as often as on one vector (not whenever any of the
+   * group's lanes needs it).
+   */
   when(mask: Group, body: () => void): void {
-    let any = mask[0]!;
-    for (let i = 1; i < mask.length; i++) any = V128.or(any, mask[i]!);
-    this.k.f.when(V128.anyTrue(any), body);
+    if (this.#only !== undefined) {
+      throw new TypeError("Nested when is not supported in a group");
+    }
+    try {
+      for (let i = 0; i < this.width; i++) {
+        this.#only = i;
+        this.k.f.when(V128.anyTrue(mask[i]!), body);
+      }
+    } finally {
+      this.#only = undefined;
+    }
   }
   add(a: Group, b: Group): Group {
     return this.#map((i) => this.k.add(a[i]!, b[i]!));

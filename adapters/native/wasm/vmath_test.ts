@@ -30,6 +30,17 @@ const functions: Record<string, Unary> = {
   erfcNearHalf: (k, x) => k.erfcNearHalf(x),
   sigmoidFast: (k, x) => k.logistic(x, "fast").sigmoid,
   sigmoidAccurate: (k, x) => k.logistic(x, "accurate").sigmoid,
+  // A correction under `when` (as the definitions' nearRoot): the fast
+  // exponential, redone accurately where x < −1.
+  expCorrected: (k, x) => {
+    const value = k.let(k.exp(x, "fast"));
+    const mask = k.let(k.lt(x, k.c(-1)));
+    k.when(
+      mask,
+      () => k.set(value, k.select(mask, k.exp(x, "accurate"), value)),
+    );
+    return value;
+  },
 };
 
 /**
