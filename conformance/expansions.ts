@@ -130,4 +130,9 @@ export const expansions: { readonly [N in OpName]: Expansion } = {
     x.mul(where((v) => Math.abs(v) > value("lambda"))).add(
       x.add(value("lambda")).mul(where((v) => v === -value("lambda"))),
     ),
+  // x ∓ λ outside the band; x + λ at −λ too, for the left-hand slope 1.
+  softshrink: (x, _p, where, value) =>
+    x.sub(value("lambda")).mul(where((v) => v > value("lambda"))).add(
+      x.add(value("lambda")).mul(where((v) => v <= -value("lambda"))),
+    ),
 };

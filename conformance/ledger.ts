@@ -838,6 +838,13 @@ const why = {
     source: `${core}/Step_grad.ts, ${core}/Mul_grad.ts`,
     class: "rightKink",
   },
+  reluShrinkKink: {
+    reason:
+      "at x = −λ the derivative is the right-hand 0, not the pinned left-hand 1: sign(x)·relu(|x| − λ) " +
+      "is differentiated through relu's gradient, 0 where |x| − λ = 0",
+    source: `${core}/Relu_grad.ts, ${core}/Abs_grad.ts`,
+    class: "rightKink",
+  },
 } as const satisfies Record<string, Finding>;
 
 /** One waiver per backend, sharing a finding. */
@@ -1583,4 +1590,7 @@ export const ledger: readonly KnownDeviation[] = [
   ...waive(ORT, "hardshrink", "special", why.ortShrinkNaN),
   ...waive(JAX, "hardshrink", "special", why.jaxWhereNaN),
   ...waive(JAX, "hardshrink", "kink", why.jaxShrinkKink),
+
+  // softshrink
+  ...waive(tfjs, "softshrink", "kink", why.reluShrinkKink),
 ];

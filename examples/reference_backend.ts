@@ -548,4 +548,11 @@ export const hardSwish: OpFunction<"hardSwish"> = functions.hardSwish;
  * The conventions and the float64 reference: `ops.hardshrink` in `@nonlin/core`.
  */
 export const hardshrink: OpFunction<"hardshrink"> = functions.hardshrink;
+/**
+ * Soft shrink, x − λ if x > λ, x + λ if x < −λ, else 0, on the float64 reference.
+ * Derivative: 1 if x > λ or x ≤ −λ else 0 (softshrink'(λ) = 0, softshrink'(−λ) = 1).
+ * Parameter lambda = 0.5 (half-width of the band set to 0, and the shift outside it).
+ * The conventions and the float64 reference: `ops.softshrink` in `@nonlin/core`.
+ */
+export const softshrink: OpFunction<"softshrink"> = functions.softshrink;
 // END generated

@@ -153,4 +153,9 @@ export const tfjsOps: { readonly [N in OpName]: TfOp } = {
   hardshrink: {
     f: (x, p) => tf.mul(x, tf.step(tf.sub(tf.abs(x), p.lambda as number))),
   },
+  // Soft thresholding as a tfjs user writes it: sign(x)·relu(|x| − λ).
+  softshrink: {
+    f: (x, p) =>
+      tf.mul(tf.sign(x), tf.relu(tf.sub(tf.abs(x), p.lambda as number))),
+  },
 };

@@ -684,6 +684,26 @@ const hardshrink: Definition = {
   vjp: chain(shrinkSlope),
 };
 
+/** softshrink: x ∓ λ outside [−λ, λ], else 0 (NaN kept); its slope is hardshrink's. */
+const softshrink: Definition = {
+  params: ["lambda"],
+  grads: [],
+  finiteOnly: [],
+  forward: (k, x, p) =>
+    k.select(
+      k.gt(x, p.lambda!),
+      k.sub(x, p.lambda!),
+      k.select(
+        k.lt(x, k.neg(p.lambda!)),
+        k.add(x, p.lambda!),
+        zeroOrNaN(k, x),
+      ),
+    ),
+  derivative: shrinkSlope,
+  secondDerivative: zeroOrNaN,
+  vjp: chain(shrinkSlope),
+};
+
 /**
  * Every op's definition. prelu's is leakyRelu's (its α per element is a
  * target's gather, not a formula); gelu's is its exact form, `geluTanh` its
@@ -711,4 +731,5 @@ export const definitions: { readonly [N in KernelName]: Definition } = {
   mish,
   hardSwish,
   hardshrink,
+  softshrink,
 };

@@ -572,4 +572,20 @@ export const hardSwish: OpFunction<"hardSwish"> = native.hardSwish;
  * ```
  */
 export const hardshrink: OpFunction<"hardshrink"> = native.hardshrink;
+/**
+ * Soft shrink, x − λ if x > λ, x + λ if x < −λ, else 0, on the native engine.
+ * Derivative: 1 if x > λ or x ≤ −λ else 0 (softshrink'(λ) = 0, softshrink'(−λ) = 1).
+ * Parameter lambda = 0.5 (half-width of the band set to 0, and the shift outside it).
+ * The conventions and the float64 reference: `ops.softshrink` in `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { softshrink } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await softshrink([-2, -0.5, 0, 1.5]);
+ * assert.deepStrictEqual(y, new Float32Array([-1.5, 0, 0, 1]));
+ * ```
+ */
+export const softshrink: OpFunction<"softshrink"> = native.softshrink;
 // END generated

@@ -1144,6 +1144,54 @@ export const ops = {
     d2fdx2: zeroD2,
     dfdp: {},
   }),
+  /**
+   * Soft shrinkage: softshrink(x) = x − λ if x > λ, x + λ if x < −λ, else 0
+   * (λ ≥ 0).
+   *
+   * softshrink'(x) = 1 for |x| > λ, else 0, left-hand at both kinks:
+   * softshrink'(λ) = 0, softshrink'(−λ) = 1. softshrink'' = 0. λ is not
+   * learned.
+   *
+   * Paper: Donoho, "De-noising by soft-thresholding", IEEE Trans. Inf.
+   * Theory 1995 (PyTorch's `nn.Softshrink`).
+   */
+  softshrink: defineOp({
+    name: "softshrink",
+    title: "Soft shrink",
+    formula: "x − λ if x > λ, x + λ if x < −λ, else 0",
+    tex: String
+      .raw`\operatorname{softshrink}(x) = \begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda \\ 0 & \text{otherwise} \end{cases}`,
+    derivative:
+      "1 if x > λ or x ≤ −λ else 0 (softshrink'(λ) = 0, softshrink'(−λ) = 1)",
+    paper: "Donoho, IEEE Trans. Inf. Theory 1995",
+    params: {
+      lambda: {
+        kind: "real",
+        default: 0.5,
+        range: NON_NEGATIVE,
+        learned: false,
+        doc: "half-width of the band set to 0, and the shift outside it",
+      },
+    },
+    odd: false,
+    example: {},
+    edges: [{ lambda: 0 }, { lambda: 2 }],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "more" },
+    kinks: (p) => [-(p.lambda as number), p.lambda as number],
+    notable: () => [],
+    f: (x, p) => {
+      const l = p.lambda as number;
+      return nan(x) ? x : x > l ? x - l : x < -l ? x + l : 0;
+    },
+    dfdx: (x, p) => {
+      const l = p.lambda as number;
+      return nan(x) ? x : x > l || x <= -l ? 1 : 0;
+    },
+    d2fdx2: zeroD2,
+    dfdp: {},
+  }),
 } as const;
 
 /** The name of a catalog op. */

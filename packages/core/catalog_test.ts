@@ -1435,6 +1435,51 @@ const KNOWN: readonly Known[] = [
     "0",
     {},
   ],
+  [
+    "softshrink",
+    {},
+    -2,
+    "-1.5",
+    "1",
+    "0",
+    {},
+  ],
+  [
+    "softshrink",
+    {},
+    -0.5,
+    "0",
+    "1",
+    "0",
+    {},
+  ],
+  [
+    "softshrink",
+    {},
+    0.25,
+    "0",
+    "0",
+    "0",
+    {},
+  ],
+  [
+    "softshrink",
+    {},
+    0.5,
+    "0",
+    "0",
+    "0",
+    {},
+  ],
+  [
+    "softshrink",
+    {},
+    3,
+    "2.5",
+    "1",
+    "0",
+    {},
+  ],
 ];
 
 /**
@@ -1453,9 +1498,9 @@ const KNOWN_ULPS = 8;
 
 Deno.test("ops: every op and its reference", async (t) => {
   await t.step(
-    "the catalog lists the 20 ops of the design, each under its name",
+    "the catalog lists the 21 ops of the design, each under its name",
     () => {
-      assert.strictEqual(opNames.length, 20);
+      assert.strictEqual(opNames.length, 21);
       for (const name of opNames) assert.strictEqual(spec(name).name, name);
     },
   );
