@@ -135,4 +135,5 @@ export const expansions: { readonly [N in OpName]: Expansion } = {
     x.sub(value("lambda")).mul(where((v) => v > value("lambda"))).add(
       x.add(value("lambda")).mul(where((v) => v <= -value("lambda"))),
     ),
+  tanhshrink: (x) => x.sub(x.tanh()),
 };

@@ -845,6 +845,26 @@ const why = {
     source: `${core}/Relu_grad.ts, ${core}/Abs_grad.ts`,
     class: "rightKink",
   },
+  tanhshrinkCancels: {
+    reason:
+      "x − tanh x written as is cancels near 0, where it is x³/3: in float32 the difference keeps " +
+      "few or no bits (0 for |x| below about 4e-4), and so does its derivative 1 − (1 − tanh²x)",
+    source: `${core}/Tanh_grad.ts, ${core}/Sub_grad.ts`,
+    class: "tailCancellation",
+  },
+  tanhshrinkSecond: {
+    reason:
+      "the second derivative throws: tanh's gradient is written with its output y = tanh x, " +
+      "which tf.grad of tf.grad cannot trace back to x",
+    source: `${core}/Tanh_grad.ts`,
+    class: "error",
+  },
+  tanhshrinkZero: {
+    reason:
+      "−0 − tanh(−0) = −0 − (−0) = +0: the subtraction loses the sign of zero",
+    source: "tfjs-core/src/ops/sub.ts",
+    class: "signOfZero",
+  },
 } as const satisfies Record<string, Finding>;
 
 /** One waiver per backend, sharing a finding. */
@@ -1593,4 +1613,16 @@ export const ledger: readonly KnownDeviation[] = [
 
   // softshrink
   ...waive(tfjs, "softshrink", "kink", why.reluShrinkKink),
+
+  // tanhshrink
+  ...waive(tfjs, "tanhshrink", "values", why.tanhshrinkCancels),
+  ...waive(tfjs, "tanhshrink", "vjp", why.tanhshrinkCancels),
+  ...waive(tfjs, "tanhshrink", "derivative", why.tanhshrinkCancels),
+  ...waive(tfjs, "tanhshrink", "flushToZero", why.tanhshrinkCancels),
+  ...waive(tfjs, "tanhshrink", "finiteDifference", why.tanhshrinkCancels),
+  ...waive(tfjs, "tanhshrink", "secondDerivative", why.tanhshrinkSecond),
+  ...waive([cpu, wasm], "tanhshrink", "signOfZero", why.tanhshrinkZero),
+  ...waive([gpu], "tanhshrink", "subnormal", why.tanhshrinkCancels, {
+    devices: LLVMPIPE,
+  }),
 ];

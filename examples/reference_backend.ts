@@ -555,4 +555,10 @@ export const hardshrink: OpFunction<"hardshrink"> = functions.hardshrink;
  * The conventions and the float64 reference: `ops.softshrink` in `@nonlin/core`.
  */
 export const softshrink: OpFunction<"softshrink"> = functions.softshrink;
+/**
+ * Tanh shrink, x − tanh x, on the float64 reference.
+ * Derivative: tanh²x.
+ * The conventions and the float64 reference: `ops.tanhshrink` in `@nonlin/core`.
+ */
+export const tanhshrink: OpFunction<"tanhshrink"> = functions.tanhshrink;
 // END generated

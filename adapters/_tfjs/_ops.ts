@@ -158,4 +158,6 @@ export const tfjsOps: { readonly [N in OpName]: TfOp } = {
     f: (x, p) =>
       tf.mul(tf.sign(x), tf.relu(tf.sub(tf.abs(x), p.lambda as number))),
   },
+  // PyTorch's tanhshrink, x − tanh x, as written.
+  tanhshrink: { f: (x) => tf.sub(x, tf.tanh(x)) },
 };

@@ -23,7 +23,12 @@
  * @module
  */
 
-import { type OpName, SELU_ALPHA, SELU_LAMBDA } from "@nonlin/core";
+import {
+  type OpName,
+  SELU_ALPHA,
+  SELU_LAMBDA,
+  TANHSHRINK_SERIES,
+} from "@nonlin/core";
 import type { Accuracy, Lanes } from "./_lanes.ts";
 
 /** The op's scalar parameters, as lane values (the same in every lane). */
@@ -705,6 +710,43 @@ const softshrink: Definition = {
 };
 
 /**
+ * tanhshrink: x − tanh x, as x³·P(x²) (the catalog's series, ten terms: the
+ * next is below 2⁻³⁰ of the sum) where |x| < 1/2 and the subtraction would
+ * cancel; above, the accurate tanh, whose error the subtraction magnifies at
+ * most 12-fold.
+ */
+const tanhshrink: Definition = {
+  params: [],
+  grads: [],
+  finiteOnly: [],
+  forward: (k, x) => {
+    const x2 = k.let(k.mul(x, x));
+    const series = k.mul(
+      k.mul(x, x2),
+      k.poly(x2, TANHSHRINK_SERIES.slice(0, 10)),
+    );
+    return k.select(
+      k.lt(k.abs(x), k.c(0.5)),
+      series,
+      k.sub(x, k.tanh(x, "accurate")),
+    );
+  },
+  // tanh²x: a square, no cancellation.
+  derivative: (k, x) => {
+    const t = k.let(k.tanh(x, "fast"));
+    return k.mul(t, t);
+  },
+  secondDerivative: (k, x) => {
+    const { tanh, sech2 } = tanhParts(k, x, "fast");
+    return k.mul(k.mul(k.c(2), tanh), sech2);
+  },
+  vjp: chain((k, x) => {
+    const t = k.let(k.tanh(x, "fast"));
+    return k.mul(t, t);
+  }),
+};
+
+/**
  * Every op's definition. prelu's is leakyRelu's (its α per element is a
  * target's gather, not a formula); gelu's is its exact form, `geluTanh` its
  * tanh form; silu runs swish's formulas with β passed as 1.
@@ -732,4 +774,5 @@ export const definitions: { readonly [N in KernelName]: Definition } = {
   hardSwish,
   hardshrink,
   softshrink,
+  tanhshrink,
 };

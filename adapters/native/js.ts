@@ -241,4 +241,10 @@ export const hardshrink: OpFunction<"hardshrink"> = js.hardshrink;
  * The conventions and the float64 reference: `ops.softshrink` in `@nonlin/core`.
  */
 export const softshrink: OpFunction<"softshrink"> = js.softshrink;
+/**
+ * Tanh shrink, x − tanh x, on the native engine's JavaScript loops.
+ * Derivative: tanh²x.
+ * The conventions and the float64 reference: `ops.tanhshrink` in `@nonlin/core`.
+ */
+export const tanhshrink: OpFunction<"tanhshrink"> = js.tanhshrink;
 // END generated

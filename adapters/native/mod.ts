@@ -588,4 +588,19 @@ export const hardshrink: OpFunction<"hardshrink"> = native.hardshrink;
  * ```
  */
 export const softshrink: OpFunction<"softshrink"> = native.softshrink;
+/**
+ * Tanh shrink, x − tanh x, on the native engine.
+ * Derivative: tanh²x.
+ * The conventions and the float64 reference: `ops.tanhshrink` in `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { tanhshrink } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await tanhshrink([-2, -0.5, 0, 1.5]);
+ * assert.deepStrictEqual(y, new Float32Array([-1.0359725, -0.037882842, 0, 0.59485173]));
+ * ```
+ */
+export const tanhshrink: OpFunction<"tanhshrink"> = native.tanhshrink;
 // END generated

@@ -220,4 +220,10 @@ export const hardshrink: OpFunction<"hardshrink"> = cpu.hardshrink;
  * The conventions and the float64 reference: `ops.softshrink` in `@nonlin/core`.
  */
 export const softshrink: OpFunction<"softshrink"> = cpu.softshrink;
+/**
+ * Tanh shrink, x − tanh x, on tfjs-cpu.
+ * Derivative: tanh²x.
+ * The conventions and the float64 reference: `ops.tanhshrink` in `@nonlin/core`.
+ */
+export const tanhshrink: OpFunction<"tanhshrink"> = cpu.tanhshrink;
 // END generated

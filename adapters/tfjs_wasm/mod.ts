@@ -270,4 +270,10 @@ export const hardshrink: OpFunction<"hardshrink"> = wasm.hardshrink;
  * The conventions and the float64 reference: `ops.softshrink` in `@nonlin/core`.
  */
 export const softshrink: OpFunction<"softshrink"> = wasm.softshrink;
+/**
+ * Tanh shrink, x − tanh x, on tfjs-wasm.
+ * Derivative: tanh²x.
+ * The conventions and the float64 reference: `ops.tanhshrink` in `@nonlin/core`.
+ */
+export const tanhshrink: OpFunction<"tanhshrink"> = wasm.tanhshrink;
 // END generated

@@ -236,4 +236,10 @@ export const hardshrink: OpFunction<"hardshrink"> = webgpu.hardshrink;
  * The conventions and the float64 reference: `ops.softshrink` in `@nonlin/core`.
  */
 export const softshrink: OpFunction<"softshrink"> = webgpu.softshrink;
+/**
+ * Tanh shrink, x − tanh x, on tfjs-webgpu.
+ * Derivative: tanh²x.
+ * The conventions and the float64 reference: `ops.tanhshrink` in `@nonlin/core`.
+ */
+export const tanhshrink: OpFunction<"tanhshrink"> = webgpu.tanhshrink;
 // END generated

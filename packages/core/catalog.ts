@@ -274,6 +274,43 @@ function softplusParts(
 }
 
 /**
+ * x − tanh x = x³·Σ cₖx²ᵏ near 0: the coefficients cₖ (1/3, −2/15, 17/315,
+ * …, from tanh's series in the Bernoulli numbers). On |x| < 1/2 each term is
+ * under a tenth of the one before; eighteen reach float64's last bit.
+ */
+export const TANHSHRINK_SERIES: readonly number[] = [
+  0.3333333333333333,
+  -0.13333333333333333,
+  0.05396825396825397,
+  -0.021869488536155203,
+  0.008863235529902197,
+  -0.003592128036572481,
+  0.0014558343870513183,
+  -0.000590027440945586,
+  0.00023912911424355248,
+  -9.691537956929451e-5,
+  3.927832388331683e-5,
+  -1.5918905069328964e-5,
+  6.451689215655431e-6,
+  -2.6147711512907546e-6,
+  1.0597268320104654e-6,
+  -4.294911078273806e-7,
+  1.7406618963571648e-7,
+  -7.054636946400968e-8,
+];
+
+/** x − tanh x, by the series where the subtraction would cancel. */
+function tanhshrink(x: number): number {
+  if (!(Math.abs(x) < 0.5)) return x - Math.tanh(x);
+  const x2 = x * x;
+  let p = 0;
+  for (let k = TANHSHRINK_SERIES.length - 1; k >= 0; k--) {
+    p = p * x2 + TANHSHRINK_SERIES[k]!;
+  }
+  return x * x2 * p;
+}
+
+/**
  * The catalog. Keys are the op names every adapter exports, in the order of
  * the book's §5.1 followed by the rest.
  */
@@ -1190,6 +1227,44 @@ export const ops = {
       return nan(x) ? x : x > l || x <= -l ? 1 : 0;
     },
     d2fdx2: zeroD2,
+    dfdp: {},
+  }),
+  /**
+   * Tanh shrinkage: tanhshrink(x) = x − tanh x.
+   *
+   * tanhshrink'(x) = 1 − sech²x = tanh²x; tanhshrink''(x) = 2 tanh x·sech²x.
+   * Stability: near 0, x − tanh x cancels (it is x³/3 − 2x⁵/15 + …), so
+   * below |x| = 1/2 it is the series x³·P(x²), whose terms fall tenfold
+   * each; above, the subtraction loses at most a few bits. Odd:
+   * tanhshrink(−0) = −0.
+   *
+   * Paper: PyTorch's `nn.Tanhshrink`.
+   */
+  tanhshrink: defineOp({
+    name: "tanhshrink",
+    title: "Tanh shrink",
+    formula: "x − tanh x",
+    tex: String.raw`\operatorname{tanhshrink}(x) = x - \tanh x`,
+    derivative: "tanh²x",
+    paper: "PyTorch nn.Tanhshrink",
+    params: {},
+    odd: true,
+    example: {},
+    edges: [],
+    curves: [],
+    arithmeticOnly: false,
+    book: { part: "more" },
+    kinks: () => [],
+    notable: () => [-0.5, 0.5, -9.01, 9.01],
+    f: (x) => tanhshrink(x),
+    dfdx: (x) => {
+      const t = Math.tanh(x);
+      return t * t;
+    },
+    d2fdx2: (x) => {
+      const c = Math.cosh(x);
+      return (2 * Math.tanh(x)) / c / c;
+    },
     dfdp: {},
   }),
 } as const;

@@ -1480,6 +1480,60 @@ const KNOWN: readonly Known[] = [
     "0",
     {},
   ],
+  [
+    "tanhshrink",
+    {},
+    1e-3,
+    "0.000000000333333200000053968232",
+    "0.000000999999333333711110914",
+    "0.00199999733333559999843",
+    {},
+  ],
+  [
+    "tanhshrink",
+    {},
+    0.1,
+    "0.000332005375044182936838",
+    "0.00993370915256022274774",
+    "0.197355843509065151748",
+    {},
+  ],
+  [
+    "tanhshrink",
+    {},
+    0.4,
+    "0.0200510377447751179377",
+    "0.144361213918822318971",
+    "0.650198137673727669818",
+    {},
+  ],
+  [
+    "tanhshrink",
+    {},
+    -0.6,
+    "-0.0629504330019647077339",
+    "0.288422237412777174275",
+    "-0.764305058565797520309",
+    {},
+  ],
+  [
+    "tanhshrink",
+    {},
+    2,
+    "1.03597241992418311605",
+    "0.929349175146835534314",
+    "0.136218687427113041172",
+    {},
+  ],
+  [
+    "tanhshrink",
+    {},
+    -7,
+    "-6.00000166305605532826",
+    "0.999996673890655098915",
+    "-0.00000665220762678959736297",
+    {},
+  ],
 ];
 
 /**
@@ -1498,9 +1552,9 @@ const KNOWN_ULPS = 8;
 
 Deno.test("ops: every op and its reference", async (t) => {
   await t.step(
-    "the catalog lists the 21 ops of the design, each under its name",
+    "the catalog lists the 22 ops of the design, each under its name",
     () => {
-      assert.strictEqual(opNames.length, 21);
+      assert.strictEqual(opNames.length, 22);
       for (const name of opNames) assert.strictEqual(spec(name).name, name);
     },
   );
@@ -1841,6 +1895,7 @@ Deno.test("ops: pinned conventions", async (t) => {
           "silu",
           "mish",
           "hardSwish",
+          "tanhshrink",
         ],
       );
     },
@@ -1849,8 +1904,10 @@ Deno.test("ops: pinned conventions", async (t) => {
   await t.step(
     "no flush to zero: subnormal inputs act as the small numbers they are",
     () => {
-      // f(x) = f(0) + x·f'(x) + O(x²) for |x| ≤ 1e-40; the rounding of f(0) +
-      // (tiny) and the spacing 2⁻¹⁰⁷⁴ of subnormals are the only slack.
+      // f(x) = f(0) + x·f'(x) + O(x²f'') for |x| ≤ 1e-40; the rounding of
+      // f(0) + (tiny), the spacing 2⁻¹⁰⁷⁴ of subnormals and the remainder
+      // x²·|f''| (all of tanhshrink's x³/3, whose f' vanishes at 0) are the
+      // only slack.
       for (const name of opNames) {
         const op = spec(name);
         const p = defaults(op);
@@ -1869,7 +1926,8 @@ Deno.test("ops: pinned conventions", async (t) => {
           const got = op.f(x, p);
           const want = op.f(0, p) + x * op.dfdx(x, p);
           const slack = 1e-6 * Math.abs(x * op.dfdx(x, p)) +
-            EPS * Math.abs(op.f(0, p)) + 2 ** -1074;
+            EPS * Math.abs(op.f(0, p)) + x * x * Math.abs(op.d2fdx2(x, p)) +
+            2 ** -1074;
           assert.ok(
             Math.abs(got - want) <= slack,
             `${name}(${x}) = ${got}, want ${want}`,
