@@ -136,4 +136,10 @@ export const expansions: { readonly [N in OpName]: Expansion } = {
       x.add(value("lambda")).mul(where((v) => v <= -value("lambda"))),
     ),
   tanhshrink: (x) => x.sub(x.tanh()),
+  threshold: (x, _p, where, value) =>
+    select(
+      x,
+      where((v) => v > value("threshold")),
+      x.mul(0).add(value("value")),
+    ),
 };

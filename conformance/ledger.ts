@@ -865,6 +865,20 @@ const why = {
     source: "tfjs-core/src/ops/sub.ts",
     class: "signOfZero",
   },
+  whereGradNaN: {
+    reason:
+      "the derivative at NaN is 1, not NaN: tf.where's gradient passes dy to the branch the mask " +
+      "chose, and NaN ≤ threshold is false",
+    source: `${core}/Select_grad.ts`,
+    class: "nanDropped",
+  },
+  whereSecond: {
+    reason:
+      "the second derivative throws: tf.where's gradient is dy masked by a constant, which " +
+      "tf.grad of tf.grad cannot trace back to x",
+    source: `${core}/Select_grad.ts`,
+    class: "error",
+  },
 } as const satisfies Record<string, Finding>;
 
 /** One waiver per backend, sharing a finding. */
@@ -1625,4 +1639,8 @@ export const ledger: readonly KnownDeviation[] = [
   ...waive([gpu], "tanhshrink", "subnormal", why.tanhshrinkCancels, {
     devices: LLVMPIPE,
   }),
+
+  // threshold
+  ...waive(tfjs, "threshold", "special", why.whereGradNaN),
+  ...waive(tfjs, "threshold", "secondDerivative", why.whereSecond),
 ];

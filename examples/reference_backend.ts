@@ -561,4 +561,12 @@ export const softshrink: OpFunction<"softshrink"> = functions.softshrink;
  * The conventions and the float64 reference: `ops.tanhshrink` in `@nonlin/core`.
  */
 export const tanhshrink: OpFunction<"tanhshrink"> = functions.tanhshrink;
+/**
+ * Threshold, x if x > threshold else value, on the float64 reference.
+ * Derivative: 1 if x > threshold else 0 (threshold'(threshold) = 0).
+ * Parameter threshold, required (x above it passes).
+ * Parameter value, required (what replaces x at or below the threshold).
+ * The conventions and the float64 reference: `ops.threshold` in `@nonlin/core`.
+ */
+export const threshold: OpFunction<"threshold"> = functions.threshold;
 // END generated

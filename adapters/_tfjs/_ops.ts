@@ -160,4 +160,10 @@ export const tfjsOps: { readonly [N in OpName]: TfOp } = {
   },
   // PyTorch's tanhshrink, x − tanh x, as written.
   tanhshrink: { f: (x) => tf.sub(x, tf.tanh(x)) },
+  // PyTorch's threshold: the value where x ≤ threshold (NaN passes).
+  threshold: {
+    branch: (x, p) => tf.lessEqual(x, p.threshold as number),
+    f: (x, p, below) =>
+      tf.where(below!, tf.fill(x.shape, p.value as number), x),
+  },
 };

@@ -746,6 +746,22 @@ const tanhshrink: Definition = {
   }),
 };
 
+/** threshold: x above the threshold, else the value (NaN kept). */
+const threshold: Definition = {
+  params: ["threshold", "value"],
+  grads: [],
+  finiteOnly: [],
+  forward: (k, x, p) =>
+    k.select(
+      k.gt(x, p.threshold!),
+      x,
+      k.select(k.eq(x, x), p.value!, x),
+    ),
+  derivative: (k, x, p) => slope(k, x, k.gt(x, p.threshold!)),
+  secondDerivative: zeroOrNaN,
+  vjp: chain((k, x, p) => slope(k, x, k.gt(x, p.threshold!))),
+};
+
 /**
  * Every op's definition. prelu's is leakyRelu's (its α per element is a
  * target's gather, not a formula); gelu's is its exact form, `geluTanh` its
@@ -775,4 +791,5 @@ export const definitions: { readonly [N in KernelName]: Definition } = {
   hardshrink,
   softshrink,
   tanhshrink,
+  threshold,
 };

@@ -603,4 +603,21 @@ export const softshrink: OpFunction<"softshrink"> = native.softshrink;
  * ```
  */
 export const tanhshrink: OpFunction<"tanhshrink"> = native.tanhshrink;
+/**
+ * Threshold, x if x > threshold else value, on the native engine.
+ * Derivative: 1 if x > threshold else 0 (threshold'(threshold) = 0).
+ * Parameter threshold, required (x above it passes).
+ * Parameter value, required (what replaces x at or below the threshold).
+ * The conventions and the float64 reference: `ops.threshold` in `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { threshold } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await threshold([-2, -0.5, 0, 1.5], {threshold: 1, value: -1});
+ * assert.deepStrictEqual(y, new Float32Array([-1, -1, -1, 1.5]));
+ * ```
+ */
+export const threshold: OpFunction<"threshold"> = native.threshold;
 // END generated

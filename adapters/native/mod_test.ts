@@ -88,8 +88,9 @@ function foreignTensor(): Tensor {
 }
 
 /** Parameters each op accepts with x = [-1, 0, 1], for the shape and error checks. */
+/** The catalog's example values for the parameters without a default. */
 function validParams(name: OpName): Record<string, unknown> {
-  return name === "prelu" ? { alpha: 0.25 } : {};
+  return { ...ops[name].example };
 }
 
 Deno.test("backend", async (t) => {

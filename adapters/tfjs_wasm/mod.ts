@@ -276,4 +276,12 @@ export const softshrink: OpFunction<"softshrink"> = wasm.softshrink;
  * The conventions and the float64 reference: `ops.tanhshrink` in `@nonlin/core`.
  */
 export const tanhshrink: OpFunction<"tanhshrink"> = wasm.tanhshrink;
+/**
+ * Threshold, x if x > threshold else value, on tfjs-wasm.
+ * Derivative: 1 if x > threshold else 0 (threshold'(threshold) = 0).
+ * Parameter threshold, required (x above it passes).
+ * Parameter value, required (what replaces x at or below the threshold).
+ * The conventions and the float64 reference: `ops.threshold` in `@nonlin/core`.
+ */
+export const threshold: OpFunction<"threshold"> = wasm.threshold;
 // END generated

@@ -242,4 +242,12 @@ export const softshrink: OpFunction<"softshrink"> = webgpu.softshrink;
  * The conventions and the float64 reference: `ops.tanhshrink` in `@nonlin/core`.
  */
 export const tanhshrink: OpFunction<"tanhshrink"> = webgpu.tanhshrink;
+/**
+ * Threshold, x if x > threshold else value, on tfjs-webgpu.
+ * Derivative: 1 if x > threshold else 0 (threshold'(threshold) = 0).
+ * Parameter threshold, required (x above it passes).
+ * Parameter value, required (what replaces x at or below the threshold).
+ * The conventions and the float64 reference: `ops.threshold` in `@nonlin/core`.
+ */
+export const threshold: OpFunction<"threshold"> = webgpu.threshold;
 // END generated

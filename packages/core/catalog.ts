@@ -1267,6 +1267,55 @@ export const ops = {
     },
     dfdp: {},
   }),
+  /**
+   * Threshold: threshold(x) = x if x > threshold else value, both required
+   * (as PyTorch's `nn.Threshold`) and not learned.
+   *
+   * threshold'(x) = 1 for x > threshold, else 0 (left-hand at the kink:
+   * threshold'(threshold) = 0). threshold'' = 0.
+   *
+   * Paper: PyTorch's `nn.Threshold`.
+   */
+  threshold: defineOp({
+    name: "threshold",
+    title: "Threshold",
+    formula: "x if x > threshold else value",
+    tex: String
+      .raw`\operatorname{threshold}(x) = \begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}`,
+    derivative: "1 if x > threshold else 0 (threshold'(threshold) = 0)",
+    paper: "PyTorch nn.Threshold",
+    params: {
+      threshold: {
+        kind: "real",
+        required: true,
+        range: ALL,
+        learned: false,
+        doc: "x above it passes",
+      },
+      value: {
+        kind: "real",
+        required: true,
+        range: ALL,
+        learned: false,
+        doc: "what replaces x at or below the threshold",
+      },
+    },
+    odd: false,
+    example: { threshold: 1, value: -1 },
+    edges: [{ threshold: 0, value: 0 }, { threshold: -2, value: 3 }],
+    curves: [],
+    arithmeticOnly: true,
+    book: { part: "more" },
+    kinks: (p) => [p.threshold as number],
+    notable: () => [],
+    f: (
+      x,
+      p,
+    ) => (nan(x) ? x : x > (p.threshold as number) ? x : p.value as number),
+    dfdx: (x, p) => (nan(x) ? x : x > (p.threshold as number) ? 1 : 0),
+    d2fdx2: zeroD2,
+    dfdp: {},
+  }),
 } as const;
 
 /** The name of a catalog op. */

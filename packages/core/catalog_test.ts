@@ -1534,6 +1534,33 @@ const KNOWN: readonly Known[] = [
     "-0.00000665220762678959736297",
     {},
   ],
+  [
+    "threshold",
+    { threshold: 1, value: -1 },
+    -2,
+    "-1",
+    "0",
+    "0",
+    {},
+  ],
+  [
+    "threshold",
+    { threshold: 1, value: -1 },
+    1,
+    "-1",
+    "0",
+    "0",
+    {},
+  ],
+  [
+    "threshold",
+    { threshold: 1, value: -1 },
+    1.5,
+    "1.5",
+    "1",
+    "0",
+    {},
+  ],
 ];
 
 /**
@@ -1552,9 +1579,9 @@ const KNOWN_ULPS = 8;
 
 Deno.test("ops: every op and its reference", async (t) => {
   await t.step(
-    "the catalog lists the 22 ops of the design, each under its name",
+    "the catalog lists the 23 ops of the design, each under its name",
     () => {
-      assert.strictEqual(opNames.length, 22);
+      assert.strictEqual(opNames.length, 23);
       for (const name of opNames) assert.strictEqual(spec(name).name, name);
     },
   );
