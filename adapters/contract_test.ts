@@ -37,9 +37,9 @@ function fn(m: BackendModule, name: string): Loose {
   return (m as unknown as Record<string, Loose>)[name]!;
 }
 
-/** The parameters every op needs to run (prelu has no default α). */
-function baseParams(op: OpName): Record<string, unknown> | undefined {
-  return op === "prelu" ? { alpha: 0.25 } : undefined;
+/** The parameters every op needs to run: the catalog's example for those without a default. */
+function baseParams(op: OpName): Record<string, unknown> {
+  return { ...ops[op].example };
 }
 
 /** Asserts that a call fails with `type`, thrown or as a rejected promise. */

@@ -17,15 +17,15 @@ import {
 } from "@nonlin/core";
 
 /**
- * Parameter variants per op: the defaults, and values that exercise each
- * parameter (prelu has no default; its α is a number here, and a tensor in
- * the broadcast test).
+ * Parameter variants per op besides the defaults: values that exercise each
+ * parameter. An op whose parameters have no default (prelu's α, a number
+ * here and a tensor in the broadcast test; threshold's two) runs on the
+ * catalog's example.
  */
 export const variants: {
   readonly [N in OpName]?: readonly Record<string, unknown>[];
 } = {
   leakyRelu: [{}, { alpha: 0.2 }],
-  prelu: [{ alpha: 0.25 }],
   elu: [{}, { alpha: 0.5 }],
   celu: [{}, { alpha: 2 }],
   hardTanh: [{}, { min: -2, max: 3 }],
@@ -36,7 +36,7 @@ export const variants: {
 
 /** The parameter variants of an op. */
 export function variantsOf(op: OpName): readonly Record<string, unknown>[] {
-  return variants[op] ?? [{}];
+  return variants[op] ?? [ops[op].example];
 }
 
 /** The special values of the pinned conventions. */

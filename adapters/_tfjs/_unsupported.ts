@@ -110,4 +110,14 @@ export const unsupported: readonly UnsupportedEntry[] = [
     `tfjs's Relu6 gradient masks with tf.lessEqual, and ${LESS_EQUAL}`,
     "throws",
   ),
+  nested(
+    "tanhshrink",
+    `x − tanh x: tfjs's Tanh gradient ${SAVED_OUTPUT}, so nested tf.grad finds no path from x`,
+    "throws",
+  ),
+  nested(
+    "threshold",
+    `tf.where's gradient masks dy with its condition, tf.lessEqual(x, threshold), and ${LESS_EQUAL}`,
+    "throws",
+  ),
 ];

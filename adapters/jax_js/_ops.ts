@@ -78,4 +78,15 @@ export const jaxOps: { readonly [N in OpName]: JaxOp } = {
   // jax.nn has no hardshrink: PyTorch's where(|x| > λ, x, 0).
   hardshrink: (x, p) =>
     np.where(np.greater(np.abs(x.ref), real(p.lambda)), x, 0),
+  // jax.nn has no softshrink: PyTorch's x ∓ λ outside [−λ, λ], else 0.
+  softshrink: (x, p) => {
+    const l = num(p.lambda);
+    const below = np.where(np.less(x.ref, -l), np.add(x.ref, l), 0);
+    return np.where(np.greater(x.ref, l), np.subtract(x, l), below);
+  },
+  // jax.nn has no tanhshrink: x − tanh x, as written.
+  tanhshrink: (x) => np.subtract(x.ref, np.tanh(x)),
+  // jax.nn has no threshold: PyTorch's value where x ≤ threshold (NaN passes).
+  threshold: (x, p) =>
+    np.where(np.lessEqual(x.ref, num(p.threshold)), num(p.value), x),
 };

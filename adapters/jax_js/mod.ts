@@ -133,3 +133,9 @@ export const mish: OpFunction<"mish"> = jaxJs.mish;
 export const hardSwish: OpFunction<"hardSwish"> = jaxJs.hardSwish;
 /** Hard shrink, x where |x| > λ else 0, in jax.numpy (`where`). */
 export const hardshrink: OpFunction<"hardshrink"> = jaxJs.hardshrink;
+/** Soft shrink, x ∓ λ outside [−λ, λ] else 0, in jax.numpy (`where`). */
+export const softshrink: OpFunction<"softshrink"> = jaxJs.softshrink;
+/** Tanh shrink, x − tanh x, in jax.numpy. */
+export const tanhshrink: OpFunction<"tanhshrink"> = jaxJs.tanhshrink;
+/** Threshold, x if x > threshold else value, in jax.numpy (`where`). */
+export const threshold: OpFunction<"threshold"> = jaxJs.threshold;

@@ -1,5 +1,5 @@
 import assert from "node:assert";
-import { checkBackendModule, opNames } from "@nonlin/core";
+import { checkBackendModule, opNames, ops } from "@nonlin/core";
 import * as js from "./js.ts";
 import * as native from "./mod.ts";
 import { jsKernels } from "./_js_kernels.ts";
@@ -24,7 +24,7 @@ Deno.test("@nonlin/native/js", async (t) => {
       useKernels(jsKernels);
       try {
         for (const name of opNames) {
-          const params = name === "prelu" ? { alpha: 0.25 } : undefined;
+          const params = ops[name].example;
           const want = await (native[name] as (
             x: Float32Array,
             p?: unknown,

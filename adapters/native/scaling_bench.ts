@@ -69,7 +69,7 @@ function callOf(
   for (let i = 0; i < n; i++) xv[i] = ((i * 7919) % 20011) / 1000 - 10;
   dy.view().fill(0.75);
   const spec = getOp(op);
-  const params = op === "prelu" ? { alpha: 0.25 } : undefined;
+  const params = getOp(op).example;
   const { args } = prepare(op, params, [n], set);
   const learned = Object.keys(spec.params).filter((k) =>
     spec.params[k]!.learned

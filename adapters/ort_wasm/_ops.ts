@@ -358,4 +358,36 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
     },
     dp: {},
   },
+  // ONNX Shrink with bias λ (what PyTorch exports softshrink as).
+  softshrink: {
+    f: (g, x, p) =>
+      g.node("Shrink", [x], {
+        bias: { f: num(p.lambda) },
+        lambd: { f: num(p.lambda) },
+      }),
+    // hardshrink's slope: 1 where x > λ or x ≤ −λ.
+    df: (g, x, p) => {
+      const l = num(p.lambda);
+      const inside = g.and(g.greater(x, g.c(-l)), g.lessEq(x, g.c(l)));
+      return step(g, x, g.node("Not", [inside]), g.c(0));
+    },
+    dp: {},
+  },
+  // ONNX has no Tanhshrink: x − Tanh(x), as PyTorch exports it.
+  tanhshrink: {
+    f: (g, x) => g.sub(x, g.node("Tanh", [x])),
+    // tanh²x: a square, no cancellation.
+    df: (g, x) => {
+      const t = g.node("Tanh", [x]);
+      return g.mul(t, t);
+    },
+    dp: {},
+  },
+  // ONNX has no Threshold: PyTorch's value where x ≤ threshold (NaN passes).
+  threshold: {
+    f: (g, x, p) =>
+      g.where(g.lessEq(x, val(g, p.threshold)), val(g, p.value), x),
+    df: (g, x, p) => step(g, x, g.greater(x, val(g, p.threshold)), g.c(0)),
+    dp: {},
+  },
 };

@@ -107,3 +107,9 @@ export const mish: OpFunction<"mish"> = ort.mish;
 export const hardSwish: OpFunction<"hardSwish"> = ort.hardSwish;
 /** Hard shrink by ONNX Shrink with bias 0. */
 export const hardshrink: OpFunction<"hardshrink"> = ort.hardshrink;
+/** Soft shrink by ONNX Shrink with bias λ. */
+export const softshrink: OpFunction<"softshrink"> = ort.softshrink;
+/** Tanh shrink as x − Tanh(x). */
+export const tanhshrink: OpFunction<"tanhshrink"> = ort.tanhshrink;
+/** Threshold as Where(x ≤ threshold, value, x). */
+export const threshold: OpFunction<"threshold"> = ort.threshold;

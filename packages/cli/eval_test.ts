@@ -120,7 +120,7 @@ Deno.test("evaluate()", async (t) => {
     async () => {
       const x = f32(-2, -0.5, 0, 0.5, 3, NaN, -Infinity, Infinity);
       for (const op of opNames) {
-        const params = op === "prelu" ? { alpha: 0.25 } : {};
+        const params = ops[op].example as Readonly<Record<string, number>>;
         const p = { ...checkEvalRequest({ op, params, x }) } as ResolvedParams;
         const spec = ops[op];
         const result = await evaluate(reference, { op, params, x });

@@ -90,18 +90,24 @@ Deno.test("isTensor()", async (t) => {
 Deno.test("resolveParams()", async (t) => {
   await t.step("fills in every default", () => {
     for (const name of opNames) {
-      if (name === "prelu") continue; // its α has no default
-      const resolved = resolveParams(name);
+      // A parameter without a default (prelu's α, threshold's two) takes
+      // the catalog's example; without it, resolving is a TypeError.
+      const example = ops[name].example as Record<string, number>;
+      const resolved = resolveParams(name, example);
       const specs = Object.entries(ops[name].params);
       assert.strictEqual(Object.keys(resolved).length, specs.length, name);
       for (const [k, p] of specs) {
-        assert.strictEqual(
-          resolved[k],
-          (p as { default: unknown }).default,
-          `${name} ${k}`,
-        );
+        const want = "default" in p ? p.default : example[k];
+        assert.notStrictEqual(want, undefined, `${name} ${k}`);
+        assert.strictEqual(resolved[k], want, `${name} ${k}`);
+        if (!("default" in p)) {
+          throwsWith(
+            () => resolveParams(name, { ...example, [k]: undefined }),
+            TypeError,
+            `${name} ${k} is required`,
+          );
+        }
       }
-      assert.deepStrictEqual(resolveParams(name, {}), resolved);
     }
     assert.deepStrictEqual(resolveParams("softplus", { beta: 2 }), {
       beta: 2,
@@ -165,7 +171,7 @@ Deno.test("resolveParams()", async (t) => {
     for (const name of opNames) {
       for (const [k, p] of Object.entries(ops[name].params)) {
         if (p.kind === "choice") continue;
-        const base = name === "prelu" ? { alpha: 0.25 } : {};
+        const base = ops[name].example;
         for (const bad of [NaN, Infinity, -Infinity]) {
           throwsWith(
             () => resolveParams(name, { ...base, [k]: bad }),

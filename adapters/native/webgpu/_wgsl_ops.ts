@@ -196,6 +196,19 @@ const softsign = fromDefinition("softsign", {
   },
 });
 
+/**
+ * tanhshrink beyond the clamp: x − sign(x) (tanh is ±1 there in any
+ * precision), from the unclamped x; inside, the definition's formula.
+ */
+function tanhshrinkForward(k: Wgsl, x: V, p: Params): V {
+  const fx = k.let(definitions.tanhshrink.forward(k, x, p));
+  return k.select(
+    `df_eq(${x}, ${p.raw!})`,
+    fx,
+    k.sub(p.raw!, k.copySign(k.c(1), x)),
+  );
+}
+
 /** Families whose formulas need x clamped, and their bounds. */
 const CLAMP = 1e15;
 
@@ -245,4 +258,10 @@ export const families: { readonly [N in KernelName]: Family } = {
   }),
   hardSwish: fromDefinition("hardSwish"),
   hardshrink: fromDefinition("hardshrink"),
+  softshrink: fromDefinition("softshrink"),
+  tanhshrink: fromDefinition("tanhshrink", {
+    clamp: 1e4,
+    forward: tanhshrinkForward,
+  }),
+  threshold: fromDefinition("threshold"),
 };

@@ -280,3 +280,9 @@ export const mish: OpFunction<"mish"> = webgpu.mish;
 export const hardSwish: OpFunction<"hardSwish"> = webgpu.hardSwish;
 /** Hard shrink, x where |x| > λ else 0, on native-webgpu. */
 export const hardshrink: OpFunction<"hardshrink"> = webgpu.hardshrink;
+/** Soft shrink, x ∓ λ outside [−λ, λ] else 0, on native-webgpu. */
+export const softshrink: OpFunction<"softshrink"> = webgpu.softshrink;
+/** Tanh shrink, x − tanh x, on native-webgpu. */
+export const tanhshrink: OpFunction<"tanhshrink"> = webgpu.tanhshrink;
+/** Threshold, x if x > threshold else value, on native-webgpu. */
+export const threshold: OpFunction<"threshold"> = webgpu.threshold;

@@ -20,7 +20,7 @@ Deno.test("referenceValues()", async (t) => {
   await t.step("is the catalog's float64 reference, unrounded", () => {
     const x = bookGrid();
     for (const op of opNames) {
-      const params = op === "prelu" ? { alpha: 0.25 } : {};
+      const params = ops[op].example as Readonly<Record<string, number>>;
       const p = resolveParams(op, params) as Record<string, number | string>;
       const { value, gradient } = referenceValues({ op, params, label: "" }, x);
       for (let i = 0; i < x.length; i += 7) {
@@ -122,7 +122,7 @@ Deno.test("compareCurve()", async (t) => {
       for (const op of opNames) {
         const curve: Curve = {
           op,
-          params: op === "prelu" ? { alpha: 0.25 } : {},
+          params: ops[op].example as Readonly<Record<string, number>>,
           label: "",
         };
         for (const backend of ["native", "tfjs-webgpu"]) {
