@@ -420,7 +420,12 @@ function familyLoop(
           )
         );
       } else {
-        result = g.let(def.definition[loop](g, xg, gp));
+        const tuned = def.tuned[loop];
+        result = g.let(
+          tuned === undefined
+            ? def.definition[loop](g, xg, gp)
+            : tuned(g, xg, gp),
+        );
       }
       for (let v = 0; v < vectors; v++) {
         storeVector(

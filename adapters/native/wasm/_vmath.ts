@@ -453,6 +453,35 @@ export abstract class VectorMath<T> implements Lanes<T> {
       this.select(this.ge(wl, this.c(0)), tail, this.sub(this.c(2), tail)),
     );
   }
+
+  /**
+   * Φ(x) = erfc(−x/√2)/2 for finite x, to about 2⁻²⁷ (relative): erfcFast's
+   * fit with the scalings folded in, for gelu's forward loop. With
+   * a = |x|/√2 and h = t/2 = 1/(2 + |x|/√2), the upper tail is
+   * Q = h·exp(−x²/2 + P(u)), u = (52h − 15)/11, and Φ = x ≤ 0 ? Q : 1 − Q.
+   * x²/2 is exact for float32 x (no rounded a² as in erfcFast). No cap at
+   * a = 11: the fit extrapolates to within 10⁻⁶ of log(erfc(a)/t) + a² out
+   * to a = 10⁶ (u → −15/11) and the exponential's clamp at −708 takes over
+   * beyond, where Q times any float32 rounds to 0.
+   */
+  normalCdf(x: T): T {
+    const xl = this.let(x);
+    const h = this.let(
+      this.div(
+        this.c(1),
+        this.madd(this.abs(xl), this.c(Math.SQRT1_2), this.c(2)),
+      ),
+    );
+    const u = this.let(this.madd(h, this.c(52 / 11), this.c(-15 / 11)));
+    const p = this.estrin(u, ERFC_FAST);
+    const e = this.exp(this.madd(xl, this.mul(xl, this.c(-0.5)), p), "fast");
+    const tail = this.let(this.mul(h, e));
+    return this.select(
+      this.le(xl, this.c(0)),
+      tail,
+      this.sub(this.c(1), tail),
+    );
+  }
 }
 
 /**

@@ -28,6 +28,7 @@ const functions: Record<string, Unary> = {
   erfc: (k, x) => k.erfc(x),
   erfcFast: (k, x) => k.erfcFast(x),
   erfcNearHalf: (k, x) => k.erfcNearHalf(x),
+  normalCdf: (k, x) => k.normalCdf(x),
   sigmoidFast: (k, x) => k.logistic(x, "fast").sigmoid,
   sigmoidAccurate: (k, x) => k.logistic(x, "accurate").sigmoid,
   // A correction under `when` (as the definitions' nearRoot): the fast
@@ -325,6 +326,32 @@ for (const fma of [false, true]) {
     await t.step("0 from 11 on, 2 far below", () => {
       const y = f.erfcFast!(new Float64Array([11, 12, 1e30, -11, -1e30]));
       assert.deepStrictEqual([...y], [0, 0, 0, 2, 2]);
+    });
+  });
+
+  Deno.test(`normalCdf${tag}`, async (t) => {
+    const phi = (x: number) => referenceErfc(-x * Math.SQRT1_2) / 2;
+    // float32 inputs (the loops' x², exact) and float64 ones on a grid.
+    const grid = (a: number, b: number) =>
+      concat(
+        Float64Array.from(new Float32Array(linspace(a, b, 200_001))),
+        linspace(a, b, 100_003),
+      );
+    await t.step("relative error on [−15.5, 10] (the fit's range)", () => {
+      // The fit's 2^-31.8 and the fast exponential's 2^-27.8.
+      const xs = grid(-15.5, 10);
+      assertBound("normalCdf", worst(xs, f.normalCdf!(xs), phi), -27);
+    });
+    await t.step("extrapolated below −15.5, where x·Φ(x) < 2⁻¹⁷⁰", () => {
+      const xs = grid(-37, -15.5);
+      const y = f.normalCdf!(xs);
+      assertBound("normalCdf extrapolated", worst(xs, y, phi), -20);
+      assert.ok(y.every((v, i) => Math.abs(xs[i]! * v) < 2 ** -170));
+    });
+    await t.step("the tails: 0 far below, 1 far above, ½ at ±0", () => {
+      const y = f.normalCdf!(new Float64Array([-1e30, -3e38, 1e30, -0, 0]));
+      assert.deepStrictEqual([...y.slice(0, 3)], [0, 0, 1]);
+      for (const v of y.slice(3)) assert.ok(Math.abs(v / 0.5 - 1) < 2 ** -27);
     });
   });
 
