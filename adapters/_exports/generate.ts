@@ -35,7 +35,13 @@ export interface Target {
   readonly on: string;
   /** Whether each export's doc carries a runnable example importing `module`. */
   readonly example?: string;
+  /** A last line for every export's doc (a peer: where it departs). */
+  readonly note?: string;
 }
+
+/** A peer's results are its engine's, uncorrected. */
+const PEER_NOTE =
+  "Where the engine departs from them (uncorrected): `conformance/ledger.ts`.";
 
 /** Every adapter file with generated per-op exports. */
 export const targets: readonly Target[] = [
@@ -64,6 +70,29 @@ export const targets: readonly Target[] = [
     file: "adapters/tfjs_webgpu/mod.ts",
     source: (op) => `webgpu.${op}`,
     on: "on tfjs-webgpu",
+  },
+  {
+    file: "adapters/native/webgpu/mod.ts",
+    source: (op) => `webgpu.${op}`,
+    on: "on the native engine's WebGPU kernels",
+  },
+  {
+    file: "adapters/ort_wasm/mod.ts",
+    source: (op) => `ort.${op}`,
+    on: "on ort-wasm (its ONNX graphs: `adapters/ort_wasm/_ops.ts`)",
+    note: PEER_NOTE,
+  },
+  {
+    file: "adapters/ort_wasm/mt.ts",
+    source: (op) => `ort.${op}`,
+    on: "on ort-wasm-mt (the graphs of `@nonlin/ort-wasm`, threaded)",
+    note: PEER_NOTE,
+  },
+  {
+    file: "adapters/jax_js/mod.ts",
+    source: (op) => `jaxJs.${op}`,
+    on: "on jax-js (as `adapters/jax_js/_ops.ts` writes it)",
+    note: PEER_NOTE,
   },
   {
     file: "examples/reference_backend.ts",
@@ -128,6 +157,7 @@ function exportOf(target: Target, op: OpName): string[] {
   lines.push(
     ` * The conventions and the float64 reference: \`ops.${op}\` in \`@nonlin/core\`.`,
   );
+  if (target.note !== undefined) lines.push(` * ${target.note}`);
   if (target.example !== undefined) lines.push(...example(op, target.example));
   lines.push(" */");
   lines.push(`export const ${op}: OpFunction<"${op}"> = ${target.source(op)};`);

@@ -64,6 +64,9 @@ export interface BitsFamily {
 /** Any family. */
 export type Family = DfFamily | BitsFamily;
 
+/** The df overrides of a family: what float32 needs beyond the definition. */
+export type DfOverride = Partial<Omit<DfFamily, "kind">>;
+
 // ------------------------------------------------------------ bit families
 
 // NaN bits kept (`nan`), +0 bits 0u, 1.0 is 0x3f800000u.
@@ -122,7 +125,7 @@ const hardTanh: BitsFamily = {
 /** A df family from an op's definition, with overrides. */
 function fromDefinition(
   name: KernelName,
-  override: Partial<Omit<DfFamily, "kind">> = {},
+  override: DfOverride = {},
 ): DfFamily {
   const d = definitions[name];
   const one = (k: Wgsl) => k.c(1);
@@ -180,7 +183,7 @@ function softsignQ(k: Wgsl, x: V): V {
   return k.let(k.div(k.c(1), k.add(k.c(1), k.abs(x))));
 }
 
-const softsign = fromDefinition("softsign", {
+const softsignOverride: DfOverride = {
   derivative: (k, x) => {
     const q = softsignQ(k, x);
     return k.mul(q, q);
@@ -194,7 +197,7 @@ const softsign = fromDefinition("softsign", {
     const q = softsignQ(k, x);
     return { dx: k.mul(q, q), grads: [] };
   },
-});
+};
 
 /**
  * tanhshrink beyond the clamp: x − sign(x) (tanh is ±1 there in any
@@ -213,55 +216,47 @@ function tanhshrinkForward(k: Wgsl, x: V, p: Params): V {
 const CLAMP = 1e15;
 
 /**
- * Every kernel family, by kernel name (../_definitions.ts): prelu with one
- * α runs leakyRelu's, gelu's tanh form is `geluTanh`, silu runs swish's
- * with β = 1. prelu with α per element has its own shader (_shaders.ts).
+ * The families that are not their definition as it is: the bit families,
+ * and the df families' overrides. Any kernel not listed (a new op, say)
+ * runs its definition unchanged.
  */
-export const families: { readonly [N in KernelName]: Family } = {
+const overrides: {
+  readonly [N in KernelName]?: BitsFamily | DfOverride;
+} = {
   relu,
   relu6,
   hardTanh,
-  leakyRelu: fromDefinition("leakyRelu"),
-  prelu: fromDefinition("prelu"),
-  elu: fromDefinition("elu", {
-    forward: eluForward((k) => k.c(1), (_k, p) => p.alpha!),
-  }),
-  selu: fromDefinition("selu", {
+  elu: { forward: eluForward((k) => k.c(1), (_k, p) => p.alpha!) },
+  selu: {
     forward: eluForward((k) => k.c(SELU_LAMBDA), (k) => k.c(SELU_LA)),
-  }),
-  celu: fromDefinition("celu", {
-    clamp: CLAMP,
-    forward: identityBeyondClamp("celu"),
-  }),
-  sigmoid: fromDefinition("sigmoid"),
-  logSigmoid: fromDefinition("logSigmoid"),
-  hardSigmoid: fromDefinition("hardSigmoid"),
-  tanh: fromDefinition("tanh", { clamp: 1e4 }),
-  softsign,
-  softplus: fromDefinition("softplus", {
-    clamp: CLAMP,
-    forward: identityBeyondClamp("softplus"),
-  }),
-  gelu: fromDefinition("gelu", {
-    clamp: 1e4,
-    forward: identityBeyondClamp("gelu"),
-  }),
-  geluTanh: fromDefinition("geluTanh", {
-    clamp: 1e4,
-    forward: identityBeyondClamp("geluTanh"),
-  }),
-  swish: fromDefinition("swish", { clamp: CLAMP, forward: swishForward }),
-  silu: fromDefinition("silu", { clamp: CLAMP, forward: swishForward }),
-  mish: fromDefinition("mish", {
-    clamp: CLAMP,
-    forward: identityBeyondClamp("mish"),
-  }),
-  hardSwish: fromDefinition("hardSwish"),
-  hardshrink: fromDefinition("hardshrink"),
-  softshrink: fromDefinition("softshrink"),
-  tanhshrink: fromDefinition("tanhshrink", {
-    clamp: 1e4,
-    forward: tanhshrinkForward,
-  }),
-  threshold: fromDefinition("threshold"),
+  },
+  celu: { clamp: CLAMP, forward: identityBeyondClamp("celu") },
+  tanh: { clamp: 1e4 },
+  softsign: softsignOverride,
+  softplus: { clamp: CLAMP, forward: identityBeyondClamp("softplus") },
+  gelu: { clamp: 1e4, forward: identityBeyondClamp("gelu") },
+  geluTanh: { clamp: 1e4, forward: identityBeyondClamp("geluTanh") },
+  swish: { clamp: CLAMP, forward: swishForward },
+  silu: { clamp: CLAMP, forward: swishForward },
+  mish: { clamp: CLAMP, forward: identityBeyondClamp("mish") },
+  tanhshrink: { clamp: 1e4, forward: tanhshrinkForward },
 };
+
+function familyOf(name: KernelName): Family {
+  const o = overrides[name];
+  if (o !== undefined && "kind" in o) return o;
+  return fromDefinition(name, o);
+}
+
+/**
+ * Every kernel family, by kernel name (../_definitions.ts), derived from
+ * the definitions: prelu with one α runs leakyRelu's, gelu's tanh form is
+ * `geluTanh`, silu runs swish's with β = 1. prelu with α per element has
+ * its own shader (_shaders.ts).
+ */
+export const families: { readonly [N in KernelName]: Family } = Object
+  .fromEntries(
+    (Object.keys(definitions) as KernelName[]).map((
+      name,
+    ) => [name, familyOf(name)]),
+  ) as { readonly [N in KernelName]: Family };
