@@ -7,7 +7,11 @@
  */
 
 import { parseArgs } from "node:util";
-import { outputPathsProblem } from "@nonlin/backends/output";
+import {
+  type Output,
+  outputPathsProblem,
+  standardOutput,
+} from "@nonlin/backends/output";
 import { type OpName, opNames } from "@nonlin/core";
 import { renderMarkdown, renderMatrix, reportToJson } from "./report.ts";
 import { checkKinds, deviationClassOf } from "./checks.ts";
@@ -15,31 +19,7 @@ import { type DeviceProfile, deviceProfiles } from "./devices.ts";
 import { type KnownDeviation, ledger } from "./ledger.ts";
 import { type Progress, type Report, runConformance } from "./run.ts";
 
-/** Where a subcommand writes; the shape of `@nonlin/cli`'s `Output`. */
-export interface Output {
-  /** Standard output. */
-  out(text: string): void;
-  /** Standard error. */
-  err(text: string): void;
-}
-
-const encoder = new TextEncoder();
-
-function writeAll(
-  stream: { writeSync(p: Uint8Array): number },
-  text: string,
-): void {
-  const bytes = encoder.encode(text);
-  let written = 0;
-  while (written < bytes.length) {
-    written += stream.writeSync(bytes.subarray(written));
-  }
-}
-
-const standard: Output = {
-  out: (text) => writeAll(Deno.stdout, text),
-  err: (text) => writeAll(Deno.stderr, text),
-};
+export type { Output };
 
 /** The default path of the JSON report. */
 export const DEFAULT_JSON = "out/conformance.json";
@@ -110,7 +90,7 @@ async function ensureParent(path: string): Promise<void> {
  */
 export async function main(
   args: string[],
-  output: Output = standard,
+  output: Output = standardOutput,
 ): Promise<number> {
   let parsed;
   try {
@@ -180,7 +160,7 @@ export async function main(
     output.err(`nonlin conformance: ${(error as Error).message}\n`);
     return 2;
   }
-  const tty = output === standard && Deno.stderr.isTerminal();
+  const tty = output === standardOutput && Deno.stderr.isTerminal();
   let last = 0;
   const report = await runConformance({
     ...(v.backend ? { backends: v.backend } : {}),

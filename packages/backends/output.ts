@@ -1,5 +1,7 @@
 /**
- * Checking, before any work, that a command can write where it was told to:
+ * What the commands (`nonlin`, `deno task conformance`, `deno task bench`,
+ * the figures) share about their output: the two streams they write to, and
+ * checking, before any work, that a command can write where it was told to:
  * the conformance report, the benchmark's JSON and Markdown, the figures.
  * A run that takes minutes should not end in a stack trace because its
  * output path was a typo.
@@ -8,6 +10,53 @@
  */
 
 import { dirname, resolve } from "node:path";
+
+/**
+ * The two streams a command writes to. Text is written as given: callers
+ * end their lines with `"\n"`.
+ */
+export interface Output {
+  /** Writes text to standard output (results). */
+  out(text: string): void;
+  /** Writes text to standard error (errors, warnings, progress). */
+  err(text: string): void;
+}
+
+const encoder = new TextEncoder();
+
+function writeAll(
+  stream: { writeSync(p: Uint8Array): number },
+  text: string,
+): void {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) {
+    written += stream.writeSync(bytes.subarray(written));
+  }
+}
+
+/**
+ * The process's standard output and standard error. Writes are synchronous,
+ * so everything is out before the process exits. A command shows a progress
+ * line only when it writes here and standard error is a terminal.
+ *
+ * @example
+ * ```ts
+ * import { standardOutput } from "@nonlin/backends/output";
+ * import assert from "node:assert";
+ *
+ * assert.strictEqual(typeof standardOutput.out, "function");
+ * assert.ok(Object.isFrozen(standardOutput));
+ * ```
+ */
+export const standardOutput: Output = Object.freeze({
+  out(text: string): void {
+    writeAll(Deno.stdout, text);
+  },
+  err(text: string): void {
+    writeAll(Deno.stderr, text);
+  },
+});
 
 function reason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

@@ -6,7 +6,11 @@
  */
 
 import { parseArgs } from "node:util";
-import { outputPathsProblem } from "@nonlin/backends/output";
+import {
+  type Output,
+  outputPathsProblem,
+  standardOutput,
+} from "@nonlin/backends/output";
 import {
   closestSize,
   formatMs,
@@ -25,30 +29,7 @@ export const README_END = "<!-- /bench:summary -->";
 import type { BenchReport, CellResult, Mode, TimingKind } from "./types.ts";
 
 /** The two streams the command writes to (the `nonlin` CLI's `Output`). */
-export interface CommandOutput {
-  /** Writes text to standard output. */
-  out(text: string): void;
-  /** Writes text to standard error. */
-  err(text: string): void;
-}
-
-const encoder = new TextEncoder();
-
-function writeAll(
-  stream: { writeSync(p: Uint8Array): number },
-  text: string,
-): void {
-  const bytes = encoder.encode(text);
-  let written = 0;
-  while (written < bytes.length) {
-    written += stream.writeSync(bytes.subarray(written));
-  }
-}
-
-const standardStreams: CommandOutput = {
-  out: (text) => writeAll(Deno.stdout, text),
-  err: (text) => writeAll(Deno.stderr, text),
-};
+export type CommandOutput = Output;
 
 /** The settings `--quick` changes: a run of well under a minute here. */
 export const quickOptions: Readonly<BenchOptions> = Object.freeze<BenchOptions>(
@@ -127,7 +108,7 @@ output was wrong, a call threw, or a backend named with --backend could not run.
  */
 export async function main(
   args: readonly string[],
-  output: CommandOutput = standardStreams,
+  output: CommandOutput = standardOutput,
 ): Promise<number> {
   const log = (text: string) => output.out(`${text}\n`);
   const warn = (text: string) => output.err(`${text}\n`);
@@ -172,7 +153,7 @@ export async function main(
   const display = new Display(
     quiet,
     log,
-    output === standardStreams && Deno.stderr.isTerminal(),
+    output === standardOutput && Deno.stderr.isTerminal(),
   );
   let report: BenchReport;
   try {

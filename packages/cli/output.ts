@@ -5,50 +5,9 @@
  * @module
  */
 
-/**
- * The two streams a subcommand writes to. Text is written as given: callers
- * end their lines with `"\n"`.
- */
-export interface Output {
-  /** Writes text to standard output (results). */
-  out(text: string): void;
-  /** Writes text to standard error (errors, warnings). */
-  err(text: string): void;
-}
+import type { Output } from "@nonlin/backends/output";
 
-const encoder = new TextEncoder();
-
-function writeAll(
-  stream: { writeSync(p: Uint8Array): number },
-  text: string,
-): void {
-  const bytes = encoder.encode(text);
-  let written = 0;
-  while (written < bytes.length) {
-    written += stream.writeSync(bytes.subarray(written));
-  }
-}
-
-/**
- * The process's standard output and standard error. Writes are synchronous,
- * so everything is out before the process exits.
- *
- * @example
- * ```ts
- * import { standardOutput } from "@nonlin/cli";
- * import assert from "node:assert";
- *
- * assert.strictEqual(typeof standardOutput.out, "function");
- * ```
- */
-export const standardOutput: Output = Object.freeze({
-  out(text: string): void {
-    writeAll(Deno.stdout, text);
-  },
-  err(text: string): void {
-    writeAll(Deno.stderr, text);
-  },
-});
+export { type Output, standardOutput } from "@nonlin/backends/output";
 
 /**
  * An {@linkcode Output} that keeps what is written, for tests and for
