@@ -1,41 +1,15 @@
 import assert from "node:assert";
 import type { BackendModule } from "@nonlin/core";
-import { unsupported } from "@nonlin/tfjs-glue";
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { fileURLToPath } from "node:url";
+import { adapterSteps } from "../_tfjs/testdata/adapter_steps.ts";
 
 Deno.test("@nonlin/tfjs-wasm", async (t) => {
   // The annotation is the proof: the module's exports are the contract.
   const m: BackendModule = await import("@nonlin/tfjs-wasm");
 
-  await t.step("is named tfjs-wasm", () => {
-    assert.strictEqual(m.backend.name, "tfjs-wasm");
-    assert.strictEqual(m.backend.available, true);
-  });
-
-  await t.step("describes its engine", () => {
-    const p = m.backend.capabilities.properties;
-    assert.strictEqual(p.tfjsBackend, "wasm");
-    assert.strictEqual(p["tfjs-core"], "4.22.0");
-    assert.deepStrictEqual(
-      m.backend.capabilities.unsupported.map((u) => `${u.op} ${u.feature}`),
-      unsupported.map((u) => `${u.op} ${u.feature}`),
-    );
-  });
-
-  await t.step("computes with tfjs's wasm kernels", async () => {
-    assert.deepStrictEqual(
-      await m.relu([-1, 0, 2]),
-      new Float32Array([0, 0, 2]),
-    );
-    const g = await m.vjp("leakyRelu", [-2, 3], {
-      dy: [1, 1],
-      params: { alpha: 0.5 },
-    });
-    assert.deepStrictEqual(g.dx, new Float32Array([0.5, 1]));
-    assert.deepStrictEqual(g.dparams.alpha, new Float32Array([-2]));
-  });
+  await adapterSteps(t, m, "wasm");
 
   await t.step(
     "says truly which binary runs, with SIMD and threads",

@@ -1,22 +1,9 @@
 import assert from "node:assert";
-import { runBench } from "./bench.ts";
 import { formatMarkdown } from "./markdown.ts";
-
-const fixture =
-  new URL("./testdata/reference_backend.ts", import.meta.url).href;
-const wrong = new URL("./testdata/wrong_backend.ts", import.meta.url).href;
+import { smallReport } from "./testdata/report.ts";
 
 Deno.test("formatMarkdown()", async (t) => {
-  const report = await runBench({
-    backends: [fixture, wrong],
-    ops: ["relu", "sigmoid"],
-    modes: ["forward", "vjp"],
-    sizes: [100, 1000],
-    targetMs: 2,
-    minReps: 3,
-    minSampleMs: 0.2,
-    gpuFacts: false,
-  });
+  const report = await smallReport(["relu", "sigmoid"]);
   const md = formatMarkdown(report, { charts: "charts" });
 
   await t.step("machine facts, backends and method", () => {

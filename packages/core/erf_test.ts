@@ -1,6 +1,7 @@
 import assert from "node:assert";
 import fc from "fast-check";
 import { erf, erfc } from "./erf.ts";
+import { nextFloat64, ulps } from "./testdata/float64.ts";
 
 /**
  * erf and erfc at float64 points, to 25 significant digits.
@@ -81,28 +82,9 @@ const TABLE: readonly (readonly [number, string, string])[] = [
   [-10, "-1.0", "2.0"],
 ];
 
-const f64 = new Float64Array(1);
-const i64 = new BigInt64Array(f64.buffer);
-
-/** Maps a float64 onto a monotone integer line where ±0 share one point. */
-function ordinal(x: number): bigint {
-  f64[0] = x;
-  const bits = i64[0]!;
-  return bits < 0n ? -(bits & 0x7fffffffffffffffn) : bits;
-}
-
-/** The number of float64 values between a and b (0 for ±0 against each other). */
-function ulps(a: number, b: number): number {
-  if (a !== a || b !== b) return a !== a && b !== b ? 0 : Infinity;
-  const d = ordinal(a) - ordinal(b);
-  return Number(d < 0n ? -d : d);
-}
-
 /** The float64 next to x in the direction of `toward`. */
 function step(x: number, toward: number): number {
-  const o = ordinal(x) + (toward > x ? 1n : -1n);
-  i64[0] = o < 0n ? -o | -0x8000000000000000n : o;
-  return f64[0]!;
+  return nextFloat64(x, toward > x);
 }
 
 /**
