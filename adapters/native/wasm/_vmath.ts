@@ -31,7 +31,8 @@
  * @module
  */
 
-import { fdlibmErfCoefficients } from "@nonlin/core";
+// fdlibm s_erf.c coefficients, the ones @nonlin/core's erf uses.
+import { fdlibmErfCoefficients as E } from "@nonlin/core";
 import {
   type Expr,
   F32x4,
@@ -360,8 +361,8 @@ export abstract class VectorMath<T> implements Lanes<T> {
     const z = this.let(this.mul(wl, wl));
     const y = this.let(
       this.div(
-        this.poly(z, [PP0, PP1, PP2, PP3, PP4]),
-        this.poly(z, [1, QQ1, QQ2, QQ3, QQ4, QQ5]),
+        this.poly(z, [E.PP0, E.PP1, E.PP2, E.PP3, E.PP4]),
+        this.poly(z, [1, E.QQ1, E.QQ2, E.QQ3, E.QQ4, E.QQ5]),
       ),
     );
     const wy = this.let(this.mul(wl, y));
@@ -374,25 +375,61 @@ export abstract class VectorMath<T> implements Lanes<T> {
     const s = this.let(this.sub(a, this.c(1)));
     const e1 = this.let(
       this.div(
-        this.poly(s, [PA0, PA1, PA2, PA3, PA4, PA5, PA6]),
-        this.poly(s, [1, QA1, QA2, QA3, QA4, QA5, QA6]),
+        this.poly(s, [E.PA0, E.PA1, E.PA2, E.PA3, E.PA4, E.PA5, E.PA6]),
+        this.poly(s, [1, E.QA1, E.QA2, E.QA3, E.QA4, E.QA5, E.QA6]),
       ),
     );
     const wPos = this.let(this.gt(wl, this.c(0)));
     const nearOne = this.select(
       wPos,
-      this.sub(this.c(1 - ERX), e1),
-      this.add(this.c(1), this.add(this.c(ERX), e1)),
+      this.sub(this.c(1 - E.ERX), e1),
+      this.add(this.c(1), this.add(this.c(E.ERX), e1)),
     );
     // Region 3, |w| ≥ 1.25: erfc(|w|) = exp(−h² − 0.5625)·exp((h − a)(h + a) + R/S)/a
     // with h = a rounded to float32 (so h² + 0.5625 is exact), a capped at 28.
     const at = this.let(this.min(this.max(a, this.c(1.25)), this.c(28)));
     const inv = this.let(this.div(this.c(1), this.mul(at, at)));
     const lowTail = this.let(this.lt(at, this.c(1 / 0.35)));
-    const ra = this.poly(inv, [RA0, RA1, RA2, RA3, RA4, RA5, RA6, RA7]);
-    const sa = this.poly(inv, [1, SA1, SA2, SA3, SA4, SA5, SA6, SA7, SA8]);
-    const rb = this.poly(inv, [RB0, RB1, RB2, RB3, RB4, RB5, RB6]);
-    const sb = this.poly(inv, [1, SB1, SB2, SB3, SB4, SB5, SB6, SB7]);
+    const ra = this.poly(inv, [
+      E.RA0,
+      E.RA1,
+      E.RA2,
+      E.RA3,
+      E.RA4,
+      E.RA5,
+      E.RA6,
+      E.RA7,
+    ]);
+    const sa = this.poly(inv, [
+      1,
+      E.SA1,
+      E.SA2,
+      E.SA3,
+      E.SA4,
+      E.SA5,
+      E.SA6,
+      E.SA7,
+      E.SA8,
+    ]);
+    const rb = this.poly(inv, [
+      E.RB0,
+      E.RB1,
+      E.RB2,
+      E.RB3,
+      E.RB4,
+      E.RB5,
+      E.RB6,
+    ]);
+    const sb = this.poly(inv, [
+      1,
+      E.SB1,
+      E.SB2,
+      E.SB3,
+      E.SB4,
+      E.SB5,
+      E.SB6,
+      E.SB7,
+    ]);
     const ratio = this.div(
       this.select(lowTail, ra, rb),
       this.select(lowTail, sa, sb),
@@ -423,8 +460,8 @@ export abstract class VectorMath<T> implements Lanes<T> {
     const wl = this.let(w);
     const z = this.let(this.mul(wl, wl));
     const y = this.div(
-      this.poly(z, [PP0, PP1, PP2, PP3, PP4]),
-      this.poly(z, [1, QQ1, QQ2, QQ3, QQ4, QQ5]),
+      this.poly(z, [E.PP0, E.PP1, E.PP2, E.PP3, E.PP4]),
+      this.poly(z, [1, E.QQ1, E.QQ2, E.QQ3, E.QQ4, E.QQ5]),
     );
     return this.let(
       this.sub(this.c(0.5), this.madd(wl, y, this.sub(wl, this.c(0.5)))),
@@ -779,61 +816,3 @@ const ERFC_FAST = [
   -0.0000066848292743139757,
   0.0000063449598939840493,
 ];
-
-// fdlibm s_erf.c coefficients, the ones @nonlin/core's erf uses.
-const {
-  ERX,
-  PP0,
-  PP1,
-  PP2,
-  PP3,
-  PP4,
-  QQ1,
-  QQ2,
-  QQ3,
-  QQ4,
-  QQ5,
-  PA0,
-  PA1,
-  PA2,
-  PA3,
-  PA4,
-  PA5,
-  PA6,
-  QA1,
-  QA2,
-  QA3,
-  QA4,
-  QA5,
-  QA6,
-  RA0,
-  RA1,
-  RA2,
-  RA3,
-  RA4,
-  RA5,
-  RA6,
-  RA7,
-  SA1,
-  SA2,
-  SA3,
-  SA4,
-  SA5,
-  SA6,
-  SA7,
-  SA8,
-  RB0,
-  RB1,
-  RB2,
-  RB3,
-  RB4,
-  RB5,
-  RB6,
-  SB1,
-  SB2,
-  SB3,
-  SB4,
-  SB5,
-  SB6,
-  SB7,
-} = fdlibmErfCoefficients;
