@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 // Registers the webgpu backend (when navigator.gpu exists) and its flags.
 import "@tensorflow/tfjs-backend-webgpu";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-import { BackendUnavailableError } from "@nonlin/core";
+import { findWebGpuAdapter, webGpuIdentity } from "@nonlin/core";
 import { initialise, tfjsVersions } from "@nonlin/tfjs-glue";
 
 /** The name of the backend, for errors. */
@@ -21,40 +21,6 @@ export interface WebGpuSetup {
   readonly device?: GPUDevice;
 }
 
-/**
- * Looks for a WebGPU adapter without starting tfjs: the reason there is
- * none, or `undefined` when there is one.
- *
- * @param gpu `navigator.gpu`, or a stand-in.
- */
-export async function findAdapter(
-  gpu: GPU | undefined,
-): Promise<{ reason: string } | { adapter: GPUAdapter }> {
-  if (gpu === undefined) {
-    return {
-      reason: "navigator.gpu is undefined: this runtime offers no WebGPU",
-    };
-  }
-  let adapter: GPUAdapter | null;
-  try {
-    // The same request tfjs's webgpu backend makes.
-    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
-  } catch (error) {
-    return {
-      reason: `navigator.gpu.requestAdapter() failed: ${
-        (error as Error).message
-      }`,
-    };
-  }
-  if (adapter === null) {
-    return {
-      reason:
-        "navigator.gpu.requestAdapter() found no WebGPU adapter (on Linux without a GPU, Mesa's Vulkan driver, Debian's mesa-vulkan-drivers, provides llvmpipe)",
-    };
-  }
-  return { adapter };
-}
-
 /** The adapter's identity and the limits that matter here, as properties. */
 function describeDevice(
   device: GPUDevice,
@@ -64,13 +30,7 @@ function describeDevice(
     (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo ??
       adapter.info;
   return {
-    vendor: info.vendor,
-    architecture: info.architecture,
-    device: info.device,
-    description: info.description,
-    isFallbackAdapter:
-      (info as GPUAdapterInfo & { isFallbackAdapter?: boolean })
-        .isFallbackAdapter ?? false,
+    ...webGpuIdentity(info),
     ...backendTypeOf(adapter),
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
     maxBufferSize: device.limits.maxBufferSize,
@@ -119,7 +79,9 @@ export async function setUpWebGpu(): Promise<WebGpuSetup> {
   // depend on the size. Off, every op is a WebGPU shader.
   tf.env().set("WEBGPU_CPU_FORWARD", false);
   const base = { ...tfjsVersions(), tfjsBackend: "webgpu", cpuForward: false };
-  const found = await findAdapter((navigator as Navigator & { gpu?: GPU }).gpu);
+  const found = await findWebGpuAdapter(
+    (navigator as Navigator & { gpu?: GPU }).gpu,
+  );
   if ("reason" in found) return { reason: found.reason, properties: base };
   const reason = await initialise("webgpu");
   if (reason !== undefined) return { reason, properties: base };
@@ -128,21 +90,4 @@ export async function setUpWebGpu(): Promise<WebGpuSetup> {
     properties: { ...base, ...describeDevice(device, found.adapter) },
     device,
   };
-}
-
-/** Watches a device for loss: the reason once lost, and a promise that rejects then. */
-export function watchDevice(device: GPUDevice): {
-  readonly lost: () => string | undefined;
-  readonly whenLost: Promise<never>;
-} {
-  let reason: string | undefined;
-  const whenLost = device.lost.then((info): never => {
-    reason = `the WebGPU device was lost (${info.reason}): ${
-      info.message || "no message"
-    }`;
-    throw new BackendUnavailableError(NAME, reason);
-  });
-  // Reads race this promise; one handler keeps its rejection from being unhandled.
-  whenLost.catch(() => {});
-  return { lost: () => reason, whenLost };
 }

@@ -32,18 +32,19 @@
  * @module
  */
 
-import type {
-  BackendInfo,
-  BackendModule,
-  ElementwiseDerivative,
-  OpFunction,
-  Vjp,
+import {
+  type BackendInfo,
+  type BackendModule,
+  type ElementwiseDerivative,
+  type OpFunction,
+  type Vjp,
+  watchDeviceLoss,
 } from "@nonlin/core";
 import { createTfjsBackend } from "@nonlin/tfjs-glue";
-import { NAME, setUpWebGpu, watchDevice } from "./_setup.ts";
+import { NAME, setUpWebGpu } from "./_setup.ts";
 
 const setup = await setUpWebGpu();
-const watch = setup.device ? watchDevice(setup.device) : undefined;
+const watch = setup.device ? watchDeviceLoss(setup.device, NAME) : undefined;
 const maxElements = setup.properties.maxElements;
 
 const webgpu: BackendModule = createTfjsBackend({

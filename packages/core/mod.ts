@@ -27,3 +27,4 @@ export * from "./params.ts";
 export * from "./random.ts";
 export * from "./resolve.ts";
 export * from "./ulp.ts";
+export * from "./webgpu.ts";

@@ -2,7 +2,11 @@
 // probing its arithmetic, watching for loss, and counting the buffers it
 // holds (so a test can prove nothing leaks).
 
-import { BackendUnavailableError } from "@nonlin/core";
+import {
+  findWebGpuAdapter,
+  watchDeviceLoss,
+  webGpuIdentity,
+} from "@nonlin/core";
 import { probeShader } from "./_shaders.ts";
 
 /** The backend's name. */
@@ -37,27 +41,9 @@ export type GpuResult = { readonly reason: string } | { readonly gpu: Gpu };
  * @param gpu `navigator.gpu`, or a stand-in.
  */
 export async function startGpu(gpu: GPU | undefined): Promise<GpuResult> {
-  if (gpu === undefined) {
-    return {
-      reason: "navigator.gpu is undefined: this runtime offers no WebGPU",
-    };
-  }
-  let adapter: GPUAdapter | null;
-  try {
-    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
-  } catch (error) {
-    return {
-      reason: `navigator.gpu.requestAdapter() failed: ${
-        (error as Error).message
-      }`,
-    };
-  }
-  if (adapter === null) {
-    return {
-      reason:
-        "navigator.gpu.requestAdapter() found no WebGPU adapter (on Linux without a GPU, Mesa's Vulkan driver, Debian's mesa-vulkan-drivers, provides llvmpipe)",
-    };
-  }
+  const found = await findWebGpuAdapter(gpu);
+  if ("reason" in found) return found;
+  const { adapter } = found;
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({
@@ -73,27 +59,13 @@ export async function startGpu(gpu: GPU | undefined): Promise<GpuResult> {
       reason: `GPUAdapter.requestDevice() failed: ${(error as Error).message}`,
     };
   }
-  let reason: string | undefined;
-  const whenLost = device.lost.then((info): never => {
-    reason = `the WebGPU device was lost (${info.reason}): ${
-      info.message || "no message"
-    }`;
-    throw new BackendUnavailableError(NAME, reason);
-  });
-  // Reads race this promise; one handler keeps its rejection from being unhandled.
-  whenLost.catch(() => {});
+  const { lost, whenLost } = watchDeviceLoss(device, NAME);
   let live = 0;
   const fmaFused = await probeFma(device);
   const info = adapter.info;
   const properties = {
     engine: "WGSL compute shaders, double-f32 arithmetic rounded once",
-    vendor: info.vendor,
-    architecture: info.architecture,
-    device: info.device,
-    description: info.description,
-    isFallbackAdapter:
-      (info as GPUAdapterInfo & { isFallbackAdapter?: boolean })
-        .isFallbackAdapter ?? false,
+    ...webGpuIdentity(info),
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
     maxBufferSize: device.limits.maxBufferSize,
     maxElements: Math.floor(device.limits.maxBufferSize / 4),
@@ -106,7 +78,7 @@ export async function startGpu(gpu: GPU | undefined): Promise<GpuResult> {
       device,
       fmaFused,
       properties,
-      lost: () => reason,
+      lost,
       whenLost,
       liveBuffers: () => live,
       createBuffer(descriptor) {

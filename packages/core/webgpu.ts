@@ -1,0 +1,140 @@
+/**
+ * What every WebGPU backend does the same way, defined once for the native
+ * engine's WebGPU kernels and for tfjs-webgpu: asking for an adapter (with
+ * the reason when there is none), describing it in
+ * `backend.capabilities.properties` by the keys the conformance report's
+ * device profiles read, and watching its device for loss.
+ *
+ * @module
+ */
+
+import { BackendUnavailableError } from "./errors.ts";
+
+/**
+ * Asks `gpu` for a high-performance adapter (the request tfjs's webgpu
+ * backend makes too).
+ *
+ * @param gpu `navigator.gpu`, or a stand-in; `undefined` where the runtime
+ * has no WebGPU.
+ * @returns The adapter, or why there is none.
+ *
+ * @example
+ * ```ts
+ * import { findWebGpuAdapter } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * const none = await findWebGpuAdapter(undefined);
+ * assert.ok("reason" in none);
+ * assert.match(none.reason, /navigator\.gpu is undefined/);
+ * ```
+ */
+export async function findWebGpuAdapter(
+  gpu: GPU | undefined,
+): Promise<{ reason: string } | { adapter: GPUAdapter }> {
+  if (gpu === undefined) {
+    return {
+      reason: "navigator.gpu is undefined: this runtime offers no WebGPU",
+    };
+  }
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  } catch (error) {
+    return {
+      reason: `navigator.gpu.requestAdapter() failed: ${
+        (error as Error).message
+      }`,
+    };
+  }
+  if (adapter === null) {
+    return {
+      reason:
+        "navigator.gpu.requestAdapter() found no WebGPU adapter (on Linux without a GPU, Mesa's Vulkan driver, Debian's mesa-vulkan-drivers, provides llvmpipe)",
+    };
+  }
+  return { adapter };
+}
+
+/** An adapter's identity, as a WebGPU backend's properties give it. */
+export interface WebGpuIdentity {
+  /** `GPUAdapterInfo.vendor`. */
+  readonly vendor: string;
+  /** `GPUAdapterInfo.architecture`. */
+  readonly architecture: string;
+  /** `GPUAdapterInfo.device`. */
+  readonly device: string;
+  /** `GPUAdapterInfo.description`. */
+  readonly description: string;
+  /** Whether it is a fallback (software) adapter; false where not said. */
+  readonly isFallbackAdapter: boolean;
+}
+
+/**
+ * The identity of the adapter an info object describes.
+ *
+ * @param info `adapter.info` (or a device's `adapterInfo`).
+ * @returns Vendor, architecture, device, description and the fallback flag.
+ *
+ * @example
+ * ```ts
+ * import { webGpuIdentity } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * const info = { vendor: "mesa", architecture: "", device: "llvmpipe", description: "" };
+ * assert.strictEqual(webGpuIdentity(info as GPUAdapterInfo).isFallbackAdapter, false);
+ * ```
+ */
+export function webGpuIdentity(info: GPUAdapterInfo): WebGpuIdentity {
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    isFallbackAdapter:
+      (info as GPUAdapterInfo & { isFallbackAdapter?: boolean })
+        .isFallbackAdapter ?? false,
+  };
+}
+
+/** A device watched for loss. */
+export interface DeviceWatch {
+  /** The reason once the device is lost, else `undefined`. */
+  readonly lost: () => string | undefined;
+  /** Rejects with a {@linkcode BackendUnavailableError} when the device is lost. */
+  readonly whenLost: Promise<never>;
+}
+
+/**
+ * Watches a device for loss, so that a backend can say it stopped being
+ * available and a pending read can fail with the reason instead of hanging.
+ *
+ * @param device The device.
+ * @param backend The backend's name, for the error.
+ * @returns The reason once lost, and a promise that rejects then.
+ *
+ * @example
+ * ```ts
+ * import { BackendUnavailableError, watchDeviceLoss } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * const lost = Promise.resolve({ reason: "destroyed", message: "" });
+ * const watch = watchDeviceLoss({ lost } as unknown as GPUDevice, "my-gpu");
+ * await assert.rejects(watch.whenLost, BackendUnavailableError);
+ * assert.strictEqual(watch.lost(), "the WebGPU device was lost (destroyed): no message");
+ * ```
+ */
+export function watchDeviceLoss(
+  device: GPUDevice,
+  backend: string,
+): DeviceWatch {
+  let reason: string | undefined;
+  const whenLost = device.lost.then((info): never => {
+    reason = `the WebGPU device was lost (${info.reason}): ${
+      info.message || "no message"
+    }`;
+    throw new BackendUnavailableError(backend, reason);
+  });
+  // Reads race this promise; one handler keeps its rejection from being unhandled.
+  whenLost.catch(() => {});
+  return { lost: () => reason, whenLost };
+}
