@@ -45,7 +45,8 @@ function paramsOf(op: OpName): Record<string, unknown> {
     case "gelu":
       return { approximate: "tanh" };
     default:
-      return {};
+      // The catalog's example gives the parameters an op requires.
+      return { ...ops[op].example };
   }
 }
 
