@@ -457,7 +457,19 @@ function between<V>(k: Lanes<V>, v: V, lo: number, hi: number): V {
  * region (w = −x/√2 ∈ (0.28, 0.78)) and φ from the accurate exponential.
  */
 function geluSlope<V>(k: Lanes<V>, x: V): V {
-  const d = k.let(k.madd(x, normalPdf(k, x, "fast"), normalCdf(k, x)));
+  return geluSlopeNearRoot(
+    k,
+    x,
+    k.let(k.madd(x, normalPdf(k, x, "fast"), normalCdf(k, x))),
+  );
+}
+
+/**
+ * gelu′ = `d` (computed from fast parts, bound by `let`) with the window
+ * around its root redone accurately; shared with the SIMD set's tuned gelu
+ * loops, which compute `d` their own way.
+ */
+export function geluSlopeNearRoot<V>(k: Lanes<V>, x: V, d: V): V {
   return nearRoot(k, d, between(k, x, -1.1, -0.4), () => {
     const w = k.mul(k.neg(x), k.c(Math.SQRT1_2));
     const cdf = k.mul(k.c(0.5), k.erfcNearHalf(w));

@@ -411,7 +411,11 @@ function familyLoop(
         g.let(vs.flatMap((v) => [lo(v), hi(v)]));
       const xg = halves(xs);
       let result: Group;
-      if (vjp) {
+      const slope = def.tuned.derivative;
+      if (vjp && slope !== undefined && def.grads.length === 0) {
+        // A tuned derivative gives the VJP: dx = dy·f′.
+        result = g.let(g.mul(halves(dys), slope(g, xg, gp)));
+      } else if (vjp) {
         const r = def.definition.vjp(g, xg, halves(dys), gp);
         result = g.let(r.dx);
         r.grads.forEach((terms, j) =>

@@ -21,6 +21,7 @@
 import {
   type Definition,
   definitions,
+  geluSlopeNearRoot,
   type KernelName,
   type Loop,
 } from "../_definitions.ts";
@@ -187,13 +188,28 @@ function float64(def: Definition, tuned: Tuned = {}): Float64Kernel {
  * Loops the SIMD set computes from the same formula in fewer operations
  * than the definition's lane algebra allows (`simd_kernels_test.ts` and the
  * accuracy sweep hold them to the same bounds):
- * - gelu forward, x·Φ(x) with Φ from `VectorMath.normalCdf`: erfcFast's fit
- *   with −x/√2, the factor ½ and the cap at 11 folded away (about 15%
- *   fewer operations).
+ * - gelu forward, x·Φ(x) with Φ from `VectorMath.normalParts`: erfcFast's
+ *   method with −x/√2, the factor ½ and the cap at 11 folded away (about
+ *   15% fewer operations), and gelu′ = Φ + xφ with φ from Φ's own
+ *   exponential (one exponential instead of two).
+ *
+ * A tuned derivative also gives the VJP of an op without learned
+ * parameters (dx = dy·f′, as the definitions' `chain`).
  */
 const tunedLoops: { readonly [N in KernelName]?: Tuned } = {
-  gelu: { forward: (k, x) => k.mul(x, k.normalCdf(x)) },
+  gelu: {
+    forward: (k, x) => k.mul(x, k.normalCdf(x)),
+    // Φ + xφ with φ = g/√(2π) from Φ's own exponential, then the
+    // definition's accurate window around the root.
+    derivative: (k, x) => {
+      const { cdf, g } = k.normalParts(x);
+      const d = k.let(k.madd(k.mul(x, g), k.c(INV_SQRT_2PI), cdf));
+      return geluSlopeNearRoot(k, x, d);
+    },
+  },
 };
+
+const INV_SQRT_2PI = 0.3989422804014327;
 
 /** The kernels that run on float32 lanes instead of their definitions. */
 const overrides: { readonly [N in KernelName]?: Float32Kernel } = {

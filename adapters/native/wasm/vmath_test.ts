@@ -29,6 +29,7 @@ const functions: Record<string, Unary> = {
   erfcFast: (k, x) => k.erfcFast(x),
   erfcNearHalf: (k, x) => k.erfcNearHalf(x),
   normalCdf: (k, x) => k.normalCdf(x),
+  normalGauss: (k, x) => k.normalParts(x).g,
   sigmoidFast: (k, x) => k.logistic(x, "fast").sigmoid,
   sigmoidAccurate: (k, x) => k.logistic(x, "accurate").sigmoid,
   // A correction under `when` (as the definitions' nearRoot): the fast
@@ -347,6 +348,11 @@ for (const fma of [false, true]) {
       const y = f.normalCdf!(xs);
       assertBound("normalCdf extrapolated", worst(xs, y, phi), -20);
       assert.ok(y.every((v, i) => Math.abs(xs[i]! * v) < 2 ** -170));
+    });
+    await t.step("g = e^(−x²/2) within the fast exponential's error", () => {
+      const xs = grid(-37, 37);
+      const gauss = (x: number) => Math.exp(-x * x / 2);
+      assertBound("normalParts g", worst(xs, f.normalGauss!(xs), gauss), -27.5);
     });
     await t.step("the tails: 0 far below, 1 far above, ½ at ±0", () => {
       const y = f.normalCdf!(new Float64Array([-1e30, -3e38, 1e30, -0, 0]));
