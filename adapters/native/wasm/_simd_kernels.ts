@@ -90,7 +90,7 @@ export interface LoadOptions {
   readonly workers?: "auto" | "web";
   /**
    * The fewest elements per thread a call is split at, overriding the
-   * measured defaults (for measuring them: `split_bench.ts`).
+   * measured defaults (for measuring them: `scaling_bench.ts --split`).
    * @default { f64: 2¹⁵, f32: 2²⁰ }
    */
   readonly split?: { readonly f64: number; readonly f32: number };
@@ -462,9 +462,14 @@ const MAIN = scratchOf(0);
 /**
  * The fewest elements per thread for which a helper thread pays, for the
  * float64-lane loops (bound by arithmetic) and the float32-lane ones (the
- * clamps: bound by memory). Measured with `split_bench.ts` on this project's
- * 2-core machine (Deno 2.9.6): the smallest power of two at which a call
- * split over 2 threads is faster than on 1 (median of runs; see the bench).
+ * clamps: bound by memory). Measured with `scaling_bench.ts --split` on
+ * this project's 2-core machine (Deno 2.9.6): the smallest power of two
+ * from which a call split over 2 threads is faster than on 1. An earlier
+ * run with the machine less loaded gave 2¹⁵ per thread for the float64
+ * loops; re-measured while it was shared (load average ≈ 10 on its 2
+ * cores), the second core was mostly taken and no size below ~2¹⁹ per
+ * thread gained reliably, which no threshold can fix, so the values stay
+ * (docs/native/host_and_threads.md has the measurements).
  */
 const SPLIT_F64 = 1 << 15;
 const SPLIT_F32 = 1 << 20;
