@@ -193,10 +193,14 @@ function float64(def: Definition, tuned: Tuned = {}): Float64Kernel {
  *   15% fewer operations), and gelu′ = Φ + xφ with φ from Φ's own
  *   exponential (one exponential instead of two).
  *
+ * - sigmoid′, σ(x)σ(−x) as E/(1 + E)² from E = e^−|x| (`logisticSlope`).
+ *
  * A tuned derivative also gives the VJP of an op without learned
  * parameters (dx = dy·f′, as the definitions' `chain`).
  */
 const tunedLoops: { readonly [N in KernelName]?: Tuned } = {
+  // σ′ = σ(x)σ(−x) in one division, from e^−|x|.
+  sigmoid: { derivative: (k, x) => k.logisticSlope(x, "fast") },
   gelu: {
     forward: (k, x) => k.mul(x, k.normalCdf(x)),
     // Φ + xφ with φ = g/√(2π) from Φ's own exponential, then the

@@ -32,6 +32,7 @@ const functions: Record<string, Unary> = {
   normalGauss: (k, x) => k.normalParts(x).g,
   sigmoidFast: (k, x) => k.logistic(x, "fast").sigmoid,
   sigmoidAccurate: (k, x) => k.logistic(x, "accurate").sigmoid,
+  sigmoidSlopeFast: (k, x) => k.logisticSlope(x, "fast"),
   // A correction under `when` (as the definitions' nearRoot): the fast
   // exponential, redone accurately where x < −1.
   expCorrected: (k, x) => {
@@ -375,6 +376,17 @@ for (const fma of [false, true]) {
     const xs = concat(linspace(-700, 700, 200_001), linspace(-5, 5, 100_001));
     await t.step("fast: σ within the exponential's error", () => {
       assertBound("sigmoidFast", worst(xs, f.sigmoidFast!(xs), sigmoid), -27.5);
+    });
+    await t.step("fast: σ(x)σ(−x) within three times its error", () => {
+      const slope = (x: number) => {
+        const e = Math.exp(-Math.abs(x));
+        return e / ((1 + e) * (1 + e));
+      };
+      assertBound(
+        "sigmoidSlopeFast",
+        worst(xs, f.sigmoidSlopeFast!(xs), slope),
+        -26,
+      );
     });
     await t.step("accurate: σ within a few float64 ulps", () => {
       assertBound(
