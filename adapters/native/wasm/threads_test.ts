@@ -24,10 +24,9 @@ function inputs(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 12);
 }
 
+/** The catalog's example for parameters without a default, else these. */
 function paramsOf(op: OpName): Record<string, unknown> {
   switch (op) {
-    case "prelu":
-      return { alpha: 0.25 };
     case "leakyRelu":
       return { alpha: 0.2 };
     case "swish":
@@ -38,7 +37,7 @@ function paramsOf(op: OpName): Record<string, unknown> {
     case "celu":
       return { alpha: 1.3 };
     default:
-      return {};
+      return { ...ops[op].example };
   }
 }
 
