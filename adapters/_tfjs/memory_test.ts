@@ -10,6 +10,7 @@ import {
   NotSupportedError,
   type OpName,
   opNames,
+  ops,
   type Tensor,
 } from "@nonlin/core";
 import * as cpu from "@nonlin/tfjs-cpu";
@@ -20,11 +21,9 @@ const ITERATIONS = Number(Deno.env.get("NONLIN_MEMORY_ITERATIONS") ?? 10_000);
 
 type Loose = (...args: unknown[]) => unknown;
 
-function params(
-  op: OpName,
-  alpha: Tensor,
-): Record<string, unknown> | undefined {
-  return op === "prelu" ? { alpha } : undefined;
+/** prelu's α resident; the catalog's example for the parameters an op requires. */
+function params(op: OpName, alpha: Tensor): Record<string, unknown> {
+  return op === "prelu" ? { alpha } : { ...ops[op].example };
 }
 
 /** tf.memory()'s counts: the engine's, and the active backend's own (bytes on the GPU). */
@@ -50,7 +49,9 @@ async function exercise(m: BackendModule, iterations: number): Promise<void> {
   }
   // The other paths once per op: array forms, derivatives, refusals.
   for (const op of opNames) {
-    const p = op === "prelu" ? { alpha: [0.1, 0.2, 0.3, 0.4] } : undefined;
+    const p = op === "prelu"
+      ? { alpha: [0.1, 0.2, 0.3, 0.4] }
+      : { ...ops[op].example };
     await call[op]!([1, -1, 0, 2], p);
     await m.vjp(op, [1, -1, 0, 2], { dy: [1, 1, 1, 1], params: p } as never);
     (m.derivative(op, x, params(op, alpha) as never)).dispose();
