@@ -4,16 +4,19 @@
 
 import {
   type ArrayInput,
-  type BackendInfo,
+  backendInfo,
   type BackendModule,
   BackendUnavailableError,
   checkAliasing,
   checkBroadcast,
+  checkDparamsOut,
+  checkDxOut,
+  checkDyForm,
   checkOut,
   checkSameShape,
   checkShape,
   checkVjpOut,
-  describe,
+  type ConditionalUnsupported,
   getOp,
   isTensor,
   NotSupportedError,
@@ -27,7 +30,8 @@ import {
   resolveParams,
   type Tensor,
   toFloat32,
-  type Unsupported,
+  unsupportedFor,
+  vjpOptions,
   withoutOut,
 } from "@nonlin/core";
 import { PeerTensor } from "./_tensor.ts";
@@ -47,10 +51,7 @@ export type PeerParam<H> = number | string | Operand<H>;
 export type PeerParams<H> = Readonly<Record<string, PeerParam<H>>>;
 
 /** A feature a peer cannot compute, and for which parameter values. */
-export interface PeerUnsupported extends Unsupported {
-  /** Whether it holds for these parameters; always when absent. */
-  readonly applies?: (p: ResolvedOptions) => boolean;
-}
+export type PeerUnsupported = ConditionalUnsupported;
 
 /** The computations a peer engine offers, on its own handles. */
 export interface PeerEngine<H> {
@@ -103,28 +104,7 @@ type Feature = "forward" | "derivative" | "secondDerivative";
  */
 export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
   const { name } = engine;
-  const capabilities = Object.freeze({
-    unsupported: Object.freeze(
-      engine.unsupported.map(({ op, feature, reason, when }): Unsupported => ({
-        op,
-        feature,
-        reason,
-        ...(when === undefined ? {} : { when }),
-      })),
-    ),
-    properties: Object.freeze({ ...engine.properties }),
-  });
-  const backend = Object.freeze({
-    name,
-    get available() {
-      return engine.unavailable() === undefined;
-    },
-    get reason() {
-      return engine.unavailable();
-    },
-    precision: "float32" as const,
-    capabilities,
-  }) as BackendInfo;
+  const backend = backendInfo(engine);
   const handleOps = { read: engine.read, free: engine.free };
 
   function ready(): void {
@@ -132,15 +112,9 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
     if (reason !== undefined) throw new BackendUnavailableError(name, reason);
   }
 
-  function refuse(op: OpName, feature: Feature, p: ResolvedOptions): void {
-    for (const entry of engine.unsupported) {
-      if (
-        entry.op === op && entry.feature === feature &&
-        (entry.applies === undefined || entry.applies(p))
-      ) {
-        throw new NotSupportedError(name, op, feature, entry.reason);
-      }
-    }
+  function refuse(op: OpName, feature: Feature, params: ResolvedOptions): void {
+    const entry = unsupportedFor(engine.unsupported, { op, feature, params });
+    if (entry) throw new NotSupportedError(name, op, feature, entry.reason);
   }
 
   function unwrap(t: Tensor, what: string): Operand<H> {
@@ -264,26 +238,11 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
   function vjp(op: OpName, x: unknown, options: unknown): unknown {
     ready();
     getOp(op);
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `VJP options must be an object with dy: got ${describe(options)}`,
-      );
-    }
-    const { dy, params, out } = options as {
-      dy?: unknown;
-      params?: unknown;
-      out?: unknown;
-    };
+    const { dy, params, out } = vjpOptions(options);
     if (isTensor(x)) {
       refuseResidentOut(out, "vjp");
       const xo = unwrap(x, "x");
-      if (!isTensor(dy)) {
-        throw new TypeError(
-          `dy must be a tensor of backend ${name} when x is one: got ${
-            describe(dy)
-          }`,
-        );
-      }
+      checkDyForm(dy, { backend: name, resident: true });
       const dyo = unwrap(dy, "dy");
       checkSameShape(xo.shape, dyo.shape, "x and dy");
       const { p, release } = engineParams(op, params, xo.shape);
@@ -301,40 +260,26 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
     }
     return (async () => {
       const data = toFloat32(x, "x");
-      if (isTensor(dy)) {
-        throw new TypeError(
-          `dy must be host data when x is: got a tensor of backend ${dy.backend}`,
-        );
-      }
+      checkDyForm(dy, { backend: name, resident: false });
       const dyData = toFloat32(dy, "dy");
       checkSameShape([data.length], [dyData.length], "x and dy");
       const shape = [data.length];
       const given = checkVjpOut(op, out);
-      let dxOut: Float32Array | undefined;
-      if (given.dx !== undefined) {
-        dxOut = checkOut(given.dx, data.length, "out.dx");
-        checkAliasing(dxOut, data, "out.dx and x", true);
-        checkAliasing(dxOut, dyData, "out.dx and dy", true);
-      }
+      const dxOut = checkDxOut(given.dx, { x: data, dy: dyData });
       const { p, release } = engineParams(op, params, shape);
       // Every out array is checked before anything is computed.
-      const targets: Record<string, Float32Array> = {};
+      let targets: Record<string, Float32Array>;
       try {
-        for (const [key, dims] of Object.entries(dparamShapes(op, p))) {
-          const target = given.dparams?.[key];
-          if (target === undefined) continue;
-          const what = `out.dparams.${key}`;
-          const d = checkOut(target, dims.reduce((a, b) => a * b, 1), what);
-          checkAliasing(d, data, `${what} and x`, false);
-          checkAliasing(d, dyData, `${what} and dy`, false);
-          if (dxOut !== undefined) {
-            checkAliasing(d, dxOut, `${what} and out.dx`, false);
-          }
-          for (const other of Object.values(targets)) {
-            checkAliasing(d, other, `${what} and another gradient`, false);
-          }
-          targets[key] = d;
-        }
+        const sizes = Object.fromEntries(
+          Object.entries(dparamShapes(op, p)).map((
+            [key, dims],
+          ) => [key, dims.reduce((a, b) => a * b, 1)]),
+        );
+        targets = checkDparamsOut(given.dparams, sizes, {
+          x: data,
+          dy: dyData,
+          dx: dxOut,
+        });
       } catch (error) {
         release();
         throw error;

@@ -1,7 +1,7 @@
 // The resident tensor of a peer adapter: an engine handle owned by exactly
 // one adapter, with the shape kept on the JavaScript side.
 
-import { describe, isTensor, type Tensor } from "@nonlin/core";
+import { ownTensor, type Tensor } from "@nonlin/core";
 
 /** How a {@linkcode PeerTensor} reads and frees its engine handle. */
 export interface HandleOps<H> {
@@ -64,21 +64,10 @@ export class PeerTensor<H> implements Tensor {
    * or something that is not a tensor of a peer adapter.
    */
   static unwrap<H>(t: Tensor, backend: string, what: string): H {
-    if (!(t instanceof PeerTensor)) {
-      throw new TypeError(
-        `${what} is not a tensor of backend ${backend}: got ${
-          isTensor(t) ? `a tensor of backend ${t.backend}` : describe(t)
-        }`,
-      );
-    }
-    if (t.backend !== backend) {
-      throw new TypeError(
-        `${what} belongs to backend ${t.backend}, not ${backend}: read it and upload it with ${backend}'s tensor()`,
-      );
-    }
-    if (t.#handle === undefined) {
+    const own = ownTensor(t, { kind: PeerTensor, backend, what });
+    if (own.#handle === undefined) {
       throw new TypeError(`${what} was disposed: it can no longer be used`);
     }
-    return t.#handle as H;
+    return own.#handle as H;
   }
 }

@@ -5,16 +5,18 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   type ArrayInput,
-  type BackendInfo,
+  backendInfo,
   type BackendModule,
   BackendUnavailableError,
   checkAliasing,
   checkBroadcast,
+  checkDparamsOut,
+  checkDxOut,
+  checkDyForm,
   checkOut,
   checkSameShape,
   checkShape,
   checkVjpOut,
-  describe,
   getOp,
   isTensor,
   NotSupportedError,
@@ -23,10 +25,12 @@ import {
   opNames,
   outOption,
   refuseResidentOut,
+  type ResolvedOptions,
   resolveParams,
   type Tensor,
   toFloat32,
-  type Unsupported,
+  unsupportedFor,
+  vjpOptions,
   withoutOut,
 } from "@nonlin/core";
 import * as compute from "./_compute.ts";
@@ -82,29 +86,7 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
   const { name, tfjsBackend } = config;
   const read: TfReader = config.read ??
     ((t) => t.data() as Promise<Float32Array>);
-  const capabilities = Object.freeze({
-    unsupported: Object.freeze(
-      unsupported.map(({ op, feature, reason, when }): Unsupported => ({
-        op,
-        feature,
-        reason,
-        ...(when === undefined ? {} : { when }),
-      })),
-    ),
-    properties: Object.freeze({ ...config.properties }),
-  });
-  // Getters, so that a backend that stops being available says so.
-  const backend = Object.freeze({
-    name,
-    get available() {
-      return config.unavailable() === undefined;
-    },
-    get reason() {
-      return config.unavailable();
-    },
-    precision: "float32" as const,
-    capabilities,
-  }) as BackendInfo;
+  const backend = backendInfo({ ...config, unsupported });
 
   function ready(): void {
     const reason = config.unavailable();
@@ -127,14 +109,9 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
     feature: "secondDerivative",
     p: Record<string, unknown>,
   ): void {
-    for (const entry of unsupported) {
-      if (
-        entry.op === op && entry.feature === feature &&
-        (entry.applies === undefined || entry.applies(p as never))
-      ) {
-        throw new NotSupportedError(name, op, feature, entry.reason);
-      }
-    }
+    const params = p as ResolvedOptions;
+    const entry = unsupportedFor(unsupported, { op, feature, params });
+    if (entry) throw new NotSupportedError(name, op, feature, entry.reason);
   }
 
   function unwrap(t: Tensor, what: string): tf.Tensor {
@@ -301,26 +278,11 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
   function vjp(op: OpName, x: unknown, options: unknown): unknown {
     ready();
     getOp(op);
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `VJP options must be an object with dy: got ${describe(options)}`,
-      );
-    }
-    const { dy, params, out } = options as {
-      dy?: unknown;
-      params?: unknown;
-      out?: unknown;
-    };
+    const { dy, params, out } = vjpOptions(options);
     if (isTensor(x)) {
       refuseResidentOut(out, "vjp");
       const xt = unwrap(x, "x");
-      if (!isTensor(dy)) {
-        throw new TypeError(
-          `dy must be a tensor of backend ${name} when x is one: got ${
-            describe(dy)
-          }`,
-        );
-      }
+      checkDyForm(dy, { backend: name, resident: true });
       const dyt = unwrap(dy, "dy");
       checkSameShape(xt.shape, dyt.shape, "x and dy");
       const g = run(() => {
@@ -333,39 +295,23 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
     }
     return (async () => {
       const data = hostData(x, "x");
-      if (isTensor(dy)) {
-        throw new TypeError(
-          `dy must be host data when x is: got a tensor of backend ${dy.backend}`,
-        );
-      }
+      checkDyForm(dy, { backend: name, resident: false });
       const dyData = hostData(dy, "dy");
       checkSameShape([data.length], [dyData.length], "x and dy");
       const given = checkVjpOut(op, out);
-      let dxOut: Float32Array | undefined;
-      if (given.dx !== undefined) {
-        dxOut = checkOut(given.dx, data.length, "out.dx");
-        checkAliasing(dxOut, data, "out.dx and x", true);
-        checkAliasing(dxOut, dyData, "out.dx and dy", true);
-      }
-      const targets: Record<string, Float32Array> = {};
+      const dxOut = checkDxOut(given.dx, { x: data, dy: dyData });
+      let targets: Record<string, Float32Array> = {};
       const g = run(() => {
         const { p, thetas } = tfParams(op, params, [data.length], true);
         // Every out array is checked before anything is computed.
-        for (const [key, theta] of Object.entries(thetas)) {
-          const target = given.dparams?.[key];
-          if (target === undefined) continue;
-          const what = `out.dparams.${key}`;
-          const d = checkOut(target, theta.size, what);
-          checkAliasing(d, data, `${what} and x`, false);
-          checkAliasing(d, dyData, `${what} and dy`, false);
-          if (dxOut !== undefined) {
-            checkAliasing(d, dxOut, `${what} and out.dx`, false);
-          }
-          for (const other of Object.values(targets)) {
-            checkAliasing(d, other, `${what} and another gradient`, false);
-          }
-          targets[key] = d;
-        }
+        const sizes = Object.fromEntries(
+          Object.entries(thetas).map(([key, theta]) => [key, theta.size]),
+        );
+        targets = checkDparamsOut(given.dparams, sizes, {
+          x: data,
+          dy: dyData,
+          dx: dxOut,
+        });
         return compute.vjp(
           op,
           upload(data, [data.length]),

@@ -2,7 +2,7 @@
 // backend, owned by exactly one adapter.
 
 import type * as tf from "@tensorflow/tfjs";
-import { describe, isTensor, type Tensor } from "@nonlin/core";
+import { ownTensor, type Tensor } from "@nonlin/core";
 
 /** A TensorFlow.js tensor (`tf.Tensor`), as the glue's types name it. */
 export type TfTensor = tf.Tensor;
@@ -71,21 +71,10 @@ export class TfjsTensor implements Tensor {
    * or something that is not a tensor of a tfjs adapter.
    */
   static unwrap(t: Tensor, backend: string, what: string): TfTensor {
-    if (!(t instanceof TfjsTensor)) {
-      throw new TypeError(
-        `${what} is not a tensor of backend ${backend}: got ${
-          isTensor(t) ? `a tensor of backend ${t.backend}` : describe(t)
-        }`,
-      );
-    }
-    if (t.backend !== backend) {
-      throw new TypeError(
-        `${what} belongs to backend ${t.backend}, not ${backend}: read it and upload it with ${backend}'s tensor()`,
-      );
-    }
-    if (t.#value === undefined) {
+    const own = ownTensor(t, { kind: TfjsTensor, backend, what });
+    if (own.#value === undefined) {
       throw new TypeError(`${what} was disposed: it can no longer be used`);
     }
-    return t.#value;
+    return own.#value;
   }
 }

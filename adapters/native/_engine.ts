@@ -6,11 +6,13 @@
 import {
   checkAliasing,
   checkBroadcast,
+  checkDparamsOut,
+  checkDxOut,
+  checkDyForm,
   checkOut,
   checkSameShape,
   checkShape,
   checkVjpOut,
-  describe,
   getOp,
   isTensor,
   type OpName,
@@ -20,6 +22,7 @@ import {
   type ResolvedOptions,
   resolveParams,
   toFloat32,
+  vjpOptions,
   withoutOut,
 } from "@nonlin/core";
 import type {
@@ -166,22 +169,6 @@ interface VjpResult<T> {
   dx: T;
   dparams: Record<string, T>;
 }
-
-function vjpOptions(
-  options: unknown,
-): { dy: unknown; params: unknown; out: unknown } {
-  if (typeof options !== "object" || options === null || !("dy" in options)) {
-    throw new TypeError(
-      `vjp options must be an object { dy, params, out? }: got ${
-        describe(options)
-      }`,
-    );
-  }
-  const o = options as { dy: unknown; params?: unknown; out?: unknown };
-  return { dy: o.dy, params: o.params, out: o.out };
-}
-
-const MIXED = "x and dy must both be native tensors or both be host arrays";
 
 /**
  * The engine of one backend module: its ops, derivatives, VJP and tensor
@@ -381,9 +368,7 @@ export class Engine {
       getOp(op);
       const { dy, params, out } = vjpOptions(options);
       refuseResidentOut(out, "vjp");
-      if (!isTensor(dy)) {
-        throw new TypeError(`${MIXED}: x is a tensor, dy is ${describe(dy)}`);
-      }
+      checkDyForm(dy, { backend: this.name, resident: true });
       tensorData(dy, "dy", this.name);
       checkSameShape(x.shape, dy.shape, "x and dy");
       // The output first: allocating may grow the memory and detach views.
@@ -411,21 +396,14 @@ export class Engine {
       getOp(op);
       const xs = toFloat32(x, "x");
       const { dy, params, out } = vjpOptions(options);
-      if (isTensor(dy)) {
-        throw new TypeError(`${MIXED}: dy is a tensor, x is host data`);
-      }
+      checkDyForm(dy, { backend: this.name, resident: false });
       const dys = toFloat32(dy, "dy");
       checkSameShape([xs.length], [dys.length], "x and dy");
       const given = checkVjpOut(String(op), out);
-      let dx: Float32Array;
-      if (given.dx === undefined) dx = new Float32Array(xs.length);
-      else {
-        dx = checkOut(given.dx, xs.length, "out.dx");
-        checkAliasing(dx, xs, "out.dx and x", true);
-        checkAliasing(dx, dys, "out.dx and dy", true);
-      }
+      const dx = checkDxOut(given.dx, { x: xs, dy: dys }) ??
+        new Float32Array(xs.length);
       // Every out array is checked before anything is computed.
-      const targets: Record<string, Float32Array> = {};
+      let targets: Record<string, Float32Array> = {};
       const r = this.#runVjp(
         set,
         op,
@@ -435,19 +413,14 @@ export class Engine {
         params,
         () => dx,
         (sums) => {
-          for (const [name, sum] of Object.entries(sums)) {
-            const target = given.dparams?.[name];
-            if (target === undefined) continue;
-            const what = `out.dparams.${name}`;
-            const d = checkOut(target, sum.length, what);
-            checkAliasing(d, xs, `${what} and x`, false);
-            checkAliasing(d, dys, `${what} and dy`, false);
-            checkAliasing(d, dx, `${what} and out.dx`, false);
-            for (const other of Object.values(targets)) {
-              checkAliasing(d, other, `${what} and another gradient`, false);
-            }
-            targets[name] = d;
-          }
+          const sizes = Object.fromEntries(
+            Object.entries(sums).map(([name, sum]) => [name, sum.length]),
+          );
+          targets = checkDparamsOut(given.dparams, sizes, {
+            x: xs,
+            dy: dys,
+            dx,
+          });
         },
       );
       const dparams: Record<string, Float32Array> = {};

@@ -14,6 +14,7 @@
  * @module
  */
 
+export * from "./adapter.ts";
 export * from "./catalog.ts";
 export * from "./check.ts";
 export * from "./contract.ts";

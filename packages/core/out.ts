@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { Tensor } from "./contract.ts";
 import { describe } from "./data.ts";
 import { getOp, isTensor } from "./resolve.ts";
 
@@ -253,4 +254,185 @@ export function refuseResidentOut(out: unknown, what: string): void {
       `${what}: out is for host data; a call on a resident tensor returns new tensors`,
     );
   }
+}
+
+/** The host data of a VJP call, as {@linkcode checkDxOut} and {@linkcode checkDparamsOut} check outs against it. */
+export interface VjpHostData {
+  /** x. */
+  readonly x: Float32Array;
+  /** dy, of x's length. */
+  readonly dy: Float32Array;
+  /** Where dx goes (the caller's `out.dx`, or the backend's own array), when known. */
+  readonly dx?: Float32Array | undefined;
+}
+
+/**
+ * Checks a host VJP's `out.dx`: x's length, and exactly x or dy (in place)
+ * or none of their bytes.
+ *
+ * @param dx `out.dx` as {@linkcode checkVjpOut} returns it.
+ * @param data x and dy.
+ * @returns The array to write dx into, or `undefined` when not given.
+ * @throws {TypeError} When dx is not a Float32Array.
+ * @throws {RangeError} When it is not x's length, or overlaps x or dy
+ * other than exactly.
+ *
+ * @example
+ * ```ts
+ * import { checkDxOut } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * const x = new Float32Array(4);
+ * const dy = new Float32Array(4);
+ * assert.strictEqual(checkDxOut(x, { x, dy }), x); // in place
+ * assert.strictEqual(checkDxOut(undefined, { x, dy }), undefined);
+ * assert.throws(() => checkDxOut(new Float32Array(3), { x, dy }), RangeError);
+ * ```
+ */
+export function checkDxOut(
+  dx: unknown,
+  data: VjpHostData,
+): Float32Array | undefined {
+  if (dx === undefined) return undefined;
+  const out = checkOut(dx, data.x.length, "out.dx");
+  checkAliasing(out, data.x, "out.dx and x", true);
+  checkAliasing(out, data.dy, "out.dx and dy", true);
+  return out;
+}
+
+/**
+ * Checks a host VJP's `out.dparams` before anything is computed: each given
+ * array has its gradient's size and shares no bytes with x, dy, dx or
+ * another gradient.
+ *
+ * @param dparams `out.dparams` as {@linkcode checkVjpOut} returns it.
+ * @param sizes Each learned parameter's gradient size, in the order to check.
+ * @param data x, dy and where dx goes.
+ * @returns The arrays to write each gradient into, by parameter; a
+ * parameter the caller gave none for is absent.
+ * @throws {TypeError} When an array is not a Float32Array.
+ * @throws {RangeError} When an array is not its gradient's size, or
+ * overlaps another.
+ *
+ * @example
+ * ```ts
+ * import { checkDparamsOut } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * const x = new Float32Array(4);
+ * const dy = new Float32Array(4);
+ * const alpha = new Float32Array(1);
+ * assert.strictEqual(checkDparamsOut({ alpha }, { alpha: 1 }, { x, dy }).alpha, alpha);
+ * assert.throws(() => checkDparamsOut({ alpha: x }, { alpha: 4 }, { x, dy }), RangeError);
+ * ```
+ */
+export function checkDparamsOut(
+  dparams: Readonly<Record<string, unknown>> | undefined,
+  sizes: Readonly<Record<string, number>>,
+  data: VjpHostData,
+): Record<string, Float32Array> {
+  const targets: Record<string, Float32Array> = {};
+  for (const [key, size] of Object.entries(sizes)) {
+    const target = dparams?.[key];
+    if (target === undefined) continue;
+    const what = `out.dparams.${key}`;
+    const d = checkOut(target, size, what);
+    checkAliasing(d, data.x, `${what} and x`, false);
+    checkAliasing(d, data.dy, `${what} and dy`, false);
+    if (data.dx !== undefined) {
+      checkAliasing(d, data.dx, `${what} and out.dx`, false);
+    }
+    for (const other of Object.values(targets)) {
+      checkAliasing(d, other, `${what} and another gradient`, false);
+    }
+    targets[key] = d;
+  }
+  return targets;
+}
+
+/**
+ * The parts of a VJP's options object, read once each.
+ *
+ * @param options The caller's third argument to `vjp`.
+ * @returns `{ dy, params, out }` as given (params and out may be undefined).
+ * @throws {TypeError} When options is not an object with a `dy`.
+ *
+ * @example
+ * ```ts
+ * import { vjpOptions } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * assert.deepStrictEqual(vjpOptions({ dy: [1] }), { dy: [1], params: undefined, out: undefined });
+ * assert.throws(() => vjpOptions([1]), TypeError);
+ * ```
+ */
+export function vjpOptions(
+  options: unknown,
+): { dy: unknown; params: unknown; out: unknown } {
+  if (
+    typeof options !== "object" || options === null || !("dy" in options)
+  ) {
+    throw new TypeError(
+      `vjp options must be an object { dy, params?, out? }: got ${
+        describe(options)
+      }`,
+    );
+  }
+  const o = options as { dy: unknown; params?: unknown; out?: unknown };
+  return { dy: o.dy, params: o.params, out: o.out };
+}
+
+/**
+ * Checks that a VJP's dy has x's form: a tensor when x is resident, host
+ * data when x is. (Whose tensor it is, the backend checks as it unwraps it.)
+ *
+ * @param dy The caller's dy.
+ * @param form The backend's name, and whether x is a resident tensor.
+ * @throws {TypeError} When the forms differ.
+ *
+ * @example
+ * ```ts
+ * import { checkDyForm } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * checkDyForm([1, 2], { backend: "native", resident: false });
+ * assert.throws(() => checkDyForm([1, 2], { backend: "native", resident: true }), TypeError);
+ * ```
+ */
+export function checkDyForm(
+  dy: unknown,
+  form: { readonly backend: string; readonly resident: true },
+): asserts dy is Tensor;
+/**
+ * Checks that a VJP's dy has x's form (see the overload above).
+ *
+ * @param dy The caller's dy.
+ * @param form The backend's name, and whether x is a resident tensor.
+ * @throws {TypeError} When the forms differ.
+ *
+ * @example
+ * ```ts
+ * import { checkDyForm } from "@nonlin/core";
+ *
+ * checkDyForm([1, 2], { backend: "native", resident: false });
+ * ```
+ */
+export function checkDyForm(
+  dy: unknown,
+  form: { readonly backend: string; readonly resident: boolean },
+): void;
+export function checkDyForm(
+  dy: unknown,
+  form: { readonly backend: string; readonly resident: boolean },
+): void {
+  if (isTensor(dy) === form.resident) return;
+  const both =
+    `x and dy must both be ${form.backend} tensors or both be host arrays`;
+  throw new TypeError(
+    form.resident
+      ? `${both}: x is a tensor, dy is ${describe(dy)}`
+      : `${both}: dy is a tensor of backend ${
+        (dy as { backend: string }).backend
+      }, x is host data`,
+  );
 }

@@ -1,10 +1,14 @@
 import assert from "node:assert";
 import {
   checkAliasing,
+  checkDparamsOut,
+  checkDxOut,
+  checkDyForm,
   checkOut,
   checkVjpOut,
   outOption,
   refuseResidentOut,
+  vjpOptions,
   withoutOut,
 } from "./out.ts";
 
@@ -108,5 +112,93 @@ Deno.test("refuseResidentOut()", () => {
   assert.throws(
     () => refuseResidentOut(new Float32Array(1), "gelu"),
     /^TypeError: gelu: out is for host data/,
+  );
+});
+
+Deno.test("checkDxOut()", async (t) => {
+  const x = new Float32Array(4);
+  const dy = new Float32Array(4);
+  await t.step("absent, in place on x or dy, or apart", () => {
+    assert.strictEqual(checkDxOut(undefined, { x, dy }), undefined);
+    assert.strictEqual(checkDxOut(x, { x, dy }), x);
+    assert.strictEqual(checkDxOut(dy, { x, dy }), dy);
+    const apart = new Float32Array(4);
+    assert.strictEqual(checkDxOut(apart, { x, dy }), apart);
+  });
+  await t.step("the wrong kind, length or a partial overlap", () => {
+    assert.throws(() => checkDxOut([0, 0, 0, 0], { x, dy }), TypeError);
+    assert.throws(() => checkDxOut(new Float32Array(3), { x, dy }), RangeError);
+    const big = new Float32Array(6);
+    assert.throws(
+      () => checkDxOut(big.subarray(1, 5), { x: big.subarray(0, 4), dy }),
+      /out\.dx and x overlap/,
+    );
+  });
+});
+
+Deno.test("checkDparamsOut()", async (t) => {
+  const x = new Float32Array(4);
+  const dy = new Float32Array(4);
+  const dx = new Float32Array(4);
+  await t.step("only the given ones, each of its size", () => {
+    const alpha = new Float32Array(2);
+    assert.deepStrictEqual(
+      checkDparamsOut({ alpha }, { alpha: 2, beta: 1 }, { x, dy, dx }),
+      { alpha },
+    );
+    assert.deepStrictEqual(
+      checkDparamsOut(undefined, { alpha: 2 }, { x, dy }),
+      {},
+    );
+    assert.throws(
+      () => checkDparamsOut({ alpha }, { alpha: 1 }, { x, dy }),
+      RangeError,
+    );
+  });
+  await t.step("no bytes shared with x, dy, dx or each other", () => {
+    for (const shared of [x, dy, dx]) {
+      assert.throws(
+        () => checkDparamsOut({ alpha: shared }, { alpha: 4 }, { x, dy, dx }),
+        RangeError,
+      );
+    }
+    const both = new Float32Array(1);
+    assert.throws(
+      () => checkDparamsOut({ a: both, b: both }, { a: 1, b: 1 }, { x, dy }),
+      /out\.dparams\.b and another gradient overlap/,
+    );
+  });
+});
+
+Deno.test("vjpOptions()", () => {
+  const dy = [1];
+  assert.deepStrictEqual(vjpOptions({ dy, params: { alpha: 1 } }), {
+    dy,
+    params: { alpha: 1 },
+    out: undefined,
+  });
+  for (const bad of [undefined, null, [1], {}]) {
+    assert.throws(() => vjpOptions(bad), /vjp options must be an object/);
+  }
+});
+
+Deno.test("checkDyForm()", () => {
+  const tensor = {
+    backend: "mine",
+    shape: [1],
+    size: 1,
+    disposed: false,
+    read: () => Promise.resolve(new Float32Array(1)),
+    dispose: () => {},
+  };
+  checkDyForm(tensor, { backend: "mine", resident: true });
+  checkDyForm([1], { backend: "mine", resident: false });
+  assert.throws(
+    () => checkDyForm([1], { backend: "mine", resident: true }),
+    /both be mine tensors or both be host arrays: x is a tensor, dy is/,
+  );
+  assert.throws(
+    () => checkDyForm(tensor, { backend: "mine", resident: false }),
+    /dy is a tensor of backend mine, x is host data/,
   );
 });

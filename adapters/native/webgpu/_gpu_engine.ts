@@ -8,6 +8,9 @@ import {
   BackendUnavailableError,
   checkAliasing,
   checkBroadcast,
+  checkDparamsOut,
+  checkDxOut,
+  checkDyForm,
   checkOut,
   checkSameShape,
   checkShape,
@@ -15,6 +18,7 @@ import {
   describe,
   getOp,
   isTensor,
+  nextFloat32,
   type OpName,
   type OpSpec,
   outOption,
@@ -22,6 +26,7 @@ import {
   resolveParams,
   type Tensor,
   toFloat32,
+  vjpOptions,
   withoutOut,
 } from "@nonlin/core";
 import { jsKernels } from "../_js_kernels.ts";
@@ -136,23 +141,8 @@ type Prepared =
   | { readonly kind: "plan"; readonly plan: Plan; readonly args: KernelArgs }
   | { readonly kind: "gather"; readonly gather: Gather };
 
-const MIXED =
-  "x and dy must both be native-webgpu tensors or both be host arrays";
-
 /** Float64 → float32 bits of the JavaScript kernels' results at the specials. */
 const SPECIALS = new Float32Array([Infinity, -Infinity, NaN, 0, -0]);
-
-function nextUp(v: number): number {
-  const b = new Float32Array([v]);
-  const u = new Uint32Array(b.buffer);
-  if (v === 0) return 1.401298464324817e-45;
-  u[0]! += v > 0 ? 1 : -1;
-  return b[0]!;
-}
-
-function nextDown(v: number): number {
-  return -nextUp(-v);
-}
 
 /** The engine of one device. */
 export class GpuEngine {
@@ -441,8 +431,8 @@ export class GpuEngine {
           prepared: fixed("hardTanh", [
             lo,
             hi,
-            lo > min ? lo : nextUp(lo),
-            hi <= max ? hi : nextDown(hi),
+            lo > min ? lo : nextFloat32(lo, true),
+            hi <= max ? hi : nextFloat32(hi, false),
           ]),
         };
       }
@@ -930,49 +920,32 @@ export class GpuEngine {
       this.checkAlive();
       getOp(op);
       const xt = this.tensorOf(x, "x");
-      if (!isTensor(o.dy)) {
-        throw new TypeError(`${MIXED}: x is a tensor, dy is ${describe(o.dy)}`);
-      }
+      checkDyForm(o.dy, { backend: NAME, resident: true });
       return this.vjp(op, xt, this.tensorOf(o.dy, "dy"), o.params);
     }
     return this.#host(async () => {
       getOp(op);
       const o = vjpOptions(options);
       const xs = toFloat32(x, "x");
-      if (isTensor(o.dy)) {
-        throw new TypeError(`${MIXED}: dy is a tensor, x is host data`);
-      }
+      checkDyForm(o.dy, { backend: NAME, resident: false });
       const dys = toFloat32(o.dy, "dy");
       checkSameShape([xs.length], [dys.length], "x and dy");
       const given = checkVjpOut(String(op), o.out);
-      let dxOut: Float32Array | undefined;
-      if (given.dx !== undefined) {
-        dxOut = checkOut(given.dx, xs.length, "out.dx");
-        checkAliasing(dxOut, xs, "out.dx and x", true);
-        checkAliasing(dxOut, dys, "out.dx and dy", true);
-      }
+      const dxOut = checkDxOut(given.dx, { x: xs, dy: dys });
       const xt = this.upload(xs, [xs.length]);
       const dyt = this.upload(dys, [dys.length]);
       let r: ReturnType<GpuEngine["vjp"]> | undefined;
       try {
         r = this.vjp(op, xt, dyt, o.params);
         // Every out array is checked before anything is read.
-        const targets: Record<string, Float32Array> = {};
-        for (const [name, t] of Object.entries(r.dparams)) {
-          const wanted = given.dparams?.[name];
-          if (wanted === undefined) continue;
-          const what = `out.dparams.${name}`;
-          const d = checkOut(wanted, t.size, what);
-          checkAliasing(d, xs, `${what} and x`, false);
-          checkAliasing(d, dys, `${what} and dy`, false);
-          if (dxOut !== undefined) {
-            checkAliasing(d, dxOut, `${what} and out.dx`, false);
-          }
-          for (const other of Object.values(targets)) {
-            checkAliasing(d, other, `${what} and another gradient`, false);
-          }
-          targets[name] = d;
-        }
+        const sizes = Object.fromEntries(
+          Object.entries(r.dparams).map(([name, t]) => [name, t.size]),
+        );
+        const targets = checkDparamsOut(given.dparams, sizes, {
+          x: xs,
+          dy: dys,
+          dx: dxOut,
+        });
         const dparams: Record<string, Float32Array> = {};
         const dx =
           await (dxOut === undefined ? r.dx.read() : r.dx.readInto(dxOut));
@@ -1009,18 +982,6 @@ export class GpuEngine {
     }
     return run();
   }
-}
-
-function vjpOptions(
-  options: unknown,
-): { dy: unknown; params: unknown; out: unknown } {
-  if (typeof options !== "object" || options === null || !("dy" in options)) {
-    throw new TypeError(
-      `vjp options must be an object { dy, params }: got ${describe(options)}`,
-    );
-  }
-  const o = options as { dy: unknown; params?: unknown; out?: unknown };
-  return { dy: o.dy, params: o.params, out: o.out };
 }
 
 /** A typed array as the data of a write (shared memory included). */
