@@ -11,9 +11,7 @@ import {
   main,
 } from "./backends.ts";
 import { BufferedOutput } from "./output.ts";
-
-const fixture = (name: string): string =>
-  new URL(`./testdata/${name}`, import.meta.url).href;
+import { fixture } from "./testdata/run.ts";
 
 Deno.test("listBackends()", async (t) => {
   await t.step("every built-in backend, in order, never throwing", async () => {

@@ -3,20 +3,8 @@
 // written, found before `conformance`, `bench` and `plot` do any work.
 import assert from "node:assert";
 import { EvalTimeoutError, evaluate } from "./eval.ts";
-import { main } from "./main.ts";
-import { BufferedOutput } from "./output.ts";
 import { loadBackend } from "@nonlin/backends";
-
-const fixture = (name: string): string =>
-  new URL(`./testdata/${name}`, import.meta.url).href;
-
-async function run(
-  ...args: string[]
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  const output = new BufferedOutput();
-  const status = await main(args, output);
-  return { status, stdout: output.stdout, stderr: output.stderr };
-}
+import { fixture, run } from "./testdata/run.ts";
 
 Deno.test("nonlin eval --timeout", async (t) => {
   const hanging = fixture("hanging_backend.ts");

@@ -18,10 +18,8 @@ import {
   formatEvalText,
   main,
 } from "./eval.ts";
-import { BufferedOutput } from "./output.ts";
+import { fixture, runOf } from "./testdata/run.ts";
 
-const fixture = (name: string): string =>
-  new URL(`./testdata/${name}`, import.meta.url).href;
 const REFERENCE = fixture("reference_backend.ts");
 const NO_SECOND = fixture("no_second_derivative_backend.ts");
 const reference = await loadBackend(REFERENCE);
@@ -29,13 +27,7 @@ const reference = await loadBackend(REFERENCE);
 const f32 = (...values: number[]): Float32Array => new Float32Array(values);
 
 /** Runs `nonlin eval` in process. */
-async function run(
-  ...args: string[]
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  const output = new BufferedOutput();
-  const status = await main(args, output);
-  return { status, stdout: output.stdout, stderr: output.stderr };
-}
+const run = runOf(main);
 
 Deno.test("checkEvalRequest()", async (t) => {
   const x = f32(-1, 0, 1);

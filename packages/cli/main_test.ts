@@ -1,19 +1,11 @@
 import assert from "node:assert";
 import { fileURLToPath } from "node:url";
-import { commands, main } from "./main.ts";
-import { BufferedOutput } from "./output.ts";
+import { commands } from "./main.ts";
+import { run } from "./testdata/run.ts";
 
 const REFERENCE =
   new URL("./testdata/reference_backend.ts", import.meta.url).href;
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-
-async function run(
-  ...args: string[]
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  const output = new BufferedOutput();
-  const status = await main(args, output);
-  return { status, stdout: output.stdout, stderr: output.stderr };
-}
 
 /** Runs the real command in a child process, as `deno task nonlin` does. */
 async function spawn(
