@@ -10,42 +10,20 @@ import type {
   Vjp,
 } from "@nonlin/core";
 import * as reference from "../../examples/reference_backend.ts";
+import { dataOf, rewrite as rewriteEach, ulpsAway } from "./faults/_fault.ts";
 
 export * from "../../examples/reference_backend.ts";
 
 export const backend = { ...reference.backend, name: "broken-example" };
 
-/** The data behind a reference tensor (the example keeps it in `data`). */
-function dataOf(t: Tensor | ArrayInput): Float32Array {
-  return (t as unknown as { data: Float32Array }).data ??
-    Float32Array.from(t as ArrayInput);
-}
-
-/** Rewrites each element of a result, in whichever form it came. */
+/** Rewrites each element of a result, in whichever form it came, by x. */
 function rewrite<T extends Tensor | Promise<Float32Array>>(
   result: T,
   x: Tensor | ArrayInput,
   change: (y: number, x: number) => number,
 ): T {
   const xs = dataOf(x);
-  const apply = (out: Float32Array) => {
-    for (let i = 0; i < out.length; i++) out[i] = change(out[i]!, xs[i]!);
-    return out;
-  };
-  if (result instanceof Promise) return result.then(apply) as T;
-  apply(dataOf(result as Tensor));
-  return result;
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** `y` moved `n` float32 steps away from zero. */
-function ulpsAway(y: number, n: number): number {
-  if (y === 0 || y !== y || Math.abs(y) === Infinity) return y;
-  f32[0] = y;
-  u32[0] = u32[0]! + n;
-  return f32[0]!;
+  return rewriteEach(result, (y, i) => change(y, xs[i]!));
 }
 
 // kink: relu'(0) = 1, the right-hand derivative.
