@@ -1,6 +1,7 @@
 import assert from "node:assert";
 import { backendInfo, ownTensor, unsupportedFor } from "./adapter.ts";
 import type { Tensor } from "./contract.ts";
+import { fakeTensor } from "./testdata/tensor.ts";
 
 Deno.test("backendInfo()", async (t) => {
   let reason: string | undefined;
@@ -82,14 +83,7 @@ Deno.test("ownTensor()", async (t) => {
     assert.strictEqual(ownTensor(x, own), x);
   });
   await t.step("names another backend's tensor", () => {
-    const other: Tensor = {
-      backend: "theirs",
-      shape: [1],
-      size: 1,
-      disposed: false,
-      read: () => Promise.resolve(new Float32Array(1)),
-      dispose: () => {},
-    };
+    const other = fakeTensor("theirs");
     assert.throws(
       () => ownTensor(other, own),
       /^TypeError: x is not a tensor of backend mine: got a tensor of backend theirs$/,

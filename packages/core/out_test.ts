@@ -11,6 +11,7 @@ import {
   vjpOptions,
   withoutOut,
 } from "./out.ts";
+import { fakeTensor } from "./testdata/tensor.ts";
 
 Deno.test("outOption()", () => {
   const out = new Float32Array(1);
@@ -183,14 +184,7 @@ Deno.test("vjpOptions()", () => {
 });
 
 Deno.test("checkDyForm()", () => {
-  const tensor = {
-    backend: "mine",
-    shape: [1],
-    size: 1,
-    disposed: false,
-    read: () => Promise.resolve(new Float32Array(1)),
-    dispose: () => {},
-  };
+  const tensor = fakeTensor("mine");
   checkDyForm(tensor, { backend: "mine", resident: true });
   checkDyForm([1], { backend: "mine", resident: false });
   assert.throws(

@@ -2,6 +2,7 @@ import assert from "node:assert";
 import { opNames, ops } from "./catalog.ts";
 import type { Tensor } from "./contract.ts";
 import { getOp, isTensor, resolveParams } from "./resolve.ts";
+import { fakeTensor as fakeOf } from "./testdata/tensor.ts";
 
 /**
  * Errors read as the style asks: sentence case (an op's name, as written in
@@ -35,14 +36,7 @@ function throwsWith(
   });
 }
 
-const fakeTensor: Tensor = {
-  backend: "fake",
-  shape: [2],
-  size: 2,
-  disposed: false,
-  read: () => Promise.resolve(new Float32Array(2)),
-  dispose: () => {},
-};
+const fakeTensor: Tensor = fakeOf("fake");
 
 Deno.test("getOp()", async (t) => {
   await t.step("finds every catalog op under its name", () => {
