@@ -834,16 +834,6 @@ interface IdentityPlan {
   readonly x: Float32Array;
 }
 
-const identityOps: readonly OpName[] = [
-  "tanh",
-  "sigmoid",
-  "relu",
-  "silu",
-  "swish",
-  "hardSwish",
-  "hardSigmoid",
-];
-
 /** The identities' input: the grid, moderate random values, landmarks, ±0 and subnormals. */
 function identityInput(): Float32Array {
   const random = seededRandom(0x1de7);
@@ -871,7 +861,10 @@ function identityInput(): Float32Array {
 }
 
 function planIdentities(selected: readonly OpName[]): IdentityPlan | undefined {
-  if (!identityOps.some((op) => selected.includes(op))) return undefined;
+  const needed = identities.some((i) =>
+    i.needs.some((op) => selected.includes(op))
+  );
+  if (!needed) return undefined;
   const x = identityInput();
   const twice = x.map((v) => 2 * v);
   const shape = [x.length];
