@@ -4,7 +4,12 @@
 // every op is the conformance suite's job (profile "native-webgpu").
 
 import assert from "node:assert";
-import { BackendUnavailableError, findWebGpuAdapter, ops } from "@nonlin/core";
+import {
+  BackendUnavailableError,
+  findWebGpuAdapter,
+  ops,
+  ulpDistance,
+} from "@nonlin/core";
 import * as native from "@nonlin/native";
 import * as gpu from "@nonlin/native/webgpu";
 import { startGpu } from "./_device.ts";
@@ -15,21 +20,11 @@ type Host = (x: ArrayLike<number>) => Promise<Float32Array>;
 const ignore = !gpu.backend.available;
 const why = gpu.backend.reason ?? "";
 
-/** float32 ULP distance, NaN equal to NaN only, ±0 apart from everything else by one. */
-function ulps(a: number, b: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) {
-    return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
-  }
-  const key = (v: number) => {
-    const u = new Int32Array(new Float32Array([v]).buffer)[0]!;
-    return u < 0 ? -(u & 0x7fffffff) : u;
-  };
-  return Math.abs(key(a) - key(b));
-}
-
 function worst(got: Float32Array, want: Float32Array): number {
   let w = 0;
-  for (let i = 0; i < got.length; i++) w = Math.max(w, ulps(got[i]!, want[i]!));
+  for (let i = 0; i < got.length; i++) {
+    w = Math.max(w, ulpDistance(got[i]!, want[i]!));
+  }
   return w;
 }
 
@@ -52,7 +47,7 @@ Deno.test("native-webgpu without a device", async (t) => {
   });
 });
 
-Deno.test("ulps() catches a result 3 ULP off (the check's broken fixture)", () => {
+Deno.test("worst() catches a result 3 ULP off (the check's broken fixture)", () => {
   const want = new Float32Array([1, -2.5, 1e-3]);
   const off = want.map((v) => {
     const b = new Float32Array([v]);
@@ -61,7 +56,7 @@ Deno.test("ulps() catches a result 3 ULP off (the check's broken fixture)", () =
   });
   assert.strictEqual(worst(off, want), 3);
   assert.strictEqual(worst(want, want), 0);
-  assert.strictEqual(ulps(NaN, 0), Infinity);
+  assert.strictEqual(ulpDistance(NaN, 0), Infinity);
 });
 
 Deno.test({
@@ -162,7 +157,7 @@ Deno.test({
     });
     await t.step("within a float32 ULP of native's float64 sum", async () => {
       const b = await native.vjp("swish", x, { dy, params: { beta: 1.5 } });
-      assert.ok(ulps(a.dparams.beta[0]!, b.dparams.beta[0]!) <= 1);
+      assert.ok(ulpDistance(a.dparams.beta[0]!, b.dparams.beta[0]!) <= 1);
     });
   },
 });
@@ -227,7 +222,10 @@ Deno.test({
       });
       assert.deepStrictEqual(await g.dx.read(), want.dx);
       assert.ok(
-        ulps((await g.dparams.beta!.read())[0]!, want.dparams.beta[0]!) <= 1,
+        ulpDistance(
+          (await g.dparams.beta!.read())[0]!,
+          want.dparams.beta[0]!,
+        ) <= 1,
       );
       started.gpu.device.destroy();
     });
