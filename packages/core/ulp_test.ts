@@ -1,20 +1,9 @@
 import assert from "node:assert";
 import fc from "fast-check";
+import { FLOAT32_MAX, FLOAT32_MIN_SUBNORMAL, nextFloat32 } from "./float32.ts";
 import { ulpDistance, ulpOf } from "./ulp.ts";
 
 const RUNS = { seed: 2718, numRuns: 2000 } as const;
-const MAX32 = 3.4028234663852886e38;
-const TINY32 = 2 ** -149;
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** The float32 after x (x a finite float32 ≥ 0), by its bit pattern. */
-function nextUp32(x: number): number {
-  f32[0] = x;
-  u32[0] = u32[0]! + 1;
-  return f32[0]!;
-}
 
 /** Any float32, NaN and ±∞ left out. */
 const float32 = fc.float({ noNaN: true, noDefaultInfinity: true });
@@ -36,13 +25,19 @@ Deno.test("ulpDistance()", async (t) => {
 
   await t.step("±0 are one point; the distance across zero adds up", () => {
     assert.strictEqual(ulpDistance(0, -0), 0);
-    assert.strictEqual(ulpDistance(-0, TINY32), 1);
-    assert.strictEqual(ulpDistance(-TINY32, TINY32), 2);
+    assert.strictEqual(ulpDistance(-0, FLOAT32_MIN_SUBNORMAL), 1);
+    assert.strictEqual(
+      ulpDistance(-FLOAT32_MIN_SUBNORMAL, FLOAT32_MIN_SUBNORMAL),
+      2,
+    );
     assert.strictEqual(ulpDistance(-1, 1), 2 * ulpDistance(0, 1));
   });
 
   await t.step("subnormals are evenly spaced steps", () => {
-    assert.strictEqual(ulpDistance(TINY32, 5 * TINY32), 4);
+    assert.strictEqual(
+      ulpDistance(FLOAT32_MIN_SUBNORMAL, 5 * FLOAT32_MIN_SUBNORMAL),
+      4,
+    );
     assert.strictEqual(ulpDistance(0, 2 ** -126), 2 ** 23); // to the least normal
     assert.strictEqual(ulpDistance(1e-45, 0), 1); // 1e-45 rounds to 2⁻¹⁴⁹
   });
@@ -55,12 +50,12 @@ Deno.test("ulpDistance()", async (t) => {
   });
 
   await t.step("∞ is one step past the largest float32", () => {
-    assert.strictEqual(ulpDistance(MAX32, Infinity), 1);
-    assert.strictEqual(ulpDistance(-MAX32, -Infinity), 1);
+    assert.strictEqual(ulpDistance(FLOAT32_MAX, Infinity), 1);
+    assert.strictEqual(ulpDistance(-FLOAT32_MAX, -Infinity), 1);
     assert.strictEqual(ulpDistance(Infinity, Infinity), 0);
     assert.strictEqual(
       ulpDistance(-Infinity, Infinity),
-      2 * (ulpDistance(0, MAX32) + 1),
+      2 * (ulpDistance(0, FLOAT32_MAX) + 1),
     );
   });
 
@@ -80,9 +75,9 @@ Deno.test("ulpDistance()", async (t) => {
     fc.assert(
       fc.property(float32, (x) => {
         const a = Math.abs(x);
-        return a === MAX32 ||
-          ulpDistance(a, nextUp32(a)) === 1 &&
-            ulpDistance(-a, -nextUp32(a)) === 1;
+        return a === FLOAT32_MAX ||
+          ulpDistance(a, nextFloat32(a, true)) === 1 &&
+            ulpDistance(-a, -nextFloat32(a, true)) === 1;
       }),
       RUNS,
     );
@@ -101,17 +96,17 @@ Deno.test("ulpOf()", async (t) => {
   });
 
   await t.step("zero and subnormals: 2⁻¹⁴⁹", () => {
-    assert.strictEqual(ulpOf(0), TINY32);
-    assert.strictEqual(ulpOf(-0), TINY32);
-    assert.strictEqual(ulpOf(TINY32), TINY32);
-    assert.strictEqual(ulpOf(1e-40), TINY32);
-    assert.strictEqual(ulpOf(2 ** -126), TINY32); // the least normal: same spacing
+    assert.strictEqual(ulpOf(0), FLOAT32_MIN_SUBNORMAL);
+    assert.strictEqual(ulpOf(-0), FLOAT32_MIN_SUBNORMAL);
+    assert.strictEqual(ulpOf(FLOAT32_MIN_SUBNORMAL), FLOAT32_MIN_SUBNORMAL);
+    assert.strictEqual(ulpOf(1e-40), FLOAT32_MIN_SUBNORMAL);
+    assert.strictEqual(ulpOf(2 ** -126), FLOAT32_MIN_SUBNORMAL); // the least normal: same spacing
     assert.strictEqual(ulpOf(2 ** -125), 2 ** -148);
   });
 
   await t.step("the largest float32 and beyond", () => {
-    assert.strictEqual(ulpOf(MAX32), 2 ** 104);
-    assert.strictEqual(ulpOf(-MAX32), 2 ** 104);
+    assert.strictEqual(ulpOf(FLOAT32_MAX), 2 ** 104);
+    assert.strictEqual(ulpOf(-FLOAT32_MAX), 2 ** 104);
     assert.strictEqual(ulpOf(Infinity), Infinity);
     assert.strictEqual(ulpOf(-Infinity), Infinity);
     assert.strictEqual(ulpOf(1e39), Infinity); // rounds to ∞
@@ -125,7 +120,7 @@ Deno.test("ulpOf()", async (t) => {
     fc.assert(
       fc.property(float32, (x) => {
         const a = Math.abs(x);
-        return a === MAX32 || ulpOf(x) === nextUp32(a) - a;
+        return a === FLOAT32_MAX || ulpOf(x) === nextFloat32(a, true) - a;
       }),
       RUNS,
     );
