@@ -24,6 +24,7 @@ export interface Variable {
   tanh(): Variable;
   sigmoid(): Variable;
   erf(): Variable;
+  sqrt(): Variable;
 }
 
 /** A learned parameter as a variable, a fixed one as its value. */
@@ -142,4 +143,11 @@ export const expansions: { readonly [N in OpName]: Expansion } = {
       where((v) => v > value("threshold")),
       x.mul(0).add(value("value")),
     ),
+  // (x + √(x² + b))/2 as written (its float64 cancellation for large
+  // negative x is within the check's composition slack); with b = 0 it is
+  // relu, whose mask gives the left-hand slope at 0 (√(x²)'s is 0/0).
+  squareplus: (x, _p, where, value) =>
+    value("b") === 0
+      ? x.mul(where((v) => v > 0))
+      : x.add(x.mul(x).add(value("b")).sqrt()).mul(0.5),
 };

@@ -698,6 +698,34 @@ const why = {
       "through it; jax-js's tanh is 0 below |x| ≈ 3e-8",
     source: jaxNp,
   },
+  ortSquareplus: {
+    class: "tailCancellation",
+    reason:
+      "squareplus is (x + Sqrt(x² + b))/2 as written: for x < 0 it cancels once x² ≫ b (the value b/(4|x|) " +
+      "is lost, 0 and then noise, from |x| ≈ 10³ with b = 4), and x² overflows float32 beyond |x| ≈ 1.8e19, " +
+      "where f(x) is ∞ for negative x too; its own f' (this adapter's stable graph) then disagrees with the " +
+      "finite differences of that f",
+    source: ortGraphs,
+  },
+  ortSquareplusInf: {
+    class: "infArithmetic",
+    reason: "at x = −∞, x + Sqrt(x² + b) is −∞ + ∞ = NaN, where the limit is 0",
+    source: ortGraphs,
+  },
+  jaxSquareplus: {
+    class: "tailCancellation",
+    reason:
+      "squareplus is (x + √(x² + b))/2 in jax.numpy, as JAX's jax.nn.squareplus writes it: for x < 0 it " +
+      "cancels once x² ≫ b (the value b/(4|x|) is lost), and so does the gradient (1 + x/√(x² + b))/2 and " +
+      "the second derivative through it; x² overflows float32 beyond |x| ≈ 1.8e19 (f = ∞, f′ = 1/2 or NaN there)",
+    source: jaxNp,
+  },
+  jaxSquareplusInf: {
+    class: "infArithmetic",
+    reason:
+      "at x = −∞, x + √(x² + b) is −∞ + ∞ = NaN, where the limit is 0; the gradients at ±∞ are ∞/∞ = NaN",
+    source: jaxNp,
+  },
   jaxMaskNaN: {
     class: "nanDropped",
     reason:
@@ -876,6 +904,22 @@ const why = {
       "few or no bits (0 for |x| below about 4e-4), and so does its derivative 1 − (1 − tanh²x)",
     source: `${core}/Tanh_grad.ts, ${core}/Sub_grad.ts`,
     class: "tailCancellation",
+  },
+  squareplusWritten: {
+    reason:
+      "squareplus written as (x + √(x² + b))/2 cancels for x < 0 once x² ≫ b (the value b/(4|x|) is lost, " +
+      "0 and then noise, from |x| ≈ 10³ with b = 4), and so do its gradient (1 + x/√(x² + b))/2 and second " +
+      "derivative; x² overflows float32 beyond |x| ≈ 1.8e19 (f = ∞ for negative x too, f′ = 1/2 or NaN), and " +
+      "the tiny second derivatives of large |x| come out as 0",
+    source:
+      `adapters/_tfjs/_ops.ts (as a tfjs user writes it), ${core}/Sqrt_grad.ts, ${core}/Square_grad.ts`,
+    class: "tailCancellation",
+  },
+  squareplusInf: {
+    reason:
+      "at x = −∞, x + √(x² + b) is −∞ + ∞ = NaN, where the limit is 0; the gradients at ±∞ are ∞/∞ = NaN",
+    source: `${core}/Sqrt_grad.ts`,
+    class: "infArithmetic",
   },
   tanhshrinkZero: {
     reason:
@@ -1682,4 +1726,26 @@ export const ledger: readonly KnownDeviation[] = [
   // threshold
   ...waive(tfjs, "threshold", "special", why.whereGradNaN),
   ...waive(JAX, "threshold", "special", why.jaxMaskNaN),
+
+  // squareplus
+  ...waive(tfjs, "squareplus", "values", why.squareplusWritten),
+  ...waive(tfjs, "squareplus", "vjp", why.squareplusWritten),
+  ...waive(tfjs, "squareplus", "derivative", why.squareplusWritten),
+  ...waive(tfjs, "squareplus", "secondDerivative", why.squareplusWritten),
+  ...waive(tfjs, "squareplus", "subnormal", why.squareplusWritten),
+  ...waive(tfjs, "squareplus", "flushToZero", why.squareplusWritten),
+  ...waive(tfjs, "squareplus", "finiteDifference", why.squareplusWritten),
+  ...waive(tfjs, "squareplus", "special", why.squareplusInf),
+  ...waive(ORT, "squareplus", "values", why.ortSquareplus),
+  ...waive(ORT, "squareplus", "subnormal", why.ortSquareplus),
+  ...waive(ORT, "squareplus", "finiteDifference", why.ortSquareplus),
+  ...waive(ORT, "squareplus", "special", why.ortSquareplusInf),
+  ...waive(JAX, "squareplus", "values", why.jaxSquareplus),
+  ...waive(JAX, "squareplus", "vjp", why.jaxSquareplus),
+  ...waive(JAX, "squareplus", "derivative", why.jaxSquareplus),
+  ...waive(JAX, "squareplus", "secondDerivative", why.jaxSquareplus),
+  ...waive(JAX, "squareplus", "subnormal", why.jaxSquareplus),
+  ...waive(JAX, "squareplus", "flushToZero", why.jaxSquareplus),
+  ...waive(JAX, "squareplus", "finiteDifference", why.jaxSquareplus),
+  ...waive(JAX, "squareplus", "special", why.jaxSquareplusInf),
 ];

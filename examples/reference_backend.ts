@@ -569,4 +569,11 @@ export const tanhshrink: OpFunction<"tanhshrink"> = functions.tanhshrink;
  * The conventions and the float64 reference: `ops.threshold` in `@nonlin/core`.
  */
 export const threshold: OpFunction<"threshold"> = functions.threshold;
+/**
+ * Squareplus, (x + √(x² + b)) / 2, on the float64 reference.
+ * Derivative: (1 + x/√(x² + b)) / 2 (with b = 0, squareplus'(0) = 0).
+ * Parameter b = 4 (curvature at 0: squareplus(0) = √b/2; b = 0 is relu).
+ * The conventions and the float64 reference: `ops.squareplus` in `@nonlin/core`.
+ */
+export const squareplus: OpFunction<"squareplus"> = functions.squareplus;
 // END generated

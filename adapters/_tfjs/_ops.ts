@@ -165,5 +165,9 @@ export const tfjsOps: { readonly [N in OpName]: TfOp } = {
     branch: (x, p) => tf.lessEqual(x, p.threshold as number),
     f: (x, p, below) =>
       tf.where(below!, tf.fill(x.shape, p.value as number), x),
+  }, // Squareplus as a tfjs user writes it: (x + √(x² + b))/2.
+  squareplus: {
+    f: (x, p) =>
+      tf.div(tf.add(x, tf.sqrt(tf.add(tf.square(x), p.b as number))), 2),
   },
 };

@@ -89,4 +89,12 @@ export const jaxOps: { readonly [N in OpName]: JaxOp } = {
   // jax.nn has no threshold: PyTorch's value where x ≤ threshold (NaN passes).
   threshold: (x, p) =>
     np.where(np.lessEqual(x.ref, num(p.threshold)), num(p.value), x),
+  // jax-js's nn has no squareplus: JAX's formula (x + √(x² + b))/2, halved
+  // term by term, since jax-js's jit rounds the gradient of the halved sum
+  // differently in grad and vjp (the contract holds them to the same bits).
+  squareplus: (x, p) =>
+    np.add(
+      np.multiply(x.ref, 0.5),
+      np.multiply(np.sqrt(np.add(np.square(x), num(p.b))), 0.5),
+    ),
 };

@@ -269,4 +269,12 @@ export const tanhshrink: OpFunction<"tanhshrink"> = jaxJs.tanhshrink;
  * Where the engine departs from them (uncorrected): `conformance/ledger.ts`.
  */
 export const threshold: OpFunction<"threshold"> = jaxJs.threshold;
+/**
+ * Squareplus, (x + √(x² + b)) / 2, on jax-js (as `adapters/jax_js/_ops.ts` writes it).
+ * Derivative: (1 + x/√(x² + b)) / 2 (with b = 0, squareplus'(0) = 0).
+ * Parameter b = 4 (curvature at 0: squareplus(0) = √b/2; b = 0 is relu).
+ * The conventions and the float64 reference: `ops.squareplus` in `@nonlin/core`.
+ * Where the engine departs from them (uncorrected): `conformance/ledger.ts`.
+ */
+export const squareplus: OpFunction<"squareplus"> = jaxJs.squareplus;
 // END generated

@@ -774,6 +774,54 @@ const threshold: Definition = {
   vjp: chain((k, x, p) => slope(k, x, k.gt(x, p.threshold!))),
 };
 
+/** s = √(x² + b): x² of a float32 x is exact in float64 and cannot overflow. */
+function squareplusRoot<V>(k: Lanes<V>, x: V, p: Params<V>): V {
+  return k.let(k.sqrt(k.add(k.mul(x, x), p.b!)));
+}
+
+/**
+ * g = (1 − |x|/s)/2 as b/(2s(s + |x|)), without the cancellation for large
+ * |x|: f′(x) is g below 0 and 1 − g above. 0 where s = 0 (b = 0 at x = 0:
+ * relu's left-hand slope).
+ */
+function squareplusG<V>(k: Lanes<V>, x: V, s: V, p: Params<V>): V {
+  const den = k.mul(k.mul(k.c(2), s), k.add(s, k.abs(x)));
+  return k.select(k.eq(s, k.c(0)), k.c(0), k.div(p.b!, den));
+}
+
+function squareplusSlope<V>(k: Lanes<V>, x: V, p: Params<V>): V {
+  const g = k.let(squareplusG(k, x, squareplusRoot(k, x, p), p));
+  return k.select(k.gt(x, k.c(0)), k.sub(k.c(1), g), g);
+}
+
+/**
+ * squareplus: (x + s)/2 at and above 0; below, b/(2(s − x)), which does not
+ * cancel as x + s does once x² ≫ b. The limits at ±∞ come out of the
+ * formulas (b/∞ = 0), so no loop delegates.
+ */
+const squareplus: Definition = {
+  params: ["b"],
+  grads: [],
+  finiteOnly: [],
+  forward: (k, x, p) => {
+    const s = squareplusRoot(k, x, p);
+    return k.select(
+      k.ge(x, k.c(0)),
+      k.mul(k.add(x, s), k.c(0.5)),
+      k.div(p.b!, k.mul(k.c(2), k.sub(s, x))),
+    );
+  },
+  derivative: squareplusSlope,
+  // b/(2s³) by divisions (s³ overflows float32 in WGSL's lanes), 0 where
+  // s = 0 (b = 0 at x = 0).
+  secondDerivative: (k, x, p) => {
+    const s = squareplusRoot(k, x, p);
+    const d2 = k.div(k.div(k.div(k.mul(p.b!, k.c(0.5)), s), s), s);
+    return k.select(k.eq(s, k.c(0)), k.c(0), d2);
+  },
+  vjp: chain(squareplusSlope),
+};
+
 /**
  * Every op's definition. prelu's is leakyRelu's (its α per element is a
  * target's gather, not a formula); gelu's is its exact form, `geluTanh` its
@@ -804,4 +852,5 @@ export const definitions: { readonly [N in KernelName]: Definition } = {
   softshrink,
   tanhshrink,
   threshold,
+  squareplus,
 };

@@ -255,4 +255,11 @@ export const tanhshrink: OpFunction<"tanhshrink"> = js.tanhshrink;
  * The conventions and the float64 reference: `ops.threshold` in `@nonlin/core`.
  */
 export const threshold: OpFunction<"threshold"> = js.threshold;
+/**
+ * Squareplus, (x + √(x² + b)) / 2, on the native engine's JavaScript loops.
+ * Derivative: (1 + x/√(x² + b)) / 2 (with b = 0, squareplus'(0) = 0).
+ * Parameter b = 4 (curvature at 0: squareplus(0) = √b/2; b = 0 is relu).
+ * The conventions and the float64 reference: `ops.squareplus` in `@nonlin/core`.
+ */
+export const squareplus: OpFunction<"squareplus"> = js.squareplus;
 // END generated

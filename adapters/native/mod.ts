@@ -620,4 +620,20 @@ export const tanhshrink: OpFunction<"tanhshrink"> = native.tanhshrink;
  * ```
  */
 export const threshold: OpFunction<"threshold"> = native.threshold;
+/**
+ * Squareplus, (x + √(x² + b)) / 2, on the native engine.
+ * Derivative: (1 + x/√(x² + b)) / 2 (with b = 0, squareplus'(0) = 0).
+ * Parameter b = 4 (curvature at 0: squareplus(0) = √b/2; b = 0 is relu).
+ * The conventions and the float64 reference: `ops.squareplus` in `@nonlin/core`.
+ *
+ * @example
+ * ```ts
+ * import { squareplus } from "@nonlin/native";
+ * import assert from "node:assert";
+ *
+ * const y = await squareplus([-2, -0.5, 0, 1.5]);
+ * assert.deepStrictEqual(y, new Float32Array([0.41421357, 0.7807764, 1, 2]));
+ * ```
+ */
+export const squareplus: OpFunction<"squareplus"> = native.squareplus;
 // END generated

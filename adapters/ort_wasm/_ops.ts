@@ -390,4 +390,34 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
     df: (g, x, p) => step(g, x, g.greater(x, val(g, p.threshold)), g.c(0)),
     dp: {},
   },
+  // ONNX has no Squareplus: (x + Sqrt(x² + b))/2, as written.
+  squareplus: {
+    f: (g, x, p) => {
+      const s = g.node("Sqrt", [g.add(g.mul(x, x), g.c(num(p.b)))]);
+      return g.div(g.add(x, s), g.c(2));
+    },
+    // (1 + x/s)/2; below 0 b/(2s(s − x)), which does not cancel; beyond
+    // |x| = 10¹⁵ (x² overflows float32 past 2⁶⁴) g = (b/4)/|x|/|x| below
+    // and 1 − g above; relu's slope for b = 0 (x/s is 0/0 at 0).
+    df: (g, x, p) => {
+      const b = num(p.b);
+      if (b === 0) return step(g, x, g.greater(x, g.c(0)), g.c(0));
+      const xc = g.clip(x, -1e15, 1e15);
+      const s = g.node("Sqrt", [g.add(g.mul(xc, xc), g.c(b))]);
+      const pos = g.greater(x, g.c(0));
+      const inside = g.where(
+        pos,
+        g.div(g.add(g.c(1), g.div(xc, s)), g.c(2)),
+        g.div(g.c(b), g.mul(g.mul(g.c(2), s), g.sub(s, xc))),
+      );
+      const a = g.node("Abs", [x]);
+      const far = g.div(g.div(g.c(b / 4), a), a);
+      const beyond = g.where(pos, g.sub(g.c(1), far), far);
+      return g.keepNaN(
+        x,
+        g.where(g.greater(a, g.c(1e15)), beyond, inside),
+      );
+    },
+    dp: {},
+  },
 };

@@ -243,4 +243,12 @@ export const tanhshrink: OpFunction<"tanhshrink"> = ort.tanhshrink;
  * Where the engine departs from them (uncorrected): `conformance/ledger.ts`.
  */
 export const threshold: OpFunction<"threshold"> = ort.threshold;
+/**
+ * Squareplus, (x + √(x² + b)) / 2, on ort-wasm-mt (the graphs of `@nonlin/ort-wasm`, threaded).
+ * Derivative: (1 + x/√(x² + b)) / 2 (with b = 0, squareplus'(0) = 0).
+ * Parameter b = 4 (curvature at 0: squareplus(0) = √b/2; b = 0 is relu).
+ * The conventions and the float64 reference: `ops.squareplus` in `@nonlin/core`.
+ * Where the engine departs from them (uncorrected): `conformance/ledger.ts`.
+ */
+export const squareplus: OpFunction<"squareplus"> = ort.squareplus;
 // END generated

@@ -234,4 +234,11 @@ export const tanhshrink: OpFunction<"tanhshrink"> = cpu.tanhshrink;
  * The conventions and the float64 reference: `ops.threshold` in `@nonlin/core`.
  */
 export const threshold: OpFunction<"threshold"> = cpu.threshold;
+/**
+ * Squareplus, (x + √(x² + b)) / 2, on tfjs-cpu.
+ * Derivative: (1 + x/√(x² + b)) / 2 (with b = 0, squareplus'(0) = 0).
+ * Parameter b = 4 (curvature at 0: squareplus(0) = √b/2; b = 0 is relu).
+ * The conventions and the float64 reference: `ops.squareplus` in `@nonlin/core`.
+ */
+export const squareplus: OpFunction<"squareplus"> = cpu.squareplus;
 // END generated

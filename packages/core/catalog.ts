@@ -311,6 +311,17 @@ function tanhshrink(x: number): number {
 }
 
 /**
+ * squareplus's parts: s = √(x² + b) by `hypot` (no overflow or underflow in
+ * x²), and g = (1 − |x|/s)/2 = b/(2s(s + |x|)), which is f′(−|x|) without
+ * the cancellation of 1 − |x|/s for large |x| (halves first, so that
+ * s + |x| cannot overflow).
+ */
+function squareplusParts(x: number, b: number): { s: number; g: number } {
+  const s = Math.hypot(x, Math.sqrt(b));
+  return { s, g: b / s / (s / 2 + Math.abs(x) / 2) / 4 };
+}
+
+/**
  * The catalog. Keys are the op names every adapter exports, in the order of
  * the book's §5.1 followed by the rest.
  */
@@ -1314,6 +1325,79 @@ export const ops = {
     ) => (nan(x) ? x : x > (p.threshold as number) ? x : p.value as number),
     dfdx: (x, p) => (nan(x) ? x : x > (p.threshold as number) ? 1 : 0),
     d2fdx2: zeroD2,
+    dfdp: {},
+  }),
+  /**
+   * Squareplus: squareplus(x) = (x + √(x² + b))/2, b ≥ 0 (not learned), a
+   * softplus-like rectifier from arithmetic and one square root; b = 0 is
+   * relu.
+   *
+   * For x < 0 it is computed as b/(2(√(x² + b) − x)), which does not cancel:
+   * (x + √(x² + b)) loses every digit once x² ≫ b.
+   *
+   * squareplus'(x) = (1 + x/√(x² + b))/2, for x < 0 as b/(2s(s − x)) with
+   * s = √(x² + b); squareplus''(x) = b/(2(x² + b)^{3/2}). With b = 0 the
+   * kink at 0 takes relu's left-hand derivative 0.
+   *
+   * Paper: Barron, "Squareplus: A Softplus-Like Algebraic Rectifier",
+   * arXiv:2112.11687, 2021.
+   */
+  squareplus: defineOp({
+    name: "squareplus",
+    title: "Squareplus",
+    formula: "(x + √(x² + b)) / 2",
+    tex: String
+      .raw`\operatorname{squareplus}(x) = \frac{x + \sqrt{x^2 + b}}{2}`,
+    derivative: "(1 + x/√(x² + b)) / 2 (with b = 0, squareplus'(0) = 0)",
+    paper: "Barron, arXiv:2112.11687, 2021",
+    params: {
+      b: {
+        kind: "real",
+        default: 4,
+        range: NON_NEGATIVE,
+        learned: false,
+        doc: "curvature at 0: squareplus(0) = √b/2; b = 0 is relu",
+      },
+    },
+    odd: false,
+    example: {},
+    edges: [{ b: 0 }, { b: 1 }, { b: 100 }],
+    curves: [],
+    // A square root of a sum: no exp, log, tanh or erf, but not exact in
+    // float32 either (x² + b rounds).
+    arithmeticOnly: false,
+    book: { part: "more" },
+    // The formulas change at 0: a kink for b = 0, and for small b a bend of
+    // width √b that finite differences cannot resolve.
+    kinks: () => [0],
+    // Where x² overflows float32 (2⁶⁴), and ±√b, where the curve bends.
+    notable: (p) => {
+      const r = Math.sqrt(p.b as number);
+      return [-(2 ** 64), -r, r, 2 ** 64];
+    },
+    f: (x, p) => {
+      if (nan(x)) return x;
+      const { s } = squareplusParts(x, p.b as number);
+      if (x >= 0) {
+        const sum = x + s;
+        return sum < Infinity ? sum / 2 : x / 2 + s / 2;
+      }
+      // b/(2(s − x)), halves first: s − x may overflow.
+      return (p.b as number) / 4 / (s / 2 - x / 2);
+    },
+    dfdx: (x, p) => {
+      if (nan(x)) return x;
+      if (p.b === 0) return x > 0 ? 1 : 0;
+      const { g } = squareplusParts(x, p.b as number);
+      return x > 0 ? 1 - g : g;
+    },
+    d2fdx2: (x, p) => {
+      if (nan(x)) return x;
+      const b = p.b as number;
+      if (b === 0) return 0;
+      const { s } = squareplusParts(x, b);
+      return b / s / s / s / 2;
+    },
     dfdp: {},
   }),
 } as const;

@@ -1533,6 +1533,98 @@ const KNOWN: readonly Known[] = [
     "0",
     {},
   ],
+  [
+    "squareplus",
+    { b: 4 },
+    -2.5,
+    "0.350781059358212171622",
+    "0.10956559527848483619",
+    "0.0609458582979926109362",
+    {},
+  ],
+  [
+    "squareplus",
+    { b: 4 },
+    -0.6,
+    "0.744030650891055025888",
+    "0.356326057216827295982",
+    "0.219684927803016376472",
+    {},
+  ],
+  [
+    "squareplus",
+    { b: 4 },
+    -1e-05,
+    "0.9999950000125",
+    "0.49999750000000003125",
+    "0.249999999990625",
+    {},
+  ],
+  [
+    "squareplus",
+    { b: 4 },
+    0.5,
+    "1.28077640640441513746",
+    "0.621267812518166486759",
+    "0.228268823563607504488",
+    {},
+  ],
+  [
+    "squareplus",
+    { b: 4 },
+    1,
+    "1.6180339887498948482",
+    "0.723606797749978969641",
+    "0.178885438199983175713",
+    {},
+  ],
+  [
+    "squareplus",
+    { b: 4 },
+    4,
+    "4.23606797749978969641",
+    "0.947213595499957939282",
+    "0.0223606797749978969641",
+    {},
+  ],
+  [
+    "squareplus",
+    { b: 4 },
+    -10000,
+    "0.00009999999900000002",
+    "9.99999970000001e-9",
+    "1.999999880000006e-12",
+    {},
+  ],
+  [
+    "squareplus",
+    { b: 1 },
+    -2.5,
+    "0.0962912017836260078127",
+    "0.0357616545573703421336",
+    "0.0256131500933864638823",
+    {},
+  ],
+  [
+    "squareplus",
+    { b: 1 },
+    0.5,
+    "0.809016994374947424102",
+    "0.723606797749978969641",
+    "0.357770876399966351425",
+    {},
+  ],
+  [
+    "squareplus",
+    { b: 0.25 },
+    -1e6,
+    "6.249999999999609375e-8",
+    "6.249999999998828125e-14",
+    "1.24999999999953125e-19",
+    {},
+  ],
+  ["squareplus", { b: 0 }, -2.5, "0", "0", "0", {}],
+  ["squareplus", { b: 0 }, 1, "1.0", "1.0", "0", {}],
 ];
 
 /**
@@ -1551,9 +1643,9 @@ const KNOWN_ULPS = 8;
 
 Deno.test("ops: every op and its reference", async (t) => {
   await t.step(
-    "the catalog lists the 23 ops of the design, each under its name",
+    "the catalog lists the 24 ops of the design, each under its name",
     () => {
-      assert.strictEqual(opNames.length, 23);
+      assert.strictEqual(opNames.length, 24);
       for (const name of opNames) assert.strictEqual(spec(name).name, name);
     },
   );
@@ -1820,6 +1912,9 @@ Deno.test("ops: pinned conventions", async (t) => {
       ["mish", {}, -Infinity, 0],
       ["mish", {}, Infinity, Infinity],
       ["hardSwish", {}, -Infinity, 0],
+      ["squareplus", {}, -Infinity, 0],
+      ["squareplus", {}, Infinity, Infinity],
+      ["squareplus", { b: 0 }, -Infinity, 0],
     ];
     for (const [name, p, x, want] of limits) {
       assert.ok(

@@ -212,6 +212,51 @@ function tanhshrinkForward(k: Wgsl, x: V, p: Params): V {
   );
 }
 
+/**
+ * A squareplus loop: the definition's formula on the clamped x, and beyond
+ * the clamp (|x| > 10¹⁵, where x² ≫ b and x² would overflow float32) its
+ * asymptote from the unclamped x, written with no square: x, or b/(4|x|),
+ * for f; g = (b/4)/|x|/|x|, the slope below 0, and 1 − g above; and
+ * b/(2|x|³).
+ */
+function squareplusLoop(
+  inside: Unary,
+  beyond: (k: Wgsl, raw: V, a: V, b: V) => V,
+): Unary {
+  return (k, x, p) => {
+    const fx = k.let(inside(k, x, p));
+    const a = k.let(k.abs(p.raw!));
+    return k.select(`df_eq(${x}, ${p.raw!})`, fx, beyond(k, p.raw!, a, p.b!));
+  };
+}
+
+function squareplusG(k: Wgsl, a: V, b: V): V {
+  return k.let(k.div(k.div(k.mul(b, k.c(0.25)), a), a));
+}
+
+const squareplusSlope = squareplusLoop(
+  (k, x, p) => definitions.squareplus.derivative(k, x, p),
+  (k, raw, a, b) => {
+    const g = squareplusG(k, a, b);
+    return k.select(k.gt(raw, k.c(0)), k.sub(k.c(1), g), g);
+  },
+);
+
+const squareplusOverride: DfOverride = {
+  clamp: 1e15, // x² finite in float32, b/x² below its epsilon
+  forward: squareplusLoop(
+    (k, x, p) => definitions.squareplus.forward(k, x, p),
+    (k, raw, a, b) =>
+      k.select(k.gt(raw, k.c(0)), raw, k.div(k.mul(b, k.c(0.25)), a)),
+  ),
+  derivative: squareplusSlope,
+  secondDerivative: squareplusLoop(
+    (k, x, p) => definitions.squareplus.secondDerivative(k, x, p),
+    (k, _raw, a, b) => k.div(k.div(k.div(k.mul(b, k.c(0.5)), a), a), a),
+  ),
+  vjp: (k, x, p) => ({ dx: squareplusSlope(k, x, p), grads: [] }),
+};
+
 /** Families whose formulas need x clamped, and their bounds. */
 const CLAMP = 1e15;
 
@@ -240,6 +285,7 @@ const overrides: {
   silu: { clamp: CLAMP, forward: swishForward },
   mish: { clamp: CLAMP, forward: identityBeyondClamp("mish") },
   tanhshrink: { clamp: 1e4, forward: tanhshrinkForward },
+  squareplus: squareplusOverride,
 };
 
 function familyOf(name: KernelName): Family {
