@@ -67,12 +67,13 @@ fn slope_mul(dyb: u32, db: u32) -> u32 {
   return (dyb ^ db) & 0x80000000u;
 }
 
-/** dy·d rounded once, d a df; IEEE for special dy (from the bits). */
-fn round_mul(dy: f32, d: df) -> f32 {
-  if (is_special(dy)) { return ieee_mul(dy, d.x); }
-  let p = dy * d.x;
-  if (is_inf(p) || is_zero(d.x)) { return p; }
-  return df_mul_f(d, dy).x;
+/** dy·d rounded once, d scaled; IEEE for special dy (from the bits). */
+fn round_mul(dy: f32, d: sdf) -> f32 {
+  if (is_special(dy)) { return ieee_mul(dy, sdf_round(d)); }
+  let p = dy * d.v.x;
+  if (is_zero(d.v.x) || (is_inf(p) && d.k >= 0)) { return p; }
+  if (is_inf(p)) { return dy * sdf_round(d); }
+  return sdf_round(sdf(df_mul_f(d.v, dy), d.k));
 }
 
 /** A parameter term and the special values met (bit 0 NaN, 1 +∞, 2 −∞). */
@@ -126,7 +127,9 @@ function dfFunction(name: string, family: DfFamily, body: Body): string {
   const k = new Wgsl();
   const { x, p } = bodyInputs(k, family);
   const result = body(k, x, p);
-  return `fn ${name}(xd: df) -> df {\n${k.statements}\n  return ${result};\n}\n`;
+  return `fn ${name}(xd: df) -> sdf {\n${k.statements}\n  return ${
+    k.scaled(result)
+  };\n}\n`;
 }
 
 /** The parameters, the unclamped x as `raw`, and x clamped as the family asks. */
@@ -137,7 +140,9 @@ function bodyInputs(
   const p: Record<string, V> = {};
   family.params.forEach((n, i) => (p[n] = k.let(`param(${i}u)`)));
   p.raw = "xd";
-  const x = family.clamp === undefined
+  const x = family.scaledInput
+    ? k.letScaled(`sdf_split(xd)`)
+    : family.clamp === undefined
     ? "xd"
     : k.let(`df(clamp(xd.x, ${-family.clamp}.0f, ${family.clamp}.0f), 0.0f)`);
   return { x, p };
@@ -186,7 +191,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   // ±0 keeps its sign through the JavaScript kernels' values in the
   // forward loop (odd functions); a derivative at ±0 is computed.
   if (c < ${loop === "forward" ? 5 : 3}u) { y[i] = lim(c); return; }
-  y[i] = bitcast<u32>(f(df(bitcast<f32>(xb), 0.0f)).x);
+  y[i] = bitcast<u32>(sdf_round(f(df(bitcast<f32>(xb), 0.0f))));
 }
 `;
 }
@@ -205,10 +210,12 @@ ${bitsParams(family)}
     const k = new Wgsl();
     const { x, p } = bodyInputs(k, family);
     const r = family.vjp(k, x, p);
-    fns = `struct Slopes { d: df, g: df }
+    fns = `struct Slopes { d: sdf, g: sdf }
 fn slopes(xd: df) -> Slopes {
 ${k.statements}
-  return Slopes(${r.dx}, ${grads ? r.grads[0] : "df(0.0f, 0.0f)"});
+  return Slopes(${k.scaled(r.dx)}, ${
+      grads ? k.scaled(r.grads[0]!) : "sdf(df(0.0f, 0.0f), 0)"
+    });
 }
 `;
     compute = `
@@ -222,7 +229,7 @@ ${k.statements}
       dx[i] = bitcast<u32>(round_mul(dyv, sl.d));
       ${
       grads
-        ? `if (is_special(dyv)) { t = term_of(ieee_mul(dyv, sl.g.x)); } else { t = Term(df_mul_f(sl.g, dyv), 0u); }`
+        ? `if (is_special(dyv)) { t = term_of(ieee_mul(dyv, sdf_round(sl.g))); } else { t = Term(df_mul_f(sdf_norm(sl.g), dyv), 0u); }`
         : ""
     }
     }`;

@@ -1,13 +1,21 @@
 // The lane algebra (../_lanes.ts) for WGSL: every operation produces WGSL
 // source over df values (_wgsl_math.ts), so an op's definition
 // (../_definitions.ts) run against it emits the body of one kernel; every
-// value is computed to about 2⁻⁴⁴ whatever accuracy a formula asks for, and
-// rounded to f32 once. Masks are WGSL bools; `select` is WGSL's.
+// value is computed to about 2⁻⁴⁰ or better (2⁻³⁰ for a `fast`
+// transcendental), and rounded to f32 once. Masks are WGSL bools; `select`
+// is WGSL's.
+//
+// Values that come from an exponential are `sdf` (a df and an exponent of
+// its own, _wgsl_math.ts) and so is everything computed from them, until a
+// comparison or a function that needs a plain df takes them back: far in an
+// exponential's tail (results near or below 2⁻¹²⁶) a df would lose its low
+// part, and the value itself, to underflow. The emitter knows statically
+// which expressions are scaled and converts where the two meet.
 
 import type { Accuracy, Lanes, LogisticAbs } from "../_lanes.ts";
 import { dfLiteral } from "./_wgsl_math.ts";
 
-/** A WGSL expression of type `df`. */
+/** A WGSL expression of type `df` or `sdf`. */
 export type V = string;
 /** A WGSL expression of type `bool`. */
 export type Mask = string;
@@ -25,6 +33,13 @@ function suffix(accuracy: Accuracy): string {
 /** Builds one WGSL function body, statement by statement. */
 export class Wgsl implements Lanes<V> {
   readonly #lines: string[] = [];
+  readonly #scaled = new Set<V>();
+  readonly #constants = new Map<V, number>();
+  /**
+   * Scaled expressions that may be large (from the split input, not from an
+   * exponential): a constant does not absorb them.
+   */
+  readonly #wide = new Set<V>();
   #next = 0;
 
   /** The statements emitted so far. */
@@ -32,19 +47,55 @@ export class Wgsl implements Lanes<V> {
     return this.#lines.map((l) => `  ${l}`).join("\n");
   }
 
+  /** Whether `e` is an `sdf` expression. */
+  isScaled(e: V): boolean {
+    return this.#scaled.has(e);
+  }
+  /** `e` as an `sdf`. */
+  scaled(e: V): V {
+    return this.#scaled.has(e) ? e : `sdf_of(${e})`;
+  }
+  /** `e` as a plain `df`. */
+  plain(e: V): V {
+    return this.#scaled.has(e) ? `sdf_norm(${e})` : e;
+  }
+  /** An sdf expression, marked so (and wide if any of `from` is). */
+  #s(e: string, ...from: V[]): V {
+    this.#scaled.add(e);
+    if (from.some((f) => this.#wide.has(f))) this.#wide.add(e);
+    return e;
+  }
+  /** `f` on sdf operands if either is scaled, else `g` on df. */
+  #either(a: V, b: V, sdf: string, df: string): V {
+    if (this.#scaled.has(a) || this.#scaled.has(b)) {
+      return this.#s(`${sdf}(${this.scaled(a)}, ${this.scaled(b)})`, a, b);
+    }
+    return `${df}(${a}, ${b})`;
+  }
+
   /** A df constant. */
   c(value: number): V {
-    return dfLiteral(value);
+    const literal = dfLiteral(value);
+    this.#constants.set(literal, value);
+    return literal;
   }
-  /** Binds `e` (a df or a mask) to a new variable. */
+  /** Binds `e`, an `sdf` expression, to a new variable. */
+  letScaled(e: string): V {
+    this.#wide.add(e);
+    return this.let(this.#s(e));
+  }
+  /** Binds `e` (a df, an sdf or a mask) to a new variable. */
   let(e: V): V {
     const name = `v${this.#next++}`;
     this.#lines.push(`var ${name} = ${e};`);
+    if (this.#scaled.has(e)) this.#scaled.add(name);
+    if (this.#wide.has(e)) this.#wide.add(name);
     return name;
   }
-  /** Assigns to a variable of {@linkcode Wgsl.let}. */
+  /** Assigns to a variable of {@linkcode Wgsl.let}, in the variable's type. */
   set(variable: V, e: V): void {
-    this.#lines.push(`${variable} = ${e};`);
+    const v = this.#scaled.has(variable) ? this.scaled(e) : this.plain(e);
+    this.#lines.push(`${variable} = ${v};`);
   }
   /** `if (mask) { body }`. */
   when(mask: V, body: () => void): void {
@@ -57,23 +108,41 @@ export class Wgsl implements Lanes<V> {
     return this.let(e);
   }
   add(a: V, b: V): V {
-    return `df_add(${a}, ${b})`;
+    // A constant (1 + e, 2 + m): the sum is a plain df, and a scaled term
+    // small enough to underflow is below the constant's precision anyway.
+    if (
+      (this.#bigConstant(a) && !this.#wide.has(b)) ||
+      (this.#bigConstant(b) && !this.#wide.has(a))
+    ) {
+      return `df_add(${this.plain(a)}, ${this.plain(b)})`;
+    }
+    return this.#either(a, b, "sdf_add", "df_add");
+  }
+  /** Whether `e` is a constant of magnitude at least 2⁻²⁰. */
+  #bigConstant(e: V): boolean {
+    const v = this.#constants.get(e);
+    return v !== undefined && Math.abs(v) >= 2 ** -20;
   }
   sub(a: V, b: V): V {
-    return `df_sub(${a}, ${b})`;
+    return this.add(a, this.neg(b));
   }
   mul(a: V, b: V): V {
     // dy = 1 (the VJP bodies run with it): nothing to multiply.
     if (a === ONE) return b;
     if (b === ONE) return a;
-    return `df_mul(${a}, ${b})`;
+    return this.#either(a, b, "sdf_mul", "df_mul");
   }
   /** a·b, ±∞ (low part 0) where the product overflows float32. */
   mulSat(a: V, b: V): V {
-    return `df_mul_sat(${a}, ${b})`;
+    return `df_mul_sat(${this.plain(a)}, ${this.plain(b)})`;
   }
   div(a: V, b: V): V {
-    return `df_div(${a}, ${b})`;
+    if (a === ONE) {
+      return this.#scaled.has(b)
+        ? this.#s(`sdf_recip(${b})`, b)
+        : `df_recip(${b})`;
+    }
+    return this.#either(a, b, "sdf_div", "df_div");
   }
   /** a·b + c. */
   madd(a: V, b: V, c: V): V {
@@ -81,7 +150,7 @@ export class Wgsl implements Lanes<V> {
   }
   /** Horner: Σ coeffs[k]·xᵏ. */
   poly(x: V, coeffs: readonly number[]): V {
-    const xl = this.let(x);
+    const xl = this.let(this.plain(x));
     let p = this.c(coeffs[coeffs.length - 1]!);
     for (let k = coeffs.length - 2; k >= 0; k--) {
       p = this.madd(p, xl, this.c(coeffs[k]!));
@@ -90,17 +159,27 @@ export class Wgsl implements Lanes<V> {
   }
   /** √a, to the df precision. */
   sqrt(a: V): V {
-    return `df_sqrt(${a})`;
+    return `df_sqrt(${this.plain(a)})`;
+  }
+  #cmp(f: string, a: V, b: V): Mask {
+    return `${f}(${this.plain(a)}, ${this.plain(b)})`;
   }
   eq(a: V, b: V): Mask {
-    return `df_eq(${a}, ${b})`;
+    return this.#cmp("df_eq", a, b);
   }
   /** a ≠ b (never true here: no NaN reaches a body). */
   ne(a: V, b: V): Mask {
-    return `!df_eq(${a}, ${b})`;
+    return `!${this.eq(a, b)}`;
   }
   /** `mask ? a : b`. */
   select(mask: Mask, a: V, b: V): V {
+    if (this.#scaled.has(a) || this.#scaled.has(b)) {
+      return this.#s(
+        `sdf_select(${this.scaled(b)}, ${this.scaled(a)}, ${mask})`,
+        a,
+        b,
+      );
+    }
     return `select(${b}, ${a}, ${mask})`;
   }
   /** `mask ? a : 0`. */
@@ -112,54 +191,59 @@ export class Wgsl implements Lanes<V> {
   }
   /** −|a|. */
   negAbs(a: V): V {
-    return `(-df_abs(${a}))`;
+    return this.neg(this.abs(a));
   }
   abs(a: V): V {
-    return `df_abs(${a})`;
+    return this.#scaled.has(a) ? this.#s(`sdf_abs(${a})`, a) : `df_abs(${a})`;
   }
   neg(a: V): V {
-    return `(-(${a}))`;
+    return this.#scaled.has(a) ? this.#s(`sdf_neg(${a})`, a) : `(-(${a}))`;
   }
   /** |a| with the sign of `s`. */
   copySign(a: V, s: V): V {
-    return `df_copy_sign(${a}, ${s})`;
+    const sv = this.#scaled.has(s) ? `${s}.v` : s;
+    if (this.#scaled.has(a)) {
+      return this.#s(`sdf(df_copy_sign(${a}.v, ${sv}), ${a}.k)`, a);
+    }
+    return `df_copy_sign(${a}, ${sv})`;
   }
   max(a: V, b: V): V {
-    return `df_max(${a}, ${b})`;
+    return this.#cmp("df_max", a, b);
   }
   min(a: V, b: V): V {
-    return `df_min(${a}, ${b})`;
+    return this.#cmp("df_min", a, b);
   }
   gt(a: V, b: V): Mask {
-    return `df_gt(${a}, ${b})`;
+    return this.#cmp("df_gt", a, b);
   }
   ge(a: V, b: V): Mask {
-    return `df_ge(${a}, ${b})`;
+    return this.#cmp("df_ge", a, b);
   }
   lt(a: V, b: V): Mask {
-    return `df_lt(${a}, ${b})`;
+    return this.#cmp("df_lt", a, b);
   }
   le(a: V, b: V): Mask {
-    return `df_le(${a}, ${b})`;
+    return this.#cmp("df_le", a, b);
   }
   /** Lanes with lo < v < hi. */
   between(v: V, lo: number, hi: number): Mask {
     return this.and(this.gt(v, this.c(lo)), this.lt(v, this.c(hi)));
   }
 
-  /** eᵗ (any finite t): about 2⁻³⁰ for `fast`, the df precision for `accurate`. */
+  /** eᵗ (any finite t), scaled: about 2⁻³⁰ for `fast`, 2⁻⁴² for `accurate`. */
   exp(t: V, accuracy: Accuracy = "accurate"): V {
-    return this.let(`df_exp${suffix(accuracy)}(${t})`);
+    return this.let(this.#s(`sdf_exp${suffix(accuracy)}(${this.plain(t)})`));
   }
-  /** eᵗ − 1, to the same accuracy as {@linkcode Wgsl.exp}. */
+  /** eᵗ − 1, to the same accuracy as {@linkcode Wgsl.exp} (a plain df). */
   expm1(t: V, accuracy: Accuracy = "accurate"): V {
-    return this.let(`df_expm1${suffix(accuracy)}(${t})`);
+    return this.let(`df_expm1${suffix(accuracy)}(${this.plain(t)})`);
   }
-  /** eᵗ and eᵗ − 1 from one reduction. */
+  /** eᵗ (scaled) and eᵗ − 1 from one reduction. */
   expAndExpm1(t: V, accuracy: Accuracy = "accurate"): { e: V; m: V } {
+    const tl = this.let(this.plain(t));
     const p = `p${this.#next++}`;
-    this.#lines.push(`let ${p} = df_exp_parts${suffix(accuracy)}(${t});`);
-    const e = this.let(`df_scale2(df_add(df(1.0f, 0.0f), ${p}.q), ${p}.k)`);
+    this.#lines.push(`let ${p} = df_exp_parts${suffix(accuracy)}(${tl});`);
+    const e = this.let(this.#s(`sdf_exp_of(${p}, ${tl})`));
     return { e, m: this.let(`expm1_of(${p})`) };
   }
   /**
@@ -167,7 +251,7 @@ export class Wgsl implements Lanes<V> {
    * σ(z) = z ≥ 0 ? q : e·q, σ(−z) the other, s = e·q².
    */
   logistic(z: V, accuracy?: Accuracy): Logistic {
-    const zl = this.let(z);
+    const zl = this.let(this.plain(z));
     const e = this.exp(this.negAbs(zl), accuracy);
     const q = this.let(this.div(this.c(1), this.add(this.c(1), e)));
     const eq = this.let(this.mul(e, q));
@@ -185,19 +269,19 @@ export class Wgsl implements Lanes<V> {
   }
   /** tanh y = sign(y)·(−m)/(2 + m), m = e^−2|y| − 1. */
   tanh(y: V, accuracy?: Accuracy): V {
-    const yl = this.let(y);
+    const yl = this.let(this.plain(y));
     const m = this.expm1(this.mul(this.c(-2), this.abs(yl)), accuracy);
     return this.let(
       this.copySign(this.div(this.neg(m), this.add(this.c(2), m)), yl),
     );
   }
-  /** log(1 + u) for 0 ≤ u ≤ 1. */
+  /** log(1 + u) for 0 ≤ u ≤ 1 (scaled as u). */
   log1p(u: V): V {
-    return this.let(`df_log1p(${u})`);
+    return this.let(this.#s(`sdf_log1p(${this.scaled(u)})`));
   }
-  /** erfc(w) for finite w (fdlibm's regions in df). */
+  /** erfc(w) for finite w (fdlibm's regions in df, the tail scaled). */
   erfc(w: V): V {
-    return this.let(`df_erfc(${w})`);
+    return this.let(this.#s(`sdf_erfc(${this.plain(w)})`));
   }
   /** erfc(w): the df erfc is accurate everywhere. */
   erfcFast(w: V): V {

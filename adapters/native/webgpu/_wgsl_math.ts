@@ -163,11 +163,16 @@ fn sign_bit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
 fn is_zero(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0u; }
 /** 2^k for -126 <= k <= 127, built from its bits. */
 fn pow2(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
-/** x·2^k for |k| <= 252, rounded once (one step when the result is normal). */
+/**
+ * x·2^k for |k| <= 326, exact while the result is normal (each step is a
+ * product by a power of two; k saturates beyond the range, where the result
+ * is 0 or ±∞ anyway).
+ */
 fn scale2(x: f32, k: i32) -> f32 {
   if (k >= -126 && k <= 127) { return x * pow2(k); }
-  if (k > 127) { return (x * pow2(127)) * pow2(k - 127); }
-  return (x * pow2(-100)) * pow2(k + 100);
+  if (k > 127) { return (x * pow2(127)) * pow2(min(k - 127, 127)); }
+  if (k >= -226) { return (x * pow2(-100)) * pow2(k + 100); }
+  return ((x * pow2(-100)) * pow2(-100)) * pow2(max(k + 200, -126));
 }
 
 /**
@@ -385,10 +390,100 @@ fn df_log1p(u: df) -> df {
   return select(atanh2, df_add(atanh2, ${dfLiteral(Math.LN2)}), upper);
 }
 
+// ------------------------------------------------------- scaled values
+
+/**
+ * v·2^k: a df with an exponent of its own, so that a value below 2⁻¹⁰⁰ (an
+ * exponential far in its tail, and the products it enters) keeps the df
+ * precision that a df would lose to underflow of its low part (and of
+ * itself, below 2⁻¹²⁶); the result is rounded once, subnormal or not
+ * (sdf_round). The emitter (_wgsl_emitter.ts) uses it where a value comes
+ * from an exponential.
+ */
+struct sdf { v: df, k: i32 }
+
+fn sdf_of(a: df) -> sdf { return sdf(a, 0); }
+/** a with its exponent split off (1 <= |v| < 2; subnormal a first scaled by 2⁶⁴). */
+fn sdf_split(a: df) -> sdf {
+  if (is_zero(a.x)) { return sdf(a, 0); }
+  let sub = exponent_of(a.x) == -1000;
+  let b = select(a, a * pow2(64), sub);
+  let e = exponent_of(b.x);
+  return sdf(df_scale2(b, -e), e - select(0, 64, sub));
+}
+/** The binary exponent of x, −1000 for zero (x normal or zero). */
+fn exponent_of(x: f32) -> i32 {
+  let e = i32((bitcast<u32>(x) >> 23u) & 0xffu);
+  return select(e - 127, -1000, e == 0);
+}
+/** a·2^−k as a df (shifts beyond ±326 saturate: the value is gone or infinite). */
+fn sdf_at(a: sdf, k: i32) -> df { return df_scale2(a.v, clamp(a.k - k, -326, 326)); }
+fn sdf_norm(a: sdf) -> df {
+  if (a.k == 0) { return a.v; }
+  return sdf_at(a, 0);
+}
+fn sdf_neg(a: sdf) -> sdf { return sdf(-a.v, a.k); }
+fn sdf_abs(a: sdf) -> sdf { return sdf(df_abs(a.v), a.k); }
+fn sdf_mul(a: sdf, b: sdf) -> sdf { return sdf(df_mul(a.v, b.v), a.k + b.k); }
+fn sdf_div(a: sdf, b: sdf) -> sdf { return sdf(df_div(a.v, b.v), a.k - b.k); }
+fn sdf_recip(b: sdf) -> sdf { return sdf(df_recip(b.v), -b.k); }
+/** a + b at the exponent of the larger: the smaller's underflow is below its precision. */
+fn sdf_add(a: sdf, b: sdf) -> sdf {
+  if (a.k == b.k) { return sdf(df_add(a.v, b.v), a.k); }
+  let k = select(b.k, a.k, exponent_of(a.v.x) + a.k >= exponent_of(b.v.x) + b.k);
+  return sdf(df_add(sdf_at(a, k), sdf_at(b, k)), k);
+}
+fn sdf_select(f: sdf, t: sdf, c: bool) -> sdf {
+  return sdf(select(f.v, t.v, c), select(f.k, t.k, c));
+}
+/**
+ * e^t: a plain df (exponent 0) down to 2⁻⁴⁰, so that the lanes outside
+ * the tails take sdf's fast paths (equal exponents); below that scaled;
+ * zero below −150 (where e^t·2¹²⁸ still rounds to 0).
+ */
+fn sdf_exp_of(e: ExpParts, t: df) -> sdf {
+  let tail = e.k < -40;
+  let gone = t.x < -150.0f;
+  let v = df_scale2(df_add(df(1.0f, 0.0f), e.q), select(e.k, 0, tail));
+  return sdf(select(v, df(0.0f, 0.0f), gone), select(select(0, e.k, tail), 0, gone));
+}
+fn sdf_exp(t: df) -> sdf { return sdf_exp_of(df_exp_parts(t), t); }
+fn sdf_exp_fast(t: df) -> sdf { return sdf_exp_of(df_exp_parts_fast(t), t); }
+/** log(1 + u) for 0 <= u <= 1: below 2⁻³⁰, u·(1 − u/2) (to 2⁻⁶⁰), scaled as u. */
+fn sdf_log1p(u: sdf) -> sdf {
+  let un = sdf_norm(u);
+  if (un.x < 9.3e-10f) {
+    return sdf(df_mul(u.v, df_sub(df(1.0f, 0.0f), df_mul_f(un, 0.5f))), u.k);
+  }
+  return sdf(df_log1p(un), 0);
+}
+/**
+ * The f32 nearest to a (one rounding, subnormal results included: the
+ * df scaled so that 2⁻¹⁴⁹ is 1, rounded to an integer with the low part
+ * deciding).
+ */
+fn sdf_round(a: sdf) -> f32 {
+  let h = a.v.x + a.v.y;
+  if (a.k == 0 || is_zero(h) || is_special(h)) { return h; }
+  let e = exponent_of(h) + a.k;
+  if (e >= -126) { return scale2(h, clamp(a.k, -326, 326)); }
+  if (e < -151) { return select(0.0f, -0.0f, sign_bit(h)); }
+  let m = df_scale2(a.v, a.k + 149);
+  let r = round(m.x);
+  let d = (m.x - r) + m.y;
+  let ri = select(select(r, r - 1.0f, d < -0.5f), r + 1.0f, d > 0.5f);
+  let z = select(0.0f, -0.0f, sign_bit(h));
+  if (ri == 0.0f) { return z; }
+  return (ri * pow2(-100)) * pow2(-49);
+}
+
 // -------------------------------------------------------- error function
 
-/** erfc(w) for finite w: fdlibm's regions (packages/core/erf.ts) in df. */
-fn df_erfc(w: df) -> df {
+/**
+ * erfc(w) for finite w: fdlibm's regions (packages/core/erf.ts) in df, the
+ * tail (w ≥ 1.25) scaled, as the exponential it is.
+ */
+fn sdf_erfc(w: df) -> sdf {
   let a = df_abs(w);
   let one = df(1.0f, 0.0f);
   if (a.x < 0.84375f) {
@@ -396,19 +491,19 @@ fn df_erfc(w: df) -> df {
     let z = df_mul(w, w);
     let y = ${mixedRatio("z", pp, qq, 0, 0.72, 0.25)};
     let wy = df_mul(w, y);
-    if (w.x < 0.25f) { return df_sub(one, df_add(w, wy)); }
-    return df_sub(df(0.5f, 0.0f), df_add(wy, df_sub(w, df(0.5f, 0.0f))));
+    if (w.x < 0.25f) { return sdf_of(df_sub(one, df_add(w, wy))); }
+    return sdf_of(df_sub(df(0.5f, 0.0f), df_add(wy, df_sub(w, df(0.5f, 0.0f)))));
   }
   if (a.x < 1.25f) {
     let s = df_sub(a, one);
     let e1 = ${mixedRatio("s", pa, qa, -0.16, 0.25, 0.07)};
-    if (w.x > 0.0f) { return df_sub(${dfLiteral(1 - E.ERX)}, e1); }
-    return df_add(one, df_add(${dfLiteral(E.ERX)}, e1));
+    if (w.x > 0.0f) { return sdf_of(df_sub(${dfLiteral(1 - E.ERX)}, e1)); }
+    return sdf_of(df_add(one, df_add(${dfLiteral(E.ERX)}, e1)));
   }
   if (a.x >= 28.0f) {
-    return select(df(0.0f, 0.0f), df(2.0f, 0.0f), w.x < 0.0f);
+    return sdf_of(select(df(0.0f, 0.0f), df(2.0f, 0.0f), w.x < 0.0f));
   }
-  let inv = df_div(one, df_mul(a, a));
+  let inv = df_recip(df_mul(a, a));
   var ratio: df;
   if (a.x < ${f32Literal(1 / 0.35)}) {
     ratio = ${mixedRatio("inv", ra, sa, 0.12, 0.65, 64)};
@@ -417,9 +512,10 @@ fn df_erfc(w: df) -> df {
   }
   // exp(−a² − 0.5625 + R/S)/a with −a² formed in df (2⁻⁴⁴ relative, so at
   // a < 28 its absolute error stays below 2⁻³⁴).
-  let tail = df_div(df_exp(df_add(df_sub(-df_mul(a, a), df(0.5625f, 0.0f)), ratio)), a);
+  let t = df_add(df_sub(-df_mul(a, a), df(0.5625f, 0.0f)), ratio);
+  let tail = sdf_div(sdf_exp(t), sdf_of(a));
   if (w.x > 0.0f) { return tail; }
-  return df_sub(df(2.0f, 0.0f), tail);
+  return sdf_of(df_sub(df(2.0f, 0.0f), sdf_norm(tail)));
 }
 `;
 }

@@ -38,6 +38,13 @@ export interface DfFamily {
    * saturated. Absent: x as it is.
    */
   readonly clamp?: number;
+  /**
+   * x enters with its exponent split off (an `sdf`, _wgsl_math.ts), for
+   * the formulas that are products of x (α·x, x(x + 3)/6, (1/(1 + |x|))²):
+   * their results near the bottom of the float32 range are then rounded
+   * once, where a df's low word would have underflowed.
+   */
+  readonly scaledInput?: boolean;
   /** The scalar parameters (float64 values passed as df), in order. */
   readonly params: readonly string[];
   /** The learned parameters whose sums the VJP returns, in order. */
@@ -154,7 +161,7 @@ function identityBeyondClamp(
   const d = definitions[name];
   return (k, x, p) => {
     const fx = k.let(d.forward(k, x, p));
-    return k.select(`df_eq(${fx}, ${x})`, p.raw!, fx);
+    return k.select(k.eq(fx, x), p.raw!, fx);
   };
 }
 
@@ -184,6 +191,7 @@ function softsignQ(k: Wgsl, x: V): V {
 }
 
 const softsignOverride: DfOverride = {
+  scaledInput: true,
   derivative: (k, x) => {
     const q = softsignQ(k, x);
     return k.mul(q, q);
@@ -206,7 +214,7 @@ const softsignOverride: DfOverride = {
 function tanhshrinkForward(k: Wgsl, x: V, p: Params): V {
   const fx = k.let(definitions.tanhshrink.forward(k, x, p));
   return k.select(
-    `df_eq(${x}, ${p.raw!})`,
+    k.eq(x, p.raw!),
     fx,
     k.sub(p.raw!, k.copySign(k.c(1), x)),
   );
@@ -226,7 +234,7 @@ function squareplusLoop(
   return (k, x, p) => {
     const fx = k.let(inside(k, x, p));
     const a = k.let(k.abs(p.raw!));
-    return k.select(`df_eq(${x}, ${p.raw!})`, fx, beyond(k, p.raw!, a, p.b!));
+    return k.select(k.eq(x, p.raw!), fx, beyond(k, p.raw!, a, p.b!));
   };
 }
 
@@ -271,6 +279,8 @@ const overrides: {
   relu,
   relu6,
   hardTanh,
+  leakyRelu: { scaledInput: true },
+  prelu: { scaledInput: true },
   elu: { forward: eluForward((k) => k.c(1), (_k, p) => p.alpha!) },
   selu: {
     forward: eluForward((k) => k.c(SELU_LAMBDA), (k) => k.c(SELU_LA)),
@@ -286,6 +296,7 @@ const overrides: {
   mish: { clamp: CLAMP, forward: identityBeyondClamp("mish") },
   tanhshrink: { clamp: 1e4, forward: tanhshrinkForward },
   squareplus: squareplusOverride,
+  hardSwish: { scaledInput: true },
 };
 
 function familyOf(name: KernelName): Family {
