@@ -267,13 +267,15 @@ export class Wgsl implements Lanes<V> {
   logisticAbs(z: V, accuracy?: Accuracy): Logistic {
     return this.logistic(z, accuracy);
   }
-  /** tanh y = sign(y)·(−m)/(2 + m), m = e^−2|y| − 1. */
+  /**
+   * tanh y = sign(y)·(−m)/(2 + m), m = e^−2|y| − 1, with its exponent split
+   * off (scaled, |tanh| ≤ 1): tanh²y for tiny y is then rounded once.
+   */
   tanh(y: V, accuracy?: Accuracy): V {
     const yl = this.let(this.plain(y));
     const m = this.expm1(this.mul(this.c(-2), this.abs(yl)), accuracy);
-    return this.let(
-      this.copySign(this.div(this.neg(m), this.add(this.c(2), m)), yl),
-    );
+    const t = this.copySign(this.div(this.neg(m), this.add(this.c(2), m)), yl);
+    return this.let(this.#s(`sdf_split(${t})`));
   }
   /** log(1 + u) for 0 ≤ u ≤ 1 (scaled as u). */
   log1p(u: V): V {

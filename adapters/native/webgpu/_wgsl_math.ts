@@ -164,15 +164,15 @@ fn is_zero(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0u; }
 /** 2^k for -126 <= k <= 127, built from its bits. */
 fn pow2(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
 /**
- * x·2^k for |k| <= 326, exact while the result is normal (each step is a
- * product by a power of two; k saturates beyond the range, where the result
- * is 0 or ±∞ anyway).
+ * x·2^k for |k| <= 379 in up to three products by powers of two, without a
+ * branch (every kernel inlines it many times): exact while the result is
+ * normal and x >= 1 or k >= -126 (the first product then stays normal).
  */
 fn scale2(x: f32, k: i32) -> f32 {
-  if (k >= -126 && k <= 127) { return x * pow2(k); }
-  if (k > 127) { return (x * pow2(127)) * pow2(min(k - 127, 127)); }
-  if (k >= -226) { return (x * pow2(-100)) * pow2(k + 100); }
-  return ((x * pow2(-100)) * pow2(-100)) * pow2(max(k + 200, -126));
+  let k1 = clamp(k, -126, 127);
+  let k2 = clamp(k - k1, -126, 127);
+  let k3 = clamp(k - k1 - k2, -126, 127);
+  return ((x * pow2(k1)) * pow2(k2)) * pow2(k3);
 }
 
 /**
@@ -403,13 +403,23 @@ fn df_log1p(u: df) -> df {
 struct sdf { v: df, k: i32 }
 
 fn sdf_of(a: df) -> sdf { return sdf(a, 0); }
-/** a with its exponent split off (1 <= |v| < 2; subnormal a first scaled by 2⁶⁴). */
+/**
+ * a with its exponent split off (1 <= |v| < 2). A subnormal a (whose low
+ * part is 0) is read from its bits as an integer times 2⁻¹⁴⁹, with no
+ * float operation on it: a device that flushes subnormals keeps it.
+ */
 fn sdf_split(a: df) -> sdf {
-  if (is_zero(a.x)) { return sdf(a, 0); }
-  let sub = exponent_of(a.x) == -1000;
-  let b = select(a, a * pow2(64), sub);
+  let bits = bitcast<u32>(a.x);
+  if ((bits & 0x7fffffffu) == 0u) { return sdf(a, 0); }
+  var b = a;
+  var k = 0;
+  if ((bits & 0x7f800000u) == 0u) {
+    let m = f32(bits & 0x007fffffu);
+    b = df(select(m, -m, (bits & 0x80000000u) != 0u), 0.0f);
+    k = -149;
+  }
   let e = exponent_of(b.x);
-  return sdf(df_scale2(b, -e), e - select(0, 64, sub));
+  return sdf(df_scale2(b, -e), k + e);
 }
 /** The binary exponent of x, −1000 for zero (x normal or zero). */
 fn exponent_of(x: f32) -> i32 {
@@ -418,10 +428,7 @@ fn exponent_of(x: f32) -> i32 {
 }
 /** a·2^−k as a df (shifts beyond ±326 saturate: the value is gone or infinite). */
 fn sdf_at(a: sdf, k: i32) -> df { return df_scale2(a.v, clamp(a.k - k, -326, 326)); }
-fn sdf_norm(a: sdf) -> df {
-  if (a.k == 0) { return a.v; }
-  return sdf_at(a, 0);
-}
+fn sdf_norm(a: sdf) -> df { return sdf_at(a, 0); }
 fn sdf_neg(a: sdf) -> sdf { return sdf(-a.v, a.k); }
 fn sdf_abs(a: sdf) -> sdf { return sdf(df_abs(a.v), a.k); }
 fn sdf_mul(a: sdf, b: sdf) -> sdf { return sdf(df_mul(a.v, b.v), a.k + b.k); }
@@ -429,7 +436,7 @@ fn sdf_div(a: sdf, b: sdf) -> sdf { return sdf(df_div(a.v, b.v), a.k - b.k); }
 fn sdf_recip(b: sdf) -> sdf { return sdf(df_recip(b.v), -b.k); }
 /** a + b at the exponent of the larger: the smaller's underflow is below its precision. */
 fn sdf_add(a: sdf, b: sdf) -> sdf {
-  if (a.k == b.k) { return sdf(df_add(a.v, b.v), a.k); }
+  // No branch (every kernel inlines it many times): equal exponents shift by 0.
   let k = select(b.k, a.k, exponent_of(a.v.x) + a.k >= exponent_of(b.v.x) + b.k);
   return sdf(df_add(sdf_at(a, k), sdf_at(b, k)), k);
 }
@@ -467,14 +474,14 @@ fn sdf_round(a: sdf) -> f32 {
   if (a.k == 0 || is_zero(h) || is_special(h)) { return h; }
   let e = exponent_of(h) + a.k;
   if (e >= -126) { return scale2(h, clamp(a.k, -326, 326)); }
-  if (e < -151) { return select(0.0f, -0.0f, sign_bit(h)); }
+  if (e < -151) { return bitcast<f32>(bitcast<u32>(h) & 0x80000000u); }
   let m = df_scale2(a.v, a.k + 149);
   let r = round(m.x);
   let d = (m.x - r) + m.y;
   let ri = select(select(r, r - 1.0f, d < -0.5f), r + 1.0f, d > 0.5f);
-  let z = select(0.0f, -0.0f, sign_bit(h));
-  if (ri == 0.0f) { return z; }
-  return (ri * pow2(-100)) * pow2(-49);
+  // |ri|·2⁻¹⁴⁹ from the bits (|ri| <= 2²³, 2²³ being the least normal):
+  // no float operation produces the subnormal, so no device flushes it.
+  return bitcast<f32>((bitcast<u32>(h) & 0x80000000u) | u32(abs(ri)));
 }
 
 // -------------------------------------------------------- error function

@@ -7,7 +7,10 @@
 //   2|x|) would overflow float32 at large |x|, where float64 does not; the
 //   forwards that are x times a saturating factor then use the unclamped x;
 // - softsign's derivatives as (1/d)² and (1/d)³ (d² overflows float32), and
-//   elu/selu's λx as a saturating product (±∞ where it overflows).
+//   elu/selu's λx as a saturating product (±∞ where it overflows);
+// - `scaledInput`: x with its exponent split off for the product-only
+//   formulas (leakyRelu, prelu, hardSwish, softsign), rounded once at the
+//   bottom of the float32 range.
 // Special inputs (NaN, ±∞, ±0) never reach these formulas: the shader takes
 // the JavaScript kernels' values there (_shaders.ts).
 

@@ -92,6 +92,40 @@ Deno.test({
         }
       },
     );
+    await t.step(
+      "results near and below 2⁻¹²⁶ rounded once (exponential tails, tiny products)",
+      async () => {
+        // Where a double-f32 would underflow: x·σ(x) and x·Φ(x) far left,
+        // sech² and tanh² of tiny or large x, α·x and (1/(1 + |x|))².
+        const far = new Float32Array(400).map((_, i) => -80 - i * 0.05);
+        const tiny = new Float32Array(400).map((_, i) =>
+          (i % 2 ? -1 : 1) * 1e-36 * (1 + i * 0.37)
+        );
+        const huge = new Float32Array(400).map((_, i) => 1e19 * (1 + i * 0.37));
+        const cases = [
+          ["swish", far],
+          ["gelu", far.map((v) => v / 7)],
+          ["sigmoid", far],
+          ["tanh", far.map((v) => v / 2)],
+          ["tanhshrink", tiny.map((v) => v * 1e16)],
+          ["leakyRelu", tiny],
+          ["hardSwish", tiny],
+          ["softsign", huge],
+        ] as const;
+        for (const [op, x] of cases) {
+          const v = worst(
+            await (gpu[op] as unknown as Host)(x),
+            await (native[op] as unknown as Host)(x),
+          );
+          assert.ok(v <= 2, `${op} values: ${v} ULP`);
+          const d = worst(
+            await gpu.derivative(op as "relu", x),
+            await native.derivative(op as "relu", x),
+          );
+          assert.ok(d <= 4, `${op} derivative: ${d} ULP`);
+        }
+      },
+    );
     await t.step("NaN, ±∞ and ±0 as the native kernels give them", async () => {
       const special = [NaN, Infinity, -Infinity, 0, -0];
       for (

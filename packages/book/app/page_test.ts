@@ -108,9 +108,11 @@ Deno.test({
   });
 
   await page.goto(server.url);
+  // The native-webgpu tab compiles some forty WGSL pipelines in SwiftShader
+  // (its JIT is the slow part, 3-40 s here depending on the machine's load).
   await page.waitForSelector(
     "#book[data-state=ready], #book[data-state=failed]",
-    { timeout: 50_000 },
+    { timeout: 180_000 },
   );
   const state = await page.evaluate(() =>
     (globalThis as { nonlinBook?: unknown }).nonlinBook
