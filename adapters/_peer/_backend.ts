@@ -6,6 +6,7 @@ import {
   type ArrayInput,
   backendInfo,
   type BackendModule,
+  backendModule,
   BackendUnavailableError,
   checkAliasing,
   checkBroadcast,
@@ -20,9 +21,7 @@ import {
   getOp,
   isTensor,
   NotSupportedError,
-  type OpFunctions,
   type OpName,
-  opNames,
   ops,
   outOption,
   refuseResidentOut,
@@ -304,41 +303,17 @@ export function createPeerBackend<H>(engine: PeerEngine<H>): BackendModule {
     })();
   }
 
-  const functions = Object.fromEntries(
-    opNames.map((op) => [
-      op,
-      (x: unknown, options?: unknown) =>
-        elementwise(
-          op,
-          x,
-          options,
-          "forward",
-          (xo, p) => engine.forward(op, xo, p),
-        ),
-    ]),
-  ) as unknown as OpFunctions;
-
-  return {
+  return backendModule({
     backend,
-    ...functions,
     tensor,
-    vjp: vjp as BackendModule["vjp"],
-    derivative: ((op: OpName, x: unknown, options?: unknown) =>
+    vjp,
+    elementwise: (feature, op, x, options) =>
       elementwise(
         op,
         x,
         options,
-        "derivative",
-        (xo, p) => engine.derivative(op, xo, p),
-      )) as BackendModule["derivative"],
-    secondDerivative:
-      ((op: OpName, x: unknown, options?: unknown) =>
-        elementwise(
-          op,
-          x,
-          options,
-          "secondDerivative",
-          (xo, p) => engine.secondDerivative(op, xo, p),
-        )) as BackendModule["secondDerivative"],
-  };
+        feature,
+        (xo, p) => engine[feature](op, xo, p),
+      ),
+  });
 }

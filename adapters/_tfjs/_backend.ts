@@ -7,6 +7,7 @@ import {
   type ArrayInput,
   backendInfo,
   type BackendModule,
+  backendModule,
   BackendUnavailableError,
   checkAliasing,
   checkBroadcast,
@@ -20,9 +21,7 @@ import {
   getOp,
   isTensor,
   NotSupportedError,
-  type OpFunctions,
   type OpName,
-  opNames,
   outOption,
   refuseResidentOut,
   type ResolvedOptions,
@@ -340,34 +339,17 @@ export function createTfjsBackend(config: TfjsBackendConfig): BackendModule {
     })();
   }
 
-  const functions = Object.fromEntries(
-    opNames.map((op) => [
-      op,
-      (x: unknown, options?: unknown) =>
-        elementwise(op, x, options, (xt, p) => compute.forward(op, xt, p)),
-    ]),
-  ) as unknown as OpFunctions;
-
-  return {
+  return backendModule({
     backend,
-    ...functions,
     tensor,
-    vjp: vjp as BackendModule["vjp"],
-    derivative: ((op: OpName, x: unknown, options?: unknown) =>
+    vjp,
+    elementwise: (feature, op, x, options) =>
       elementwise(
         op,
         x,
         options,
-        (xt, p) => compute.derivative(op, xt, p),
-      )) as BackendModule["derivative"],
-    secondDerivative:
-      ((op: OpName, x: unknown, options?: unknown) =>
-        elementwise(
-          op,
-          x,
-          options,
-          (xt, p) => compute.secondDerivative(op, xt, p),
-          "secondDerivative",
-        )) as BackendModule["secondDerivative"],
-  };
+        (xt, p) => compute[feature](op, xt, p),
+        feature === "secondDerivative" ? feature : undefined,
+      ),
+  });
 }

@@ -6,7 +6,16 @@
  * @module
  */
 
-import type { BackendInfo, Feature, Tensor, Unsupported } from "./contract.ts";
+import { type OpName, opNames } from "./catalog.ts";
+import type {
+  ArrayInput,
+  BackendInfo,
+  BackendModule,
+  Feature,
+  OpFunctions,
+  Tensor,
+  Unsupported,
+} from "./contract.ts";
 import { describe } from "./data.ts";
 import { isTensor, type ResolvedOptions } from "./resolve.ts";
 
@@ -159,4 +168,83 @@ export function ownTensor<T extends Tensor>(
     );
   }
   return t;
+}
+
+/** The elementwise computations of a backend module. */
+export type ElementwiseFeature = "forward" | "derivative" | "secondDerivative";
+
+/** What {@linkcode backendModule} assembles a backend module from. */
+export interface BackendParts {
+  /** The `backend` export. */
+  readonly backend: BackendInfo;
+  /** The `tensor` export. */
+  readonly tensor: (data: ArrayInput, shape?: readonly number[]) => Tensor;
+  /** The `vjp` export, loosely typed. */
+  readonly vjp: (op: OpName, x: unknown, options: unknown) => unknown;
+  /**
+   * f, f′ or f″ of an op, resident or on host data, as the contract's
+   * functions take it (the op as the caller gave it: the call checks it).
+   */
+  readonly elementwise: (
+    feature: ElementwiseFeature,
+    op: OpName,
+    x: unknown,
+    options: unknown,
+  ) => unknown;
+}
+
+/**
+ * A whole backend module from its parts: one function per catalog op (named
+ * after it) and `derivative` and `secondDerivative`, all through
+ * `parts.elementwise`.
+ *
+ * @param parts The backend, tensor upload, VJP and elementwise computation.
+ * @returns Every export of the {@linkcode BackendModule} contract.
+ *
+ * @example
+ * ```ts
+ * import { backendInfo, backendModule, checkBackendModule } from "@nonlin/core";
+ * import assert from "node:assert";
+ *
+ * const m = backendModule({
+ *   backend: backendInfo({ name: "none", unavailable: () => "never runs", unsupported: [], properties: {} }),
+ *   tensor: () => { throw new Error("unavailable"); },
+ *   vjp: () => Promise.reject(new Error("unavailable")),
+ *   elementwise: () => Promise.reject(new Error("unavailable")),
+ * });
+ * assert.strictEqual(m.gelu.name, "gelu");
+ * checkBackendModule(m, "the assembled module");
+ * ```
+ */
+export function backendModule(parts: BackendParts): BackendModule {
+  const { elementwise } = parts;
+  const functions = Object.fromEntries(
+    opNames.map((op) => {
+      const fn = (x: unknown, options?: unknown) =>
+        elementwise("forward", op, x, options);
+      Object.defineProperty(fn, "name", { value: op });
+      return [op, fn];
+    }),
+  ) as unknown as OpFunctions;
+  return {
+    backend: parts.backend,
+    ...functions,
+    tensor: parts.tensor,
+    vjp: parts.vjp as BackendModule["vjp"],
+    derivative: ((op: OpName, x: unknown, options?: unknown) =>
+      elementwise(
+        "derivative",
+        op,
+        x,
+        options,
+      )) as BackendModule["derivative"],
+    secondDerivative:
+      ((op: OpName, x: unknown, options?: unknown) =>
+        elementwise(
+          "secondDerivative",
+          op,
+          x,
+          options,
+        )) as BackendModule["secondDerivative"],
+  };
 }

@@ -43,11 +43,12 @@
 
 import {
   type BackendInfo,
+  backendInfo,
   type BackendModule,
+  backendModule,
   BackendUnavailableError,
   type ElementwiseDerivative,
   type OpFunction,
-  opNames,
   type Vjp,
 } from "@nonlin/core";
 import { type Gpu, NAME, startGpu } from "./_device.ts";
@@ -102,48 +103,18 @@ function guarded(x: unknown, f: (e: GpuEngine) => unknown): unknown {
   }
 }
 
-const properties = gpu?.properties ?? {};
-const fns = Object.fromEntries(
-  opNames.map((name) => {
-    const fn = (x: unknown, options?: unknown) =>
-      guarded(x, (e) => e.call("forward", name, x, options));
-    Object.defineProperty(fn, "name", { value: name });
-    return [name, fn];
-  }),
-);
-
-const webgpu = {
-  ...fns,
-  backend: Object.freeze({
+const webgpu = backendModule({
+  backend: backendInfo({
     name: NAME,
-    get available() {
-      return unavailable() === undefined;
-    },
-    get reason() {
-      return unavailable();
-    },
-    precision: "float32",
-    capabilities: Object.freeze({
-      unsupported: Object.freeze([]),
-      properties: Object.freeze({ ...properties }),
-    }),
-  }) as BackendInfo,
-  tensor: (data: unknown, shape?: readonly number[]) =>
-    live().tensor(data, shape),
-  vjp:
-    ((op: unknown, x: unknown, options: unknown) =>
-      guarded(x, (e) => e.vjpCall(op, x, options))) as unknown as Vjp,
-  derivative: ((op: unknown, x: unknown, options?: unknown) =>
-    guarded(
-      x,
-      (e) => e.call("derivative", op, x, options),
-    )) as unknown as ElementwiseDerivative,
-  secondDerivative: ((op: unknown, x: unknown, options?: unknown) =>
-    guarded(
-      x,
-      (e) => e.call("secondDerivative", op, x, options),
-    )) as unknown as ElementwiseDerivative,
-} as unknown as BackendModule;
+    unavailable,
+    unsupported: [],
+    properties: gpu?.properties ?? {},
+  }),
+  tensor: (data, shape) => live().tensor(data, shape),
+  vjp: (op, x, options) => guarded(x, (e) => e.vjpCall(op, x, options)),
+  elementwise: (feature, op, x, options) =>
+    guarded(x, (e) => e.call(feature, op, x, options)),
+});
 
 /**
  * GPU buffers this backend holds now (tensors, pooled buffers, uniform
