@@ -684,7 +684,7 @@ const why = {
     class: "tailCancellation",
     reason:
       "squareplus is (x + Sqrt(x² + b))/2 as written: for x < 0 it cancels once x² ≫ b (the value b/(4|x|) " +
-      "is lost, 0 and then noise, from |x| ≈ 10³ with b = 4), and x² overflows float32 beyond |x| ≈ 1.8e19, " +
+      "loses digits, 1% off near x = −10³ and 0 below about −10⁴ with b = 4), and x² overflows float32 beyond |x| ≈ 1.8e19, " +
       "where f(x) is ∞ for negative x too; its own f' (this adapter's stable graph) then disagrees with the " +
       "finite differences of that f",
     source: ortGraphs,
@@ -889,8 +889,8 @@ const why = {
   },
   squareplusWritten: {
     reason:
-      "squareplus written as (x + √(x² + b))/2 cancels for x < 0 once x² ≫ b (the value b/(4|x|) is lost, " +
-      "0 and then noise, from |x| ≈ 10³ with b = 4), and so do its gradient (1 + x/√(x² + b))/2 and second " +
+      "squareplus written as (x + √(x² + b))/2 cancels for x < 0 once x² ≫ b (the value b/(4|x|) loses digits, " +
+      "1% off near x = −10³ and 0 below about −10⁴ with b = 4), and so do its gradient (1 + x/√(x² + b))/2 and second " +
       "derivative; x² overflows float32 beyond |x| ≈ 1.8e19 (f = ∞ for negative x too, f′ = 1/2 or NaN), and " +
       "the tiny second derivatives of large |x| come out as 0",
     source:
