@@ -11,9 +11,20 @@
 # __dirname), Deno as .devbin/deno.xz and Debian's Vulkan loader as
 # .devbin/libvulkan.so.1. Environment for `run`: OUT, SIZES (default
 # 2^20,2^24,2^26), OPS (default relu,sigmoid,gelu), CONF_MODE (default
-# --quick; empty for the full suite, which took 199 s on llvmpipe here), CONF_S
+# --quick; empty for the full suite, which took 90 s on llvmpipe here), CONF_S
 # and BENCH_S (the time limits of the two steps, default 150 and 210 seconds;
 # a step cut off by its limit writes no JSON).
+#
+# The conformance step also writes $OUT/profile_native_webgpu.json
+# (--write-profile): what failed on that device, as ledger entries to review
+# and check in (conformance/ledger.ts, conformance/devices.ts); on NVIDIA,
+# expect the flushToZero class (subnormal inputs flushed in float arithmetic
+# for the double-f32 families; the bit families and the split-input ones
+# keep them).
+#
+# Tested unmodified on llvmpipe (2026-12-04):
+#   OUT=/tmp/gpu_out SIZES=2^16 OPS=relu,gelu sh docs/gpu/native_webgpu_run.sh run
+# To hand it to a GPU machine, carry .devbin (about 47 MiB) with the tree.
 set -eu
 cd "$(dirname "$0")/../.."
 D=.devbin
@@ -50,6 +61,7 @@ run() {
     --backend native-webgpu --require native-webgpu ${CONF_MODE---quick} \
     --json "$OUT/conformance_native_webgpu.json" \
     --md "$OUT/conformance_native_webgpu.md" \
+    --write-profile "$OUT/profile_native_webgpu.json" \
     > "$OUT/conformance_native_webgpu.log" 2>&1 || rc=$?
   echo "conformance: exit $rc after $(($(date +%s) - start)) s" | tee -a "$OUT/run.log"
   tail -5 "$OUT/conformance_native_webgpu.log"

@@ -1,0 +1,50 @@
+// CPU time per call of native-webgpu's resident kernels on a software
+// adapter (Mesa's llvmpipe runs the shaders on this process's threads, so
+// the process's user + system time is the kernels' instruction count, and it
+// hardly moves with other processes' load, where wall time does).
+//
+//   deno run -A docs/gpu/llvmpipe_cpu_time.ts [ops] [log2 size]
+//
+// Prints the median of 5 batches of 4 calls per op and mode (forward, VJP),
+// 2²⁰ elements by default. Not a substitute for `deno task bench` on a GPU.
+
+import process from "node:process";
+import type { Tensor } from "@nonlin/core";
+import * as gpu from "@nonlin/native/webgpu";
+
+const ops = (Deno.args[0] ?? "relu,sigmoid,tanh,gelu,mish,swish,softplus,elu")
+  .split(",");
+const n = 2 ** Number(Deno.args[1] ?? 20);
+const xs = new Float32Array(n).map((_, i) => Math.sin(i * 1.7) * 12);
+const x = gpu.tensor(xs);
+const dy = gpu.tensor(xs.map((v) => Math.cos(v)));
+
+function call(op: string, mode: string): Tensor {
+  if (mode === "forward") {
+    return (gpu as unknown as Record<string, (t: unknown) => Tensor>)[op]!(x);
+  }
+  const g = gpu.vjp(op as "relu", x, { dy, params: {} as never });
+  for (const v of Object.values(g.dparams)) (v as Tensor).dispose();
+  return g.dx;
+}
+
+const adapter = gpu.backend.capabilities.properties as Record<string, unknown>;
+console.log(`${adapter.description ?? adapter.architecture}, ${n} elements`);
+for (const op of ops) {
+  for (const mode of ["forward", "vjp"]) {
+    await call(op, mode).read();
+    const per: number[] = [];
+    for (let b = 0; b < 5; b++) {
+      const c0 = process.cpuUsage();
+      const ys = [0, 1, 2, 3].map(() => call(op, mode));
+      await ys[3]!.read();
+      for (const y of ys) y.dispose();
+      const c = process.cpuUsage(c0);
+      per.push((c.user + c.system) / 1000 / 4);
+    }
+    per.sort((a, b) => a - b);
+    console.log(
+      `${op.padEnd(10)} ${mode.padEnd(8)} ${per[2]!.toFixed(1)} ms cpu/call`,
+    );
+  }
+}
