@@ -6,6 +6,7 @@
  */
 
 import { requestAdapter } from "./_gpu.ts";
+import { webGpuIdentity } from "@nonlin/core";
 
 /** The CPU as /proc/cpuinfo describes it. */
 export interface CpuFacts {
@@ -249,12 +250,7 @@ async function gpuFacts(): Promise<GpuFacts> {
   const { info, limits } = found.adapter;
   return {
     available: true,
-    vendor: info.vendor,
-    architecture: info.architecture,
-    device: info.device,
-    description: info.description,
-    isFallbackAdapter:
-      (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false,
+    ...webGpuIdentity(info),
     maxBufferSize: limits.maxBufferSize,
     maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
   };

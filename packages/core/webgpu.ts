@@ -10,12 +10,22 @@
 
 import { BackendUnavailableError } from "./errors.ts";
 
+/** Options of {@linkcode findWebGpuAdapter}. */
+export interface FindAdapterOptions {
+  /**
+   * Give up after this long (a broken driver must not hang a benchmark).
+   * @default no limit
+   */
+  readonly timeoutMs?: number;
+}
+
 /**
  * Asks `gpu` for a high-performance adapter (the request tfjs's webgpu
  * backend makes too).
  *
  * @param gpu `navigator.gpu`, or a stand-in; `undefined` where the runtime
  * has no WebGPU.
+ * @param options How long to wait at most.
  * @returns The adapter, or why there is none.
  *
  * @example
@@ -30,20 +40,37 @@ import { BackendUnavailableError } from "./errors.ts";
  */
 export async function findWebGpuAdapter(
   gpu: GPU | undefined,
+  options: FindAdapterOptions = {},
 ): Promise<{ reason: string } | { adapter: GPUAdapter }> {
   if (gpu === undefined) {
     return {
       reason: "navigator.gpu is undefined: this runtime offers no WebGPU",
     };
   }
-  let adapter: GPUAdapter | null;
+  const { timeoutMs } = options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let adapter: GPUAdapter | null | "timeout";
   try {
-    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+    const request = gpu.requestAdapter({ powerPreference: "high-performance" });
+    adapter = timeoutMs === undefined ? await request : await Promise.race([
+      request,
+      new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), timeoutMs);
+      }),
+    ]);
   } catch (error) {
     return {
       reason: `navigator.gpu.requestAdapter() failed: ${
         (error as Error).message
       }`,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+  if (adapter === "timeout") {
+    return {
+      reason:
+        `navigator.gpu.requestAdapter() did not answer in ${timeoutMs} ms`,
     };
   }
   if (adapter === null) {

@@ -32,6 +32,28 @@ Deno.test("findWebGpuAdapter()", async (t) => {
   });
 });
 
+Deno.test("findWebGpuAdapter() with a timeout", async (t) => {
+  await t.step(
+    "gives up on an adapter request that never answers",
+    async () => {
+      const gpu = {
+        requestAdapter: () => new Promise(() => {}),
+      } as unknown as GPU;
+      const found = await findWebGpuAdapter(gpu, { timeoutMs: 5 });
+      assert.ok("reason" in found);
+      assert.match(found.reason, /did not answer in 5 ms/);
+    },
+  );
+  await t.step("an answer within it is the answer", async () => {
+    const gpu = {
+      requestAdapter: () => Promise.resolve(null),
+    } as unknown as GPU;
+    const found = await findWebGpuAdapter(gpu, { timeoutMs: 10_000 });
+    assert.ok("reason" in found);
+    assert.match(found.reason, /found no WebGPU adapter/);
+  });
+});
+
 Deno.test("webGpuIdentity()", () => {
   const info = {
     vendor: "nvidia",
