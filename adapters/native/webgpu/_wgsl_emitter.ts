@@ -13,7 +13,7 @@
 // which expressions are scaled and converts where the two meet.
 
 import type { Accuracy, Lanes, LogisticAbs } from "../_lanes.ts";
-import { dfLiteral } from "./_wgsl_math.ts";
+import { dfLiteral, f32Literal } from "./_wgsl_math.ts";
 
 /** A WGSL expression of type `df` or `sdf`. */
 export type V = string;
@@ -130,7 +130,23 @@ export class Wgsl implements Lanes<V> {
     // dy = 1 (the VJP bodies run with it): nothing to multiply.
     if (a === ONE) return b;
     if (b === ONE) return a;
+    // ±2ⁿ: both parts scaled, exactly (no error-free product needed).
+    const pa = this.#powerOfTwo(a);
+    const pb = this.#powerOfTwo(b);
+    if (pa !== undefined || pb !== undefined) {
+      const [v, c] = pa !== undefined ? [b, pa] : [a, pb!];
+      const f = f32Literal(c);
+      if (this.#scaled.has(v)) return this.#s(`sdf(${v}.v * ${f}, ${v}.k)`, v);
+      return `(${v} * ${f})`;
+    }
     return this.#either(a, b, "sdf_mul", "df_mul");
+  }
+  /** The value of a constant ±2ⁿ (|n| ≤ 8), else undefined. */
+  #powerOfTwo(e: V): number | undefined {
+    const v = this.#constants.get(e);
+    if (v === undefined || v === 0) return undefined;
+    const n = Math.log2(Math.abs(v));
+    return Number.isInteger(n) && Math.abs(n) <= 8 ? v : undefined;
   }
   /** a·b, ±∞ (low part 0) where the product overflows float32. */
   mulSat(a: V, b: V): V {
