@@ -35,6 +35,9 @@ export class Wgsl implements Lanes<V> {
   readonly #lines: string[] = [];
   readonly #scaled = new Set<V>();
   readonly #constants = new Map<V, number>();
+  /** Expressions bound at the top level, and their variables. */
+  readonly #bound = new Map<string, V>();
+  #depth = 0;
   /**
    * Scaled expressions that may be large (from the split input, not from an
    * exponential): a constant does not absorb them.
@@ -86,21 +89,34 @@ export class Wgsl implements Lanes<V> {
   }
   /** Binds `e` (a df, an sdf or a mask) to a new variable. */
   let(e: V): V {
+    // The same expression bound before at the top level (a definition asks
+    // for erfc(w) twice, say): its variable, computed once.
+    const known = this.#bound.get(e);
+    if (known !== undefined) return known;
     const name = `v${this.#next++}`;
     this.#lines.push(`var ${name} = ${e};`);
     if (this.#scaled.has(e)) this.#scaled.add(name);
     if (this.#wide.has(e)) this.#wide.add(name);
+    // Only top-level bindings are in scope for every later statement.
+    if (this.#depth === 0) this.#bound.set(e, name);
     return name;
   }
   /** Assigns to a variable of {@linkcode Wgsl.let}, in the variable's type. */
   set(variable: V, e: V): void {
     const v = this.#scaled.has(variable) ? this.scaled(e) : this.plain(e);
     this.#lines.push(`${variable} = ${v};`);
+    // Expressions over the variable's old value are no longer its binding.
+    const word = new RegExp(`\\b${variable}\\b`);
+    for (const [expr, name] of this.#bound) {
+      if (name === variable || word.test(expr)) this.#bound.delete(expr);
+    }
   }
   /** `if (mask) { body }`. */
   when(mask: V, body: () => void): void {
     this.#lines.push(`if (${mask}) {`);
+    this.#depth++;
     body();
+    this.#depth--;
     this.#lines.push(`}`);
   }
   /** Binds a mask to a new variable. */
