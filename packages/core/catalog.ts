@@ -788,7 +788,12 @@ export const ops = {
     },
     odd: true,
     example: {},
-    edges: [{ min: -2, max: 3 }, { min: -2, max: 0.5 }],
+    edges: [
+      { min: -2, max: 3 },
+      { min: -2, max: 0.5 },
+      // Bounds with no float32 value: each backend clamps to its rounding.
+      { min: -0.7, max: 1.3 },
+    ],
     curves: [],
     arithmeticOnly: true,
     book: { part: "more" },

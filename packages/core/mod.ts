@@ -24,6 +24,7 @@ export * from "./errors.ts";
 export * from "./float32.ts";
 export * from "./grid.ts";
 export * from "./out.ts";
+export * from "./param_sets.ts";
 export * from "./params.ts";
 export * from "./random.ts";
 export * from "./resolve.ts";

@@ -9,6 +9,7 @@ import {
   opNames,
   ops,
   type OpSpec,
+  paramSetsOf,
   type ResolvedParams,
   resolveParams,
   seededRandom,
@@ -29,29 +30,34 @@ const kernels = simd.kernels;
 type Loop = "forward" | "derivative" | "secondDerivative";
 const loops: readonly Loop[] = ["forward", "derivative", "secondDerivative"];
 
-/** Parameters that exercise each op's code path (prelu: one α). */
-function paramsOf(op: OpName): Record<string, unknown> {
-  switch (op) {
-    case "prelu":
-      return { alpha: 0.25 };
-    case "leakyRelu":
-      return { alpha: 0.2 };
-    case "hardTanh":
-      return { min: -0.7, max: 1.3 };
-    case "swish":
-      return { beta: 1.702 };
-    case "softplus":
-      return { beta: 2, threshold: 5 };
-    case "gelu":
-      return { approximate: "tanh" };
-    default:
-      // The catalog's example gives the parameters an op requires.
-      return { ...ops[op].example };
-  }
+/**
+ * The catalog's parameter sets of an op (example, then edges), prelu's
+ * per-channel α left out: it has its own test below.
+ */
+function setsOf(op: OpName): readonly Params[] {
+  return paramSetsOf(op, { scalarOnly: true }) as Params[];
 }
 
-function argsOf(op: OpName, n: number, set: KernelSet = kernels): KernelArgs {
-  return prepare(op, paramsOf(op), [n], set).args;
+/** The op's last catalog set: an edge where it has one. */
+function paramsOf(op: OpName): Params {
+  return setsOf(op).at(-1)!;
+}
+
+type Params = Record<string, number | string>;
+
+/** A step label's suffix for a parameter set. */
+function label(params: Params): string {
+  const parts = Object.entries(params).map(([k, v]) => `${k}=${v}`);
+  return parts.length === 0 ? "" : ` ${parts.join(" ")}`;
+}
+
+function argsOf(
+  op: OpName,
+  n: number,
+  set: KernelSet = kernels,
+  params: Params = paramsOf(op),
+): KernelArgs {
+  return prepare(op, params, [n], set).args;
 }
 
 /** `n` float32 inputs over [−12, 12], both signs, seeded. */
@@ -70,9 +76,14 @@ function resident(
 }
 
 /** The reference of one loop at x, as the accuracy sweep forms it. */
-function reference(op: OpName, loop: Loop, x: number): number {
+function reference(
+  op: OpName,
+  loop: Loop,
+  x: number,
+  params: Params = paramsOf(op),
+): number {
   const spec = ops[op] as unknown as OpSpec;
-  const p = resolveParams(op, paramsOf(op)) as ResolvedParams;
+  const p = resolveParams(op, params) as ResolvedParams;
   const fn = loop === "forward"
     ? spec.f
     : loop === "derivative"
@@ -83,151 +94,165 @@ function reference(op: OpName, loop: Loop, x: number): number {
 
 Deno.test("simd kernels: every length", async (t) => {
   for (const op of opNames) {
-    await t.step(
-      `${op}: n = 0…13 and 1029, within bounds, nothing written past n`,
-      () => {
-        for (const n of [...Array(14).keys(), 1029]) {
-          const x = inputs(n, 7 + n);
-          for (const loop of loops) {
-            // Guard elements on both sides of the output block.
-            const block = kernels.allocate!(n + 8);
-            const all = block.view();
-            all.fill(12345);
-            const y = all.subarray(4, 4 + n);
-            kernels.ops[op][loop](x, y, argsOf(op, n));
-            const after = block.view();
-            for (const g of [0, 1, 2, 3, n + 4, n + 5, n + 6, n + 7]) {
-              assert.strictEqual(
-                after[g],
-                12345,
-                `${op} ${loop} n=${n}: wrote guard ${g}`,
-              );
+    for (const params of setsOf(op)) {
+      await t.step(
+        `${op}${
+          label(params)
+        }: n = 0…13 and 1029, within bounds, nothing written past n`,
+        () => {
+          for (const n of [...Array(14).keys(), 1029]) {
+            const x = inputs(n, 7 + n);
+            for (const loop of loops) {
+              // Guard elements on both sides of the output block.
+              const block = kernels.allocate!(n + 8);
+              const all = block.view();
+              all.fill(12345);
+              const y = all.subarray(4, 4 + n);
+              kernels.ops[op][loop](x, y, argsOf(op, n, kernels, params));
+              const after = block.view();
+              for (const g of [0, 1, 2, 3, n + 4, n + 5, n + 6, n + 7]) {
+                assert.strictEqual(
+                  after[g],
+                  12345,
+                  `${op} ${loop} n=${n}: wrote guard ${g}`,
+                );
+              }
+              const bound = loop === "forward" ? 1 : 2;
+              for (let i = 0; i < n; i++) {
+                const d = ulpDistance(
+                  after[4 + i]!,
+                  reference(op, loop, x[i]!, params),
+                );
+                assert.ok(
+                  d <= bound,
+                  `${op} ${loop}(${x[i]}) n=${n}: ${d} ULP`,
+                );
+              }
+              block.free();
             }
-            const bound = loop === "forward" ? 1 : 2;
-            for (let i = 0; i < n; i++) {
-              const d = ulpDistance(after[4 + i]!, reference(op, loop, x[i]!));
-              assert.ok(d <= bound, `${op} ${loop}(${x[i]}) n=${n}: ${d} ULP`);
-            }
-            block.free();
           }
-        }
-      },
-    );
+        },
+      );
+    }
   }
 });
 
 Deno.test("simd kernels: storage and aliasing", async (t) => {
   const n = 999;
   for (const op of opNames) {
-    await t.step(
-      `${op}: host or resident arrays, in place, all give the same bits`,
-      () => {
-        const x = inputs(n, 11);
-        const dy = inputs(n, 12);
-        const args = argsOf(op, n);
-        const k = kernels.ops[op];
-        for (const loop of loops) {
-          const want = new Float32Array(n);
-          k[loop](x, want, args);
-          const rx = resident(x);
-          const ry = resident(new Float32Array(n));
-          k[loop](rx.view(), ry.view(), args);
-          assert.deepStrictEqual(ry.view().slice(), want, `${loop} resident`);
-          const host = new Float32Array(n);
-          k[loop](rx.view(), host, args);
-          assert.deepStrictEqual(host, want, `${loop} resident in, host out`);
-          k[loop](x, ry.view(), args);
-          assert.deepStrictEqual(
-            ry.view().slice(),
-            want,
-            `${loop} host in, resident out`,
-          );
-          k[loop](rx.view(), rx.view(), args);
-          assert.deepStrictEqual(
-            rx.view().slice(),
-            want,
-            `${loop} in place, resident`,
-          );
-          const inPlace = x.slice();
-          k[loop](inPlace, inPlace, args);
-          assert.deepStrictEqual(inPlace, want, `${loop} in place, host`);
-          rx.free();
-          ry.free();
-        }
-        const sums = () => {
-          const s: Record<string, Float64Array> = {};
-          for (const [name, p] of Object.entries(ops[op].params)) {
-            if ((p as { learned?: boolean }).learned) {
-              s[name] = new Float64Array(1);
-            }
+    for (const params of setsOf(op)) {
+      await t.step(
+        `${op}${
+          label(params)
+        }: host or resident arrays, in place, all give the same bits`,
+        () => {
+          const x = inputs(n, 11);
+          const dy = inputs(n, 12);
+          const args = argsOf(op, n, kernels, params);
+          const k = kernels.ops[op];
+          for (const loop of loops) {
+            const want = new Float32Array(n);
+            k[loop](x, want, args);
+            const rx = resident(x);
+            const ry = resident(new Float32Array(n));
+            k[loop](rx.view(), ry.view(), args);
+            assert.deepStrictEqual(ry.view().slice(), want, `${loop} resident`);
+            const host = new Float32Array(n);
+            k[loop](rx.view(), host, args);
+            assert.deepStrictEqual(host, want, `${loop} resident in, host out`);
+            k[loop](x, ry.view(), args);
+            assert.deepStrictEqual(
+              ry.view().slice(),
+              want,
+              `${loop} host in, resident out`,
+            );
+            k[loop](rx.view(), rx.view(), args);
+            assert.deepStrictEqual(
+              rx.view().slice(),
+              want,
+              `${loop} in place, resident`,
+            );
+            const inPlace = x.slice();
+            k[loop](inPlace, inPlace, args);
+            assert.deepStrictEqual(inPlace, want, `${loop} in place, host`);
+            rx.free();
+            ry.free();
           }
-          return s;
-        };
-        const wantDx = new Float32Array(n);
-        const wantSums = sums();
-        k.vjp(x, dy, wantDx, wantSums, args);
-        const cases: [
-          string,
-          () => [
-            Float32Array,
-            Float32Array,
-            Float32Array,
-            () => Float32Array,
-            () => void,
-          ],
-        ][] = [
-          ["resident", () => {
-            const a = resident(x),
-              b = resident(dy),
-              c = resident(new Float32Array(n));
-            return [
-              a.view(),
-              b.view(),
-              c.view(),
-              () => c.view(),
-              () => (a.free(), b.free(), c.free()),
-            ];
-          }],
-          ["dx = dy", () => {
-            const a = resident(x), b = resident(dy);
-            return [
-              a.view(),
-              b.view(),
-              b.view(),
-              () => b.view(),
-              () => (a.free(), b.free()),
-            ];
-          }],
-          ["dx = x", () => {
-            const a = resident(x), b = resident(dy);
-            return [
-              a.view(),
-              b.view(),
-              a.view(),
-              () => a.view(),
-              () => (a.free(), b.free()),
-            ];
-          }],
-          ["host dx = dy", () => {
-            const b = dy.slice();
-            return [x, b, b, () => b, () => {}];
-          }],
-          ["mixed", () => {
-            const a = resident(x);
-            const c = new Float32Array(n);
-            return [a.view(), dy, c, () => c, () => a.free()];
-          }],
-        ];
-        for (const [name, make] of cases) {
-          const [xv, dyv, dxv, read, free] = make();
-          const s = sums();
-          k.vjp(xv, dyv, dxv, s, args);
-          assert.deepStrictEqual(read().slice(), wantDx, `vjp ${name}`);
-          assert.deepStrictEqual(s, wantSums, `vjp ${name} sums`);
-          free();
-        }
-      },
-    );
+          const sums = () => {
+            const s: Record<string, Float64Array> = {};
+            for (const [name, p] of Object.entries(ops[op].params)) {
+              if ((p as { learned?: boolean }).learned) {
+                s[name] = new Float64Array(1);
+              }
+            }
+            return s;
+          };
+          const wantDx = new Float32Array(n);
+          const wantSums = sums();
+          k.vjp(x, dy, wantDx, wantSums, args);
+          const cases: [
+            string,
+            () => [
+              Float32Array,
+              Float32Array,
+              Float32Array,
+              () => Float32Array,
+              () => void,
+            ],
+          ][] = [
+            ["resident", () => {
+              const a = resident(x),
+                b = resident(dy),
+                c = resident(new Float32Array(n));
+              return [
+                a.view(),
+                b.view(),
+                c.view(),
+                () => c.view(),
+                () => (a.free(), b.free(), c.free()),
+              ];
+            }],
+            ["dx = dy", () => {
+              const a = resident(x), b = resident(dy);
+              return [
+                a.view(),
+                b.view(),
+                b.view(),
+                () => b.view(),
+                () => (a.free(), b.free()),
+              ];
+            }],
+            ["dx = x", () => {
+              const a = resident(x), b = resident(dy);
+              return [
+                a.view(),
+                b.view(),
+                a.view(),
+                () => a.view(),
+                () => (a.free(), b.free()),
+              ];
+            }],
+            ["host dx = dy", () => {
+              const b = dy.slice();
+              return [x, b, b, () => b, () => {}];
+            }],
+            ["mixed", () => {
+              const a = resident(x);
+              const c = new Float32Array(n);
+              return [a.view(), dy, c, () => c, () => a.free()];
+            }],
+          ];
+          for (const [name, make] of cases) {
+            const [xv, dyv, dxv, read, free] = make();
+            const s = sums();
+            k.vjp(xv, dyv, dxv, s, args);
+            assert.deepStrictEqual(read().slice(), wantDx, `vjp ${name}`);
+            assert.deepStrictEqual(s, wantSums, `vjp ${name} sums`);
+            free();
+          }
+        },
+      );
+    }
   }
 });
 
@@ -247,58 +272,62 @@ Deno.test("simd kernels: non-finite inputs", async (t) => {
   x[n - 1] = NaN;
   const dy = inputs(n, 4);
   for (const op of opNames) {
-    await t.step(
-      `${op}: exactly the JavaScript kernels' results there, the rest untouched`,
-      () => {
-        const args = argsOf(op, n);
-        const jsArgs = argsOf(op, n, jsKernels);
-        const k = kernels.ops[op];
-        const finite = x.map((v) => (Number.isFinite(v) ? v : 0));
-        for (const loop of loops) {
-          const got = new Float32Array(n);
-          k[loop](x, got, args);
-          const js = new Float32Array(n);
-          jsKernels.ops[op][loop](x, js, jsArgs);
-          const plain = new Float32Array(n);
-          k[loop](finite, plain, args);
-          for (let i = 0; i < n; i++) {
-            const want = Number.isFinite(x[i]!) ? plain[i]! : js[i]!;
-            assert.ok(
-              Object.is(got[i], want),
-              `${op} ${loop}(${x[i]}) at ${i}: ${got[i]} vs ${want}`,
-            );
-          }
-        }
-        const sums = () => {
-          const s: Record<string, Float64Array> = {};
-          for (const [name, p] of Object.entries(ops[op].params)) {
-            if ((p as { learned?: boolean }).learned) {
-              s[name] = new Float64Array(1);
+    for (const params of setsOf(op)) {
+      await t.step(
+        `${op}${
+          label(params)
+        }: exactly the JavaScript kernels' results there, the rest untouched`,
+        () => {
+          const args = argsOf(op, n, kernels, params);
+          const jsArgs = argsOf(op, n, jsKernels, params);
+          const k = kernels.ops[op];
+          const finite = x.map((v) => (Number.isFinite(v) ? v : 0));
+          for (const loop of loops) {
+            const got = new Float32Array(n);
+            k[loop](x, got, args);
+            const js = new Float32Array(n);
+            jsKernels.ops[op][loop](x, js, jsArgs);
+            const plain = new Float32Array(n);
+            k[loop](finite, plain, args);
+            for (let i = 0; i < n; i++) {
+              const want = Number.isFinite(x[i]!) ? plain[i]! : js[i]!;
+              assert.ok(
+                Object.is(got[i], want),
+                `${op} ${loop}(${x[i]}) at ${i}: ${got[i]} vs ${want}`,
+              );
             }
           }
-          return s;
-        };
-        const got = new Float32Array(n);
-        const gotSums = sums();
-        k.vjp(x, dy, got, gotSums, args);
-        const js = new Float32Array(n);
-        const jsSums = sums();
-        jsKernels.ops[op].vjp(x, dy, js, jsSums, jsArgs);
-        const plain = new Float32Array(n);
-        k.vjp(finite, dy, plain, sums(), args);
-        for (let i = 0; i < n; i++) {
-          const want = Number.isFinite(x[i]!) ? plain[i]! : js[i]!;
-          assert.ok(Object.is(got[i], want), `${op} vjp dx at ${i}`);
-        }
-        // A non-finite x makes each parameter sum NaN or ±∞, as in JavaScript.
-        for (const name of Object.keys(jsSums)) {
-          assert.ok(
-            Object.is(gotSums[name]![0], jsSums[name]![0]),
-            `${op} d${name}: ${gotSums[name]![0]} vs ${jsSums[name]![0]}`,
-          );
-        }
-      },
-    );
+          const sums = () => {
+            const s: Record<string, Float64Array> = {};
+            for (const [name, p] of Object.entries(ops[op].params)) {
+              if ((p as { learned?: boolean }).learned) {
+                s[name] = new Float64Array(1);
+              }
+            }
+            return s;
+          };
+          const got = new Float32Array(n);
+          const gotSums = sums();
+          k.vjp(x, dy, got, gotSums, args);
+          const js = new Float32Array(n);
+          const jsSums = sums();
+          jsKernels.ops[op].vjp(x, dy, js, jsSums, jsArgs);
+          const plain = new Float32Array(n);
+          k.vjp(finite, dy, plain, sums(), args);
+          for (let i = 0; i < n; i++) {
+            const want = Number.isFinite(x[i]!) ? plain[i]! : js[i]!;
+            assert.ok(Object.is(got[i], want), `${op} vjp dx at ${i}`);
+          }
+          // A non-finite x makes each parameter sum NaN or ±∞, as in JavaScript.
+          for (const name of Object.keys(jsSums)) {
+            assert.ok(
+              Object.is(gotSums[name]![0], jsSums[name]![0]),
+              `${op} d${name}: ${gotSums[name]![0]} vs ${jsSums[name]![0]}`,
+            );
+          }
+        },
+      );
+    }
   }
 });
 
