@@ -28,8 +28,13 @@ function call(op: string, mode: string): Tensor {
   return g.dx;
 }
 
+const encoder = new TextEncoder();
+function print(line: string): void {
+  Deno.stdout.writeSync(encoder.encode(line + "\n"));
+}
+
 const adapter = gpu.backend.capabilities.properties as Record<string, unknown>;
-console.log(`${adapter.description ?? adapter.architecture}, ${n} elements`);
+print(`${adapter.description ?? adapter.architecture}, ${n} elements`);
 for (const op of ops) {
   for (const mode of ["forward", "vjp"]) {
     await call(op, mode).read();
@@ -43,7 +48,7 @@ for (const op of ops) {
       per.push((c.user + c.system) / 1000 / 4);
     }
     per.sort((a, b) => a - b);
-    console.log(
+    print(
       `${op.padEnd(10)} ${mode.padEnd(8)} ${per[2]!.toFixed(1)} ms cpu/call`,
     );
   }
