@@ -774,19 +774,30 @@ const threshold: Definition = {
   vjp: chain((k, x, p) => slope(k, x, k.gt(x, p.threshold!))),
 };
 
-/** s = √(x² + b): x² of a float32 x is exact in float64 and cannot overflow. */
+/**
+ * s = √(x² + b), and |x| at b = 0: x² of a float32 x is exact in float64 and
+ * cannot overflow, but in float32 lanes (WebGPU) it underflows below
+ * |x| ≈ 1e-19, where √(x²) would lose x (squareplus would give x/2).
+ */
 function squareplusRoot<V>(k: Lanes<V>, x: V, p: Params<V>): V {
-  return k.let(k.sqrt(k.add(k.mul(x, x), p.b!)));
+  return k.let(
+    k.select(
+      k.eq(p.b!, k.c(0)),
+      k.abs(x),
+      k.sqrt(k.add(k.mul(x, x), p.b!)),
+    ),
+  );
 }
 
 /**
  * g = (1 − |x|/s)/2 as b/(2s(s + |x|)), without the cancellation for large
- * |x|: f′(x) is g below 0 and 1 − g above. 0 where s = 0 (b = 0 at x = 0:
- * relu's left-hand slope).
+ * |x|: f′(x) is g below 0 and 1 − g above. 0 where the denominator is 0
+ * (b = 0 at x = 0: relu's left-hand slope; or s(s + |x|) underflowing in
+ * float32 lanes, which happens only at b = 0, where g is 0).
  */
 function squareplusG<V>(k: Lanes<V>, x: V, s: V, p: Params<V>): V {
-  const den = k.mul(k.mul(k.c(2), s), k.add(s, k.abs(x)));
-  return k.select(k.eq(s, k.c(0)), k.c(0), k.div(p.b!, den));
+  const den = k.let(k.mul(k.mul(k.c(2), s), k.add(s, k.abs(x))));
+  return k.select(k.eq(den, k.c(0)), k.c(0), k.div(p.b!, den));
 }
 
 function squareplusSlope<V>(k: Lanes<V>, x: V, p: Params<V>): V {
