@@ -8,6 +8,12 @@ import {
   ops,
   type Tensor,
 } from "@nonlin/core";
+import {
+  backendNames,
+  backendVariantNames,
+  loadBackend,
+  peerBackendNames,
+} from "@nonlin/backends";
 import { expansions, type Variable } from "./expansions.ts";
 
 /** Tags the suite's own messages between the runner and a worker. */
@@ -84,6 +90,35 @@ export interface LoadedInfo {
   readonly capabilities?: unknown;
   /** The built-in name it was loaded by; absent for a module loaded by path. */
   readonly builtin?: string;
+}
+
+/**
+ * Loads a backend for the suite, by built-in name or module path: the module,
+ * the built-in name it was loaded by (none for a path, whatever the module
+ * calls itself) and its identity as the runner sees it.
+ */
+export async function loadForSuite(spec: string): Promise<{
+  backend: BackendModule;
+  builtin: string | undefined;
+  info: LoadedInfo;
+}> {
+  const backend = await loadBackend(spec);
+  const builtin =
+    [...backendNames, ...peerBackendNames, ...backendVariantNames].includes(
+        spec,
+      )
+      ? spec
+      : undefined;
+  const b = backend.backend;
+  const info: LoadedInfo = {
+    name: b.name,
+    available: b.available,
+    ...(b.reason === undefined ? {} : { reason: String(b.reason) }),
+    precision: String(b.precision),
+    capabilities: JSON.parse(JSON.stringify(b.capabilities ?? null)),
+    ...(builtin === undefined ? {} : { builtin }),
+  };
+  return { backend, builtin, info };
 }
 
 function isTensorLike(value: unknown): value is Tensor {

@@ -9,15 +9,9 @@
 
 import type { BackendModule } from "@nonlin/core";
 import {
-  backendNames,
-  backendVariantNames,
-  loadBackend,
-  peerBackendNames,
-} from "@nonlin/backends";
-import {
   type Call,
   execute,
-  type LoadedInfo,
+  loadForSuite,
   transferables,
   WORKER_TAG as TAG,
 } from "./_executor.ts";
@@ -56,20 +50,10 @@ self.onmessage = async (event: MessageEvent) => {
   if (message?.tag !== TAG) return;
   if (message.type === "load") {
     try {
-      backend = await loadBackend(message.spec);
-      builtin = [...backendNames, ...peerBackendNames, ...backendVariantNames]
-          .includes(message.spec)
-        ? message.spec
-        : undefined;
-      const b = backend.backend;
-      const info: LoadedInfo = {
-        name: b.name,
-        available: b.available,
-        ...(b.reason === undefined ? {} : { reason: String(b.reason) }),
-        precision: String(b.precision),
-        capabilities: JSON.parse(JSON.stringify(b.capabilities ?? null)),
-        ...(builtin === undefined ? {} : { builtin }),
-      };
+      const loaded = await loadForSuite(message.spec);
+      backend = loaded.backend;
+      builtin = loaded.builtin;
+      const info = loaded.info;
       post({ tag: TAG, id, type: "loaded", info });
     } catch (error) {
       post({ tag: TAG, id, type: "failed", error: describeError(error) });

@@ -1263,9 +1263,23 @@ export function deviationClassOf(r: Result): DeviationClass {
       w.got !== w.got && w.want === w.want &&
       (!Number.isFinite(x) || Math.abs(x) > 1e30)
     ) return "infArithmetic";
-    if (w.got === 0 && w.want !== 0 && Math.abs(w.want) < 2 ** -126) {
+    // A result at most 2⁶ above the subnormal range that comes back as 0
+    // went through a subnormal intermediate that was flushed.
+    if (w.got === 0 && w.want !== 0 && Math.abs(w.want) < 2 ** -120) {
       return "flushToZero";
     }
+    // 0 for a finite limit of x/(1 + |x|)-like forms at |x| ≥ 2¹²⁶: the
+    // reciprocal of x is subnormal there, and was flushed.
+    if (
+      w.got === 0 && w.want !== 0 && Number.isFinite(w.want) &&
+      Number.isFinite(x) && Math.abs(x) >= 2 ** 126
+    ) return "flushToZero";
+    // Far off (not a rounding) at a subnormal input: the input was taken for
+    // 0 (a comparison such as x > 0, or a product, saw it flushed).
+    if (
+      r.check === "subnormal" && isSubnormal(x) && w.want === w.want &&
+      w.got !== w.want && Math.abs(w.got - w.want) >= Math.abs(w.want) / 2
+    ) return "flushToZero";
   }
   if (
     r.maxAbsError !== undefined && r.maxAbsError <= CANCELLATION_ABS &&

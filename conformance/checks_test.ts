@@ -9,11 +9,15 @@ import { planCase } from "./plan.ts";
 
 const backend = native as unknown as BackendModule;
 
-async function runPlan(op: "swish" | "gelu" | "prelu", index = 0) {
+async function runPlan(
+  op: "swish" | "gelu" | "prelu",
+  index = 0,
+  gradientCount = 416,
+) {
   const c = casesOf(op)[index]!;
   const plan = planCase(c, {
     sizes: quickSizes,
-    gradientCount: 416,
+    gradientCount,
     residentRandom: 64,
     shapes: [],
     witnesses: [],
@@ -115,6 +119,42 @@ Deno.test("evaluateCase()", async (t) => {
       /dalpha has shape \[\], expected \[4\]/,
     );
   });
+});
+
+Deno.test("the parameter-gradient bound does not loosen with n", async (t) => {
+  // prelu's dα 5·10⁻⁵ too large (relative): a bound of n·u·Σ|t| let it
+  // through with the full run's 1184 terms while --quick's 416 caught it.
+  for (const n of [416, 1184, 4096]) {
+    await t.step(`${n} terms`, async () => {
+      for (const index of [0, 1]) {
+        const { plan, outcomes } = await runPlan("prelu", index, n);
+        const judged = { backend: "native", profile: "native" } as const;
+        const pass = evaluateCase(plan, judged, outcomes).results;
+        assert.strictEqual(
+          pass.find((r) => r.check === "dparams")?.status,
+          "pass",
+        );
+        const o = outcomes[plan.slots.dparams!]!;
+        const alpha = o.dparams!.alpha!;
+        const tampered = [...outcomes];
+        tampered[plan.slots.dparams!] = {
+          ...o,
+          dparams: {
+            alpha: {
+              data: alpha.data.map((v) => v * (1 + 5e-5)),
+              shape: alpha.shape,
+            },
+          },
+        };
+        const { results } = evaluateCase(plan, judged, tampered);
+        assert.strictEqual(
+          results.find((r) => r.check === "dparams")?.status,
+          "fail",
+          `case ${index}`,
+        );
+      }
+    });
+  }
 });
 
 Deno.test("checkDescriptions", () => {

@@ -76,8 +76,11 @@ export const deviceProfiles: readonly DeviceProfile[] = [
     name: "swiftshader",
     description:
       "Chromium's SwiftShader (the software Vulkan of headless Chromium)",
-    match: { description: "swiftshader" },
-    measured: "headless Chromium (the book page's test)",
+    // Chromium leaves the description empty and names SwiftShader as the
+    // architecture (vendor "google").
+    match: { architecture: "swiftshader" },
+    measured:
+      "headless Chromium 150 with --enable-unsafe-webgpu (the book page's conformance test)",
   },
 ];
 

@@ -61,6 +61,15 @@ Deno.test("caseInput()", async (t) => {
       caseInput(casesOf("relu6")[0]!, quickSizes).x,
     );
   });
+  await t.step("dy at the kinks is the same in --quick and full runs", () => {
+    const atKinks = (sizes: typeof quickSizes) => {
+      const input = caseInput(casesOf("hardSigmoid")[0]!, sizes);
+      return [...input.dy].filter((_, i) => input.tags[i] === Tag.kink);
+    };
+    const quick = atKinks(quickSizes);
+    assert.ok(quick.length >= 2);
+    assert.deepStrictEqual(quick, atKinks(fullSizes));
+  });
   await t.step("a per-channel parameter lays x out in whole rows", () => {
     const perChannel = caseInput(casesOf("prelu")[1]!, quickSizes);
     assert.strictEqual(perChannel.shape[1], 4);

@@ -3,9 +3,11 @@
 
 import assert from "node:assert";
 import { renderMatrix } from "./report.ts";
-import { parseTolerances, parseWaivers, profileOfRun } from "./main.ts";
-import { ledger } from "./ledger.ts";
-import { runConformance } from "./run.ts";
+import { main, parseTolerances, parseWaivers, profileOfRun } from "./main.ts";
+import { deviationClassOf, type Result } from "./checks.ts";
+import { deviceOf, deviceProfileOf } from "./devices.ts";
+import { findDeviation, ledger } from "./ledger.ts";
+import { type Report, runConformance } from "./run.ts";
 
 const adapter = await (navigator as Navigator & { gpu?: GPU }).gpu
   ?.requestAdapter().catch(() => null);
@@ -98,6 +100,109 @@ Deno.test("parseWaivers() and parseTolerances()", async (t) => {
           r.check === "values" && r.status === "fail"
         ),
       );
+    },
+  );
+});
+
+// The NVIDIA profile, without an NVIDIA GPU: the adapter identity and the
+// failing results the H200 gave (testdata/devices/h200_identity.json, from
+// docs/gpu/h200_2026-12-04/conf_tfjs.md), and a backend that flushes as the
+// driver does and reports that identity.
+Deno.test("the nvidia device profile", async (t) => {
+  const recorded = JSON.parse(
+    await Deno.readTextFile("conformance/testdata/devices/h200_identity.json"),
+  ) as {
+    properties: Record<string, unknown>;
+    failures: (Omit<Result, "backend" | "case" | "status" | "worst"> & {
+      worst: { quantity: string; x: number; got: number | "-0"; want: number };
+    })[];
+  };
+  const identity = deviceOf(recorded.properties);
+  const failures: Result[] = recorded.failures.map((f) => ({
+    ...f,
+    backend: "tfjs-webgpu",
+    case: f.op,
+    status: "fail",
+    worst: {
+      ...f.worst,
+      index: 0,
+      got: f.worst.got === "-0" ? -0 : f.worst.got,
+    },
+  }));
+  const query = (r: Result, device: string | undefined) => ({
+    backend: r.backend,
+    op: r.op,
+    check: r.check,
+    params: r.params,
+    onDevice: true,
+    device,
+  });
+
+  await t.step("the H200's identity is the nvidia profile", () => {
+    assert.strictEqual(deviceProfileOf(identity), "nvidia");
+    assert.strictEqual(deviceProfileOf(identity, []), undefined);
+  });
+
+  await t.step("every result the H200 failed is in the ledger for it", () => {
+    assert.strictEqual(failures.length, 24);
+    for (const r of failures) {
+      const entry = findDeviation(ledger, query(r, "nvidia"));
+      assert.ok(entry, `${r.op} ${JSON.stringify(r.params)} ${r.check}`);
+      assert.strictEqual(entry.class, "flushToZero", `${r.op} ${r.check}`);
+    }
+  });
+
+  await t.step("without the profile they name their class", () => {
+    const unexplained = failures.filter((r) =>
+      findDeviation(ledger, query(r, undefined)) === undefined
+    );
+    assert.ok(unexplained.length >= 20, `${unexplained.length} unexplained`);
+    for (const r of failures) {
+      assert.strictEqual(deviationClassOf(r), "flushToZero", r.op);
+    }
+  });
+
+  const fixture = "./conformance/testdata/devices/nvidia_ftz_backend.ts";
+  const waivers = "conformance/testdata/devices/nvidia_ftz_waivers.json";
+  const args = [
+    "--backend",
+    fixture,
+    "--op",
+    "relu",
+    "--quick",
+    "--waivers",
+    waivers,
+    "--json",
+    "out/nvidia_profile.json",
+  ];
+  await t.step("a run on that identity passes with the profile", async () => {
+    let text = "";
+    const output = { out: (s: string) => void (text += s), err: () => {} };
+    assert.strictEqual(await main(args, output), 0, text);
+    assert.match(
+      text,
+      /example-nvidia-ftz device: NVIDIA H200, .*; profile nvidia/,
+    );
+    const report = JSON.parse(
+      await Deno.readTextFile("out/nvidia_profile.json"),
+    ) as Report;
+    assert.strictEqual(report.backends[0]!.deviceProfile, "nvidia");
+    assert.deepStrictEqual(report.backends[0]!.classes, { flushToZero: 1 });
+    assert.strictEqual(report.summary.waived, 1);
+  });
+
+  await t.step(
+    "and without it names its class and exits 1",
+    async () => {
+      let text = "";
+      const output = { out: (s: string) => void (text += s), err: () => {} };
+      const status = await main([...args, "--ignore-device-profiles"], output);
+      assert.strictEqual(status, 1, text);
+      assert.match(
+        text,
+        /example-nvidia-ftz flushes subnormal inputs or results to zero \(FTZ\): 1 result \(relu\)/,
+      );
+      assert.match(text, /FAILED/);
     },
   );
 });

@@ -471,7 +471,9 @@ export function renderMarkdown(
     "",
     "## Matrix",
     "",
-    "Each cell: the worst status over the op's cases and checks, then the worst f(x) ULP.",
+    "Each cell: the share of compared elements within tolerance over the op's cases and checks, " +
+      "the worst ULP over values and gradients, and the deviation classes that show " +
+      "(waived or not); `FAIL` first when a departure is in no ledger entry.",
     "",
   );
   const own = report.results.filter((r) => r.check !== "pairwise");
@@ -489,6 +491,8 @@ export function renderMarkdown(
       ]),
     ]).replace(/\\\|/g, "|"),
   );
+
+  out.push("", ...ulpTable(report));
 
   const present = new Set(opsOf(report));
   const listed = new Set(
@@ -645,6 +649,50 @@ export function renderMarkdown(
   }
   out.push("");
   return out.join("\n");
+}
+
+/**
+ * The largest error in ULPs of each op and quantity on each backend, over
+ * every case of the op, laid out like glibc's table of known maximum errors
+ * of its libm functions: one row per function, one column per platform.
+ */
+function ulpTable(report: Report): string[] {
+  const ran = report.backends.filter((b) => b.status === "ran");
+  if (ran.length === 0) return [];
+  const rows: string[][] = [["op", "", ...ran.map((b) => b.name)]];
+  for (const op of opsOf(report)) {
+    for (const q of quantityChecks) {
+      const cells = ran.map((b) => {
+        const rs = report.results.filter((r) =>
+          r.op === op && r.check === q.check && r.backend === b.name &&
+          r.maxUlp !== undefined
+        );
+        if (rs.length === 0) return "–";
+        const worst = rs.reduce((a, r) => (r.maxUlp! > a.maxUlp! ? r : a));
+        const status = rs.some((r) => r.status === "fail")
+          ? " FAIL"
+          : rs.some((r) => r.status === "waived")
+          ? " (waived)"
+          : "";
+        return `${formatUlp(worst.maxUlp)}${status}`;
+      });
+      if (cells.every((c) => c === "–")) continue;
+      rows.push([q.label === "f" ? op : "", q.label, ...cells]);
+    }
+  }
+  return [
+    "## ULP table",
+    "",
+    "The largest error in ULPs over every case of each op (every parameter " +
+    "set; finite normal inputs and results away from kinks: special values, " +
+    "kinks and subnormals have checks of their own), by backend, in the manner of glibc's table of " +
+    "known maximum errors of its libm functions. f is the value, f' and f'' " +
+    "the elementwise derivatives, dx the VJP with a random dy. " +
+    "(waived): some of those results depart from the tolerance as a ledger " +
+    "entry or a declared unsupported feature says; FAIL: not explained.",
+    "",
+    mdTable(rows),
+  ];
 }
 
 function anchor(op: OpName): string {

@@ -18,10 +18,12 @@ import {
 import {
   backendNames,
   backendVariantNames,
+  builtinBackends,
   peerBackendNames,
 } from "@nonlin/backends";
 import type { Call, LoadedInfo, Outcome } from "./_executor.ts";
 import { Session } from "./_session.ts";
+import { InProcessSession } from "./_in_process.ts";
 import { allCases, type Case, type CaseParamValue } from "./cases.ts";
 import {
   checkKinds,
@@ -87,9 +89,31 @@ export const QUICK_SHAPES: readonly (readonly number[])[] = SHAPES.filter((s) =>
   s.reduce((a, b) => a * b, 1) <= 2 ** 17
 );
 
+/**
+ * The backends a run covers when none is named: every built-in, nonlin's own
+ * first (native, tfjs-cpu, tfjs-wasm, tfjs-webgpu, then their variants), then
+ * the peers (ort-wasm, ort-wasm-mt, jax-js).
+ *
+ * @example
+ * ```ts
+ * import { defaultBackends } from "@nonlin/conformance";
+ * import assert from "node:assert";
+ *
+ * assert.strictEqual(defaultBackends()[0], "native");
+ * assert.ok(defaultBackends().includes("jax-js"));
+ * ```
+ */
+export function defaultBackends(): string[] {
+  const isPeer = (name: string) => builtinBackends[name]?.peer !== undefined;
+  const own = [...backendNames, ...backendVariantNames].filter((n) =>
+    !isPeer(n)
+  );
+  return [...own, ...Object.keys(builtinBackends).filter(isPeer)];
+}
+
 /** Options of {@linkcode runConformance}. */
 export interface RunOptions {
-  /** Backend names or module paths/URLs. @default every built-in backend */
+  /** Backend names or module paths/URLs. @default {@linkcode defaultBackends}, every built-in backend, peers included */
   readonly backends?: readonly string[];
   /** Backends that must run: skipped is then a failure. @default [] */
   readonly require?: readonly string[];
@@ -107,6 +131,13 @@ export interface RunOptions {
   readonly tolerances?: Readonly<
     Record<string, Parameters<typeof addProfile>[1]>
   >;
+  /**
+   * Run each built-in backend on this thread instead of in a worker of its
+   * own: for a browser page that runs a bundle of the suite, where the
+   * worker's module cannot be started. No timeout holds there, and a module
+   * given by path is refused. @default false
+   */
+  readonly inProcess?: boolean;
   /** Called as the run progresses. */
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -228,8 +259,23 @@ export interface Summary {
 
 interface Live {
   readonly report: BackendReport;
-  readonly session: Session;
+  readonly session: Pick<Session, "load" | "run" | "close">;
   readonly judged: Judged;
+}
+
+/** A session that never loads, for a backend a run may not take. */
+class Refused {
+  readonly #why: string;
+  constructor(why: string) {
+    this.#why = why;
+  }
+  load(): Promise<LoadedInfo> {
+    return Promise.reject(new TypeError(this.#why));
+  }
+  run(): Promise<Outcome[]> {
+    return Promise.reject(new TypeError(this.#why));
+  }
+  close(): void {}
 }
 
 function planOptions(
@@ -275,11 +321,11 @@ export async function runConformance(
   const selected = options.ops ?? opNames;
   const waiverList = options.waivers ?? ledger;
   const deviceList = options.devices ?? deviceProfiles;
-  // The peers run when named (--backend ort-wasm, jax-js, ort-wasm-mt):
-  // their ledger entries were measured before the runner's last additions
-  // (every form at every shape) and are not re-verified yet.
+  // Every built-in by default, the peers included: each runs in its own
+  // worker, so a peer's runtime (onnxruntime-web's threads, jax-js's pool)
+  // never shares a thread with another backend.
   const specs = [
-    ...new Set(options.backends ?? [...backendNames, ...backendVariantNames]),
+    ...new Set(options.backends ?? defaultBackends()),
   ];
   const timeoutMs = options.timeoutMs ?? 120_000;
   const progress = options.onProgress ?? (() => {});
@@ -298,7 +344,16 @@ export async function runConformance(
   progress({ phase: "loading", done: 0, total: 0, backends: status() });
 
   // Load every backend at once, each in its own worker.
-  const sessions = specs.map((spec) => new Session(spec, timeoutMs));
+  const builtins = Object.keys(builtinBackends);
+  const sessions = specs.map((spec) =>
+    !options.inProcess
+      ? new Session(spec, timeoutMs)
+      : builtins.includes(spec)
+      ? new InProcessSession(spec)
+      : new Refused(
+        `${spec} is not a built-in backend: in-process runs take built-ins only`,
+      )
+  );
   const loaded = await Promise.allSettled(sessions.map((s) => s.load()));
   const live: Live[] = [];
   const names = new Set<string>();
