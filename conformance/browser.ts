@@ -1,9 +1,8 @@
 /**
  * The conformance suite for a browser page: {@linkcode runConformance} with
  * `inProcess: true` runs the built-in backends on the page's own thread, and
- * the report renders as in the terminal. The package's main entry point also
- * loads the command (`node:util`), which a browser bundle cannot; this one
- * does not. The book page's test bundles it to run the suite in Chromium,
+ * the report renders as in the terminal. Everything the package's main entry point exports but
+ * the command (`main`, which loads `node:util`, as a browser bundle cannot). The book page's test bundles it to run the suite in Chromium,
  * where WebGPU is SwiftShader.
  *
  * @example
@@ -19,10 +18,12 @@
  * @module
  */
 
-export {
-  type BackendReport,
-  type Report,
-  runConformance,
-  type RunOptions,
-} from "./run.ts";
-export { renderMatrix, reportToJson } from "./report.ts";
+export * from "./cases.ts";
+export * from "./checks.ts";
+export * from "./compare.ts";
+export * from "./inputs.ts";
+export * from "./report.ts";
+export * from "./run.ts";
+export * from "./tolerances.ts";
+export * from "./devices.ts";
+export * from "./ledger.ts";
