@@ -44,6 +44,10 @@ export const npmPackages: readonly NpmPackage[] = [
     dependsOn: [],
     description:
       "nonlin's op catalog, float64 reference and backend contract: activation functions and their gradients",
+    omit: {
+      "./webgpu":
+        "the WebGPU helpers (finding an adapter, its identity, device loss) need the WebGPU types, which Node has no use for",
+    },
   },
   {
     dir: "adapters/native",

@@ -5,7 +5,11 @@ import * as tf from "@tensorflow/tfjs";
 // Registers the webgpu backend (when navigator.gpu exists) and its flags.
 import "@tensorflow/tfjs-backend-webgpu";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-import { findWebGpuAdapter, webGpuIdentity } from "@nonlin/core";
+import {
+  findWebGpuAdapter,
+  webGpuBackendType,
+  webGpuIdentity,
+} from "@nonlin/core/webgpu";
 import { initialise, tfjsVersions } from "@nonlin/tfjs-glue";
 
 /** The name of the backend, for errors. */
@@ -31,44 +35,12 @@ function describeDevice(
       adapter.info;
   return {
     ...webGpuIdentity(info),
-    ...backendTypeOf(adapter),
+    ...webGpuBackendType(adapter),
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
     maxBufferSize: device.limits.maxBufferSize,
     maxComputeWorkgroupsPerDimension:
       device.limits.maxComputeWorkgroupsPerDimension,
     maxElements: Math.floor(device.limits.maxStorageBufferBindingSize / 4),
-  };
-}
-
-/**
- * The WebGPU implementation's backend (Vulkan, GL, Metal, D3D12), which
- * GPUAdapterInfo does not expose but which changes the arithmetic (Mesa's
- * llvmpipe drops NaN in max() through GL, not through Vulkan). Deno's wgpu
- * tries its primary backend (Vulkan on Linux, Metal on macOS, D3D12 on
- * Windows) and falls back to GL, whose adapter reports no limit on bindings
- * per bind group (2³² − 1; Vulkan and the others report about 1000).
- */
-function backendTypeOf(
-  adapter: GPUAdapter,
-): { backendType: string; backendTypeSource: string } {
-  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-  if (deno === undefined) {
-    return { backendType: "unknown", backendTypeSource: "not exposed here" };
-  }
-  const source =
-    "inferred: wgpu's GL backend reports maxBindingsPerBindGroup = 2^32 - 1";
-  if (adapter.limits.maxBindingsPerBindGroup === 2 ** 32 - 1) {
-    return { backendType: "gl", backendTypeSource: source };
-  }
-  const primary: Record<string, string> = {
-    linux: "vulkan",
-    darwin: "metal",
-    windows: "d3d12",
-  };
-  return {
-    backendType: primary[deno.build.os] ?? "unknown",
-    backendTypeSource:
-      `${source}; otherwise wgpu's primary backend for ${deno.build.os}`,
   };
 }
 

@@ -38,8 +38,8 @@ import {
   type ElementwiseDerivative,
   type OpFunction,
   type Vjp,
-  watchDeviceLoss,
 } from "@nonlin/core";
+import { watchDeviceLoss } from "@nonlin/core/webgpu";
 import { createTfjsBackend } from "@nonlin/tfjs-glue";
 import { NAME, setUpWebGpu } from "./_setup.ts";
 

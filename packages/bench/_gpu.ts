@@ -1,7 +1,7 @@
 // One place that asks the runtime for a WebGPU adapter, with a timeout: a
 // broken driver must not hang the bench.
 
-import { findWebGpuAdapter } from "@nonlin/core";
+import { findWebGpuAdapter } from "@nonlin/core/webgpu";
 
 /** An adapter, or why there is none. */
 export type AdapterResult =

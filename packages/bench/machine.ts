@@ -6,7 +6,7 @@
  */
 
 import { requestAdapter } from "./_gpu.ts";
-import { webGpuIdentity } from "@nonlin/core";
+import { webGpuIdentity } from "@nonlin/core/webgpu";
 
 /** The CPU as /proc/cpuinfo describes it. */
 export interface CpuFacts {

@@ -29,4 +29,3 @@ export * from "./params.ts";
 export * from "./random.ts";
 export * from "./resolve.ts";
 export * from "./ulp.ts";
-export * from "./webgpu.ts";

@@ -30,7 +30,7 @@ export interface FindAdapterOptions {
  *
  * @example
  * ```ts
- * import { findWebGpuAdapter } from "@nonlin/core";
+ * import { findWebGpuAdapter } from "@nonlin/core/webgpu";
  * import assert from "node:assert";
  *
  * const none = await findWebGpuAdapter(undefined);
@@ -104,7 +104,7 @@ export interface WebGpuIdentity {
  *
  * @example
  * ```ts
- * import { webGpuIdentity } from "@nonlin/core";
+ * import { webGpuIdentity } from "@nonlin/core/webgpu";
  * import assert from "node:assert";
  *
  * const info = { vendor: "mesa", architecture: "", device: "llvmpipe", description: "" };
@@ -120,6 +120,57 @@ export function webGpuIdentity(info: GPUAdapterInfo): WebGpuIdentity {
     isFallbackAdapter:
       (info as GPUAdapterInfo & { isFallbackAdapter?: boolean })
         .isFallbackAdapter ?? false,
+  };
+}
+
+/** The WebGPU implementation's backend an adapter runs on, and how that was found. */
+export interface WebGpuBackendType {
+  /** `"vulkan"`, `"gl"`, `"metal"`, `"d3d12"` or `"unknown"`. */
+  readonly backendType: string;
+  /** How it was found (GPUAdapterInfo does not expose it). */
+  readonly backendTypeSource: string;
+}
+
+/**
+ * The WebGPU implementation's backend (Vulkan, GL, Metal, D3D12), which
+ * GPUAdapterInfo does not expose but which changes the arithmetic (Mesa's
+ * llvmpipe drops NaN in max() through GL, not through Vulkan). Deno's wgpu
+ * tries its primary backend (Vulkan on Linux, Metal on macOS, D3D12 on
+ * Windows) and falls back to GL, whose adapter reports no limit on bindings
+ * per bind group (2³² − 1; Vulkan and the others report about 1000). Outside
+ * Deno it is `"unknown"`.
+ *
+ * @param adapter The adapter.
+ * @returns The backend type and how it was inferred.
+ *
+ * @example
+ * ```ts
+ * import { webGpuBackendType } from "@nonlin/core/webgpu";
+ * import assert from "node:assert";
+ *
+ * const gl = { limits: { maxBindingsPerBindGroup: 2 ** 32 - 1 } };
+ * assert.strictEqual(webGpuBackendType(gl as GPUAdapter).backendType, "gl");
+ * ```
+ */
+export function webGpuBackendType(adapter: GPUAdapter): WebGpuBackendType {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (deno === undefined) {
+    return { backendType: "unknown", backendTypeSource: "not exposed here" };
+  }
+  const source =
+    "inferred: wgpu's GL backend reports maxBindingsPerBindGroup = 2^32 - 1";
+  if (adapter.limits.maxBindingsPerBindGroup === 2 ** 32 - 1) {
+    return { backendType: "gl", backendTypeSource: source };
+  }
+  const primary: Record<string, string> = {
+    linux: "vulkan",
+    darwin: "metal",
+    windows: "d3d12",
+  };
+  return {
+    backendType: primary[deno.build.os] ?? "unknown",
+    backendTypeSource:
+      `${source}; otherwise wgpu's primary backend for ${deno.build.os}`,
   };
 }
 
@@ -141,7 +192,8 @@ export interface DeviceWatch {
  *
  * @example
  * ```ts
- * import { BackendUnavailableError, watchDeviceLoss } from "@nonlin/core";
+ * import { BackendUnavailableError } from "@nonlin/core";
+ * import { watchDeviceLoss } from "@nonlin/core/webgpu";
  * import assert from "node:assert";
  *
  * const lost = Promise.resolve({ reason: "destroyed", message: "" });

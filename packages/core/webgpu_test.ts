@@ -3,6 +3,7 @@ import { BackendUnavailableError } from "./errors.ts";
 import {
   findWebGpuAdapter,
   watchDeviceLoss,
+  webGpuBackendType,
   webGpuIdentity,
 } from "./webgpu.ts";
 
@@ -70,6 +71,25 @@ Deno.test("webGpuIdentity()", () => {
   });
   const fallback = { ...info, isFallbackAdapter: true } as GPUAdapterInfo;
   assert.strictEqual(webGpuIdentity(fallback).isFallbackAdapter, true);
+});
+
+Deno.test("webGpuBackendType()", async (t) => {
+  const adapter = (maxBindingsPerBindGroup: number) =>
+    ({ limits: { maxBindingsPerBindGroup } }) as unknown as GPUAdapter;
+  await t.step("wgpu's GL adapter: no limit on bindings per group", () => {
+    assert.strictEqual(
+      webGpuBackendType(adapter(2 ** 32 - 1)).backendType,
+      "gl",
+    );
+  });
+  await t.step("otherwise the primary backend of the platform", () => {
+    const expected = { linux: "vulkan", darwin: "metal", windows: "d3d12" }[
+      Deno.build.os as string
+    ] ?? "unknown";
+    const found = webGpuBackendType(adapter(1000));
+    assert.strictEqual(found.backendType, expected);
+    assert.match(found.backendTypeSource, /primary backend/);
+  });
 });
 
 Deno.test("watchDeviceLoss()", async (t) => {

@@ -5,8 +5,9 @@
 import {
   findWebGpuAdapter,
   watchDeviceLoss,
+  webGpuBackendType,
   webGpuIdentity,
-} from "@nonlin/core";
+} from "@nonlin/core/webgpu";
 import { probeShader } from "./_shaders.ts";
 
 /** The backend's name. */
@@ -66,6 +67,7 @@ export async function startGpu(gpu: GPU | undefined): Promise<GpuResult> {
   const properties = {
     engine: "WGSL compute shaders, double-f32 arithmetic rounded once",
     ...webGpuIdentity(info),
+    ...webGpuBackendType(adapter),
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
     maxBufferSize: device.limits.maxBufferSize,
     maxElements: Math.floor(device.limits.maxBufferSize / 4),

@@ -4,12 +4,8 @@
 // every op is the conformance suite's job (profile "native-webgpu").
 
 import assert from "node:assert";
-import {
-  BackendUnavailableError,
-  findWebGpuAdapter,
-  ops,
-  ulpDistance,
-} from "@nonlin/core";
+import { BackendUnavailableError, ops, ulpDistance } from "@nonlin/core";
+import { findWebGpuAdapter } from "@nonlin/core/webgpu";
 import * as native from "@nonlin/native";
 import * as gpu from "@nonlin/native/webgpu";
 import { startGpu } from "./_device.ts";
