@@ -32,12 +32,12 @@
  * @module
  */
 
-import {
-  type BackendInfo,
-  type BackendModule,
-  type ElementwiseDerivative,
-  type OpFunction,
-  type Vjp,
+import type {
+  BackendInfo,
+  BackendModule,
+  ElementwiseDerivative,
+  OpFunction,
+  Vjp,
 } from "@nonlin/core";
 import { watchDeviceLoss } from "@nonlin/core/webgpu";
 import { createTfjsBackend } from "@nonlin/tfjs-glue";
