@@ -60,28 +60,7 @@ const jaxJs: BackendModule = createPeerBackend({
   secondDerivative: (op, x, p) => engine.secondDerivative(op, x, p),
 });
 
-export type {
-  ArrayInput,
-  BackendInfo,
-  BackendModule,
-  Capabilities,
-  ElementwiseDerivative,
-  Feature,
-  Gradients,
-  LearnedParamName,
-  OpFunction,
-  OpFunctions,
-  OpName,
-  ops,
-  OptionsArg,
-  ParamsOf,
-  ParamValue,
-  Tensor,
-  TensorParam,
-  Unsupported,
-  Vjp,
-  VjpOptions,
-} from "@nonlin/core";
+export type * from "@nonlin/core/types";
 
 /** This backend: its name, whether it runs here (and why not) and its capabilities. */
 export const backend: BackendInfo = jaxJs.backend;

@@ -35,26 +35,7 @@ import {
 } from "@nonlin/core";
 import { Engine } from "./_engine.ts";
 
-export type {
-  ArrayInput,
-  BackendInfo,
-  Capabilities,
-  ElementwiseDerivative,
-  Feature,
-  Gradients,
-  LearnedParamName,
-  OpFunction,
-  OpName,
-  ops,
-  OptionsArg,
-  ParamsOf,
-  ParamValue,
-  Tensor,
-  TensorParam,
-  Unsupported,
-  Vjp,
-  VjpOptions,
-} from "@nonlin/core";
+export type * from "@nonlin/core/types";
 import { jsKernels } from "./_js_kernels.ts";
 import { nativeBackendInfo } from "./_backend_info.ts";
 

@@ -80,26 +80,7 @@ import {
 import { nativeBackendInfo } from "./_backend_info.ts";
 
 export { NativeTensor } from "./native_tensor.ts";
-export type {
-  ArrayInput,
-  BackendInfo,
-  Capabilities,
-  ElementwiseDerivative,
-  Feature,
-  Gradients,
-  LearnedParamName,
-  OpFunction,
-  OpName,
-  ops,
-  OptionsArg,
-  ParamsOf,
-  ParamValue,
-  Tensor,
-  TensorParam,
-  Unsupported,
-  Vjp,
-  VjpOptions,
-} from "@nonlin/core";
+export type * from "@nonlin/core/types";
 export {
   type AutodiffInput,
   grad,

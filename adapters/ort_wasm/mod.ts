@@ -47,28 +47,7 @@ const ort: BackendModule = await createOrtWasmBackend(
   threadsFromEnv("NONLIN_ORT_THREADS", 1),
 );
 
-export type {
-  ArrayInput,
-  BackendInfo,
-  BackendModule,
-  Capabilities,
-  ElementwiseDerivative,
-  Feature,
-  Gradients,
-  LearnedParamName,
-  OpFunction,
-  OpFunctions,
-  OpName,
-  ops,
-  OptionsArg,
-  ParamsOf,
-  ParamValue,
-  Tensor,
-  TensorParam,
-  Unsupported,
-  Vjp,
-  VjpOptions,
-} from "@nonlin/core";
+export type * from "@nonlin/core/types";
 
 /** This backend: its name, whether it runs here (and why not) and its capabilities. */
 export const backend: BackendInfo = ort.backend;

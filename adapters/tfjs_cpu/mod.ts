@@ -48,28 +48,7 @@ const cpu: BackendModule = createTfjsBackend({
   properties: { ...tfjsVersions(), tfjsBackend: "cpu" },
 });
 
-export type {
-  ArrayInput,
-  BackendInfo,
-  BackendModule,
-  Capabilities,
-  ElementwiseDerivative,
-  Feature,
-  Gradients,
-  LearnedParamName,
-  OpFunction,
-  OpFunctions,
-  OpName,
-  ops,
-  OptionsArg,
-  ParamsOf,
-  ParamValue,
-  Tensor,
-  TensorParam,
-  Unsupported,
-  Vjp,
-  VjpOptions,
-} from "@nonlin/core";
+export type * from "@nonlin/core/types";
 
 /** This backend: its name, whether it runs here (and why not) and its capabilities. */
 export const backend: BackendInfo = cpu.backend;

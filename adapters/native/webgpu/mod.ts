@@ -55,26 +55,7 @@ import { type Gpu, NAME, startGpu } from "./_device.ts";
 import { GpuEngine } from "./_gpu_engine.ts";
 
 export { WebGpuTensor } from "./_gpu_engine.ts";
-export type {
-  ArrayInput,
-  BackendInfo,
-  Capabilities,
-  ElementwiseDerivative,
-  Feature,
-  Gradients,
-  LearnedParamName,
-  OpFunction,
-  OpName,
-  ops,
-  OptionsArg,
-  ParamsOf,
-  ParamValue,
-  Tensor,
-  TensorParam,
-  Unsupported,
-  Vjp,
-  VjpOptions,
-} from "@nonlin/core";
+export type * from "@nonlin/core/types";
 
 const started = await startGpu(
   (globalThis.navigator as Navigator & { gpu?: GPU } | undefined)?.gpu,
