@@ -578,6 +578,49 @@ const why = {
     class: "nanDropped",
     devices: ["swiftshader"],
   },
+  swiftshaderNativeFlush: {
+    reason:
+      "SwiftShader flushes float32 subnormals in inputs, intermediates and results (as for tfjs-webgpu above). " +
+      "native-webgpu's relu, relu6 and hardTanh are integer selects on the bits and stay exact, and its special " +
+      "values are chosen on the bits, but its other kernels compare and compute in floats: a subnormal x is 0 " +
+      "to their branches (leakyRelu and prelu with one α of a subnormal x > 0 give αx and f′ = α; f″ of elu, " +
+      "selu, celu and softsign at a subnormal x take the left-hand value at 0), results below 2⁻¹²⁶ are 0 " +
+      "(gelu, swish, silu and mish of x near ±2⁻¹²⁵, sigmoid″, tanh″, squareplus″), and so are results that " +
+      "pass through a subnormal intermediate: celu(x) with α = 2 at x ≈ −2.3·10⁻³⁸ (x/α flushes), squareplus′ " +
+      "near x = −10¹⁹ (b/(4x²) flushes; dy·f′ is then 0 where ~4·10⁻³⁸ is wanted)",
+    source:
+      "measured in headless Chromium 150 with --enable-unsafe-webgpu (packages/book/app/conformance_test.ts, " +
+      "--quick); the same kernels pass on llvmpipe, which keeps subnormals. WGSL specification, Floating Point " +
+      "Evaluation (flushing subnormals is allowed)",
+    class: "flushToZero",
+    devices: ["swiftshader"],
+  },
+  swiftshaderNativeSplit: {
+    reason:
+      "SwiftShader's fma is not fused (the engine's probe reports fmaFused: false), so native-webgpu's " +
+      "double-f32 product is Dekker's: each factor is split into a high and a low half. For a factor below " +
+      "about 2⁻¹¹⁴ the low half is subnormal and flushes, while the cross term a_hi·b − a·b stays normal, so " +
+      "the product's error word is off by up to a few 2⁻¹²⁶ (at most 5.7·10⁻³⁸ measured): thousands of ULP for " +
+      "results near 10⁻³⁵ (α·expm1(x) of elu with α = 2 and of selu, λα ≈ 1.76; mish's x·tanh(softplus(x)) " +
+      "and tanhshrink's x³/3 there). elu with α = 1 and 0.5 passes on the same inputs (with α ≤ 1 the " +
+      "misplaced term is itself subnormal, so it flushes too); not traced further than the measured errors",
+    source:
+      "measured in headless Chromium 150 (packages/book/app/conformance_test.ts, --quick); " +
+      "adapters/native/webgpu/_wgsl_math.ts (the error-free product without a fused fma)",
+    class: "flushToZero",
+    devices: ["swiftshader"],
+  },
+  swiftshaderNativeTie: {
+    reason:
+      "hardSwish(3 − 2⁻²²) = 3 − 1.5·2⁻²² + 2⁻⁴⁴/6 lies 2⁻⁴⁸ (relative) above a float32 rounding midpoint; " +
+      "double-f32 carries about 2⁻⁴⁴, so the tie is beyond what it can decide: with Dekker's product " +
+      "(SwiftShader's fma is not fused) it rounds 1 ULP low, with llvmpipe's fused fma it happens to round right",
+    source:
+      "measured in headless Chromium 150 (packages/book/app/conformance_test.ts, --quick); " +
+      "adapters/native/webgpu/_wgsl_math.ts (df_mul)",
+    class: "accuracy",
+    devices: ["swiftshader"],
+  },
   // The peers.
   ortExpm1: {
     class: "tailCancellation",
@@ -1328,6 +1371,45 @@ export const ledger: readonly KnownDeviation[] = [
   }),
   ...(["elu", "selu", "sigmoid", "logSigmoid"] as const)
     .flatMap((op) => waive([gpu], op, "special", why.swiftshaderExpNaN)),
+
+  // SwiftShader only: native-webgpu's float kernels flush too
+  ...([
+    "leakyRelu",
+    "prelu",
+    "elu",
+    "selu",
+    "celu",
+    "sigmoid",
+    "tanh",
+    "softsign",
+    "gelu",
+    "swish",
+    "silu",
+    "mish",
+    "tanhshrink",
+    "squareplus",
+  ] as const).flatMap((op) =>
+    waive([nativeGpu], op, "flushToZero", why.swiftshaderNativeFlush)
+  ),
+  ...waive([nativeGpu], "leakyRelu", "subnormal", why.swiftshaderNativeFlush, {
+    params: roundedAlphas,
+  }),
+  ...waive([nativeGpu], "prelu", "subnormal", why.swiftshaderNativeFlush, {
+    params: [{ alpha: 0.25 }],
+  }),
+  ...waive([nativeGpu], "celu", "values", why.swiftshaderNativeFlush, {
+    params: [{ alpha: 2 }],
+  }),
+  ...waive([nativeGpu], "squareplus", "vjp", why.swiftshaderNativeFlush, {
+    params: [{ b: 4 }],
+  }),
+  ...waive([nativeGpu], "elu", "values", why.swiftshaderNativeSplit, {
+    params: [{ alpha: 2 }],
+  }),
+  ...waive([nativeGpu], "selu", "values", why.swiftshaderNativeSplit),
+  ...waive([nativeGpu], "mish", "values", why.swiftshaderNativeSplit),
+  ...waive([nativeGpu], "tanhshrink", "values", why.swiftshaderNativeSplit),
+  ...waive([nativeGpu], "hardSwish", "values", why.swiftshaderNativeTie),
 
   // Arithmetic-only ops, held exact: where tfjs rounds twice
   ...waive([wasm, gpu], "leakyRelu", "values", why.alphaRounding, {
