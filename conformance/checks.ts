@@ -172,26 +172,17 @@ function resultOf(
   messages: readonly string[],
 ): Result | undefined {
   if (tally.count === 0 && messages.length === 0) return undefined;
-  const failed = tally.failures > 0 || messages.length > 0;
-  return {
-    backend: judged.backend,
-    op: plan.case.op,
-    case: plan.case.id,
-    params: plan.case.params,
-    check,
-    status: failed ? "fail" : "pass",
-    count: tally.count,
-    failures: tally.failures,
-    ...(tally.count > 0
-      ? {
-        maxUlp: tally.maxUlp,
-        maxAbsError: tally.maxAbs,
-        maxRelError: tally.maxRel,
-      }
-      : {}),
-    ...(tally.worst === undefined ? {} : { worst: tally.worst }),
-    ...(messages.length === 0 ? {} : { message: messages.join("; ") }),
-  };
+  return standaloneResult(
+    {
+      backend: judged.backend,
+      op: plan.case.op,
+      case: plan.case.id,
+      params: plan.case.params,
+      check,
+    },
+    tally,
+    messages,
+  );
 }
 
 /** The deviation recorded for a wrong sign of zero: equal values, wrong sign. */
@@ -1291,7 +1282,11 @@ export function deviationClassOf(r: Result): DeviationClass {
   return "accuracy";
 }
 
-/** Builds a result that is not tied to a case's tallies (identities, pairwise). */
+/**
+ * Builds a result from what identifies it, a tally and messages: failed when
+ * the tally has failures or there is a message. A case's checks, the
+ * identities and the pairwise check all make their results here.
+ */
 export function standaloneResult(
   fields: Omit<
     Result,

@@ -15,13 +15,6 @@
  * @module
  */
 
-export * from "./cases.ts";
-export * from "./checks.ts";
-export * from "./compare.ts";
-export * from "./inputs.ts";
+// Everything but the command is the browser-safe entry point's.
+export * from "./browser.ts";
 export { main, type Output } from "./main.ts";
-export * from "./report.ts";
-export * from "./run.ts";
-export * from "./tolerances.ts";
-export * from "./devices.ts";
-export * from "./ledger.ts";

@@ -70,6 +70,15 @@ const tfjsChain =
   "log1p(exp(x)) in softplus and logSigmoid the worst, stays within 8 ULP wherever tfjs's formula " +
   "is well conditioned";
 
+/** tfjs-cpu's and tfjs-wasm's tolerances: one chain of float32 kernels. */
+const tfjsDefaults: { readonly [Q in Quantity]: Tolerance } = {
+  ...all(8, tfjsChain),
+  secondDerivative: {
+    ulp: 16,
+    reason: `${tfjsChain}; nested tf.grad doubles the chain`,
+  },
+};
+
 /** Every profile, by name. */
 export const profiles: Readonly<Record<string, Profile>> = {
   native: {
@@ -122,25 +131,13 @@ export const profiles: Readonly<Record<string, Profile>> = {
   "tfjs-cpu": {
     description:
       "TensorFlow.js 4.22 on its cpu backend: float32 tensors, one JS kernel per tfjs op",
-    defaults: {
-      ...all(8, tfjsChain),
-      secondDerivative: {
-        ulp: 16,
-        reason: `${tfjsChain}; nested tf.grad doubles the chain`,
-      },
-    },
+    defaults: tfjsDefaults,
     ops: exactOps,
   },
   "tfjs-wasm": {
     description:
       "TensorFlow.js 4.22 on its wasm backend (XNNPACK kernels, SIMD where available)",
-    defaults: {
-      ...all(8, tfjsChain),
-      secondDerivative: {
-        ulp: 16,
-        reason: `${tfjsChain}; nested tf.grad doubles the chain`,
-      },
-    },
+    defaults: tfjsDefaults,
     ops: exactOps,
   },
   "tfjs-webgpu": {

@@ -94,6 +94,13 @@ const eluDf = (g: GraphBuilder, x: V, alpha: V): V =>
     g.where(g.greater(x, g.c(0)), g.c(1), g.mul(alpha, g.exp(x))),
   );
 
+/** hardshrink's and softshrink's slope: 1 where x > λ or x ≤ −λ (left-hand at both kinks). */
+function shrinkSlope(g: GraphBuilder, x: V, p: OrtParams): V {
+  const l = num(p.lambda);
+  const inside = g.and(g.greater(x, g.c(-l)), g.lessEq(x, g.c(l)));
+  return step(g, x, g.node("Not", [inside]), g.c(0));
+}
+
 /** softplus(βx)/β below the threshold, x above. */
 function softplusSmooth(g: GraphBuilder, x: V, p: OrtParams): V {
   const beta = num(p.beta);
@@ -350,12 +357,7 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
         bias: { f: 0 },
         lambd: { f: num(p.lambda) },
       }),
-    // 1 where x > λ or x ≤ −λ (left-hand at both kinks).
-    df: (g, x, p) => {
-      const l = num(p.lambda);
-      const inside = g.and(g.greater(x, g.c(-l)), g.lessEq(x, g.c(l)));
-      return step(g, x, g.node("Not", [inside]), g.c(0));
-    },
+    df: shrinkSlope,
     dp: {},
   },
   // ONNX Shrink with bias λ (what PyTorch exports softshrink as).
@@ -365,12 +367,7 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
         bias: { f: num(p.lambda) },
         lambd: { f: num(p.lambda) },
       }),
-    // hardshrink's slope: 1 where x > λ or x ≤ −λ.
-    df: (g, x, p) => {
-      const l = num(p.lambda);
-      const inside = g.and(g.greater(x, g.c(-l)), g.lessEq(x, g.c(l)));
-      return step(g, x, g.node("Not", [inside]), g.c(0));
-    },
+    df: shrinkSlope, // hardshrink's slope
     dp: {},
   },
   // ONNX has no Tanhshrink: x − Tanh(x), as PyTorch exports it.

@@ -7,7 +7,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { getOp } from "@nonlin/core";
+import { BOOK_GRID, getOp } from "@nonlin/core";
 import type { Curves, Difference, Variant } from "./curves.ts";
 import { renderPlots } from "./render.ts";
 
@@ -100,6 +100,14 @@ function textPanel(
   };
 }
 
+/** The x axis of every figure: the book's grid's span, −8 to 8. */
+const X_AXIS: Plot.ScaleOptions = {
+  label: "x",
+  labelArrow: "none",
+  labelAnchor: "center",
+  domain: [BOOK_GRID.start, BOOK_GRID.stop],
+};
+
 /** One curve panel, the book's style: grid, x from −8 to 8, its label. */
 function curvePanel(
   label: string,
@@ -113,12 +121,7 @@ function curvePanel(
     marginRight: 16,
     marginBottom: 40,
     grid: true,
-    x: {
-      label: "x",
-      labelArrow: "none",
-      labelAnchor: "center",
-      domain: [-8, 8],
-    },
+    x: X_AXIS,
     y: { label, labelArrow: "none", labelAnchor: "center" },
     marks: [
       Plot.ruleY([0], { stroke: "#999" }),
@@ -439,12 +442,7 @@ function differencePanel(
     marginTop: 30,
     marginBottom: 40,
     grid: true,
-    x: {
-      label: "x",
-      labelArrow: "none",
-      labelAnchor: "center",
-      domain: [-8, 8],
-    },
+    x: X_AXIS,
     y: {
       type: "log",
       label: "|backend − reference|",

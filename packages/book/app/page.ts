@@ -9,7 +9,12 @@ import * as Plot from "@observablehq/plot";
 import katex from "katex";
 import { getBackend } from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { type BackendInfo, type BackendModule, bookGrid } from "@nonlin/core";
+import {
+  type BackendInfo,
+  type BackendModule,
+  BOOK_GRID,
+  bookGrid,
+} from "@nonlin/core";
 import { bookBackendNames, loadBackend } from "@nonlin/backends";
 import type { Tolerance, WaiverNote } from "./compare.ts";
 import { codeBlock, type CurveRun, runCurve } from "./run.ts";
@@ -211,7 +216,7 @@ function plotNode(
     height: 230,
     marginLeft: 48,
     style: { fontSize: "11px" },
-    x: { label: "x", domain: [-8, 8] },
+    x: { label: "x", domain: [BOOK_GRID.start, BOOK_GRID.stop] },
     y: {
       label: kind === "value" ? `${section.op}(x)` : `grad of ${section.op}`,
       grid: true,
