@@ -3,9 +3,12 @@
  * over its own memory, with the {@linkcode KernelSet} interface of
  * `../_kernels.ts` on top. Arrays that are views of that memory (resident
  * tensors allocated by its {@linkcode Heap}) are passed as pointers, with no
- * copy; any other Float32Array is copied into a scratch block first and the
- * result copied out. Vectors holding NaN or ±∞ that a loop recorded are
- * finished by the JavaScript kernels, element by element.
+ * copy. A call on host arrays only (the Float32Array form) streams them a
+ * tile at a time through a ring allocated once in that memory, the copies
+ * overlapping the helper threads' arithmetic (`Runner.stream`); a call
+ * mixing the two copies its host arrays into scratch blocks. Vectors
+ * holding NaN or ±∞ that a loop recorded are finished by the JavaScript
+ * kernels, element by element.
  *
  * @module
  */
@@ -34,6 +37,7 @@ import {
   loadNodeWorkers,
   MAX_THREADS,
   Pool,
+  RING,
   threadsUnsupported,
   WEB_IDLE_MS,
 } from "./_threads.ts";
@@ -484,12 +488,31 @@ const SPLIT_F32 = 1 << 20;
 export const SUM_BLOCK = 1 << 14;
 
 /**
- * Elements per tile of a host-array call that runs on one thread: x (and dy)
- * are copied in, computed and copied out a tile at a time, so the copies
- * stay in the cache instead of streaming the whole arrays through memory
- * twice more. A tile is one sum block: the sums are added in the same order.
+ * Elements per tile of a host-array call: x (and dy) are copied into a
+ * fixed ring in the kernels' memory a tile at a time, computed there in
+ * place and copied out, so the copies stay in the cache instead of
+ * streaming the whole arrays through memory twice more, and nothing is
+ * allocated per call. A tile is one sum block: the sums are added in the
+ * same order as for resident data.
  */
 const TILE = SUM_BLOCK;
+
+/**
+ * Tiles the calling thread may copy in ahead of the oldest one not yet
+ * copied out, when helper threads compute them (one without helpers).
+ */
+const RING_SLOTS = 8;
+
+/**
+ * From how many elements a host-array call streams through the helper
+ * threads: the calling thread copies tiles in and out while the helpers
+ * (and it, when it has nothing to copy) compute them, so the copies
+ * overlap the arithmetic.
+ */
+const STREAM_FROM = 4 * TILE;
+
+/** The most learned parameters an op has (the ring's sums per slot). */
+const MAX_GRADS = 4;
 
 /** What a call does with its records and its parameter sums. */
 interface Call {
@@ -497,6 +520,8 @@ interface Call {
   redo(e: number, x: number, dy: number): void;
   /** Adds the parameter sums stored (float64) from byte `at`. */
   sums(at: number): void;
+  /** Sets the element (of the memory's float32) `redo`'s e counts from. */
+  at(out: number): void;
 }
 
 /** A mutable {@linkcode Job}, reused from call to call. */
@@ -524,10 +549,22 @@ class Runner {
     block: 0,
     sumsOut: 0,
     params: [],
+    ring: 0,
+    fnFinite: 0,
   };
   /** The int32 the chunks of a call are claimed from. */
   readonly #counterPtr: number;
   #counterView: Int32Array | undefined;
+  /** The streamed calls' ring: its descriptor ({@linkcode RING}). */
+  readonly #ring: number;
+  readonly #slots: number;
+  /** The ring's x slots, dy slots and per-slot sums (byte offsets). */
+  readonly #xs: number;
+  readonly #dys: number;
+  readonly #ringSums: number;
+  #words: Int32Array;
+  readonly #slotPtrs2 = [0, 0];
+  readonly #slotPtrs3 = [0, 0, 0];
 
   constructor(
     heap: Heap,
@@ -538,6 +575,242 @@ class Runner {
     this.#pool = pool;
     this.#scan = scan;
     this.#counterPtr = pool === undefined ? 0 : heap.alloc(64);
+    // Allocated once: a host-array call allocates nothing in the memory.
+    // The ring's slots, then one of the calling thread's own.
+    const slots = pool === undefined ? 0 : RING_SLOTS;
+    this.#slots = slots;
+    this.#ring = heap.alloc(RING.BYTES);
+    this.#xs = heap.alloc(4 * TILE * (slots + 1));
+    this.#dys = heap.alloc(4 * TILE * (slots + 1));
+    this.#ringSums = heap.alloc(8 * MAX_GRADS * Math.max(1, slots));
+    this.#words = new Int32Array(heap.buffer);
+  }
+
+  /** An int32 view of the whole memory, current after any growth. */
+  #all(): Int32Array {
+    const buffer = this.#heap.buffer;
+    if (this.#words.buffer !== buffer) this.#words = new Int32Array(buffer);
+    return this.#words;
+  }
+
+  /** Pointers of ring slot `s` (computed in place: the output over x, dx over dy). */
+  #slot(s: number, three: boolean): number[] {
+    const x = this.#xs + 4 * TILE * s;
+    if (!three) {
+      this.#slotPtrs2[0] = x;
+      this.#slotPtrs2[1] = x;
+      return this.#slotPtrs2;
+    }
+    const dy = this.#dys + 4 * TILE * s;
+    this.#slotPtrs3[0] = x;
+    this.#slotPtrs3[1] = dy;
+    this.#slotPtrs3[2] = dy;
+    return this.#slotPtrs3;
+  }
+
+  /**
+   * Runs `family.loops[loop]` on host arrays (none a view of the memory),
+   * tile by tile: x (and dy) copied into the kernels' memory, computed
+   * there in place, copied out to `out` in tile order. The calling thread
+   * never waits for a helper: with helper threads (as many as
+   * {@linkcode Runner.threadsFor} gives, from {@linkcode STREAM_FROM}
+   * elements) it copies up to {@linkcode RING_SLOTS} tiles ahead into a
+   * ring, the helpers take the newest of them and it the oldest; a tile a
+   * helper still holds when its turn comes to be copied out, it computes
+   * again itself from the caller's data (the same bits). Tiles holding NaN
+   * or ±∞, and every tile without helpers, it computes with the checked
+   * loop when their turn comes, and each tile's sums are added then: in
+   * tile order, the same additions as for resident data on any number of
+   * threads. `out` may be x (or dy) itself: tile t of the inputs is read
+   * before tile t of `out` is written.
+   */
+  stream(
+    family: Family,
+    loop: Loop,
+    x: Float32Array,
+    dy: Float32Array | undefined,
+    out: Float32Array,
+    params: readonly number[],
+    call: Call,
+  ): void {
+    const n = x.length;
+    const heap = this.#heap;
+    const tiles = Math.ceil(n / TILE);
+    const pool = this.#pool;
+    const helpers = n < STREAM_FROM
+      ? 0
+      : Math.min(this.threadsFor(family, n), tiles) - 1;
+    const ring = helpers > 0 ? this.#slots : 0;
+    const three = dy !== undefined;
+    const grads = loop === "vjp" ? family.def.grads.length : 0;
+    const unchecked = family.finite[loop];
+    const finite = unchecked ?? family.loops[loop];
+    const d = this.#ring >>> 2;
+    const sumsAt = this.#ringSums;
+    let all = this.#all();
+    const copyIn = (t: number, s: number): number => {
+      const start = t * TILE;
+      const end = Math.min(n, start + TILE);
+      const f32 = heap.f32;
+      const xp = this.#xs + 4 * TILE * s;
+      f32.set(x.subarray(start, end), xp >>> 2);
+      if (three) {
+        f32.set(dy.subarray(start, end), (this.#dys + 4 * TILE * s) >>> 2);
+      }
+      return xp;
+    };
+    /** Copies tile t out of slot s. */
+    const copyOut = (t: number, s: number) => {
+      const o = (three ? this.#dys : this.#xs) + 4 * TILE * s;
+      const start = t * TILE;
+      const len = Math.min(TILE, n - start);
+      out.set(heap.f32.subarray(o >>> 2, (o >>> 2) + len), start);
+    };
+    /**
+     * Tile t, in slot s, on this thread, its records redone and its sums
+     * added now (`special`: what a scan of it found, if one was made).
+     */
+    const own = (t: number, s: number, special?: boolean) => {
+      const ptrs = this.#slot(s, three);
+      call.at(ptrs[ptrs.length - 1]! >>> 2);
+      const len = Math.min(TILE, n - t * TILE);
+      this.run(family, loop, ptrs, len, params, call, true, special);
+      copyOut(t, s);
+    };
+    if (helpers === 0) {
+      const s = this.#slots; // the calling thread's own slot
+      for (let t = 0; t < tiles; t++) {
+        copyIn(t, s);
+        own(t, s);
+      }
+      return;
+    }
+    all[d + RING.READY] = 0;
+    all[d + RING.TILES] = tiles;
+    all[d + RING.SLOTS] = ring;
+    all[d + RING.TILE] = TILE;
+    all[d + RING.X] = this.#xs;
+    all[d + RING.DY] = this.#dys;
+    all[d + RING.SUMS] = sumsAt;
+    for (let s = 0; s < ring; s++) all[d + RING.STATE + s] = 0;
+    const job = this.#job;
+    job.fn = family.index[loop];
+    job.fnFinite = unchecked === undefined
+      ? family.index[loop]
+      : family.finiteIndex[loop]!;
+    job.ptrs = three ? this.#slotPtrs3 : this.#slotPtrs2;
+    job.n = n;
+    job.chunk = TILE;
+    job.counter = 0;
+    job.grads = grads;
+    job.block = TILE;
+    job.sumsOut = 0;
+    job.params = params;
+    job.ring = this.#ring;
+    const handed = this.#handed;
+    for (let h = 0; h < helpers; h++) handed[h] = pool!.start(h, job);
+    job.ring = 0;
+    all = this.#all();
+    const stateAt = d + RING.STATE;
+    const READY = RING.S_READY;
+    const DONE = RING.S_DONE;
+    /** Computes tile t in slot s as a helper would (finite, sums kept). */
+    const asHelper = (t: number, s: number) => {
+      const result = invoke(
+        finite,
+        this.#slot(s, three),
+        Math.min(TILE, n - t * TILE),
+        params,
+      );
+      for (let j = 0; j < grads; j++) {
+        heap.setF64At(
+          sumsAt + 8 * (grads * s + j),
+          heap.f64At(MAIN + SUMS + 8 * j),
+        );
+      }
+      all[d + RING.RESULT + s] = result;
+      Atomics.store(all, stateAt + s, 8 * t + DONE);
+    };
+    let placed = 0;
+    for (let e = 0; e < tiles;) {
+      const s = e % ring;
+      const state = Atomics.load(all, stateAt + s);
+      if (state === 8 * e + DONE) {
+        // Computed: its sums now, in tile order, then out.
+        if (all[d + RING.RESULT + s] !== 0) {
+          copyIn(e, s);
+          own(e, s);
+        } else {
+          if (grads > 0) call.sums(sumsAt + 8 * grads * s);
+          copyOut(e, s);
+        }
+        Atomics.store(all, stateAt + s, 0);
+        e++;
+        continue;
+      }
+      if (placed < tiles && placed < e + ring) {
+        // The next tile into its slot, unless a helper still computes an
+        // older tile there (this thread then computes the new one itself).
+        const t = placed++;
+        const at = stateAt + (t % ring);
+        const held = Atomics.load(all, at);
+        if (held === 0 || held === 8 * (held >>> 3) + DONE) {
+          const xp = copyIn(t, t % ring);
+          const special = unchecked !== undefined &&
+            this.#scan(xp, Math.min(TILE, n - t * TILE)) !== 0;
+          Atomics.store(all, at, 8 * t + (special ? RING.S_SPECIAL : READY));
+        }
+        Atomics.store(all, d + RING.READY, placed);
+        Atomics.notify(all, d + RING.READY);
+        continue;
+      }
+      const special = state === 8 * e + RING.S_SPECIAL;
+      if (
+        special ||
+        (state === 8 * e + READY &&
+          Atomics.compareExchange(
+              all,
+              stateAt + s,
+              state,
+              8 * e + RING.S_MAIN,
+            ) ===
+            state)
+      ) {
+        // Its turn, and no helper took it: this thread computes it.
+        own(e, s, special);
+        Atomics.store(all, stateAt + s, 0);
+        e++;
+        continue;
+      }
+      // Tile e is a helper's, or not in the ring: first another tile a
+      // helper could take (the oldest), else tile e from the caller's data.
+      let other = -1;
+      for (let t = e + 1; t < placed; t++) {
+        const v = 8 * t + READY;
+        if (
+          Atomics.load(all, stateAt + (t % ring)) === v &&
+          Atomics.compareExchange(
+              all,
+              stateAt + (t % ring),
+              v,
+              8 * t + RING.S_HELPER,
+            ) === v
+        ) {
+          other = t;
+          break;
+        }
+      }
+      if (other >= 0) {
+        asHelper(other, other % ring);
+        continue;
+      }
+      if (Atomics.load(all, stateAt + s) === 8 * e + DONE) continue;
+      copyIn(e, this.#slots);
+      own(e, this.#slots);
+      e++;
+    }
+    Atomics.notify(all, d + RING.READY);
+    for (let h = 0; h < helpers; h++) if (handed[h]) pool!.wait(h);
   }
 
   /** A view of the chunk counter in the memory's current buffer. */
@@ -576,11 +849,15 @@ class Runner {
     n: number,
     params: readonly number[],
     call: Call,
+    single = false,
+    special?: boolean,
   ): void {
     // A loop that checks every vector for NaN and ±∞ runs only where a scan
-    // of x finds one; otherwise its unchecked twin.
+    // of x finds one (or the caller's scan, `special`); otherwise its
+    // unchecked twin.
     const uncheckedFn = family.finite[loop];
-    const checked = uncheckedFn !== undefined && this.#scan(ptrs[0]!, n) !== 0;
+    const checked = uncheckedFn !== undefined &&
+      (special ?? this.#scan(ptrs[0]!, n) !== 0);
     const fn = uncheckedFn !== undefined && !checked
       ? uncheckedFn
       : family.loops[loop];
@@ -588,7 +865,7 @@ class Runner {
     const pool = this.#pool;
     // A VJP with sums whose x holds special values runs on this thread: its
     // records are redone here, between the blocks, in a fixed order.
-    const threads = pool === undefined || (checked && grads > 0)
+    const threads = single || pool === undefined || (checked && grads > 0)
       ? 1
       : Math.min(1 + pool.helpers, Math.floor(n / family.split));
     if (threads <= 1) {
@@ -842,6 +1119,9 @@ function opKernel(
       heap.f32[out + e] = oneOut[0]!;
     },
     sums() {},
+    at(p) {
+      out = p;
+    },
   };
   // One accumulator per learned parameter (at most one per op), reused.
   const oneSums: Record<string, Float64Array> = {};
@@ -859,6 +1139,9 @@ function opKernel(
         dparamsNow[grads[j]!]![0]! += heap.f64At(at + 8 * j) * sumScale;
       }
     },
+    at(p) {
+      out = p;
+    },
   };
 
   function elementwise(
@@ -875,25 +1158,9 @@ function opKernel(
     const plan = planFor(loop, args);
     loopNow = loop;
     argsNow = args;
-    if (
-      n > TILE && !heap.owns(x) && !heap.owns(y) &&
-      runner.threadsFor(plan.family, n) === 1
-    ) {
-      // Host arrays on one thread: a tile at a time through the cache.
-      const p = heap.alloc(4 * TILE);
-      try {
-        out = p >>> 2;
-        ptrs2[0] = p;
-        ptrs2[1] = p;
-        for (let s = 0; s < n; s += TILE) {
-          const len = Math.min(TILE, n - s);
-          heap.f32.set(x.subarray(s, s + len), p >>> 2);
-          runner.run(plan.family, loop, ptrs2, len, plan.params, unary);
-          y.set(heap.f32.subarray(p >>> 2, (p >>> 2) + len), s);
-        }
-      } finally {
-        heap.free(p);
-      }
+    if (!heap.owns(x) && !heap.owns(y)) {
+      // Host arrays: through the ring, a tile at a time.
+      runner.stream(plan.family, loop, x, undefined, y, plan.params, unary);
       return;
     }
     const buffer = heap.buffer;
@@ -932,30 +1199,9 @@ function opKernel(
     grads = plan.family.def.grads;
     sumScale = plan.sumScale;
     dparamsNow = dparams;
-    if (
-      n > TILE && !heap.owns(x) && !heap.owns(dy) && !heap.owns(dx) &&
-      runner.threadsFor(plan.family, n) === 1
-    ) {
-      // Host arrays on one thread: a tile at a time through the cache; each
-      // tile is one sum block, so the sums are added in the same order.
-      const p = heap.alloc(8 * TILE);
-      const q = p + 4 * TILE;
-      try {
-        out = q >>> 2;
-        ptrs3[0] = p;
-        ptrs3[1] = q;
-        ptrs3[2] = q;
-        for (let s = 0; s < n; s += TILE) {
-          const len = Math.min(TILE, n - s);
-          const f32 = heap.f32;
-          f32.set(x.subarray(s, s + len), p >>> 2);
-          f32.set(dy.subarray(s, s + len), q >>> 2);
-          runner.run(plan.family, "vjp", ptrs3, len, plan.params, backward);
-          dx.set(heap.f32.subarray(q >>> 2, (q >>> 2) + len), s);
-        }
-      } finally {
-        heap.free(p);
-      }
+    if (!heap.owns(x) && !heap.owns(dy) && !heap.owns(dx)) {
+      // Host arrays: through the ring, a tile at a time.
+      runner.stream(plan.family, "vjp", x, dy, dx, plan.params, backward);
       return;
     }
     const buffer = heap.buffer;

@@ -206,6 +206,103 @@ Deno.test({
   },
 });
 
+/** The host calls again, each output over an input (`out` = x, dx = dy or x). */
+function runInPlace(
+  s: SimdKernels,
+  op: OpName,
+  x: Float32Array,
+  dy: Float32Array,
+  dxOver: "x" | "dy",
+): Results {
+  const n = x.length;
+  const k = s.kernels;
+  const args = argsOf(op, n, k);
+  const y = x.slice(), d = x.slice();
+  k.ops[op].forward(y, y, args);
+  k.ops[op].derivative(d, d, args);
+  const sums = sumsOf(op);
+  const xs = x.slice(), dys = dy.slice();
+  const dx = dxOver === "x" ? xs : dys;
+  k.ops[op].vjp(xs, dys, dx, sums, args);
+  return { y, d, dx, sums };
+}
+
+Deno.test({
+  name: "host arrays through the ring: in place, any length, NaN and ±0 kept",
+  ignore: !support.simd || !shared,
+  async fn(t) {
+    const sets: SimdKernels[] = [];
+    for (const threads of [1, 2, 4]) {
+      const s = await loadSimdKernels({ fma: support.relaxed, threads });
+      if (threads > 1) assert.ok(await s.ready(), `${s.threadsReason}`);
+      sets.push(s);
+    }
+    const lengths = [
+      0,
+      1,
+      3,
+      5,
+      SUM_BLOCK - 1,
+      SUM_BLOCK + 1,
+      11 * SUM_BLOCK + 7,
+    ];
+    for (const n of lengths) {
+      const x = inputs(n, 41 + n);
+      const dy = inputs(n, 43 + n);
+      // Signed zeros everywhere, special values in the first and last tile.
+      for (let i = 0; i < n; i += 7) x[i] = i % 14 === 0 ? -0 : 0;
+      if (n > 2) {
+        x[1] = NaN;
+        x[n - 1] = -Infinity;
+        dy[n - 2] = -0;
+      }
+      for (const op of ["relu", "tanh", "gelu", "swish", "softplus"] as const) {
+        await t.step(`${op}, ${n} elements`, () => {
+          const want = runAll(sets[0]!, op, x, dy);
+          for (const s of sets) {
+            const label = `${op} ${n} elements ${s.threads} threads`;
+            sameBits(runHost(s, op, x, dy), want, `${label} host`);
+            sameBits(runInPlace(s, op, x, dy, "dy"), want, `${label} dx = dy`);
+            sameBits(runInPlace(s, op, x, dy, "x"), want, `${label} dx = x`);
+          }
+        });
+      }
+    }
+    await t.step("a host call allocates nothing in the memory", () => {
+      for (const s of sets) {
+        const n = 5 * SUM_BLOCK + 3;
+        const x = inputs(n, 7);
+        runHost(s, "swish", x, x);
+        const heap = s.heap;
+        const alloc = heap.alloc;
+        let allocs = 0;
+        heap.alloc = (bytes: number) => {
+          allocs++;
+          return alloc.call(heap, bytes);
+        };
+        try {
+          runHost(s, "swish", x, x);
+          runInPlace(s, "gelu", x, x, "x");
+        } finally {
+          heap.alloc = alloc;
+        }
+        assert.strictEqual(allocs, 0, `${s.threads} threads`);
+        // The counter sees an allocation (fixture): a resident output.
+        heap.alloc = (bytes: number) => {
+          allocs++;
+          return alloc.call(heap, bytes);
+        };
+        try {
+          s.kernels.allocate!(4).free();
+        } finally {
+          heap.alloc = alloc;
+        }
+        assert.strictEqual(allocs, 1);
+      }
+    });
+  },
+});
+
 Deno.test("helper threads: the sums are sensitive to their order (fixture)", () => {
   // Summing by halves (as a split by threads would) changes the float64
   // sum for this data, so the bit-for-bit test above would catch a
