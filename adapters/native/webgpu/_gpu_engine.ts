@@ -34,10 +34,12 @@ import type { KernelArgs } from "../_kernels.ts";
 import { broadcastIndex } from "../_broadcast.ts";
 import { type Gpu, NAME } from "./_device.ts";
 import {
+  f32PathOf,
   gatherShader,
   type Loop,
   preluShader,
   reduceShader,
+  slowWords,
   unaryShader,
   vjpShader,
   WORKGROUP,
@@ -50,6 +52,7 @@ const COPY_SRC = 0x04;
 const COPY_DST = 0x08;
 const MAP_READ = 0x01;
 const UNIFORM = 0x40;
+const INDIRECT = 0x100;
 const TENSOR_USAGE = STORAGE | COPY_SRC | COPY_DST;
 
 /** Bytes of pooled (disposed, reusable) buffers kept at most. */
@@ -524,6 +527,54 @@ export class GpuEngine {
     return out;
   }
 
+  /**
+   * The `slow` buffer of a plain-f32 loop's dispatches over `chunks`
+   * (_shaders.ts), cleared.
+   */
+  #slowBuffer(
+    encoder: GPUCommandEncoder,
+    chunks: ReadonlyArray<[number, number]>,
+  ): GPUBuffer {
+    const groups = chunks.reduce((s, [, c]) => {
+      const { nx, ny } = this.#grid(c);
+      return s + nx * ny;
+    }, 0);
+    const size = Math.max(16, slowWords(chunks.length, groups) * 4);
+    const b = this.gpu.createBuffer({
+      size,
+      usage: STORAGE | INDIRECT | COPY_DST,
+    });
+    encoder.clearBuffer(b, 0, size);
+    return b;
+  }
+
+  /**
+   * A plain-f32 loop's two dispatches: the f32 one over the chunk, then the
+   * double-f32 fallback over the workgroups it listed (indirect: none when
+   * none did), the chunk's list at word `sbase` of `slow`.
+   */
+  #dispatchWithFallback(
+    pass: GPUComputePassEncoder,
+    pipelines: readonly GPUComputePipeline[],
+    entries: GPUBindGroupEntry[],
+    nx: number,
+    ny: number,
+    slow: GPUBuffer,
+    sbase: number,
+  ): void {
+    this.#dispatch(pass, pipelines[0]!, entries, ny, nx);
+    const fallback = pipelines[1]!;
+    pass.setPipeline(fallback);
+    pass.setBindGroup(
+      0,
+      this.gpu.device.createBindGroup({
+        layout: fallback.getBindGroupLayout(0),
+        entries,
+      }),
+    );
+    pass.dispatchWorkgroupsIndirect(slow, sbase * 4);
+  }
+
   #grid(elements: number): { nx: number; ny: number; groups: number } {
     const groups = Math.max(1, Math.ceil(elements / WORKGROUP));
     const nx = Math.min(groups, 65535);
@@ -563,44 +614,64 @@ export class GpuEngine {
     if (n === 0) return new WebGpuTensor(this, out, x.shape);
     const device = this.gpu.device;
     const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
+    let slow: GPUBuffer | undefined;
     if (prepared.kind === "plan") {
       const { plan, args } = prepared;
-      const pipeline = this.#pipeline(
-        `unary:${plan.family}:${loop}`,
-        () => unaryShader(plan.family, loop, this.gpu.fmaFused),
-      );
       const lim = families[plan.family]!.kind === "df"
         ? this.#specialLimits(spec.name as OpName, loop, args)
         : undefined;
-      for (const [start, count] of this.#chunks(n)) {
+      const chunks = this.#chunks(n);
+      const f32 = f32PathOf(plan.family, loop) !== undefined;
+      if (f32) slow = this.#slowBuffer(encoder, chunks);
+      const parts = f32 ? ["fast", "fallback"] as const : [undefined];
+      const pipelines = parts.map((part) =>
+        this.#pipeline(
+          `unary:${plan.family}:${loop}:${part ?? "df"}`,
+          () => unaryShader(plan.family, loop, this.gpu.fmaFused, part),
+        )
+      );
+      const pass = encoder.beginComputePass();
+      let sbase = 0;
+      for (const [start, count] of chunks) {
         const { nx, ny } = this.#grid(count);
         const u = this.#uniform(
-          this.#words(count, nx, 0, 0, plan.params, lim, 1),
+          this.#words(count, nx, 0, sbase, plan.params, lim, 1),
         );
-        this.#dispatch(
-          pass,
-          pipeline,
-          [
-            { binding: 0, resource: { buffer: u } },
-            {
-              binding: 1,
-              resource: { buffer: xb, offset: start * 4, size: count * 4 },
-            },
-            {
-              binding: 2,
-              resource: { buffer: out, offset: start * 4, size: count * 4 },
-            },
-          ],
-          ny,
-          nx,
-        );
+        const entries: GPUBindGroupEntry[] = [
+          { binding: 0, resource: { buffer: u } },
+          {
+            binding: 1,
+            resource: { buffer: xb, offset: start * 4, size: count * 4 },
+          },
+          {
+            binding: 2,
+            resource: { buffer: out, offset: start * 4, size: count * 4 },
+          },
+        ];
+        if (slow === undefined) {
+          this.#dispatch(pass, pipelines[0]!, entries, ny, nx);
+        } else {
+          entries.push({ binding: 3, resource: { buffer: slow } });
+          this.#dispatchWithFallback(
+            pass,
+            pipelines,
+            entries,
+            nx,
+            ny,
+            slow,
+            sbase,
+          );
+          sbase += slowWords(1, nx * ny);
+        }
       }
+      pass.end();
     } else {
+      const pass = encoder.beginComputePass();
       this.#preluPass(pass, loop, prepared.gather, n, xb, out);
+      pass.end();
     }
-    pass.end();
     device.queue.submit([encoder.finish()]);
+    if (slow !== undefined) this.gpu.destroyBuffer(slow);
     if (prepared.kind === "gather" && prepared.gather.temporary) {
       this.release(prepared.gather.alpha);
     }
@@ -715,15 +786,22 @@ export class GpuEngine {
     if (prepared.kind === "plan") {
       const { plan, args } = prepared;
       const family = families[plan.family]!;
-      const pipeline = this.#pipeline(
-        `vjp:${plan.family}`,
-        () => vjpShader(plan.family, this.gpu.fmaFused),
+      const f32 = f32PathOf(plan.family, "vjp") !== undefined;
+      const parts = f32 ? ["fast", "fallback"] as const : [undefined];
+      const pipelines = parts.map((part) =>
+        this.#pipeline(
+          `vjp:${plan.family}:${part ?? "df"}`,
+          () => vjpShader(plan.family, this.gpu.fmaFused, part),
+        )
       );
       const lim = family.kind === "df"
         ? this.#specialLimits(spec.name as OpName, "vjp", args, plan.sumScale)
         : undefined;
       const grads = family.grads.length > 0;
       const chunks = this.#chunks(n);
+      const slow = f32 ? this.#slowBuffer(encoder, chunks) : undefined;
+      if (slow !== undefined) temporaries.push(slow);
+      let sbase = 0;
       const totalGroups = chunks.reduce(
         (s, [, c]) => s + this.#grid(c).nx * this.#grid(c).ny,
         0,
@@ -740,7 +818,7 @@ export class GpuEngine {
       for (const [start, count] of chunks) {
         const { nx, ny } = this.#grid(count);
         const u = this.#uniform(
-          this.#words(count, nx, pbase, 0, plan.params, lim, 1),
+          this.#words(count, nx, pbase, sbase, plan.params, lim, 1),
         );
         const entries: GPUBindGroupEntry[] = [
           { binding: 0, resource: { buffer: u } },
@@ -760,7 +838,21 @@ export class GpuEngine {
         if (partials !== undefined) {
           entries.push({ binding: 4, resource: { buffer: partials } });
         }
-        this.#dispatch(pass, pipeline, entries, ny, nx);
+        if (slow === undefined) {
+          this.#dispatch(pass, pipelines[0]!, entries, ny, nx);
+        } else {
+          entries.push({ binding: 5, resource: { buffer: slow } });
+          this.#dispatchWithFallback(
+            pass,
+            pipelines,
+            entries,
+            nx,
+            ny,
+            slow,
+            sbase,
+          );
+          sbase += slowWords(1, nx * ny);
+        }
         pbase += nx * ny;
       }
       if (partials !== undefined) {

@@ -7,6 +7,7 @@
 
 import type { KernelName } from "../_definitions.ts";
 import { wgslMath } from "./_wgsl_math.ts";
+import { type F32Path, f32Paths, wgslF32 } from "./_wgsl_f32.ts";
 import { type DfFamily, families, type Family } from "./_wgsl_ops.ts";
 import { bitsHelpers } from "./_wgsl_ops.ts";
 import { type V, Wgsl } from "./_wgsl_emitter.ts";
@@ -21,7 +22,8 @@ export type Loop = "forward" | "derivative" | "secondDerivative";
  * The uniform block every shader reads (128 bytes):
  * - `n`: elements in this dispatch; `nx`: workgroups along x;
  * - `pbase`: the first partial-sum slot of this dispatch; `count`: the
- *   number of partial sums (reduction);
+ *   number of partial sums (reduction), or in the loops with a plain-f32
+ *   path the dispatch's first word in the `slow` buffer;
  * - `p`: up to four df parameters, `p[i >> 1]` `.xy` or `.zw`;
  * - `lim`: the results' bits at +∞, −∞, NaN, +0, −0 (slots 0–4) and, for
  *   the VJP, the parameter term's (slots 8–12);
@@ -83,6 +85,13 @@ fn term_of(v: f32) -> Term {
   if (is_inf(v)) { return Term(df(0.0f, 0.0f), select(2u, 4u, sign_bit(v))); }
   return Term(df(v, 0.0f), 0u);
 }
+/** dy·g for a finite pair g (a plain-f32 path's ∂f/∂θ), as a term. */
+fn f_term(dy: f32, g: df) -> Term {
+  let p = dy * g.x;
+  if (is_special(dy) || is_special(p)) { return term_of(ieee_mul(dy, f_round(g))); }
+  let q = f_mul(dy, g);
+  return Term(fast_two_sum(q.x, q.y), 0u);
+}
 `;
 
 const BINDINGS_UNARY = `
@@ -119,7 +128,100 @@ fn reduce_workgroup(lid: u32, t: Term) -> Term {
 `;
 
 function header(fmaFused: boolean): string {
-  return `${wgslMath(fmaFused)}\n${UNIFORMS}\n${bitsHelpers}\n`;
+  return `${wgslMath(fmaFused)}\n${wgslF32()}\n${UNIFORMS}\n${bitsHelpers}\n`;
+}
+
+/**
+ * A loop with a plain-f32 path runs as two dispatches. `fast` computes every
+ * element in f32; where an element needs double-f32 it appends its
+ * workgroup (once) to a list in the `slow` buffer, whose first four words
+ * are the indirect dispatch size of `fallback` (the listed workgroups, at
+ * most 65535, then 1, 1) and the list's length. `fallback`, dispatched
+ * indirectly, recomputes the listed workgroups' elements that need it. Why
+ * not a branch in one kernel: a SIMD compiler (llvmpipe) runs both sides of
+ * a divergent branch under a mask, and a workgroup barrier to agree on a
+ * flag costs it more than the f32 kernel itself; so the double-f32 code
+ * runs only in the workgroups that need it, and not at all when none does.
+ *
+ * Layout of one chunk's region (from word `u.count`): [groups, 1, 1,
+ * count], then one mark per workgroup, then the list.
+ */
+const SLOW_FAST = (binding: number) => `
+@group(0) @binding(${binding}) var<storage, read_write> slow: array<atomic<u32>>;
+/** Marks workgroup g (of G) as needing the fallback. */
+fn mark_slow(g: u32, G: u32) {
+  let b = u.count;
+  if (atomicExchange(&slow[b + 4u + g], 1u) == 0u) {
+    let j = atomicAdd(&slow[b + 3u], 1u);
+    atomicStore(&slow[b + 4u + G + j], g);
+    if (j < 65535u) { atomicAdd(&slow[b], 1u); }
+    atomicStore(&slow[b + 1u], 1u);
+    atomicStore(&slow[b + 2u], 1u);
+  }
+}
+`;
+const SLOW_FALLBACK = (binding: number) => `
+@group(0) @binding(${binding}) var<storage, read> slow: array<u32>;
+/** The k-th listed workgroup's linear index. */
+fn listed(k: u32) -> u32 {
+  let groups = (u.n + ${WORKGROUP - 1}u) / ${WORKGROUP}u;
+  let G = u.nx * ((groups + u.nx - 1u) / u.nx);
+  return slow[u.count + 4u + G + k];
+}
+`;
+/**
+ * The fallback's loop over its listed workgroups (`body`, with the listed
+ * workgroup `g`); `barriers`: the body has workgroup barriers, so the loop's
+ * bound must be uniform (read once through workgroup memory).
+ */
+const FALLBACK_MAIN = (body: string, barriers = false) =>
+  `${barriers ? "var<workgroup> listed_count: u32;" : ""}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>) {
+  ${
+    barriers
+      ? `if (lid == 0u) { listed_count = slow[u.count + 3u]; }
+  let count = workgroupUniformLoad(&listed_count);`
+      : "let count = slow[u.count + 3u];"
+  }
+  for (var k = wid.x; k < count; k += nwg.x) {
+    let g = listed(k);
+    ${body}
+  }
+}
+`;
+
+/** The words of the `slow` buffer for `chunks` dispatches of `groups` workgroups in all. */
+export function slowWords(chunks: number, groups: number): number {
+  return 4 * chunks + 2 * groups;
+}
+
+/** The plain-f32 path of a loop, if it has one (second derivatives: none yet). */
+export function f32PathOf(
+  name: KernelName,
+  loop: Loop | "vjp",
+): F32Path | undefined {
+  if (loop === "secondDerivative" || families[name]!.kind !== "df") {
+    return undefined;
+  }
+  return f32Paths[name]?.[loop];
+}
+
+/**
+ * A loop's plain-f32 path (_wgsl_f32.ts) as WGSL functions: `fp_ok(x)`,
+ * where it holds, `fp(x)`, the result as a pair, and for a VJP with a
+ * learned parameter `fg(x)`, ∂f/∂θ as a pair. Empty without one.
+ */
+function f32Functions(path: F32Path | undefined): string {
+  if (path === undefined) return "";
+  const grad = path.grad === undefined
+    ? ""
+    : `fn fg(x: f32) -> df {\n  ${path.grad}\n}\n`;
+  return `fn fp_ok(x: f32) -> bool { return ${path.guard}; }
+fn fp(x: f32) -> df {
+  ${path.body}
+}
+${grad}`;
 }
 
 /** A df body as a WGSL function of `xd` returning a df. */
@@ -156,11 +258,16 @@ function bitsParams(family: Family): string {
   ).join("\n");
 }
 
-/** The elementwise shader of one family and loop. */
+/**
+ * The elementwise shader of one family and loop: the double-f32 kernel, or
+ * for a loop with a plain-f32 path (f32PathOf) one of its two dispatches
+ * (`part`).
+ */
 export function unaryShader(
   name: KernelName,
   loop: Loop,
   fmaFused: boolean,
+  part?: "fast" | "fallback",
 ): string {
   const family = families[name]!;
   if (family.kind === "bits") {
@@ -180,26 +287,67 @@ ${bitsParams(family)}
 }
 `;
   }
-  return `${header(fmaFused)}${BINDINGS_UNARY}
+  const specials = `let c = special_class(xb);
+  // ±0 keeps its sign through the JavaScript kernels' values in the
+  // forward loop (odd functions); a derivative at ±0 is computed.
+  if (c < ${loop === "forward" ? 5 : 3}u) { y[i] = lim(c); return; }
+  let xv = bitcast<f32>(xb);`;
+  const fast = f32PathOf(name, loop);
+  if (fast === undefined || part === undefined) {
+    return `${header(fmaFused)}${BINDINGS_UNARY}
 ${dfFunction("f", family, family[loop])}
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = index_of(wid, lid);
   if (i >= u.n) { return; }
   let xb = x[i];
-  let c = special_class(xb);
-  // ±0 keeps its sign through the JavaScript kernels' values in the
-  // forward loop (odd functions); a derivative at ±0 is computed.
-  if (c < ${loop === "forward" ? 5 : 3}u) { y[i] = lim(c); return; }
-  y[i] = bitcast<u32>(sdf_round(f(df(bitcast<f32>(xb), 0.0f))));
+  ${specials}
+  y[i] = bitcast<u32>(sdf_round(f(df(xv, 0.0f))));
 }
 `;
+  }
+  if (part === "fast") {
+    return `${header(fmaFused)}${BINDINGS_UNARY}${SLOW_FAST(3)}
+${f32Functions(fast)}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = index_of(wid, lid);
+  if (i >= u.n) { return; }
+  let xb = x[i];
+  ${specials}
+  y[i] = bitcast<u32>(f_round(fp(xv)));
+  if (!fp_ok(xv)) { mark_slow(wid.y * u.nx + wid.x, nwg.x * nwg.y); }
+}
+`;
+  }
+  return `${header(fmaFused)}${BINDINGS_UNARY}${SLOW_FALLBACK(3)}
+${dfFunction("f", family, family[loop])}
+${f32Functions(fast)}
+fn fallback(i: u32) {
+  if (i >= u.n) { return; }
+  let xb = x[i];
+  ${specials}
+  if (fp_ok(xv)) { return; }
+  y[i] = bitcast<u32>(sdf_round(f(df(xv, 0.0f))));
+}
+${FALLBACK_MAIN(`fallback(g * ${WORKGROUP}u + lid);`)}`;
 }
 
-/** The VJP shader of one family: dx, and per workgroup the parameter's partial sum. */
-export function vjpShader(name: KernelName, fmaFused: boolean): string {
+/**
+ * The VJP shader of one family: dx, and per workgroup the parameter's
+ * partial sum; for a family with a plain-f32 VJP (f32PathOf), one of its two
+ * dispatches (`part`): the fallback recomputes the listed workgroups' partial
+ * sums whole (their other elements' terms in f32 again), so each partial is
+ * written by one workgroup's fixed-order reduction either way.
+ */
+export function vjpShader(
+  name: KernelName,
+  fmaFused: boolean,
+  part?: "fast" | "fallback",
+): string {
   const family = families[name]!;
   const grads = family.grads.length > 0;
+  const fast = part === undefined ? undefined : f32PathOf(name, "vjp");
   let compute: string;
   let fns = "";
   if (family.kind === "bits") {
@@ -210,7 +358,7 @@ ${bitsParams(family)}
     const k = new Wgsl();
     const { x, p } = bodyInputs(k, family);
     const r = family.vjp(k, x, p);
-    fns = `struct Slopes { d: sdf, g: sdf }
+    const slopes = `struct Slopes { d: sdf, g: sdf }
 fn slopes(xd: df) -> Slopes {
 ${k.statements}
   return Slopes(${k.scaled(r.dx)}, ${
@@ -218,49 +366,99 @@ ${k.statements}
     });
 }
 `;
-    compute = `
-    let dyv = bitcast<f32>(dy[i]);
+    fns = `${part === "fast" ? "" : slopes}${f32Functions(fast)}`;
+    const specials = `let dyv = bitcast<f32>(dy[i]);
     let c = special_class(xb);
     if (c < 3u) {
-      dx[i] = bitcast<u32>(ieee_mul(dyv, bitcast<f32>(lim(c))));
+      ${
+      part === "fallback"
+        ? ""
+        : "dx[i] = bitcast<u32>(ieee_mul(dyv, bitcast<f32>(lim(c))));"
+    }
       ${grads ? "t = term_of(ieee_mul(dyv, bitcast<f32>(lim(c + 8u))));" : ""}
-    } else {
-      let sl = slopes(df(bitcast<f32>(xb), 0.0f));
+    }`;
+    const dfPath = `let sl = slopes(df(bitcast<f32>(xb), 0.0f));
       dx[i] = bitcast<u32>(round_mul(dyv, sl.d));
       ${
       grads
         ? `if (is_special(dyv)) { t = term_of(ieee_mul(dyv, sdf_round(sl.g))); } else { t = Term(df_mul_f(sdf_norm(sl.g), dyv), 0u); }`
         : ""
-    }
     }`;
+    if (fast === undefined) {
+      compute = `${specials} else {
+      ${dfPath}
+    }`;
+    } else if (part === "fast") {
+      compute = `${specials} else {
+      let xv = bitcast<f32>(xb);
+      dx[i] = bitcast<u32>(f_scale_dy(dyv, fp(xv)));
+      ${grads ? "t = f_term(dyv, fg(xv));" : ""}
+      if (!fp_ok(xv)) { mark_slow(wid.y * u.nx + wid.x, nwg.x * nwg.y); }
+    }`;
+    } else {
+      // The fallback: dx only where the f32 path does not hold.
+      compute = `${specials} else if (fp_ok(bitcast<f32>(xb))) {
+      ${grads ? "t = f_term(dyv, fg(bitcast<f32>(xb)));" : ""}
+    } else {
+      ${dfPath}
+    }`;
+    }
   }
+  const slowBuffer = part === "fast"
+    ? SLOW_FAST(5)
+    : part === "fallback"
+    ? SLOW_FALLBACK(5)
+    : "";
+  const builtins =
+    "@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>";
   if (!grads) {
-    return `${header(fmaFused)}${BINDINGS_VJP}
-${fns}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = index_of(wid, lid);
+    const element = `fn element(i: u32, wid: vec3<u32>, nwg: vec3<u32>) {
   if (i >= u.n) { return; }
   let xb = x[i];
   ${compute}
-}
+}`;
+    const main = part === "fallback"
+      ? FALLBACK_MAIN(`element(g * ${WORKGROUP}u + lid, wid, nwg);`)
+      : `@compute @workgroup_size(${WORKGROUP})
+fn main(${builtins}) {
+  element(index_of(wid, lid), wid, nwg);
+}`;
+    return `${header(fmaFused)}${BINDINGS_VJP}${slowBuffer}
+${fns}
+${element}
+${main}
 `;
   }
-  return `${header(fmaFused)}${BINDINGS_VJP}${PARTIALS}
-${fns}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = index_of(wid, lid);
+  // With a parameter sum: each workgroup's terms reduced in a fixed order.
+  const element = `fn element(i: u32, wid: vec3<u32>, nwg: vec3<u32>) -> Term {
   var t = Term(df(0.0f, 0.0f), 0u);
   if (i < u.n) {
     let xb = x[i];
     ${compute}
   }
-  let r = reduce_workgroup(lid, t);
+  return t;
+}`;
+  const write = (g: string) =>
+    `let r = reduce_workgroup(lid, t);
   if (lid == 0u) {
-    partials[u.pbase + wid.y * u.nx + wid.x] = Partial(r.s, r.flags, 0u);
-  }
-}
+    partials[u.pbase + ${g}] = Partial(r.s, r.flags, 0u);
+  }`;
+  const main = part === "fallback"
+    ? FALLBACK_MAIN(
+      `let t = element(g * ${WORKGROUP}u + lid, wid, nwg);
+    ${write("g")}
+    workgroupBarrier();`,
+      true,
+    )
+    : `@compute @workgroup_size(${WORKGROUP})
+fn main(${builtins}) {
+  let t = element(index_of(wid, lid), wid, nwg);
+  ${write("wid.y * u.nx + wid.x")}
+}`;
+  return `${header(fmaFused)}${BINDINGS_VJP}${PARTIALS}${slowBuffer}
+${fns}
+${element}
+${main}
 `;
 }
 

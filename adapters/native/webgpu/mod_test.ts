@@ -122,6 +122,38 @@ Deno.test({
         }
       },
     );
+    await t.step(
+      "plain-f32 kernels: the double-f32 fallback runs in the workgroups that need it",
+      async () => {
+        // 64 workgroups of moderate x, a few of them holding one element
+        // outside the f32 paths' ranges (whose f32 result would be wrong),
+        // and the last workgroup partial; forward, derivative and VJP.
+        const xs = new Float32Array(64 * 256 + 77).map((_, i) =>
+          Math.sin(i * 0.37) * 6
+        );
+        for (const i of [5, 3 * 256 + 200, 40 * 256, xs.length - 1]) {
+          xs[i] = -100 - i / 1000;
+        }
+        xs[17 * 256 + 3] = 1e-30;
+        xs[17 * 256 + 4] = -1.3;
+        const dy = xs.map((_, i) => (i % 3) - 1.25);
+        for (const op of ["sigmoid", "tanh", "silu", "swish"] as const) {
+          const v = worst(
+            await (gpu[op] as unknown as Host)(xs),
+            await (native[op] as unknown as Host)(xs),
+          );
+          assert.ok(v <= 2, `${op} values: ${v} ULP`);
+          const d = worst(
+            await gpu.derivative(op, xs),
+            await native.derivative(op, xs),
+          );
+          assert.ok(d <= 4, `${op} derivative: ${d} ULP`);
+          const g = await gpu.vjp(op, xs, { dy });
+          const h = await native.vjp(op, xs, { dy });
+          assert.ok(worst(g.dx, h.dx) <= 4, `${op} VJP`);
+        }
+      },
+    );
     await t.step("NaN, ±∞ and ±0 as the native kernels give them", async () => {
       const special = [NaN, Infinity, -Infinity, 0, -0];
       for (

@@ -1,0 +1,250 @@
+// Plain-f32 paths of the WebGPU kernels: where a per-op error analysis
+// shows that f32 arithmetic with a few error-free steps meets the promise
+// (values within 2 ULP, gradients within 4, of the float64 reference), a
+// kernel computes the element in f32 and rounds once; elsewhere (the tails
+// whose results or intermediates leave the normal range, the cancelling
+// windows around a derivative's root) the same element takes the
+// double-f32 path of _wgsl_math.ts. The choice is a per-element branch on
+// x, so a workgroup (a SIMD vector on llvmpipe) runs the double-f32 code
+// only where one of its elements needs it.
+//
+// Units: u = 2⁻²⁴, the unit roundoff of f32 (a rounding to nearest errs by
+// at most u relative); a result whose error before its one final rounding
+// is ε·u relative is within ε + ½ ULP (|v|/ulp(v) < 2²⁴).
+//
+// The primitives (shared by every op, their bounds proved once here):
+// - `f_exp(th, tl)`: e^t for t = th + tl, |th| ≤ 104, as 2^k·(1 + r + c)
+//   with r the reduced argument. t − k·ln2 is formed exactly (Cody–Waite:
+//   k·LN2_HI and th − k·LN2_HI are exact, the rest's rounding error kept
+//   by two_sum and folded into c with tl); c = e^r − 1 − r from an f32
+//   Horner (truncation below 2⁻³², |r| ≤ 0.3466) errs by ≤ 3.2u·|c| ≤ 0.22u;
+//   the pair (h, l) = (fl(1 + r), error + c) is then e^t within 0.3u
+//   absolute of e^r ≥ 0.707: **e^t within 0.5u relative** as an unrounded
+//   pair (and e^t − 1 within 0.6u relative of itself: for k = 0 the pair is
+//   (r, c) itself, no rounding of 1 + r enters).
+// - `f_div(a, b)`: a quotient of pairs as a pair. WGSL's division is only
+//   within 2.5 ULP, so the f32 quotient q is corrected once from the exact
+//   residual a − b·q (two_prod): the pair is within about 2⁻⁴⁰ of the
+//   quotient of the pairs, whatever the device's division.
+// - `f_mul_round(a, b)`: f32 times a pair, rounded once (two_prod).
+// Error-free sums and products go through _wgsl_math.ts's two_sum,
+// fast_two_sum and two_prod (opaque to the compiler, fma or Dekker); no
+// other step relies on exact arithmetic, so contraction into fma or a
+// reassociation can only change an error by a rounding the bounds count.
+
+import type { KernelName } from "../_definitions.ts";
+import { f32Literal } from "./_wgsl_math.ts";
+
+const LN2_HI = 0.693145751953125;
+const LN2_LO = Math.LN2 - LN2_HI;
+
+/** e^r − 1 − r = r²·(1/2! + r/3! + … + r⁶/8!): the Horner coefficients. */
+const EXP_C = [2, 6, 24, 120, 720, 5040, 40320].map((f) => 1 / f);
+
+/** The WGSL of the plain-f32 primitives (needs _wgsl_math.ts's library). */
+export function wgslF32(): string {
+  let horner = f32Literal(EXP_C[EXP_C.length - 1]!);
+  for (let i = EXP_C.length - 2; i >= 0; i--) {
+    horner = `(${horner} * r + ${f32Literal(EXP_C[i]!)})`;
+  }
+  return `
+// ------------------------------------------------------------ plain f32
+
+/** e^(th + tl) = 2^k·(1 + r + c), |r| <= 0.3466 (|th| <= 104). */
+struct Fexp { r: f32, c: f32, k: i32 }
+fn f_exp(th: f32, tl: f32) -> Fexp {
+  let kf = round(th * 1.44269504f);
+  // Exact: kf·LN2_HI has at most 24 bits, and th − kf·LN2_HI is below 0.5
+  // with th's granularity.
+  let r1 = th - kf * ${f32Literal(LN2_HI)};
+  let rs = two_sum(r1, -(kf * ${f32Literal(LN2_LO)}));
+  let r = rs.x;
+  let c0 = (r * r) * ${horner};
+  // e^(r + rl) = e^r + rl·e^r (rl² below 2⁻³⁴).
+  let rl = rs.y + tl;
+  return Fexp(r, c0 + rl * ((1.0f + r) + c0), i32(kf));
+}
+/** e^t as a pair within 0.5u relative, for −125 <= k <= 127 (2^k normal). */
+fn f_exp_pair(e: Fexp) -> df {
+  let h = fast_two_sum(1.0f, e.r);
+  let v = fast_two_sum(h.x, h.y + e.c);
+  let a = pow2(e.k);
+  return v * a;
+}
+/** e^t − 1 as a pair within 0.6u relative of itself, for k >= −125. */
+fn f_expm1_pair(e: Fexp) -> df {
+  let h = fast_two_sum(1.0f, e.r);
+  let a = pow2(e.k);
+  let m = two_sum(-1.0f, h.x * a);
+  // |m.x| >= 0.29 for k != 0, |r| >= |c| for k = 0: both normalize.
+  return select(fast_two_sum(m.x, m.y + (h.y + e.c) * a), fast_two_sum(e.r, e.c), e.k == 0);
+}
+/** a/b as a pair (for a, b and the residual normal, b != 0). */
+fn f_div(a: df, b: df) -> df {
+  let q = a.x / b.x;
+  let p = two_prod(b.x, q);
+  // a.x − p.x is exact (p.x is within a few ULP of a.x).
+  let rho = (((a.x - p.x) - p.y) + a.y) - q * b.y;
+  return df(q, rho / b.x);
+}
+/** a·b as a pair, f32 a. */
+fn f_mul(a: f32, b: df) -> df {
+  let p = two_prod(a, b.x);
+  return df(p.x, p.y + a * b.y);
+}
+/** a·b as a pair. */
+fn f_mul2(a: df, b: df) -> df {
+  let p = two_prod(a.x, b.x);
+  return df(p.x, p.y + (a.x * b.y + a.y * b.x));
+}
+/** a + b as a pair. */
+fn f_add2(a: df, b: df) -> df {
+  let s = two_sum(a.x, b.x);
+  return df(s.x, s.y + (a.y + b.y));
+}
+/** a·b rounded once, f32 a (a·b.x finite). */
+fn f_mul_round(a: f32, b: df) -> f32 {
+  let p = f_mul(a, b);
+  return p.x + p.y;
+}
+/** The pair rounded to f32. */
+fn f_round(a: df) -> f32 { return a.x + a.y; }
+/**
+ * dy·s rounded once with IEEE semantics for a special dy and for an
+ * overflowing product (s a finite pair).
+ */
+fn f_scale_dy(dy: f32, s: df) -> f32 {
+  let p = dy * s.x;
+  if (is_special(dy) || is_special(p)) { return ieee_mul(dy, f_round(s)); }
+  return f_mul_round(dy, s);
+}
+
+/**
+ * The logistic pieces of z = zh + zl (|zh| <= 64): e = e^−|z| and
+ * d = 1 + e as pairs (e within 0.5u, d within 0.5u·e), zneg = z < 0.
+ * σ(z) = zneg ? e/d : 1/d, σ(z)σ(−z) = e/d².
+ */
+struct Flog { e: df, d: df, zneg: bool }
+fn f_logistic(zh: f32, zl: f32) -> Flog {
+  let zneg = zh < 0.0f;
+  let e = f_exp_pair(f_exp(select(-zh, zh, zneg), select(-zl, zl, zneg)));
+  let d0 = fast_two_sum(1.0f, e.x);
+  return Flog(e, df(d0.x, d0.y + e.y), zneg);
+}
+/** σ(z) as a pair: within 0.5u·e/(1 + e) <= 0.25u relative. */
+fn f_sigmoid(g: Flog) -> df {
+  return f_div(select(df(1.0f, 0.0f), g.e, g.zneg), g.d);
+}
+/** d² as a pair (d.y² below 2⁻⁴⁶ dropped). */
+fn f_square(d: df) -> df {
+  let p = two_prod(d.x, d.x);
+  return df(p.x, p.y + 2.0f * d.x * d.y);
+}
+/** σ(z)σ(−z) = e/d² as a pair: within 0.5u·(1 − e)/(1 + e) <= 0.5u relative. */
+fn f_logistic_slope(g: Flog) -> df { return f_div(g.e, f_square(g.d)); }
+`;
+}
+
+/**
+ * One loop's plain-f32 path: `guard`, a WGSL bool of the f32 input `x`
+ * (finite and, for the forward loop, nonzero) and the parameters, says
+ * where it holds; `body`, the statements of `fn(x: f32) -> df` returning
+ * the result as an unrounded pair (the kernel rounds it once, or multiplies
+ * it by dy and rounds once). `grad`, for a VJP with a learned parameter:
+ * the statements of `fn(x: f32) -> df` returning ∂f/∂θ as a pair.
+ */
+export interface F32Path {
+  readonly guard: string;
+  readonly body: string;
+  readonly grad?: string;
+}
+
+/** The plain-f32 loops of a kernel (absent: double-f32 throughout). */
+export interface F32Paths {
+  readonly forward?: F32Path;
+  readonly derivative?: F32Path;
+  readonly vjp?: F32Path;
+}
+
+// ---------------------------------------------------------------- sigmoid
+
+/**
+ * σ(x) for x >= −64 (x clamped to 64, where σ is 1 in f32): the pair is
+ * within 0.25u of σ (f_sigmoid), so the value is within 0.75 ULP; below −64
+ * the result nears the subnormal range (σ(−87.3) = 2⁻¹²⁶) and the
+ * double-f32 path rounds it from its bits.
+ */
+const sigmoidForward: F32Path = {
+  guard: "x >= -64.0f",
+  body: `return f_sigmoid(f_logistic(min(x, 64.0f), 0.0f));`,
+};
+
+/**
+ * σ′(x) = σ(x)σ(−x) = e/(1 + e)², e = e^−|x|, for |x| <= 64: the pair is
+ * within 0.5u (f_logistic_slope), so f′ is within 1 ULP and dy·f′, rounded
+ * once from the pair, within 1 ULP. Beyond, e^−|x| nears 2⁻¹²⁶.
+ */
+const sigmoidSlope: F32Path = {
+  guard: "abs(x) <= 64.0f",
+  body: `return f_logistic_slope(f_logistic(x, 0.0f));`,
+};
+
+// ------------------------------------------------------------------- tanh
+
+/**
+ * tanh|x| = −m/(2 + m), m = e^−2|x| − 1 (no cancellation: m from
+ * f_expm1_pair, within 0.6u of itself), |x| clamped to 12 (tanh is 1 in
+ * f32 from 9.01). The quotient's relative sensitivity to m is
+ * 2/(2 + m) <= 2 where |m| is near 1, and there m's error is 0.5u·e, not
+ * 0.6u·|m|: at most 0.67u (m = −0.5) before the rounding, so within
+ * 1.2 ULP. For |x| < 2⁻⁶⁰ (tanh x = x, subnormals included) the double-f32
+ * path keeps the bits on devices that flush.
+ */
+const tanhForward: F32Path = {
+  guard: "abs(x) >= 8.6736174e-19f",
+  body: `let m = f_expm1_pair(f_exp(-2.0f * min(abs(x), 12.0f), 0.0f));
+  let d0 = fast_two_sum(2.0f, m.x);
+  let t = f_div(-m, df(d0.x, d0.y + m.y));
+  return select(t, -t, x < 0.0f);`,
+};
+
+/**
+ * tanh′(x) = 4·σ(2x)σ(−2x) (2|x| exact), |x| <= 32: within 1 ULP as
+ * σ′ above (the factor 4 is exact).
+ */
+const tanhSlope: F32Path = {
+  guard: "abs(x) <= 32.0f",
+  body: `return 4.0f * f_logistic_slope(f_logistic(2.0f * x, 0.0f));`,
+};
+
+// ------------------------------------------------------- swish and silu
+
+/** z = βx as a pair (β a double-f32 parameter: its low part enters). */
+const SWISH_Z = `let beta = param(0u);
+  let z = f_mul(x, beta);
+  let zl = z.y;`;
+
+/**
+ * x·σ(βx) for 2⁻⁴⁰ <= |x| <= 2⁶⁰ and βx >= −40: z = βx exact as a pair,
+ * σ(z) within 0.25u, one product rounded once: within 0.75 ULP. Outside,
+ * the result or the product's error term leaves the normal range.
+ */
+const swishForward: F32Path = {
+  guard:
+    "abs(x) >= 9.094947e-13f && abs(x) <= 1.1529215e18f && x * param(0u).x >= -40.0f",
+  body: `${SWISH_Z}
+  let zc = min(z.x, 64.0f);
+  return f_mul(x, f_sigmoid(f_logistic(zc, select(zl, 0.0f, zc < z.x))));`,
+};
+
+/** The plain-f32 paths, by kernel. */
+export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
+  sigmoid: {
+    forward: sigmoidForward,
+    derivative: sigmoidSlope,
+    vjp: sigmoidSlope,
+  },
+  tanh: { forward: tanhForward, derivative: tanhSlope, vjp: tanhSlope },
+  swish: { forward: swishForward },
+  silu: { forward: swishForward },
+};
