@@ -20,6 +20,11 @@ export interface FloorDevice {
   readonly reference?: boolean;
   /** A sampler copying half of `bytesMoved` (read that much, write that much). */
   sampler(bytesMoved: number): Sampler;
+  /**
+   * The one kernel size, in bytes moved per element, it is measured for
+   * (its work does not depend on the others); every size when absent.
+   */
+  readonly bytesPerElement?: number;
   /** Frees the buffers. */
   close(): void;
 }
@@ -46,6 +51,38 @@ export function cpuFloor(maxBytesMoved: number): FloorDevice {
         const t0 = performance.now();
         for (let i = 0; i < batch; i++) to.set(from);
         return Promise.resolve(performance.now() - t0);
+      };
+    },
+    close() {},
+  };
+}
+
+/**
+ * A reference beside the CPU floor: what a host-form call without `out`
+ * pays for its output before any kernel runs, a fresh Float32Array of the
+ * output's elements (4 bytes each of the 8 a forward call moves) with one
+ * element of each 4 KiB page written, so that every page is faulted in.
+ * Measured for 8 bytes per element only: a VJP's dx is the same array.
+ */
+export function cpuFreshOutput(): FloorDevice {
+  return {
+    device: "cpu",
+    reference: true,
+    bytesPerElement: 8,
+    method:
+      "fresh output array: new Float32Array(n) with one element of each 4 KiB page written (the allocation and page faults of a host-form call without out)",
+    sampler(bytesMoved) {
+      const n = Math.max(1, Math.ceil(bytesMoved / 8));
+      let keep = 0;
+      return (batch) => {
+        const t0 = performance.now();
+        for (let i = 0; i < batch; i++) {
+          const a = new Float32Array(n);
+          for (let j = 0; j < n; j += 1024) a[j] = 1;
+          keep += a[0]!;
+        }
+        const ms = performance.now() - t0;
+        return Promise.resolve(keep < 0 ? -ms : ms);
       };
     },
     close() {},

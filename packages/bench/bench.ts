@@ -30,7 +30,12 @@ import {
   type Tolerance,
 } from "./_check.ts";
 import { type Completer, completionFor } from "./_completion.ts";
-import { cpuFloor, type FloorDevice, gpuFloors } from "./_floor.ts";
+import {
+  cpuFloor,
+  cpuFreshOutput,
+  type FloorDevice,
+  gpuFloors,
+} from "./_floor.ts";
 import { Reference } from "./_reference.ts";
 import {
   measure,
@@ -516,6 +521,7 @@ async function measureFloors(
   const devices: (FloorDevice | { device: Device; reason: string })[] = [
     cpuFloor(maxBytes),
   ];
+  if (config.timings.includes("roundTrip")) devices.push(cpuFreshOutput());
   if (loaded.some((b) => b.entry.device === "gpu")) {
     const gpu = await gpuFloors(maxBytes);
     if ("reason" in gpu) devices.push({ device: "gpu", reason: gpu.reason });
@@ -524,6 +530,8 @@ async function measureFloors(
   const floors: FloorEntry[] = [];
   for (const device of devices) {
     for (const bpe of bpes) {
+      const only = "reason" in device ? undefined : device.bytesPerElement;
+      if (only !== undefined && only !== bpe) continue;
       for (const size of [...config.sizes].sort((a, b) => a - b)) {
         const base = { device: device.device, bytesPerElement: bpe, size };
         let entry: FloorEntry;

@@ -65,11 +65,21 @@ Deno.test("runBench()", async (t) => {
         "roundTripOut dalpha",
         "roundTripOut dx",
       ]);
-      const floors = report.floors.filter((f) => f.device === "cpu");
+      const floors = report.floors.filter((f) =>
+        f.device === "cpu" && !f.reference
+      );
       assert.deepStrictEqual(
         floors.map((f) => [f.bytesPerElement, f.size, f.status]),
         [[8, 100, "ok"], [8, 1000, "ok"], [12, 100, "ok"], [12, 1000, "ok"]],
       );
+      // Beside it, what a fresh output array costs (the host form without
+      // out), once per size: a VJP's dx is the same array.
+      const fresh = report.floors.filter((f) => f.reference);
+      assert.deepStrictEqual(
+        fresh.map((f) => [f.device, f.bytesPerElement, f.size, f.status]),
+        [["cpu", 8, 100, "ok"], ["cpu", 8, 1000, "ok"]],
+      );
+      assert.match(fresh[0]!.method, /fresh output array/);
     },
   );
 

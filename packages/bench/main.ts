@@ -380,7 +380,9 @@ class Display {
         if (!this.#quiet) {
           this.clear();
           this.#log(
-            `floor  ${e.entry.device} copy ${e.entry.bytesPerElement} B/elem ${
+            `floor  ${e.entry.device} ${
+              e.entry.reference ? "fresh output for" : "copy"
+            } ${e.entry.bytesPerElement} B/elem ${
               formatSize(e.entry.size).padStart(5)
             }: ${
               e.entry.status === "ok"

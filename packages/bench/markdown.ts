@@ -398,7 +398,11 @@ function fullTable(
 function floorSection(report: BenchReport): string[] {
   const rows = report.floors.map((f) =>
     `| ${f.device}${
-      f.reference ? " (reference: copyBufferToBuffer)" : ""
+      f.reference
+        ? f.device === "gpu"
+          ? " (reference: copyBufferToBuffer)"
+          : " (reference: fresh output array)"
+        : ""
     } | ${f.bytesPerElement} | ${formatSize(f.size)} | ${
       f.status === "ok"
         ? `${formatMs(f.medianMs!)} [${formatMs(f.minMs!)}–${
