@@ -6,6 +6,22 @@
  * hand. `deno task generate` rewrites the blocks; `generate_test.ts` fails
  * while any block differs from what the catalog gives.
  *
+ * Why a block in each adapter and not one shared module: an import
+ * statement picks the backend, so each backend module must have its own
+ * bindings, and an ES module has only the export names its source spells
+ * out or takes by `export *` from another module instance, which is one per
+ * URL. The alternatives were tried (December 2026) and each loses something:
+ * `export const { relu, … } = opsFor(backend)` still spells the names per
+ * adapter, and `deno doc --lint` finds no doc and no type on the bindings
+ * (missing-jsdoc, missing-explicit-type; JSR calls it a slow type); one
+ * shared module re-exported per backend as `./ops.ts#tfjs-cpu` gives
+ * distinct instances in Deno, but `tsc` cannot resolve the specifier (the
+ * npm build's declarations) and `deno bundle` folds the instances into one,
+ * so in a browser bundle every backend would run the same engine. So the
+ * names stand in each adapter, written by this one generator. The types the
+ * exports refer to are not repeated: each adapter re-exports them with
+ * `export type * from "@nonlin/core/types"`.
+ *
  * @module
  */
 

@@ -1,7 +1,7 @@
 // Shared by the fault fixtures: each is the example reference backend with
 // one deliberate fault, fed to the suite as a third-party module by path.
 
-import type { ArrayInput, Tensor } from "@nonlin/core";
+import { type ArrayInput, nextFloat32, type Tensor } from "@nonlin/core";
 import * as reference from "../../../examples/reference_backend.ts";
 
 /** A result in either form. */
@@ -34,13 +34,10 @@ export function rewrite<T extends Out>(
   return result;
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** `y` moved `n` float32 steps away from zero. */
+/** `y` moved `n` float32 steps away from zero (core's float32 stepping). */
 export function ulpsAway(y: number, n: number): number {
   if (y === 0 || y !== y || Math.abs(y) === Infinity) return y;
-  f32[0] = y;
-  u32[0] = u32[0]! + n;
-  return f32[0]!;
+  let out = Math.fround(y);
+  for (let i = 0; i < n; i++) out = nextFloat32(out, out > 0);
+  return out;
 }
