@@ -20,6 +20,9 @@ import {
 } from "./eval.ts";
 import { fixture, runOf } from "./testdata/run.ts";
 
+/** The keys of `--json`, in DESIGN.md's order. */
+const JSON_KEYS = ["op", "backend", "params", "x", "y", "dx", "dparams", "d2x"];
+
 const REFERENCE = fixture("reference_backend.ts");
 const NO_SECOND = fixture("no_second_derivative_backend.ts");
 const reference = await loadBackend(REFERENCE);
@@ -265,16 +268,10 @@ Deno.test("formatEvalJson()", async (t) => {
 }
 `,
     );
-    assert.deepStrictEqual(Object.keys(JSON.parse(formatEvalJson(result))), [
-      "op",
-      "backend",
-      "params",
-      "x",
-      "y",
-      "dx",
-      "dparams",
-      "d2x",
-    ]);
+    assert.deepStrictEqual(
+      Object.keys(JSON.parse(formatEvalJson(result))),
+      JSON_KEYS,
+    );
   });
 
   await t.step(
@@ -436,16 +433,7 @@ Deno.test("main()", async (t) => {
       (await run("gelu", "--backend", REFERENCE, "--x=-1,0,1", "--json"))
         .stdout,
     );
-    assert.deepStrictEqual(Object.keys(got), [
-      "op",
-      "backend",
-      "params",
-      "x",
-      "y",
-      "dx",
-      "dparams",
-      "d2x",
-    ]);
+    assert.deepStrictEqual(Object.keys(got), JSON_KEYS);
     assert.deepStrictEqual(
       [got.op, got.backend, got.params, got.x, got.dparams],
       ["gelu", "native", { approximate: "none" }, [-1, 0, 1], {}],
