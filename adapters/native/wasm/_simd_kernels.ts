@@ -692,6 +692,7 @@ class Runner {
     all[d + RING.X] = this.#xs;
     all[d + RING.DY] = this.#dys;
     all[d + RING.SUMS] = sumsAt;
+    all[d + RING.WAITING] = 0;
     for (let s = 0; s < ring; s++) all[d + RING.STATE + s] = 0;
     const job = this.#job;
     job.fn = family.index[loop];
@@ -761,7 +762,9 @@ class Runner {
           Atomics.store(all, at, 8 * t + (special ? RING.S_SPECIAL : READY));
         }
         Atomics.store(all, d + RING.READY, placed);
-        Atomics.notify(all, d + RING.READY);
+        if (Atomics.load(all, d + RING.WAITING) > 0) {
+          Atomics.notify(all, d + RING.READY);
+        }
         continue;
       }
       const special = state === 8 * e + RING.S_SPECIAL;

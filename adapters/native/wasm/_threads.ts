@@ -104,6 +104,7 @@ const LAYOUT = {
   R_X: 4,
   R_DY: 5,
   R_SUMS: 6,
+  R_WAITING: 7,
   R_STATE: 8,
   R_RESULT: 8 + 16,
 };
@@ -112,7 +113,8 @@ const LAYOUT = {
  * A streamed call's ring, in int32 words from its descriptor: how many
  * tiles the calling thread has placed (`READY`), the tile count, the
  * slots, the elements per tile, the x and dy slot arrays and the per-slot
- * sums (byte offsets), then per slot its state (`STATE`: 8·tile + one of
+ * sums (byte offsets), how many helpers wait for a tile (`WAITING`), then
+ * per slot its state (`STATE`: 8·tile + one of
  * the `S_` codes, 0 when free) and the loop's record count (`RESULT`).
  */
 export const RING = {
@@ -123,6 +125,7 @@ export const RING = {
   X: LAYOUT.R_X,
   DY: LAYOUT.R_DY,
   SUMS: LAYOUT.R_SUMS,
+  WAITING: LAYOUT.R_WAITING,
   STATE: LAYOUT.R_STATE,
   RESULT: LAYOUT.R_RESULT,
   /** Copied in, finite: any thread may take it. */
@@ -260,7 +263,11 @@ async function helperMain(start: HelperStart, close: () => void) {
       }
       if (best < 0) {
         if (ready >= tiles) return 0;
+        // Counted while asleep, so that the calling thread wakes it only
+        // then (a wake is a system call).
+        Atomics.add(all, d + L.R_WAITING, 1);
         Atomics.wait(all, d + L.R_READY, ready, 20);
+        Atomics.sub(all, d + L.R_WAITING, 1);
         continue;
       }
       const s = best % slots;
