@@ -4,9 +4,10 @@
  * `../_kernels.ts` on top. Arrays that are views of that memory (resident
  * tensors allocated by its {@linkcode Heap}) are passed as pointers, with no
  * copy. A call on host arrays only (the Float32Array form) streams them a
- * tile at a time through a ring allocated once in that memory, the copies
- * overlapping the helper threads' arithmetic (`Runner.stream`); a call
- * mixing the two copies its host arrays into scratch blocks. Vectors
+ * tile at a time through a tile allocated once in that memory on one
+ * thread, or copies them whole into a scratch kept between calls when it
+ * is split over helper threads (`Runner.stream`); a call mixing the two
+ * copies its host arrays into scratch blocks. Vectors
  * holding NaN or ±∞ that a loop recorded are finished by the JavaScript
  * kernels, element by element.
  *
@@ -37,7 +38,6 @@ import {
   loadNodeWorkers,
   MAX_THREADS,
   Pool,
-  RING,
   threadsUnsupported,
   WEB_IDLE_MS,
 } from "./_threads.ts";
@@ -498,21 +498,11 @@ export const SUM_BLOCK = 1 << 14;
 const TILE = SUM_BLOCK;
 
 /**
- * Tiles the calling thread may copy in ahead of the oldest one not yet
- * copied out, when helper threads compute them (one without helpers).
+ * The most elements per array a call on host arrays split over helper
+ * threads keeps its scratch for, between calls (two arrays of 2²² float32:
+ * 32 MiB); a larger call allocates its own and frees it.
  */
-const RING_SLOTS = 8;
-
-/**
- * From how many elements a host-array call streams through the helper
- * threads: the calling thread copies tiles in and out while the helpers
- * (and it, when it has nothing to copy) compute them, so the copies
- * overlap the arithmetic.
- */
-const STREAM_FROM = 4 * TILE;
-
-/** The most learned parameters an op has (the ring's sums per slot). */
-const MAX_GRADS = 4;
+const KEEP_SCRATCH = 1 << 22;
 
 /** What a call does with its records and its parameter sums. */
 interface Call {
@@ -549,22 +539,21 @@ class Runner {
     block: 0,
     sumsOut: 0,
     params: [],
-    ring: 0,
-    fnFinite: 0,
   };
   /** The int32 the chunks of a call are claimed from. */
   readonly #counterPtr: number;
   #counterView: Int32Array | undefined;
-  /** The streamed calls' ring: its descriptor ({@linkcode RING}). */
-  readonly #ring: number;
-  readonly #slots: number;
-  /** The ring's x slots, dy slots and per-slot sums (byte offsets). */
-  readonly #xs: number;
-  readonly #dys: number;
-  readonly #ringSums: number;
-  #words: Int32Array;
-  readonly #slotPtrs2 = [0, 0];
-  readonly #slotPtrs3 = [0, 0, 0];
+  /** The tile a host-array call on one thread streams through (x, dy). */
+  readonly #tileX: number;
+  readonly #tileDy: number;
+  readonly #tilePtrs2 = [0, 0];
+  readonly #tilePtrs3 = [0, 0, 0];
+  /** The kept scratch of host-array calls split over threads (x, then dy). */
+  #scratch = -1;
+  #scratchLength = 0;
+  /** The kept area of a split VJP's block sums. */
+  #sums = -1;
+  #sumsBytes = 0;
 
   constructor(
     heap: Heap,
@@ -575,54 +564,22 @@ class Runner {
     this.#pool = pool;
     this.#scan = scan;
     this.#counterPtr = pool === undefined ? 0 : heap.alloc(64);
-    // Allocated once: a host-array call allocates nothing in the memory.
-    // The ring's slots, then one of the calling thread's own.
-    const slots = pool === undefined ? 0 : RING_SLOTS;
-    this.#slots = slots;
-    this.#ring = heap.alloc(RING.BYTES);
-    this.#xs = heap.alloc(4 * TILE * (slots + 1));
-    this.#dys = heap.alloc(4 * TILE * (slots + 1));
-    this.#ringSums = heap.alloc(8 * MAX_GRADS * Math.max(1, slots));
-    this.#words = new Int32Array(heap.buffer);
-  }
-
-  /** An int32 view of the whole memory, current after any growth. */
-  #all(): Int32Array {
-    const buffer = this.#heap.buffer;
-    if (this.#words.buffer !== buffer) this.#words = new Int32Array(buffer);
-    return this.#words;
-  }
-
-  /** Pointers of ring slot `s` (computed in place: the output over x, dx over dy). */
-  #slot(s: number, three: boolean): number[] {
-    const x = this.#xs + 4 * TILE * s;
-    if (!three) {
-      this.#slotPtrs2[0] = x;
-      this.#slotPtrs2[1] = x;
-      return this.#slotPtrs2;
-    }
-    const dy = this.#dys + 4 * TILE * s;
-    this.#slotPtrs3[0] = x;
-    this.#slotPtrs3[1] = dy;
-    this.#slotPtrs3[2] = dy;
-    return this.#slotPtrs3;
+    // Allocated once: a host-array call on one thread allocates nothing.
+    this.#tileX = heap.alloc(4 * TILE);
+    this.#tileDy = heap.alloc(4 * TILE);
   }
 
   /**
-   * Runs `family.loops[loop]` on host arrays (none a view of the memory),
-   * tile by tile: x (and dy) copied into the kernels' memory, computed
-   * there in place, copied out to `out` in tile order. The calling thread
-   * never waits for a helper: with helper threads (as many as
-   * {@linkcode Runner.threadsFor} gives, from {@linkcode STREAM_FROM}
-   * elements) it copies up to {@linkcode RING_SLOTS} tiles ahead into a
-   * ring, the helpers take the newest of them and it the oldest; a tile a
-   * helper still holds when its turn comes to be copied out, it computes
-   * again itself from the caller's data (the same bits). Tiles holding NaN
-   * or ±∞, and every tile without helpers, it computes with the checked
-   * loop when their turn comes, and each tile's sums are added then: in
-   * tile order, the same additions as for resident data on any number of
-   * threads. `out` may be x (or dy) itself: tile t of the inputs is read
-   * before tile t of `out` is written.
+   * Runs `family.loops[loop]` on host arrays (none a view of the memory):
+   * on one thread, a tile at a time through a tile of the memory (x, and
+   * dy, copied in; computed in place; copied out to `out`), so that the
+   * copies stay in the cache and nothing is allocated; split over helper
+   * threads (from {@linkcode Runner.threadsFor} threads), copied whole into
+   * a scratch kept from call to call (up to {@linkcode KEEP_SCRATCH}
+   * elements) and run as resident data. Tiles are sum blocks, so a VJP's
+   * sums are added in the same order either way: the same bits as for
+   * resident data on any number of threads. `out` may be x (or dy)
+   * itself: tile t of the inputs is read before tile t of `out` is written.
    */
   stream(
     family: Family,
@@ -635,185 +592,78 @@ class Runner {
   ): void {
     const n = x.length;
     const heap = this.#heap;
-    const tiles = Math.ceil(n / TILE);
-    const pool = this.#pool;
-    const helpers = n < STREAM_FROM
-      ? 0
-      : Math.min(this.threadsFor(family, n), tiles) - 1;
-    const ring = helpers > 0 ? this.#slots : 0;
     const three = dy !== undefined;
-    const grads = loop === "vjp" ? family.def.grads.length : 0;
-    const unchecked = family.finite[loop];
-    const finite = unchecked ?? family.loops[loop];
-    const d = this.#ring >>> 2;
-    const sumsAt = this.#ringSums;
-    let all = this.#all();
-    const copyIn = (t: number, s: number): number => {
-      const start = t * TILE;
-      const end = Math.min(n, start + TILE);
-      const f32 = heap.f32;
-      const xp = this.#xs + 4 * TILE * s;
-      f32.set(x.subarray(start, end), xp >>> 2);
-      if (three) {
-        f32.set(dy.subarray(start, end), (this.#dys + 4 * TILE * s) >>> 2);
+    if (this.threadsFor(family, n) > 1) {
+      // Two arrays from the kept scratch (or, beyond it, a block of this
+      // call's own), computed in place: the output over x, dx over dy.
+      const own = n > KEEP_SCRATCH;
+      let base = this.#scratch;
+      if (own) base = heap.alloc(8 * n);
+      else if (this.#scratchLength < n) {
+        if (base >= 0) heap.free(base);
+        const length = Math.min(
+          KEEP_SCRATCH,
+          Math.max(n, 2 * this.#scratchLength),
+        );
+        base = this.#scratch = heap.alloc(8 * length);
+        this.#scratchLength = length;
       }
-      return xp;
-    };
-    /** Copies tile t out of slot s. */
-    const copyOut = (t: number, s: number) => {
-      const o = (three ? this.#dys : this.#xs) + 4 * TILE * s;
-      const start = t * TILE;
-      const len = Math.min(TILE, n - start);
-      out.set(heap.f32.subarray(o >>> 2, (o >>> 2) + len), start);
-    };
-    /**
-     * Tile t, in slot s, on this thread, its records redone and its sums
-     * added now (`special`: what a scan of it found, if one was made).
-     */
-    const own = (t: number, s: number, special?: boolean) => {
-      const ptrs = this.#slot(s, three);
-      call.at(ptrs[ptrs.length - 1]! >>> 2);
-      const len = Math.min(TILE, n - t * TILE);
-      this.run(family, loop, ptrs, len, params, call, true, special);
-      copyOut(t, s);
-    };
-    if (helpers === 0) {
-      const s = this.#slots; // the calling thread's own slot
-      for (let t = 0; t < tiles; t++) {
-        copyIn(t, s);
-        own(t, s);
+      try {
+        const px = base;
+        const pdy = base + 4 * (own ? n : this.#scratchLength);
+        const f32 = heap.f32;
+        f32.set(x, px >>> 2);
+        if (three) f32.set(dy, pdy >>> 2);
+        const ptrs = three ? this.#tilePtrs3 : this.#tilePtrs2;
+        ptrs[0] = px;
+        ptrs[1] = three ? pdy : px;
+        if (three) ptrs[2] = pdy;
+        const o = three ? pdy : px;
+        call.at(o >>> 2);
+        this.run(family, loop, ptrs, n, params, call);
+        out.set(heap.f32.subarray(o >>> 2, (o >>> 2) + n));
+      } finally {
+        if (own) heap.free(base);
       }
       return;
     }
-    all[d + RING.READY] = 0;
-    all[d + RING.TILES] = tiles;
-    all[d + RING.SLOTS] = ring;
-    all[d + RING.TILE] = TILE;
-    all[d + RING.X] = this.#xs;
-    all[d + RING.DY] = this.#dys;
-    all[d + RING.SUMS] = sumsAt;
-    all[d + RING.WAITING] = 0;
-    for (let s = 0; s < ring; s++) all[d + RING.STATE + s] = 0;
-    const job = this.#job;
-    job.fn = family.index[loop];
-    job.fnFinite = unchecked === undefined
-      ? family.index[loop]
-      : family.finiteIndex[loop]!;
-    job.ptrs = three ? this.#slotPtrs3 : this.#slotPtrs2;
-    job.n = n;
-    job.chunk = TILE;
-    job.counter = 0;
-    job.grads = grads;
-    job.block = TILE;
-    job.sumsOut = 0;
-    job.params = params;
-    job.ring = this.#ring;
-    const handed = this.#handed;
-    for (let h = 0; h < helpers; h++) handed[h] = pool!.start(h, job);
-    job.ring = 0;
-    all = this.#all();
-    const stateAt = d + RING.STATE;
-    const READY = RING.S_READY;
-    const DONE = RING.S_DONE;
-    /** Computes tile t in slot s as a helper would (finite, sums kept). */
-    const asHelper = (t: number, s: number) => {
-      const result = invoke(
-        finite,
-        this.#slot(s, three),
-        Math.min(TILE, n - t * TILE),
-        params,
-      );
-      for (let j = 0; j < grads; j++) {
-        heap.setF64At(
-          sumsAt + 8 * (grads * s + j),
-          heap.f64At(MAIN + SUMS + 8 * j),
-        );
-      }
-      all[d + RING.RESULT + s] = result;
-      Atomics.store(all, stateAt + s, 8 * t + DONE);
-    };
-    let placed = 0;
-    for (let e = 0; e < tiles;) {
-      const s = e % ring;
-      const state = Atomics.load(all, stateAt + s);
-      if (state === 8 * e + DONE) {
-        // Computed: its sums now, in tile order, then out.
-        if (all[d + RING.RESULT + s] !== 0) {
-          copyIn(e, s);
-          own(e, s);
-        } else {
-          if (grads > 0) call.sums(sumsAt + 8 * grads * s);
-          copyOut(e, s);
-        }
-        Atomics.store(all, stateAt + s, 0);
-        e++;
-        continue;
-      }
-      if (placed < tiles && placed < e + ring) {
-        // The next tile into its slot, unless a helper still computes an
-        // older tile there (this thread then computes the new one itself).
-        const t = placed++;
-        const at = stateAt + (t % ring);
-        const held = Atomics.load(all, at);
-        if (held === 0 || held === 8 * (held >>> 3) + DONE) {
-          const xp = copyIn(t, t % ring);
-          const special = unchecked !== undefined &&
-            this.#scan(xp, Math.min(TILE, n - t * TILE)) !== 0;
-          Atomics.store(all, at, 8 * t + (special ? RING.S_SPECIAL : READY));
-        }
-        Atomics.store(all, d + RING.READY, placed);
-        if (Atomics.load(all, d + RING.WAITING) > 0) {
-          Atomics.notify(all, d + RING.READY);
-        }
-        continue;
-      }
-      const special = state === 8 * e + RING.S_SPECIAL;
-      if (
-        special ||
-        (state === 8 * e + READY &&
-          Atomics.compareExchange(
-              all,
-              stateAt + s,
-              state,
-              8 * e + RING.S_MAIN,
-            ) ===
-            state)
-      ) {
-        // Its turn, and no helper took it: this thread computes it.
-        own(e, s, special);
-        Atomics.store(all, stateAt + s, 0);
-        e++;
-        continue;
-      }
-      // Tile e is a helper's, or not in the ring: first another tile a
-      // helper could take (the oldest), else tile e from the caller's data.
-      let other = -1;
-      for (let t = e + 1; t < placed; t++) {
-        const v = 8 * t + READY;
-        if (
-          Atomics.load(all, stateAt + (t % ring)) === v &&
-          Atomics.compareExchange(
-              all,
-              stateAt + (t % ring),
-              v,
-              8 * t + RING.S_HELPER,
-            ) === v
-        ) {
-          other = t;
-          break;
-        }
-      }
-      if (other >= 0) {
-        asHelper(other, other % ring);
-        continue;
-      }
-      if (Atomics.load(all, stateAt + s) === 8 * e + DONE) continue;
-      copyIn(e, this.#slots);
-      own(e, this.#slots);
-      e++;
+    const px = this.#tileX;
+    const pdy = this.#tileDy;
+    let ptrs: number[];
+    if (three) {
+      ptrs = this.#tilePtrs3;
+      ptrs[0] = px;
+      ptrs[1] = pdy;
+      ptrs[2] = pdy;
+    } else {
+      ptrs = this.#tilePtrs2;
+      ptrs[0] = px;
+      ptrs[1] = px;
     }
-    Atomics.notify(all, d + RING.READY);
-    for (let h = 0; h < helpers; h++) if (handed[h]) pool!.wait(h);
+    const o = three ? pdy : px;
+    call.at(o >>> 2);
+    for (let start = 0; start < n; start += TILE) {
+      const end = Math.min(n, start + TILE);
+      const f32 = heap.f32;
+      f32.set(x.subarray(start, end), px >>> 2);
+      if (three) f32.set(dy.subarray(start, end), pdy >>> 2);
+      this.run(family, loop, ptrs, end - start, params, call, true);
+      out.set(heap.f32.subarray(o >>> 2, (o >>> 2) + end - start), start);
+    }
+  }
+
+  /**
+   * The block sums' area of a split VJP, `bytes` long: kept between calls,
+   * grown (twofold) only for a larger one. Taken before the call's views:
+   * growing it may grow the memory.
+   */
+  #sumsArea(bytes: number): number {
+    if (this.#sumsBytes < bytes) {
+      if (this.#sums >= 0) this.#heap.free(this.#sums);
+      this.#sumsBytes = Math.max(bytes, 2 * this.#sumsBytes);
+      this.#sums = this.#heap.alloc(this.#sumsBytes);
+    }
+    return this.#sums;
   }
 
   /** A view of the chunk counter in the memory's current buffer. */
@@ -853,14 +703,11 @@ class Runner {
     params: readonly number[],
     call: Call,
     single = false,
-    special?: boolean,
   ): void {
     // A loop that checks every vector for NaN and ±∞ runs only where a scan
-    // of x finds one (or the caller's scan, `special`); otherwise its
-    // unchecked twin.
+    // of x finds one; otherwise its unchecked twin.
     const uncheckedFn = family.finite[loop];
-    const checked = uncheckedFn !== undefined &&
-      (special ?? this.#scan(ptrs[0]!, n) !== 0);
+    const checked = uncheckedFn !== undefined && this.#scan(ptrs[0]!, n) !== 0;
     const fn = uncheckedFn !== undefined && !checked
       ? uncheckedFn
       : family.loops[loop];
@@ -887,7 +734,7 @@ class Runner {
       Math.max(1, Math.ceil(n / (4 * threads * SUM_BLOCK)));
     const chunks = Math.ceil(n / chunk);
     const blocks = Math.ceil(n / SUM_BLOCK);
-    const area = grads > 0 ? this.#heap.alloc(8 * grads * blocks) : -1;
+    const area = grads > 0 ? this.#sumsArea(8 * grads * blocks) : -1;
     const counter = this.#counter();
     Atomics.store(counter, 0, 0);
     const job = this.#job;
@@ -930,7 +777,6 @@ class Runner {
     if (grads === 0) return;
     // Every block's sums, in block order: the same additions as on one thread.
     for (let b = 0; b < blocks; b++) call.sums(area + 8 * grads * b);
-    this.#heap.free(area);
   }
 
   /**

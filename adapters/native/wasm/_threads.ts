@@ -56,10 +56,6 @@ const F_PARAMS = 12;
 const F_STOPPED = 13;
 /** The sums' block size (elements), a divisor of every chunk size. */
 const F_BLOCK = 14;
-/** A streamed job's ring (its descriptor's byte offset), or 0 for chunks. */
-const F_RING = 15;
-/** A streamed job's loop for tiles known to be finite (index). */
-const F_FN_FINITE = 24;
 /** float64 index of the parameters in a control block. */
 const F64_PARAMS = 8;
 
@@ -93,56 +89,9 @@ const LAYOUT = {
   F_PARAMS,
   F_STOPPED,
   F_BLOCK,
-  F_RING,
-  F_FN_FINITE,
   F64_PARAMS,
   CONTROL_BYTES,
-  R_READY: 0,
-  R_TILES: 1,
-  R_SLOTS: 2,
-  R_TILE: 3,
-  R_X: 4,
-  R_DY: 5,
-  R_SUMS: 6,
-  R_WAITING: 7,
-  R_STATE: 8,
-  R_RESULT: 8 + 16,
 };
-
-/**
- * A streamed call's ring, in int32 words from its descriptor: how many
- * tiles the calling thread has placed (`READY`), the tile count, the
- * slots, the elements per tile, the x and dy slot arrays and the per-slot
- * sums (byte offsets), how many helpers wait for a tile (`WAITING`), then
- * per slot its state (`STATE`: 8·tile + one of
- * the `S_` codes, 0 when free) and the loop's record count (`RESULT`).
- */
-export const RING = {
-  READY: LAYOUT.R_READY,
-  TILES: LAYOUT.R_TILES,
-  SLOTS: LAYOUT.R_SLOTS,
-  TILE: LAYOUT.R_TILE,
-  X: LAYOUT.R_X,
-  DY: LAYOUT.R_DY,
-  SUMS: LAYOUT.R_SUMS,
-  WAITING: LAYOUT.R_WAITING,
-  STATE: LAYOUT.R_STATE,
-  RESULT: LAYOUT.R_RESULT,
-  /** Copied in, finite: any thread may take it. */
-  S_READY: 1,
-  /** Taken by a helper. */
-  S_HELPER: 2,
-  /** Computed by a helper. */
-  S_DONE: 3,
-  /** Copied in, holding NaN or ±∞: the calling thread's. */
-  S_SPECIAL: 4,
-  /** Taken by the calling thread. */
-  S_MAIN: 5,
-  /** The most slots a ring has. */
-  MAX_SLOTS: 16,
-  /** Bytes of a descriptor. */
-  BYTES: 4 * (LAYOUT.R_RESULT + 16),
-} as const;
 
 /** What a helper is started with. */
 interface HelperStart {
@@ -226,82 +175,6 @@ async function helperMain(start: HelperStart, close: () => void) {
       }
     }
   };
-  // A streamed job: the calling thread copies tiles into the slots of a
-  // ring and computes the oldest itself; a helper takes the newest tile
-  // copied in (state 8t + 1 → 8t + 2), computes it in place (dx over dy),
-  // keeps its sums in the slot's sums and marks it done (8t + 3). It stops
-  // once every tile is placed and none is left to take.
-  const ring = (): number => {
-    const d = i32[L.F_RING]! >>> 2;
-    if (f64.buffer.byteLength !== memory.buffer.byteLength) {
-      f64 = new Float64Array(memory.buffer);
-      all = new Int32Array(memory.buffer);
-    }
-    // The tiles a helper computes are finite: the loop without the check.
-    const fn = fns[i32[L.F_FN_FINITE]!]!;
-    const three = i32[L.F_POINTERS] === 3;
-    const n = i32[L.F_N]!;
-    const grads = i32[L.F_GRADS]!;
-    const k = i32[L.F_PARAMS]!;
-    const tiles = all[d + L.R_TILES]!;
-    const slots = all[d + L.R_SLOTS]!;
-    const tile = all[d + L.R_TILE]!;
-    const xs = all[d + L.R_X]!;
-    const dys = all[d + L.R_DY]!;
-    const sumsAt = all[d + L.R_SUMS]! >>> 3;
-    const q = P;
-    for (;;) {
-      const ready = Atomics.load(all, d + L.R_READY);
-      let best = -1;
-      let bestState = 0;
-      for (let s = 0; s < slots; s++) {
-        const state = Atomics.load(all, d + L.R_STATE + s);
-        if ((state & 7) === 1 && state >>> 3 > best) {
-          best = state >>> 3;
-          bestState = state;
-        }
-      }
-      if (best < 0) {
-        if (ready >= tiles) return 0;
-        // Counted while asleep, so that the calling thread wakes it only
-        // then (a wake is a system call).
-        Atomics.add(all, d + L.R_WAITING, 1);
-        Atomics.wait(all, d + L.R_READY, ready, 20);
-        Atomics.sub(all, d + L.R_WAITING, 1);
-        continue;
-      }
-      const s = best % slots;
-      const at = d + L.R_STATE + s;
-      if (
-        Atomics.compareExchange(all, at, bestState, bestState + 1) !== bestState
-      ) {
-        continue;
-      }
-      const len = Math.min(tile, n - best * tile);
-      const a = xs + 4 * tile * s;
-      const b = three ? dys + 4 * tile * s : a;
-      const result = three
-        ? (k === 0
-          ? fn(a, b, b, len)
-          : k === 1
-          ? fn(a, b, b, len, p[q]!)
-          : k === 2
-          ? fn(a, b, b, len, p[q]!, p[q + 1]!)
-          : fn(a, b, b, len, p[q]!, p[q + 1]!, p[q + 2]!, p[q + 3]!))
-        : (k === 0
-          ? fn(a, a, len)
-          : k === 1
-          ? fn(a, a, len, p[q]!)
-          : k === 2
-          ? fn(a, a, len, p[q]!, p[q + 1]!)
-          : fn(a, a, len, p[q]!, p[q + 1]!, p[q + 2]!, p[q + 3]!));
-      for (let j = 0; j < grads; j++) {
-        f64[sumsAt + grads * s + j] = f64[(sums >>> 3) + j]!;
-      }
-      all[d + L.R_RESULT + s] = result;
-      Atomics.store(all, at, bestState + 2);
-    }
-  };
   Atomics.store(i32, 0, L.IDLE);
   Atomics.notify(i32, 0);
   for (;;) {
@@ -311,7 +184,7 @@ async function helperMain(start: HelperStart, close: () => void) {
       if (Atomics.compareExchange(i32, 0, L.RUNNING, L.BUSY) !== L.RUNNING) {
         continue;
       }
-      i32[L.F_RESULT] = i32[L.F_RING] === 0 ? job() : ring();
+      i32[L.F_RESULT] = job();
       Atomics.store(i32, 0, L.DONE);
       Atomics.notify(i32, 0);
       continue;
@@ -427,13 +300,6 @@ export interface Job {
   readonly sumsOut: number;
   /** The loop's scalar arguments (at most 4). */
   readonly params: readonly number[];
-  /**
-   * A streamed job's ring descriptor ({@linkcode RING}), or 0 for a job
-   * over `ptrs` in chunks.
-   */
-  readonly ring: number;
-  /** A streamed job's loop for finite tiles (index; `fn` where none). */
-  readonly fnFinite: number;
 }
 
 /** What a helper did with a job. */
@@ -591,8 +457,6 @@ export class Pool {
     i32[base + F_GRADS] = job.grads;
     i32[base + F_SUMS_OUT] = job.sumsOut;
     i32[base + F_PARAMS] = job.params.length;
-    i32[base + F_RING] = job.ring;
-    i32[base + F_FN_FINITE] = job.fnFinite;
     const f64 = new Float64Array(i32.buffer, slot.control, CONTROL_BYTES / 8);
     for (let j = 0; j < job.params.length; j++) {
       f64[F64_PARAMS + j] = job.params[j]!;
