@@ -40,6 +40,7 @@ import {
   preluShader,
   reduceShader,
   slowWords,
+  SUM_SPAN,
   unaryShader,
   vjpShader,
   WORKGROUP,
@@ -534,9 +535,10 @@ export class GpuEngine {
   #slowBuffer(
     encoder: GPUCommandEncoder,
     chunks: ReadonlyArray<[number, number]>,
+    span = 1,
   ): GPUBuffer {
     const groups = chunks.reduce((s, [, c]) => {
-      const { nx, ny } = this.#grid(c);
+      const { nx, ny } = this.#grid(Math.ceil(c / span));
       return s + nx * ny;
     }, 0);
     const size = Math.max(16, slowWords(chunks.length, groups) * 4);
@@ -798,14 +800,16 @@ export class GpuEngine {
         ? this.#specialLimits(spec.name as OpName, "vjp", args, plan.sumScale)
         : undefined;
       const grads = family.grads.length > 0;
+      // With a parameter sum, a workgroup covers SUM_SPAN·WORKGROUP elements.
+      const span = grads ? SUM_SPAN : 1;
       const chunks = this.#chunks(n);
-      const slow = f32 ? this.#slowBuffer(encoder, chunks) : undefined;
+      const slow = f32 ? this.#slowBuffer(encoder, chunks, span) : undefined;
       if (slow !== undefined) temporaries.push(slow);
       let sbase = 0;
-      const totalGroups = chunks.reduce(
-        (s, [, c]) => s + this.#grid(c).nx * this.#grid(c).ny,
-        0,
-      );
+      const totalGroups = chunks.reduce((s, [, c]) => {
+        const { nx, ny } = this.#grid(Math.ceil(c / span));
+        return s + nx * ny;
+      }, 0);
       const partials = grads
         ? this.gpu.createBuffer({
           size: Math.max(16, totalGroups * 16),
@@ -816,7 +820,7 @@ export class GpuEngine {
       const pass = encoder.beginComputePass();
       let pbase = 0;
       for (const [start, count] of chunks) {
-        const { nx, ny } = this.#grid(count);
+        const { nx, ny } = this.#grid(Math.ceil(count / span));
         const u = this.#uniform(
           this.#words(count, nx, pbase, sbase, plan.params, lim, 1),
         );

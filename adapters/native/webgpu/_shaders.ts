@@ -15,6 +15,14 @@ import { type V, Wgsl } from "./_wgsl_emitter.ts";
 /** Threads per workgroup of every shader. */
 export const WORKGROUP = 256;
 
+/**
+ * Elements per thread of a VJP with a parameter sum: each thread sums its
+ * elements' terms before the workgroup's tree, so there are 8× fewer
+ * workgroups, partial sums and barrier trees (a barrier is costly on a
+ * SIMD compiler such as llvmpipe, which runs a workgroup as coroutines).
+ */
+export const SUM_SPAN = 8;
+
 /** The elementwise loops. */
 export type Loop = "forward" | "derivative" | "secondDerivative";
 
@@ -160,11 +168,11 @@ fn mark_slow(g: u32, G: u32) {
   }
 }
 `;
-const SLOW_FALLBACK = (binding: number) => `
+const SLOW_FALLBACK = (binding: number, span = 1) => `
 @group(0) @binding(${binding}) var<storage, read> slow: array<u32>;
 /** The k-th listed workgroup's linear index. */
 fn listed(k: u32) -> u32 {
-  let groups = (u.n + ${WORKGROUP - 1}u) / ${WORKGROUP}u;
+  let groups = (u.n + ${WORKGROUP * span - 1}u) / ${WORKGROUP * span}u;
   let G = u.nx * ((groups + u.nx - 1u) / u.nx);
   return slow[u.count + 4u + G + k];
 }
@@ -407,7 +415,7 @@ ${k.statements}
   const slowBuffer = part === "fast"
     ? SLOW_FAST(5)
     : part === "fallback"
-    ? SLOW_FALLBACK(5)
+    ? SLOW_FALLBACK(5, grads ? SUM_SPAN : 1)
     : "";
   const builtins =
     "@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>";
@@ -429,7 +437,8 @@ ${element}
 ${main}
 `;
   }
-  // With a parameter sum: each workgroup's terms reduced in a fixed order.
+  // With a parameter sum: each thread sums SUM_SPAN elements' terms, then
+  // the workgroup's in a fixed tree order.
   const element = `fn element(i: u32, wid: vec3<u32>, nwg: vec3<u32>) -> Term {
   var t = Term(df(0.0f, 0.0f), 0u);
   if (i < u.n) {
@@ -437,22 +446,32 @@ ${main}
     ${compute}
   }
   return t;
+}
+/** Workgroup g's elements g·${
+    WORKGROUP * SUM_SPAN
+  } + j·${WORKGROUP} + lid, j < ${SUM_SPAN}, summed in order. */
+fn span_terms(g: u32, lid: u32, wid: vec3<u32>, nwg: vec3<u32>) -> Term {
+  let base = g * ${WORKGROUP * SUM_SPAN}u + lid;
+  var t = element(base, wid, nwg);
+  for (var j = 1u; j < ${SUM_SPAN}u; j++) {
+    let e = element(base + j * ${WORKGROUP}u, wid, nwg);
+    t = Term(df_add_exact(t.s, e.s), t.flags | e.flags);
+  }
+  return t;
 }`;
   const write = (g: string) =>
-    `let r = reduce_workgroup(lid, t);
+    `let r = reduce_workgroup(lid, span_terms(${g}, lid, wid, nwg));
   if (lid == 0u) {
     partials[u.pbase + ${g}] = Partial(r.s, r.flags, 0u);
   }`;
   const main = part === "fallback"
     ? FALLBACK_MAIN(
-      `let t = element(g * ${WORKGROUP}u + lid, wid, nwg);
-    ${write("g")}
+      `${write("g")}
     workgroupBarrier();`,
       true,
     )
     : `@compute @workgroup_size(${WORKGROUP})
 fn main(${builtins}) {
-  let t = element(index_of(wid, lid), wid, nwg);
   ${write("wid.y * u.nx + wid.x")}
 }`;
   return `${header(fmaFused)}${BINDINGS_VJP}${PARTIALS}${slowBuffer}
