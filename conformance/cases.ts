@@ -1,12 +1,18 @@
 /**
  * The cases of the suite: every catalog op under its default parameters and
- * the edge values that issue 4 names. Ops and defaults come from the catalog;
- * this file only adds the edges.
+ * the catalog's edge sets. Ops, defaults, examples and edges all come from
+ * the catalog; this file only lays them out as cases.
  *
  * @module
  */
 
-import { type OpName, opNames, ops, type ResolvedParams } from "@nonlin/core";
+import {
+  type OpName,
+  opNames,
+  ops,
+  paramSetsOf,
+  type ResolvedParams,
+} from "@nonlin/core";
 
 /** A parameter value as the suite passes it: prelu's α may be a per-channel list. */
 export type CaseParamValue = number | string | readonly number[];
@@ -25,34 +31,6 @@ export interface Case {
    */
   readonly channels?: number;
 }
-
-/** Edge values of real parameters tested besides the catalog default (issue 4). */
-const realEdges: {
-  readonly [N in OpName]?: Readonly<Record<string, readonly number[]>>;
-} = {
-  leakyRelu: { alpha: [0, 0.01, 0.2] },
-  elu: { alpha: [0.5, 1, 2] },
-  celu: { alpha: [0.5, 1, 2] },
-  swish: { beta: [0, 0.5, 1, 1.702, 10] },
-  softplus: { beta: [0.5, 1, 2] },
-};
-
-/** Parameter sets tested as a whole, for parameters that constrain each other. */
-const jointEdges: {
-  readonly [N in OpName]?: readonly Readonly<Record<string, number>>[];
-} = {
-  hardTanh: [{ min: -2, max: 0.5 }],
-};
-
-/**
- * Values of tensor parameters (prelu's α): a scalar, a per-channel vector
- * broadcast along the last axis, and negative slopes.
- */
-const tensorEdges: readonly (number | readonly number[])[] = [
-  0.25,
-  [0.1, 0.25, 0.5, 2],
-  [-0.25, -1, -0.01, -2],
-];
 
 /** Formats a parameter value for ids and reports. */
 export function formatParam(value: CaseParamValue): string {
@@ -73,9 +51,9 @@ function caseOf(op: OpName, params: Record<string, CaseParamValue>): Case {
 }
 
 /**
- * Every case for one op: its defaults, then each edge value of each parameter
- * (the others at their defaults), then every choice of a choice parameter.
- * Duplicates of the defaults are dropped.
+ * Every case for one op: its defaults (with the catalog's example for the
+ * parameters that have none), then each of the catalog's edge sets over
+ * them. A per-channel α lays x out in channels. Duplicates are dropped.
  *
  * @param op The op.
  * @returns Its cases, defaults first.
@@ -83,31 +61,15 @@ function caseOf(op: OpName, params: Record<string, CaseParamValue>): Case {
 export function casesOf(op: OpName): Case[] {
   const spec = ops[op];
   const defaults: Record<string, CaseParamValue> = {};
-  const variants: Record<string, CaseParamValue>[] = [];
   for (const [name, param] of Object.entries(spec.params)) {
-    if (param.kind === "tensor") {
-      defaults[name] = tensorEdges[0]!;
-      for (const value of tensorEdges.slice(1)) {
-        variants.push({ [name]: value });
-      }
-      continue;
-    }
     defaults[name] = "default" in param
       ? param.default
-      : spec.example[name] as number;
-    if (param.kind === "choice") {
-      for (const choice of param.choices) variants.push({ [name]: choice });
-    } else {
-      for (const value of realEdges[op]?.[name] ?? []) {
-        variants.push({ [name]: value });
-      }
-    }
+      : spec.example[name] as CaseParamValue;
   }
-  for (const joint of jointEdges[op] ?? []) variants.push(joint);
   const seen = new Set<string>();
   const out: Case[] = [];
-  for (const variant of [{}, ...variants]) {
-    const c = caseOf(op, { ...defaults, ...variant });
+  for (const set of paramSetsOf(op)) {
+    const c = caseOf(op, { ...defaults, ...set });
     if (seen.has(c.id)) continue;
     seen.add(c.id);
     out.push(c);
@@ -127,7 +89,7 @@ export function casesOf(op: OpName): Case[] {
  * import assert from "node:assert";
  *
  * const swish = allCases(["swish"]).map((c) => c.params.beta);
- * assert.deepStrictEqual(swish, [1, 0, 0.5, 1.702, 10]);
+ * assert.deepStrictEqual(swish, [1, 0, 0.5, 1.702, 2, 10, -1]);
  * ```
  */
 export function allCases(only?: readonly OpName[]): Case[] {
