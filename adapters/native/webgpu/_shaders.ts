@@ -389,7 +389,9 @@ ${k.statements}
       dx[i] = bitcast<u32>(round_mul(dyv, sl.d));
       ${
       grads
-        ? `if (is_special(dyv)) { t = term_of(ieee_mul(dyv, sdf_round(sl.g))); } else { t = Term(df_mul_f(sdf_norm(sl.g), dyv), 0u); }`
+        // dy·g special (dy NaN or ±∞, g beyond float32, or their product
+        // overflowing): its IEEE value, which the flags carry into the sum.
+        ? `let m = ieee_mul(dyv, sdf_round(sl.g)); if (is_special(m)) { t = term_of(m); } else { t = Term(df_mul_f(sdf_norm(sl.g), dyv), 0u); }`
         : ""
     }`;
     if (fast === undefined) {

@@ -272,6 +272,37 @@ const squareplusOverride: DfOverride = {
 const CLAMP = 1e15;
 
 /**
+ * swish's x clamped to ±10¹⁵/|β| (|β| taken as at least 10⁻²³, so the bound
+ * stays finite): z = βx is then within ±10¹⁵, where σ has saturated, and is
+ * βx itself wherever it has not. A bound on x alone (±10¹⁵, as the other
+ * families have) changed z for |β| below about 10⁻¹³: at β = 0, ∂f/∂β =
+ * x²/4 came out 2.5·10²⁹ for every |x| ≥ 10¹⁵, where it is x²/4 (∞ beyond
+ * 3.7·10¹⁹), and swish′ at β = 10⁻³⁰, x = 10³⁰ came out 1/2 for σ(1) + σ′(1).
+ */
+function swishInput(k: Wgsl, x: V, p: Params): V {
+  const bound = k.let(`(${CLAMP}.0f / max(abs(${p.beta!}.x), 1e-23f))`);
+  return k.let(`df(clamp(${x}.x, -${bound}, ${bound}), 0.0f)`);
+}
+
+/** swish's bodies on the x of {@linkcode swishInput}; x² of ∂f/∂β split (no overflow). */
+const swishOverride: DfOverride = {
+  forward: (k, x, p) => swishForward(k, swishInput(k, x, p), p),
+  derivative: (k, x, p) =>
+    definitions.swish.derivative(k, swishInput(k, x, p), p),
+  secondDerivative: (k, x, p) =>
+    definitions.swish.secondDerivative(k, swishInput(k, x, p), p),
+  vjp: (k, x, p) => {
+    const xc = swishInput(k, x, p);
+    const dx = definitions.swish.derivative(k, xc, p);
+    // ∂/∂β = x²σ(z)σ(−z) with x's exponent split off: x² is finite (and ∞
+    // only when rounded), and 0 where σ(z)σ(−z) is 0, not ∞·0.
+    const s = k.logistic(k.let(k.mul(p.beta!, xc)), "fast").s;
+    const xs = k.letScaled(`sdf_split(${x})`);
+    return { dx, grads: [k.mul(k.mul(xs, xs), s)] };
+  },
+};
+
+/**
  * The families that are not their definition as it is: the bit families,
  * and the df families' overrides. Any kernel not listed (a new op, say)
  * runs its definition unchanged.
@@ -294,7 +325,7 @@ const overrides: {
   softplus: { clamp: CLAMP, forward: identityBeyondClamp("softplus") },
   gelu: { clamp: 1e4, forward: identityBeyondClamp("gelu") },
   geluTanh: { clamp: 1e4, forward: identityBeyondClamp("geluTanh") },
-  swish: { clamp: CLAMP, forward: swishForward },
+  swish: swishOverride,
   silu: { clamp: CLAMP, forward: swishForward },
   mish: { clamp: CLAMP, forward: identityBeyondClamp("mish") },
   tanhshrink: { clamp: 1e4, forward: tanhshrinkForward },

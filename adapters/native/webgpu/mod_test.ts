@@ -154,6 +154,32 @@ Deno.test({
         }
       },
     );
+    await t.step(
+      "swish at |x| ≥ 10¹⁵ with a small β: z = βx unclamped, x² of ∂f/∂β not overflowed",
+      async () => {
+        // The kernels clamped x itself to ±10¹⁵: ∂f/∂β at β = 0 came out
+        // 2.5·10²⁹ for every |x| ≥ 10¹⁵ (x²/4: 2.5·10³⁷ at 10¹⁹, ∞ beyond
+        // 3.7·10¹⁹), and swish′ at β = 10⁻³⁰, x = 10³⁰ came out 1/2.
+        const x = [1e16, -1e19, 1e20, 1e30, -1e30, 3.4e38];
+        for (const beta of [0, 1e-30, 1e-20, 0.5]) {
+          const params = { beta };
+          const d = await gpu.derivative("swish", x, params);
+          const want = await native.derivative("swish", x, params);
+          assert.ok(
+            worst(d, want) <= 4,
+            `β = ${beta}: swish′ ${d} for ${want}`,
+          );
+          for (const v of x) {
+            const g = await gpu.vjp("swish", [v], { dy: [1], params });
+            const n = await native.vjp("swish", [v], { dy: [1], params });
+            assert.ok(
+              worst(g.dparams.beta, n.dparams.beta) <= 4,
+              `β = ${beta}, x = ${v}: ∂f/∂β ${g.dparams.beta} for ${n.dparams.beta}`,
+            );
+          }
+        }
+      },
+    );
     await t.step("NaN, ±∞ and ±0 as the native kernels give them", async () => {
       const special = [NaN, Infinity, -Infinity, 0, -0];
       for (
