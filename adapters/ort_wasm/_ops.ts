@@ -306,6 +306,11 @@ export const ortOps: { readonly [N in OpName]: OrtOp } = {
     // ∂/∂β x·σ(βx) = x²·σ(βx)·σ(−βx), x clipped where σσ has underflowed.
     dp: {
       beta: (g, x, p) => {
+        // β = 0: x²/4 (∞ where x² overflows), not clipped: σσ is 1/4 for
+        // every x, so no clip bound saturates it.
+        if (num(p.beta) === 0) {
+          return g.keepNaN(x, g.mul(g.mul(x, x), g.c(0.25)));
+        }
         const xc = g.clip(x, -1e18, 1e18);
         const z = g.mul(xc, g.c(num(p.beta)));
         const d = g.mul(
