@@ -62,7 +62,20 @@ Deno.test("figureVariants()", async (t) => {
     "adds swish with β = 0.5 and 10, gelu's tanh form, prelu's α",
     () => {
       const ids = variants.map((v) => v.id);
-      assert.strictEqual(ids.length, opNames.length + 3);
+      // One figure per op, and one per further value the catalog names: a
+      // choice besides the default, a number in one of its curves.
+      const further = opNames.flatMap((op) => [
+        ...Object.values(ops[op].params).flatMap((p) =>
+          p.kind === "choice"
+            ? p.choices.filter((c: unknown) => c !== p.default)
+            : []
+        ),
+        ...ops[op].curves.flatMap((c) =>
+          Object.values(c).filter((v) => typeof v === "number")
+        ),
+      ]);
+      assert.ok(further.length > 0);
+      assert.strictEqual(ids.length, opNames.length + further.length);
       assert.deepStrictEqual(
         variants.find((v) => v.id === "swish-beta-0.5")!.params,
         { beta: 0.5 },
