@@ -6,11 +6,15 @@
  *
  * ```sh
  * deno run -A packages/bench/peer_targets.ts docs/bench/peers_1e6.json
+ * deno run -A packages/bench/peer_targets.ts docs/bench/peers_1e6.json --table
  * ```
+ *
+ * (`--table`: the README's table of the peers against native instead.)
  *
  * @module
  */
 
+import { formatMs, formatRatio } from "./_format.ts";
 import type {
   BenchReport,
   CellResult,
@@ -175,14 +179,61 @@ export function peerTargetsTable(counts: readonly TargetCount[]): string {
   ].join("\n");
 }
 
+/**
+ * The README's table of the peers against native at `size` (the report's
+ * largest when absent): host form, fresh output array, median ms per call;
+ * native also into `out`; the fastest peer's ratio; the VJPs against
+ * jax-js's.
+ */
+export function peersTable(report: BenchReport, size?: number): string {
+  const at = size ?? Math.max(...report.results.map((r) => r.size));
+  const ms = (backend: string, op: string, mode: Mode, kind: TimingKind) => {
+    const c = report.results.find((r) =>
+      r.backend === backend && r.op === op && r.mode === mode && r.size === at
+    );
+    return timing(c, kind)?.medianMs;
+  };
+  const text = (v: number | undefined) => v === undefined ? "–" : formatMs(v);
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? "–" : formatRatio(a / b);
+  const rows = report.config.ops.map((op) => {
+    const native = ms("native", op, "forward", "roundTrip");
+    const peers = FORWARD_PEERS.map((p) => ms(p, op, "forward", "roundTrip"));
+    const known = peers.filter((t): t is number => t !== undefined);
+    const fastest = known.length === 0 ? undefined : Math.min(...known);
+    const vjp = ms("native", op, "vjp", "roundTrip");
+    const jax = ms("jax-js", op, "vjp", "roundTrip");
+    return `| ${op} | ${text(native)} | ${
+      text(ms("native", op, "forward", "roundTripOut"))
+    } | ${peers.map(text).join(" | ")} | ${ratio(fastest, native)} | ${
+      text(vjp)
+    } | ${text(jax)} | ${ratio(jax, vjp)} |`;
+  });
+  return [
+    `| op | native | native into out | ${
+      FORWARD_PEERS.join(" | ")
+    } | fastest peer ÷ native | native VJP | jax-js VJP | jax-js ÷ native VJP |`,
+    `| --- | ${
+      Array.from({ length: 3 + FORWARD_PEERS.length + 3 }, () => "---:").join(
+        " | ",
+      )
+    } |`,
+    ...rows,
+  ].join("\n");
+}
+
 if (import.meta.main) {
-  const [file] = Deno.args;
+  const file = Deno.args.find((a) => !a.startsWith("--"));
   if (file === undefined) {
     throw new TypeError(
-      "Usage: deno run -A packages/bench/peer_targets.ts REPORT.json",
+      "Usage: deno run -A packages/bench/peer_targets.ts REPORT.json [--table]",
     );
   }
   const report = JSON.parse(await Deno.readTextFile(file)) as BenchReport;
   // deno-lint-ignore no-console
-  console.log(peerTargetsTable(peerTargets(report)));
+  console.log(
+    Deno.args.includes("--table")
+      ? peersTable(report)
+      : peerTargetsTable(peerTargets(report)),
+  );
 }

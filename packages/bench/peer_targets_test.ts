@@ -1,5 +1,5 @@
 import assert from "node:assert";
-import { peerTargets, peerTargetsTable } from "./peer_targets.ts";
+import { peersTable, peerTargets, peerTargetsTable } from "./peer_targets.ts";
 import type { BenchReport, CellResult, FloorEntry } from "./types.ts";
 
 const N = 1000;
@@ -124,6 +124,16 @@ Deno.test("peerTargets()", async (t) => {
     // 2 > 0.5 × 3.
     assert.strictEqual(by("sigmoid").metByMedian, 0);
     assert.strictEqual(by("sigmoid").cells, 1);
+  });
+  await t.step("the README's peers table", () => {
+    const table = peersTable(r).split("\n");
+    assert.strictEqual(table.length, 4);
+    // relu: native 2, into out 1.2, ort-wasm 3.9, no ort-wasm-mt, jax-js 4;
+    // VJP native 2, jax-js 4.
+    assert.strictEqual(
+      table[2],
+      "| relu | 2.00 | 1.20 | 3.90 | – | 4.00 | 1.95× | 2.00 | 4.00 | 2.00× |",
+    );
   });
   await t.step("the table", () => {
     assert.match(
