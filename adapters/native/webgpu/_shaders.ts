@@ -226,6 +226,7 @@ function f32Functions(path: F32Path | undefined): string {
     ? ""
     : `fn fg(x: f32) -> df {\n  ${path.grad}\n}\n`;
   return `fn fp_ok(x: f32) -> bool { return ${path.guard}; }
+fn fp_post(x: f32) -> f32 { return ${path.post ?? "1.0f"}; }
 fn fp(x: f32) -> df {
   ${path.body}
 }
@@ -323,7 +324,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (i >= u.n) { return; }
   let xb = x[i];
   ${specials}
-  y[i] = bitcast<u32>(f_round(fp(xv)));
+  y[i] = bitcast<u32>(f_round(fp(xv)) * fp_post(xv));
   if (!fp_ok(xv)) { mark_slow(wid.y * u.nx + wid.x, nwg.x * nwg.y); }
 }
 `;
@@ -401,7 +402,7 @@ ${k.statements}
     } else if (part === "fast") {
       compute = `${specials} else {
       let xv = bitcast<f32>(xb);
-      dx[i] = bitcast<u32>(f_scale_dy(dyv, fp(xv)));
+      dx[i] = bitcast<u32>(f_scale_dy(dyv * fp_post(xv), fp(xv)));
       ${grads ? "t = f_term(dyv, fg(xv));" : ""}
       if (!fp_ok(xv)) { mark_slow(wid.y * u.nx + wid.x, nwg.x * nwg.y); }
     }`;

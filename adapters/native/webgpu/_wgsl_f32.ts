@@ -32,8 +32,9 @@
 // other step relies on exact arithmetic, so contraction into fma or a
 // reassociation can only change an error by a rounding the bounds count.
 
+import { erfc } from "@nonlin/core";
 import type { KernelName } from "../_definitions.ts";
-import { f32Literal } from "./_wgsl_math.ts";
+import { dfLiteral, f32Literal } from "./_wgsl_math.ts";
 
 const LN2_HI = 0.693145751953125;
 const LN2_LO = Math.LN2 - LN2_HI;
@@ -105,17 +106,192 @@ function chebyshevMonomials(
 
 const SWISH_ROOT = swishRootPolynomial();
 
+/**
+ * gelu′ near its root: g(x) = Φ(x) + xφ(x) vanishes at x₀ ≈ −0.7518, and
+ * g(x₀ + δ) = δ·Q(δ), Q entire (g′ = (2 − x²)φ, so Q(δ) is the mean of g′
+ * over [x₀, x₀ + δ], computed by Simpson's rule on 2000 panels: below 2⁻⁴⁰).
+ * Q(δ) = Σ qₖ·(2δ)ᵏ on |δ| <= 1/2, Chebyshev degree 12 (below 2⁻⁴⁰).
+ */
+export function geluRootPolynomial(
+  degree = 12,
+): { z0: number; half: number; q: number[] } {
+  const pdf = (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+  const g = (x: number) => erfc(-x / Math.SQRT2) / 2 + x * pdf(x);
+  let z0 = -0.75;
+  for (let i = 0; i < 60; i++) z0 -= g(z0) / ((2 - z0 * z0) * pdf(z0));
+  const half = 0.5;
+  const q = (d: number) => {
+    const panels = 2000;
+    const h = d / panels;
+    let sum = 0;
+    for (let k = 0; k <= panels; k++) {
+      const x = z0 + k * h;
+      const w = k === 0 || k === panels ? 1 : k % 2 === 1 ? 4 : 2;
+      sum += w * (2 - x * x) * pdf(x);
+    }
+    return sum * h / 3 / d;
+  };
+  return { z0, half, q: chebyshevMonomials(q, half, degree) };
+}
+
+const GELU_ROOT = geluRootPolynomial();
+
+/**
+ * h(a) = e^(a²)·erfc(a)·(a + 1) for 0 <= a <= 10.2 (|x| <= 14.4 in Φ(x)),
+ * as a polynomial in u = 2t/tmax − 1, t = a/(a + 3): h is smooth and
+ * between 0.61 and 1 there (erfc(a)e^(a²) is entire, and the factor a + 1
+ * takes out its 1/(a√π) decay), and Chebyshev interpolation of degree 12
+ * fits it to 2⁻³⁴ relative. Its float64 values from erfc where e^(a²)
+ * does not overflow the product's precision (a < 5), and from erfc's
+ * continued fraction beyond.
+ */
+export function erfcxPolynomial(
+  degree = 12,
+): { amax: number; c: number; tmax: number; q: number[] } {
+  const amax = 10.2;
+  const c = 3;
+  const tmax = amax / (amax + c);
+  const h = (a: number) => {
+    let v: number;
+    if (a < 5) v = Math.exp(a * a) * erfc(a);
+    else {
+      let f = 0;
+      for (let k = 60; k >= 1; k--) f = (k / 2) / (a + f);
+      v = 1 / (Math.sqrt(Math.PI) * (a + f));
+    }
+    return v * (a + 1);
+  };
+  const q = chebyshevMonomials(
+    (u) => {
+      const t = (u + 1) / 2 * tmax;
+      return h(c * t / (1 - t));
+    },
+    1,
+    degree,
+  );
+  return { amax, c, tmax, q };
+}
+
+const ERFCX = erfcxPolynomial();
+
+/**
+ * `fname(zh, zl)`: f′ = δ·Q(δ) for z = zh + zl within `half` of the root
+ * z₀ (a root polynomial above): δ = z − z₀ exact as a pair (z − z₀'s high
+ * part by Sterbenz), Q's constant term as a pair, the rest in f32.
+ */
+function rootFunction(
+  fname: string,
+  root: { z0: number; half: number; q: readonly number[] },
+): string {
+  const z0h = Math.fround(root.z0);
+  const q = root.q;
+  let horner = f32Literal(q[q.length - 1]!);
+  for (let k = q.length - 2; k >= 1; k--) {
+    horner = `(${horner} * t + ${f32Literal(q[k]!)})`;
+  }
+  return `fn ${fname}(zh: f32, zl: f32) -> df {
+  let d = two_sum(zh - ${f32Literal(z0h)}, zl - ${f32Literal(root.z0 - z0h)});
+  let t = d.x * ${f32Literal(1 / root.half)};
+  let q = ${horner};
+  let s = fast_two_sum(${f32Literal(q[0]!)}, t * q);
+  return f_mul2(d, df(s.x, s.y + ${f32Literal(q[0]! - Math.fround(q[0]!))}));
+}`;
+}
+
+/**
+ * Σ coeffs[k]·xᵏ as a pair (`x` a pair variable) for |x| <= `xmax`, to an
+ * absolute error below 2⁻²⁹·`scale`: the highest coefficients in an f32
+ * Horner (it errs by at most (n + 1)·u of Σ|cₖ||x|ᵏ over its terms), only
+ * the lowest ones, which that bound does not allow, in pairs.
+ */
+function pairPoly(
+  x: string,
+  coeffs: readonly number[],
+  xmax: number,
+  scale: number,
+): string {
+  const n = coeffs.length;
+  let m = n;
+  while (m > 1) {
+    let sum = 0;
+    for (let k = m - 1; k < n; k++) sum += Math.abs(coeffs[k]!) * xmax ** k;
+    if ((n - m + 2) * 2 ** -24 * sum > 2 ** -29 * scale) break;
+    m--;
+  }
+  let p: string;
+  if (m >= n) p = dfLiteral(coeffs[n - 1]!);
+  else {
+    let t = f32Literal(coeffs[n - 1]!);
+    for (let k = n - 2; k >= m; k--) {
+      t = `(${t} * ${x}.x + ${f32Literal(coeffs[k]!)})`;
+    }
+    if (m === 0) return `df(${t}, 0.0f)`;
+    p = `df(${t}, 0.0f)`;
+  }
+  for (let k = Math.min(m, n - 1) - 1; k >= 0; k--) {
+    p = `f_add2(f_mul2(${p}, ${x}), ${dfLiteral(coeffs[k]!)})`;
+  }
+  return p;
+}
+
+/**
+ * P(x)/Q(x) over [lo, hi] as a pair, to an absolute error below about
+ * 2⁻²⁹·`scale`: each polynomial's split from the smallest |Q| and the
+ * largest |P/Q| on the interval (sampled).
+ */
+function pairRatio(
+  x: string,
+  p: readonly number[],
+  q: readonly number[],
+  lo: number,
+  hi: number,
+  scale: number,
+): string {
+  const at = (c: readonly number[], v: number) =>
+    c.reduceRight((acc, ck) => acc * v + ck, 0);
+  let minQ = Infinity;
+  let maxRatio = 0;
+  for (let i = 0; i <= 1000; i++) {
+    const v = lo + (hi - lo) * i / 1000;
+    minQ = Math.min(minQ, Math.abs(at(q, v)));
+    maxRatio = Math.max(maxRatio, Math.abs(at(p, v) / at(q, v)));
+  }
+  const xmax = Math.max(Math.abs(lo), Math.abs(hi));
+  const num = pairPoly(x, p, xmax, scale * minQ);
+  const den = pairPoly(x, q, xmax, (scale * minQ) / Math.max(maxRatio, 1e-3));
+  return `f_div(${num}, ${den})`;
+}
+
+/**
+ * Φ(x) and φ(x) as pairs for |x| <= 14.4, times 2^sk (sk = 64 below −9,
+ * so that they and their pairs' low parts stay normal down to x = −14),
+ * from one exponential and no branch:
+ * with a = |x|/√2 (a pair, within 2⁻⁴⁸), erfc(a) = e^(−a²)·h(a)/(a + 1)
+ * (erfcxPolynomial), e^(−a²) = e^(−x²/2) from −x²/2 exact as a pair
+ * (within 0.5u), h's argument u as a pair (t = a/(a + 3) by f_div) and h
+ * by pairPoly to 2⁻²⁷·⁷ absolute (0.3u of h >= 0.63): erfc within 0.8u
+ * relative; Φ = erfc/2 for x < 0 and 1 − erfc/2 for x >= 0 (no
+ * cancellation: erfc/2 <= 1/2), φ = e^(−x²/2)/√(2π) within 0.6u.
+ */
+function geluPartsFunction(): string {
+  const k = 2 / ERFCX.tmax;
+  return `struct GeluParts { cdf: df, pdf: df }
+fn f_gelu_parts(x: f32, sk: i32) -> GeluParts {
+  let a = f_mul(abs(x), ${dfLiteral(Math.SQRT1_2)});
+  let sq = two_prod(x, x);
+  let ex = f_exp(-0.5f * sq.x, -0.5f * sq.y);
+  let e = f_exp_pair(Fexp(ex.r, ex.c, ex.k + sk));
+  let t = f_div(a, f_add2(a, df(${f32Literal(ERFCX.c)}, 0.0f)));
+  let u = f_add2(f_mul2(t, ${dfLiteral(k)}), df(-1.0f, 0.0f));
+  let h = ${pairPoly("u", ERFCX.q, 1, 2.5)};
+  let half_erfc = 0.5f * f_div(f_mul2(e, h), f_add2(a, df(1.0f, 0.0f)));
+  let cdf = select(half_erfc, f_add2(df(1.0f, 0.0f), -half_erfc), x >= 0.0f);
+  return GeluParts(cdf, f_mul2(e, ${dfLiteral(1 / Math.sqrt(2 * Math.PI))}));
+}`;
+}
+
 /** The WGSL of the plain-f32 primitives (needs _wgsl_math.ts's library). */
 export function wgslF32(): string {
-  const z0h = Math.fround(SWISH_ROOT.z0);
-  const z0l = SWISH_ROOT.z0 - z0h;
-  const rq = SWISH_ROOT.q;
-  const q0h = Math.fround(rq[0]!);
-  const q0l = rq[0]! - q0h;
-  let rootHorner = f32Literal(rq[rq.length - 1]!);
-  for (let k = rq.length - 2; k >= 1; k--) {
-    rootHorner = `(${rootHorner} * t + ${f32Literal(rq[k]!)})`;
-  }
   let horner = f32Literal(EXP_C[EXP_C.length - 1]!);
   for (let i = EXP_C.length - 2; i >= 0; i--) {
     horner = `(${horner} * r + ${f32Literal(EXP_C[i]!)})`;
@@ -215,18 +391,9 @@ fn f_square(d: df) -> df {
 }
 /** σ(z)σ(−z) = e/d² as a pair: within 0.5u·(1 − e)/(1 + e) <= 0.5u relative. */
 fn f_logistic_slope(g: Flog) -> df { return f_div(g.e, f_square(g.d)); }
-/**
- * swish′ = δ·Q(δ) for z = zh + zl within 1/2 of its root z₀
- * (swishRootPolynomial): Q's constant term as a pair, the rest in f32.
- */
-fn f_swish_root(zh: f32, zl: f32) -> df {
-  let d = two_sum(zh - ${f32Literal(z0h)}, zl - ${f32Literal(z0l)});
-  let t = d.x * ${f32Literal(1 / SWISH_ROOT.half)};
-  let q = ${rootHorner};
-  let s = fast_two_sum(${f32Literal(q0h)}, t * q);
-  return f_mul2(d, df(s.x, s.y + ${f32Literal(q0l)}));
-}
-`;
+${rootFunction("f_swish_root", SWISH_ROOT)}
+${rootFunction("f_gelu_root", GELU_ROOT)}
+${geluPartsFunction()}`;
 }
 
 /**
@@ -241,6 +408,13 @@ export interface F32Path {
   readonly guard: string;
   readonly body: string;
   readonly grad?: string;
+  /**
+   * A power of two (a WGSL f32 of `x`) the rounded result (in the VJP, dy)
+   * is multiplied by, exactly while it is normal: for a body that computes
+   * its result scaled up, so that its pairs stay normal (default 1; not
+   * applied to `grad`).
+   */
+  readonly post?: string;
 }
 
 /** The plain-f32 loops of a kernel (absent: double-f32 throughout). */
@@ -347,6 +521,46 @@ const swishSlope: F32Path = {
   return f_mul2(two_prod(x, x), s);`,
 };
 
+// ------------------------------------------------------------------- gelu
+
+/** Below −9 the parts are computed times 2⁶⁴ (f_gelu_parts). */
+const GELU_SCALE = {
+  sk: "select(0, 64, x < -9.0f)",
+  post: `select(1.0f, ${f32Literal(2 ** -64)}, x < -9.0f)`,
+};
+
+/**
+ * x·Φ(x) for x >= −13 (Φ from f_gelu_parts with x clamped to 10, where
+ * 1 − Φ = 8·10⁻²⁴: x·Φ rounds to x beyond): Φ within 0.8u, one product
+ * rounded once (below −9 times 2⁶⁴, then scaled back exactly): within
+ * 1.3 ULP. Below −13 the result nears the subnormal range (gelu(−13.2) ≈
+ * −2⁻¹²⁶) and the double-f32 path rounds it from its bits.
+ */
+const geluForward: F32Path = {
+  guard: "x >= -13.0f",
+  body: `return f_mul(x, f_gelu_parts(min(x, 10.0f), ${GELU_SCALE.sk}).cdf);`,
+  post: GELU_SCALE.post,
+};
+
+/**
+ * gelu′ = Φ(x) + xφ(x) for x >= −13 (times 2⁶⁴ below −9): Φ within 0.8u and xφ within 0.6u,
+ * summed exactly, so 0.8u·κ with κ = (Φ + |x|φ)/|Φ + xφ| <= 2.7 outside
+ * |x − x₀| < 1/2 (x₀ ≈ −0.7518 its root): within 2.7 ULP. Near the root
+ * δ·Q(δ) (geluRootPolynomial): every float32 x of the window checked, 1.77
+ * ULP worst. dy·f′ rounded once from the pair.
+ */
+const geluSlope: F32Path = {
+  guard: "x >= -13.0f",
+  post: GELU_SCALE.post,
+  body: `let xc = min(x, 10.0f);
+  let g = f_gelu_parts(xc, ${GELU_SCALE.sk});
+  let d = f_add2(g.cdf, f_mul(xc, g.pdf));
+  let near = abs(xc - ${f32Literal(GELU_ROOT.z0)}) < ${
+    f32Literal(GELU_ROOT.half)
+  };
+  return select(d, f_gelu_root(xc, 0.0f), near);`,
+};
+
 /** The plain-f32 paths, by kernel. */
 export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
   sigmoid: {
@@ -357,4 +571,5 @@ export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
   tanh: { forward: tanhForward, derivative: tanhSlope, vjp: tanhSlope },
   swish: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
   silu: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
+  gelu: { forward: geluForward, derivative: geluSlope, vjp: geluSlope },
 };

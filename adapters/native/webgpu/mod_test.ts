@@ -10,6 +10,7 @@ import * as native from "@nonlin/native";
 import * as gpu from "@nonlin/native/webgpu";
 import { startGpu } from "./_device.ts";
 import { GpuEngine } from "./_gpu_engine.ts";
+import { f32Paths } from "./_wgsl_f32.ts";
 
 type Host = (x: ArrayLike<number>) => Promise<Float32Array>;
 
@@ -137,7 +138,12 @@ Deno.test({
         xs[17 * 256 + 3] = 1e-30;
         xs[17 * 256 + 4] = -1.3;
         const dy = xs.map((_, i) => (i % 3) - 1.25);
-        for (const op of ["sigmoid", "tanh", "silu", "swish"] as const) {
+        // Every op with a plain-f32 path (its kernel name is the op's).
+        const withF32 = Object.keys(f32Paths).filter((k) =>
+          k in ops
+        ) as (keyof typeof ops & keyof typeof f32Paths)[];
+        assert.ok(withF32.length >= 5);
+        for (const op of withF32) {
           const v = worst(
             await (gpu[op] as unknown as Host)(xs),
             await (native[op] as unknown as Host)(xs),
