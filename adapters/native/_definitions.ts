@@ -779,7 +779,11 @@ const threshold: Definition = {
  * cannot overflow, but in float32 lanes (WebGPU) it underflows below
  * |x| ≈ 1e-19, where √(x²) would lose x (squareplus would give x/2).
  */
-function squareplusRoot<V>(k: Lanes<V>, x: V, p: Params<V>): V {
+export function squareplusRoot<V>(
+  k: Lanes<V>,
+  x: V,
+  p: Params<V>,
+): V {
   return k.let(
     k.select(
       k.eq(p.b!, k.c(0)),

@@ -24,6 +24,7 @@ import {
   geluSlopeNearRoot,
   type KernelName,
   type Loop,
+  squareplusRoot,
 } from "../_definitions.ts";
 import { F32x4, type Local, V128 } from "./_asm.ts";
 import type { K, V, VectorMath } from "./_vmath.ts";
@@ -195,12 +196,40 @@ function float64(def: Definition, tuned: Tuned = {}): Float64Kernel {
  *
  * - sigmoid′, σ(x)σ(−x) as E/(1 + E)² from E = e^−|x| (`logisticSlope`).
  *
+ * - squareplus forward, (x + s)/2 for every x, and the definition's
+ *   b/(2(s − x)) (a division, which costs as much as the square root) only
+ *   for vectors with a lane where x + s cancels: with s = √(x² + b) within
+ *   1.5·2⁻⁵³, (x + s)/2 is within 6·2⁻⁵³·(x² + b)/b relatively, under 2⁻³⁸
+ *   while x² ≤ 2¹²·b (|x| ≤ 128 at b = 4: a float32 rounding off by it
+ *   needs a tie within 2⁻¹⁴ of an ulp); beyond, and at −∞ (where x + s is
+ *   NaN), the division. At b = 0, s = |x| and every x < 0 takes the
+ *   division (b/… = 0).
+ *
  * A tuned derivative also gives the VJP of an op without learned
  * parameters (dx = dy·f′, as the definitions' `chain`).
  */
 const tunedLoops: { readonly [N in KernelName]?: Tuned } = {
   // σ′ = σ(x)σ(−x) in one division, from e^−|x|.
   sigmoid: { derivative: (k, x) => k.logisticSlope(x, "fast") },
+  squareplus: {
+    forward: (k, x, p) => {
+      const s = squareplusRoot(k, x, p);
+      const y = k.let(k.mul(k.add(x, s), k.c(0.5)));
+      const far = k.let(
+        k.and(
+          k.lt(x, k.c(0)),
+          k.gt(k.mul(x, x), k.mul(p.b!, k.c(2 ** 12))),
+        ),
+      );
+      k.when(far, () => {
+        k.set(
+          y,
+          k.select(far, k.div(p.b!, k.mul(k.c(2), k.sub(s, x))), y),
+        );
+      });
+      return y;
+    },
+  },
   gelu: {
     forward: (k, x) => k.mul(x, k.normalCdf(x)),
     // Φ + xφ with φ = g/√(2π) from Φ's own exponential, then the
