@@ -502,7 +502,7 @@ const TILE = SUM_BLOCK;
  * threads keeps its scratch for, between calls (two arrays of 2²² float32:
  * 32 MiB); a larger call allocates its own and frees it.
  */
-const KEEP_SCRATCH = 1 << 22;
+export const KEEP_SCRATCH = 1 << 22;
 
 /** What a call does with its records and its parameter sums. */
 interface Call {

@@ -10,6 +10,7 @@ import { prepare } from "../_engine.ts";
 import { environment, threadCount } from "../_kernel_sets.ts";
 import {
   defaultThreads,
+  KEEP_SCRATCH,
   loadSimdKernels,
   type SimdKernels,
   simdSupport,
@@ -228,7 +229,7 @@ function runInPlace(
 }
 
 Deno.test({
-  name: "host arrays through the ring: in place, any length, NaN and ±0 kept",
+  name: "host arrays: in place, any length, NaN and ±0 kept, no allocation",
   ignore: !support.simd || !shared,
   async fn(t) {
     const sets: SimdKernels[] = [];
@@ -268,6 +269,18 @@ Deno.test({
         });
       }
     }
+    await t.step("beyond the kept scratch: a block of its own, freed", () => {
+      const n = KEEP_SCRATCH + 5;
+      const x = inputs(n, 9);
+      x[n - 1] = NaN;
+      x[3] = -0;
+      for (const s of sets.slice(1)) {
+        const want = runAll(sets[0]!, "sigmoid", x, x);
+        const live = s.heap.liveBytes;
+        sameBits(runHost(s, "sigmoid", x, x), want, `${s.threads} threads`);
+        assert.strictEqual(s.heap.liveBytes, live, "a block left behind");
+      }
+    });
     await t.step("a host call allocates nothing in the memory", () => {
       for (const s of sets) {
         const n = 5 * SUM_BLOCK + 3;
