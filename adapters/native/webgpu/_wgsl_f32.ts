@@ -32,7 +32,7 @@
 // other step relies on exact arithmetic, so contraction into fma or a
 // reassociation can only change an error by a rounding the bounds count.
 
-import { erfc } from "@nonlin/core";
+import { erfc, SELU_ALPHA, SELU_LAMBDA } from "@nonlin/core";
 import type { KernelName } from "../_definitions.ts";
 import { dfLiteral, f32Literal } from "./_wgsl_math.ts";
 
@@ -561,6 +561,75 @@ const geluSlope: F32Path = {
   return select(d, f_gelu_root(xc, 0.0f), near);`,
 };
 
+// ------------------------------------------------------------- elu, selu
+
+/** The negative side's exponential of elu/selu (x clamped to 0 above). */
+const ELU_E = `let ex = f_exp(min(x, 0.0f), 0.0f);`;
+
+/** x > 0, or −80 <= x < −2⁻⁶⁰ (e^x normal; tinier |x| keeps its bits). */
+const ELU_GUARD = "x > 0.0f || (x >= -80.0f && x <= -8.6736174e-19f)";
+
+/**
+ * λ·elu_α(x): x > 0, λx (exact for elu; for selu λ a pair, one product
+ * rounded once, x <= 3·10³⁸ so that it stays finite), else λα·(eˣ − 1)
+ * with eˣ − 1 within 0.6u of itself (f_expm1_pair): within 1.2 ULP. `scale`
+ * and `la` are WGSL pairs (λ and λα).
+ */
+function eluForward(scale: string, la: string): F32Path {
+  return {
+    guard: `(${ELU_GUARD}) && x <= 3.0e38f`,
+    body: `${ELU_E}
+  let below = f_mul2(${la}, f_expm1_pair(ex));
+  return select(below, f_mul(x, ${scale}), x > 0.0f);`,
+  };
+}
+
+/**
+ * λ·elu_α′: λ above 0, λα·eˣ at and below 0 (left-hand at the kink), eˣ
+ * within 0.5u: within 1 ULP; dy·f′ rounded once. ∂f/∂α = eˣ − 1 below 0
+ * (within 0.6u), 0 above.
+ */
+function eluSlope(scale: string, la: string, grad: boolean): F32Path {
+  return {
+    guard: ELU_GUARD.replace("x > 0.0f", "x >= 0.0f"),
+    body: `${ELU_E}
+  return select(f_mul2(${la}, f_exp_pair(ex)), ${scale}, x > 0.0f);`,
+    ...(grad
+      ? {
+        grad: `${ELU_E}
+  return select(f_expm1_pair(ex), df(0.0f, 0.0f), x > 0.0f);`,
+      }
+      : {}),
+  };
+}
+
+const ONE_PAIR = "df(1.0f, 0.0f)";
+const ALPHA = "param(0u)";
+const SELU_L = dfLiteral(SELU_LAMBDA);
+const SELU_LA = dfLiteral(SELU_LAMBDA * SELU_ALPHA);
+
+// ------------------------------------------------------------------- mish
+
+/**
+ * x·tanh(softplus(x)) from e = e^−|x| (the definition's closed form): for
+ * x >= 0 t = (1 + 2e)/(1 + 2e + 2e²), for x < 0 t = w/(w + 2) with
+ * w = e(e + 2); sums of positive pairs, one quotient: t within 1u (for
+ * x < 0, t's sensitivity to w is 2/(w + 2) <= 1 and w's to e below 1.5),
+ * one product rounded once: within 1.5 ULP. For x >= −60 (below, x·t
+ * nears 2⁻¹²⁶ in its low part) and |x| >= 2⁻⁶⁰ (tinier x keeps its bits).
+ */
+const mishForward: F32Path = {
+  guard: "x >= -60.0f && abs(x) >= 8.6736174e-19f",
+  body: `let e = f_exp_pair(f_exp(-min(abs(x), 60.0f), 0.0f));
+  let two_e = 2.0f * e;
+  let one = df(1.0f, 0.0f);
+  let w = f_mul2(e, f_add2(e, df(2.0f, 0.0f)));
+  let pos_num = f_add2(one, two_e);
+  let num = select(w, pos_num, x >= 0.0f);
+  let den = select(f_add2(w, df(2.0f, 0.0f)), f_add2(pos_num, 2.0f * f_mul2(e, e)), x >= 0.0f);
+  return f_mul(x, f_div(num, den));`,
+};
+
 /** The plain-f32 paths, by kernel. */
 export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
   sigmoid: {
@@ -572,4 +641,15 @@ export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
   swish: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
   silu: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
   gelu: { forward: geluForward, derivative: geluSlope, vjp: geluSlope },
+  elu: {
+    forward: eluForward(ONE_PAIR, ALPHA),
+    derivative: eluSlope(ONE_PAIR, ALPHA, true),
+    vjp: eluSlope(ONE_PAIR, ALPHA, true),
+  },
+  selu: {
+    forward: eluForward(SELU_L, SELU_LA),
+    derivative: eluSlope(SELU_L, SELU_LA, false),
+    vjp: eluSlope(SELU_L, SELU_LA, false),
+  },
+  mish: { forward: mishForward },
 };
