@@ -369,12 +369,23 @@ export function checkDparamsOut(
 export function vjpOptions(
   options: unknown,
 ): { dy: unknown; params: unknown; out: unknown } {
-  if (
-    typeof options !== "object" || options === null || !("dy" in options)
-  ) {
+  if (typeof options !== "object" || options === null) {
     throw new TypeError(
       `vjp options must be an object { dy, params?, out? }: got ${
         describe(options)
+      }`,
+    );
+  }
+  if (!("dy" in options)) {
+    // An object that lacks dy is the common slip; "must be an object" would
+    // mislead there.
+    throw new TypeError(
+      `vjp options must give dy, the upstream gradient: got ${
+        Array.isArray(options)
+          ? describe(options)
+          : `an object without dy (keys: ${
+            Object.keys(options).join(", ") || "none"
+          })`
       }`,
     );
   }

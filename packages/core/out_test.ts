@@ -178,9 +178,18 @@ Deno.test("vjpOptions()", () => {
     params: { alpha: 1 },
     out: undefined,
   });
-  for (const bad of [undefined, null, [1], {}]) {
+  for (const bad of [undefined, null, 1]) {
     assert.throws(() => vjpOptions(bad), /vjp options must be an object/);
   }
+  assert.throws(
+    () => vjpOptions({}),
+    /vjp options must give dy, the upstream gradient: got an object without dy \(keys: none\)/,
+  );
+  assert.throws(
+    () => vjpOptions({ params: { beta: 1 } }),
+    /got an object without dy \(keys: params\)/,
+  );
+  assert.throws(() => vjpOptions([1]), /vjp options must give dy/);
 });
 
 Deno.test("checkDyForm()", () => {
