@@ -129,6 +129,19 @@ export class JaxEngine {
   ): { dx: JaxArray; dparams: Record<string, JaxArray> } {
     const learned = learnedOf(op);
     const { constants, args } = split(op, p, learned);
+    if (x.shape.includes(0)) {
+      // jax-js 0.1.25's vjp cannot unbroadcast a tensor parameter to an
+      // empty x ("internal: unbroadcast shape mismatch"); every gradient of
+      // an empty x is zeros of its shape.
+      const dparams: Record<string, JaxArray> = {};
+      for (const k of args) {
+        const v = p[k]!;
+        if (learned.includes(k)) {
+          dparams[k] = np.zeros(typeof v === "object" ? [...v.shape] : []);
+        }
+      }
+      return { dx: np.zeros([...x.shape]), dparams };
+    }
     const fn = this.#compiled(keyOf(op, "vjp", p), () => {
       const f = this.#f(op, constants, args);
       return jax.jit((x: JaxArray, dy: JaxArray, ...thetas: JaxArray[]) => {

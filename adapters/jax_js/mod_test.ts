@@ -38,6 +38,28 @@ Deno.test("@nonlin/jax-js", async (t) => {
     );
   });
 
+  await t.step(
+    "the VJP of an empty x: zero gradients, prelu's α included",
+    async () => {
+      const g = await m.vjp("prelu", [], { dy: [], params: { alpha: [0.5] } });
+      assert.deepStrictEqual(g.dx, new Float32Array(0));
+      assert.deepStrictEqual(g.dparams.alpha, new Float32Array([0]));
+      const x = m.tensor([], [2, 0]);
+      const dy = m.tensor([], [2, 0]);
+      const alpha = m.tensor([0.1, 0.2], [2, 1]);
+      const r = m.vjp("prelu", x, { dy, params: { alpha } });
+      assert.deepStrictEqual(r.dx.shape, [2, 0]);
+      assert.deepStrictEqual(r.dparams.alpha!.shape, [2, 1]);
+      assert.deepStrictEqual(
+        await r.dparams.alpha!.read(),
+        new Float32Array([0, 0]),
+      );
+      const s = await m.vjp("swish", [], { dy: [], params: { beta: 2 } });
+      assert.deepStrictEqual(s.dparams.beta, new Float32Array([0]));
+      for (const t of [x, dy, alpha, r.dx, r.dparams.alpha!]) t.dispose();
+    },
+  );
+
   await t.step("grad of grad: the second derivative", async () => {
     const d2 = await m.secondDerivative("sigmoid", [0]);
     assert.ok(Math.abs(d2[0]!) < 1e-7, `σ″(0) = 0, got ${d2[0]}`);
