@@ -14,6 +14,7 @@ import {
   peerBackendNames,
 } from "@nonlin/backends";
 import { BufferedOutput, main } from "@nonlin/cli";
+import { allCases } from "@nonlin/conformance";
 
 const root = new URL("../", import.meta.url);
 const readme = Deno.readTextFileSync(new URL("README.md", root));
@@ -179,6 +180,13 @@ Deno.test("README", async (t) => {
       const listed = [...match[1]!.matchAll(/`([\w-]+)`/g)].map((m) => m[1]);
       assert.deepStrictEqual(listed, [...names], name);
     }
+  });
+
+  await t.step("it counts the conformance cases as the suite has them", () => {
+    const match = /`paramSetsOf` from `@nonlin\/core`, (\d+)\s+cases in all/
+      .exec(readme);
+    assert.ok(match, "README counts the conformance cases");
+    assert.strictEqual(Number(match[1]), allCases().length);
   });
 
   await t.step("deno task test runs its code examples", () => {
