@@ -106,18 +106,19 @@ export const profiles: Readonly<Record<string, Profile>> = {
   },
   "native-webgpu": {
     description:
-      "native-webgpu computes the catalog's stable formulas in WGSL with double-f32 arithmetic (about 2⁻⁴⁴) " +
-      "and rounds once; its promise is 2 ULP for values and 4 for gradients on every device",
+      "native-webgpu computes the catalog's stable formulas in WGSL, in plain f32 with error-free steps where a " +
+      "per-op error analysis shows the promise holds (adapters/native/webgpu/_wgsl_f32.ts) and in double-f32 " +
+      "(about 2⁻⁴⁴) elsewhere, and rounds once; its promise is 2 ULP for values and 4 for gradients on every device",
     defaults: {
       values: {
         ulp: 2,
         reason:
-          "double-f32 arithmetic rounded once: the issue's promise for values, 2 ULP",
+          "rounded once from an f32 pair (by its error analysis) or a double-f32: the issue's promise for values, 2 ULP",
       },
       vjp: {
         ulp: 4,
         reason:
-          "f'(x) in double-f32 times dy, rounded once: the promise for gradients, 4 ULP",
+          "f'(x) as an f32 pair or a double-f32 times dy, rounded once: the promise for gradients, 4 ULP",
       },
       derivative: { ulp: 4, reason: "the promise for gradients: 4 ULP" },
       secondDerivative: { ulp: 4, reason: "the promise for gradients: 4 ULP" },

@@ -65,7 +65,8 @@ export async function startGpu(gpu: GPU | undefined): Promise<GpuResult> {
   const fmaFused = await probeFma(device);
   const info = adapter.info;
   const properties = {
-    engine: "WGSL compute shaders, double-f32 arithmetic rounded once",
+    engine:
+      "WGSL compute shaders: plain f32 with error-free steps where a per-op error analysis allows, double-f32 elsewhere; rounded once",
     ...webGpuIdentity(info),
     ...webGpuBackendType(adapter),
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
