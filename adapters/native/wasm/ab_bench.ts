@@ -18,7 +18,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { getOp, type OpName } from "@nonlin/core";
+import { getOp, normalSamples, type OpName } from "@nonlin/core";
 import { prepare } from "../_engine.ts";
 import type { KernelSet, Storage } from "../_kernels.ts";
 import { loadSimdKernels } from "./_simd_kernels.ts";
@@ -30,20 +30,6 @@ interface Side {
   readonly x: Storage;
   readonly dy: Storage;
   readonly out: Storage;
-}
-
-function normals(n: number, scale: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s + 0.5) / 2 ** 32;
-  };
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    out[i] = scale * Math.sqrt(-2 * Math.log(uniform())) *
-      Math.cos(2 * Math.PI * uniform());
-  }
-  return out;
 }
 
 async function side(load: Loader, x: Float32Array, dy: Float32Array) {
@@ -109,8 +95,8 @@ if (import.meta.main) {
   );
   const old = (await import(oldUrl.href)) as { loadSimdKernels: Loader };
   const n = Number(values.size);
-  const x = normals(n, 4, 5);
-  const dy = normals(n, 1, 7);
+  const x = normalSamples(n, 5, 4);
+  const dy = normalSamples(n, 7, 1);
   const a = await side(old.loadSimdKernels, x, dy);
   const b = await side(loadSimdKernels, x, dy);
   const reps = Number(values.reps);
