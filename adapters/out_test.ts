@@ -259,7 +259,7 @@ for (const loaded of backends) {
                 out: { dparams: { beta: new Float32Array(2) } },
               }),
             RangeError,
-            /^out\.dparams\.beta must hold 1 elements/,
+            /^out\.dparams\.beta must hold 1 element, /,
           ],
           [
             () => {

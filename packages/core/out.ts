@@ -103,7 +103,9 @@ export function checkOut(
   }
   if (out.length !== length) {
     throw new RangeError(
-      `${what} must hold ${length} elements, the result's length: got ${out.length}`,
+      `${what} must hold ${length} element${
+        length === 1 ? "" : "s"
+      }, the result's length: got ${out.length}`,
     );
   }
   return out;

@@ -50,6 +50,10 @@ Deno.test("checkOut()", async (t) => {
       () => checkOut(new Float32Array(3), 2, "out"),
       /^RangeError: out must hold 2 elements, the result's length: got 3$/,
     );
+    assert.throws(
+      () => checkOut(new Float32Array(2), 1, "out.dparams.beta"),
+      /^RangeError: out\.dparams\.beta must hold 1 element, the result's length: got 2$/,
+    );
   });
 });
 
