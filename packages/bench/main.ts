@@ -31,7 +31,7 @@ import type { BenchReport, CellResult, Mode, TimingKind } from "./types.ts";
 /** The two streams the command writes to (the `nonlin` CLI's `Output`). */
 export type CommandOutput = Output;
 
-/** The settings `--quick` changes: a run of well under a minute here. */
+/** The settings `--quick` changes: a few minutes over every built-in backend. */
 export const quickOptions: Readonly<BenchOptions> = Object.freeze<BenchOptions>(
   {
     sizes: [1e3, 1e5],
@@ -70,7 +70,7 @@ Options:
   --resident-only      time only resident tensors
   --round-trip-only    time only Float32Array in, Float32Array out
   --quick              forward and vjp at 1e3 and 1e5, fewer repetitions, 100 ms
-                       budget per call: under a minute
+                       budget per call: a few minutes over every backend
   --json FILE          write the full report as JSON
   --md FILE            write the report as markdown
   --charts DIR         write one SVG chart per op (linked from --md)
