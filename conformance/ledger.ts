@@ -592,10 +592,11 @@ const why = {
       "native-webgpu's relu, relu6 and hardTanh are integer selects on the bits and stay exact, and its special " +
       "values are chosen on the bits, but its other kernels compare and compute in floats: a subnormal x is 0 " +
       "to their branches (leakyRelu and prelu with one α of a subnormal x > 0 give αx and f′ = α; f″ of elu, " +
-      "selu, celu and softsign at a subnormal x take the left-hand value at 0), results below 2⁻¹²⁶ are 0 " +
+      "selu, celu and softsign at a subnormal x take the left-hand value at 0; hardshrink and softshrink with " +
+      "λ = 0 and threshold give 0 or the threshold's value for a subnormal x > 0), results below 2⁻¹²⁶ are 0 " +
       "(gelu, swish, silu and mish of x near ±2⁻¹²⁵, sigmoid″, tanh″, squareplus″), and so are results that " +
       "pass through a subnormal intermediate: celu(x) with α = 2 at x ≈ −2.3·10⁻³⁸ (x/α flushes), squareplus′ " +
-      "near x = −10¹⁹ (b/(4x²) flushes; dy·f′ is then 0 where ~4·10⁻³⁸ is wanted)",
+      "near x = −10¹⁹ for b = 1, 4 and 100 (b/(4x²) flushes; dy·f′ is then 0 where ~10⁻³⁸ is wanted)",
     source:
       "measured in headless Chromium 150 with --enable-unsafe-webgpu (packages/book/app/conformance_test.ts, " +
       "--quick); the same kernels pass on llvmpipe, which keeps subnormals. WGSL specification, Floating Point " +
@@ -1470,6 +1471,24 @@ export const ledger: readonly KnownDeviation[] = [
   }),
   ...(["elu", "selu", "sigmoid", "logSigmoid"] as const)
     .flatMap((op) => waive([gpu], op, "special", why.swiftshaderExpNaN)),
+  // The catalog's edge sets whose branch is at 0: a flushed x takes the other side.
+  ...waive([gpu], "elu", "flushToZero", why.swiftshaderFlush, {
+    params: [{ alpha: 0 }],
+  }),
+  ...(["hardshrink", "softshrink"] as const).flatMap((op) => [
+    ...waive([gpu], op, "subnormal", why.swiftshaderFlush, {
+      params: [{ lambda: 0 }],
+    }),
+    ...waive([gpu], op, "flushToZero", why.swiftshaderFlush, {
+      params: [{ lambda: 0 }],
+    }),
+  ]),
+  ...waive([gpu], "threshold", "flushToZero", why.swiftshaderFlush, {
+    params: [{ threshold: 0, value: 0 }],
+  }),
+  ...waive([gpu], "squareplus", "flushToZero", why.swiftshaderFlush, {
+    params: [{ b: 0 }],
+  }),
 
   // SwiftShader only: native-webgpu's float kernels flush too
   ...([
@@ -1491,16 +1510,31 @@ export const ledger: readonly KnownDeviation[] = [
     waive([nativeGpu], op, "flushToZero", why.swiftshaderNativeFlush)
   ),
   ...waive([nativeGpu], "leakyRelu", "subnormal", why.swiftshaderNativeFlush, {
-    params: roundedAlphas,
+    params: [...roundedAlphas, { alpha: -0.5 }],
   }),
   ...waive([nativeGpu], "prelu", "subnormal", why.swiftshaderNativeFlush, {
-    params: [{ alpha: 0.25 }],
+    params: [{ alpha: 0.25 }, { alpha: -0.5 }],
   }),
+  ...(["hardshrink", "softshrink"] as const).flatMap((op) =>
+    waive([nativeGpu], op, "flushToZero", why.swiftshaderNativeFlush, {
+      params: [{ lambda: 0 }],
+    })
+  ),
+  // threshold 1: a subnormal x gets the value either way.
+  ...waive(
+    [nativeGpu],
+    "threshold",
+    "flushToZero",
+    why.swiftshaderNativeFlush,
+    {
+      params: [{ threshold: 0, value: 0 }, { threshold: -2, value: 3 }],
+    },
+  ),
   ...waive([nativeGpu], "celu", "values", why.swiftshaderNativeFlush, {
     params: [{ alpha: 2 }],
   }),
   ...waive([nativeGpu], "squareplus", "vjp", why.swiftshaderNativeFlush, {
-    params: [{ b: 4 }],
+    params: [{ b: 1 }, { b: 4 }, { b: 100 }],
   }),
   ...waive([nativeGpu], "elu", "values", why.swiftshaderNativeSplit, {
     params: [{ alpha: 2 }],
