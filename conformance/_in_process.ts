@@ -44,6 +44,19 @@ export class InProcessSession {
     return structuredClone(outcomes);
   }
 
-  /** Nothing to stop. */
-  close(): void {}
+  /**
+   * Releases what the backend holds (its `release()`, when it has one), as
+   * a worker does before it stops.
+   *
+   * @returns Why the release failed, or `undefined`.
+   */
+  async close(): Promise<string | undefined> {
+    try {
+      await this.#backend?.release?.();
+      return undefined;
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      return `release() failed: ${e.name}: ${e.message}`;
+    }
+  }
 }

@@ -152,9 +152,35 @@ export class Session {
     return reply.outcomes;
   }
 
-  /** Stops the worker. */
-  close(): void {
+  /**
+   * Asks the backend to release what it holds (its `release()`, when it has
+   * one: a GPU device) and waits for that within the deadline; the worker
+   * then ends itself. One that fails to release is terminated, and one that
+   * is already stopped is not asked.
+   *
+   * @returns Why the release failed (it threw, timed out or ended the
+   * thread), or `undefined`.
+   */
+  async close(): Promise<string | undefined> {
+    let problem: string | undefined;
+    if (this.#dead === undefined) {
+      try {
+        const reply = await this.#request(
+          { type: "release" },
+          "releasing the backend",
+        ) as
+          | { type: "released" }
+          | { type: "failed"; error: { name: string; message: string } };
+        if (reply.type === "failed") {
+          problem =
+            `release() failed: ${reply.error.name}: ${reply.error.message}`;
+        }
+      } catch (error) {
+        problem = `release() did not finish: ${(error as Error).message}`;
+      }
+    }
     if (this.#dead === undefined) this.#dead = "closed";
-    this.#worker.terminate();
+    if (problem !== undefined) this.#worker.terminate();
+    return problem;
   }
 }

@@ -111,6 +111,15 @@ Deno.test("fault fixtures fail the run", async (t) => {
       assert.match(report.backends[0]!.reason ?? "", /Deno\.exit\(0\)/);
     },
   );
+  await t.step("a backend whose release() fails", async () => {
+    const report = await run("release_fails", ["relu"]);
+    assert.strictEqual(report.summary.ok, false);
+    assert.strictEqual(report.backends[0]!.status, "error");
+    assert.match(
+      report.backends[0]!.reason ?? "",
+      /release\(\) failed: Error: the device is busy/,
+    );
+  });
   await t.step(
     "an unavailable backend named with --backend exits 1",
     async () => {

@@ -342,10 +342,8 @@ export function profileOfRun(
 }
 
 if (import.meta.main) {
-  const code = await main(Deno.args);
-  // Terminated workers tear their WebGPU devices down on their own threads;
-  // exiting while two of them do (native-webgpu and tfjs-webgpu) crashed
-  // Deno 2.9.6 with SIGSEGV now and then on llvmpipe. A moment lets them finish.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  Deno.exit(code);
+  // Every worker has released its backend's device (release()) and is
+  // ending itself; the process exits once they have, not before (Deno.exit
+  // while a worker tears down its WebGPU instance crashed Deno 2.9.6).
+  Deno.exitCode = await main(Deno.args);
 }

@@ -275,7 +275,9 @@ class Refused {
   run(): Promise<Outcome[]> {
     return Promise.reject(new TypeError(this.#why));
   }
-  close(): void {}
+  close(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
 }
 
 function planOptions(
@@ -355,6 +357,9 @@ export async function runConformance(
       )
   );
   const loaded = await Promise.allSettled(sessions.map((s) => s.load()));
+  // Sessions that will not run are closed at once; the run waits for them
+  // (and for the others' release) before it reports.
+  const closing: Promise<unknown>[] = [];
   const live: Live[] = [];
   const names = new Set<string>();
   loaded.forEach((outcome, k) => {
@@ -366,7 +371,7 @@ export async function runConformance(
         status: "error",
         reason: `could not load: ${(outcome.reason as Error).message}`,
       });
-      session.close();
+      closing.push(session.close());
       return;
     }
     const info: LoadedInfo = outcome.value;
@@ -406,13 +411,13 @@ export async function runConformance(
         status: "error",
         reason: `another backend is already named ${info.name}`,
       });
-      session.close();
+      closing.push(session.close());
     } else if (!info.available) {
       Object.assign(report, {
         status: "skipped",
         reason: info.reason ?? "not available here (no reason given)",
       });
-      session.close();
+      closing.push(session.close());
     } else {
       live.push({ report, session, judged: { backend: info.name, profile } });
     }
@@ -457,7 +462,7 @@ export async function runConformance(
           b.report.durationMs += performance.now() - t0;
           b.report.status = "error";
           b.report.reason = error.message;
-          b.session.close();
+          closing.push(b.session.close());
           return { b, outcomes: undefined };
         },
       );
@@ -514,7 +519,16 @@ export async function runConformance(
       }
     }
   }
-  for (const b of live) b.session.close();
+  // Each backend releases its device (release()) before its worker stops;
+  // a release that fails is the backend's error.
+  await Promise.all(live.map(async (b) => {
+    const problem = await b.session.close();
+    if (problem !== undefined && b.report.status === "ran") {
+      b.report.status = "error";
+      b.report.reason = problem;
+    }
+  }));
+  await Promise.all(closing);
 
   const waiverReports = applyWaivers(results, waiverList, reports, selected);
   for (const b of reports) {

@@ -331,6 +331,28 @@ Deno.test("runConformance() isolation", async (t) => {
   );
 
   await t.step(
+    "each backend's release() finishes before its worker is stopped",
+    async () => {
+      const mark = await Deno.makeTempFile({ prefix: "nonlin-release-" });
+      await Deno.remove(mark);
+      Deno.env.set("NONLIN_RELEASE_MARK", mark);
+      try {
+        const report = await runConformance({
+          backends: ["./conformance/testdata/releasing_backend.ts"],
+          quick: true,
+          ops: ["relu"],
+        });
+        assert.ok(report.summary.ok);
+        // Written 200 ms into release(): there only if the run waited.
+        assert.strictEqual(await Deno.readTextFile(mark), "released");
+      } finally {
+        Deno.env.delete("NONLIN_RELEASE_MARK");
+        await Deno.remove(mark).catch(() => {});
+      }
+    },
+  );
+
+  await t.step(
     "a backend that hangs is stopped after the timeout; the others finish",
     async () => {
       const report = await runConformance({

@@ -191,6 +191,8 @@ export interface BackendParts {
     x: unknown,
     options: unknown,
   ) => unknown;
+  /** The `release` export, for a backend that holds a device. */
+  readonly release?: () => Promise<void>;
 }
 
 /**
@@ -246,5 +248,6 @@ export function backendModule(parts: BackendParts): BackendModule {
           x,
           options,
         )) as BackendModule["secondDerivative"],
+    ...(parts.release === undefined ? {} : { release: parts.release }),
   };
 }

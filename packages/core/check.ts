@@ -37,6 +37,10 @@ export function checkBackendModule(
     ...opNames,
   ];
   const missing = functions.filter((name) => typeof m?.[name] !== "function");
+  // Optional, but a function when present: the suite calls it.
+  if (m?.release !== undefined && typeof m.release !== "function") {
+    missing.push("release (not a function)");
+  }
   const backend = m?.backend as Record<string, unknown> | undefined;
   if (
     typeof backend !== "object" || backend === null ||

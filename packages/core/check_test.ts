@@ -67,6 +67,16 @@ Deno.test("checkBackendModule()", async (t) => {
     );
   });
 
+  await t.step("release is optional, and a function when present", () => {
+    const release = () => Promise.resolve();
+    const m = { ...fakeModule(), release };
+    assert.strictEqual(checkBackendModule(m, "m"), m);
+    assert.throws(
+      () => checkBackendModule({ ...fakeModule(), release: true }, "m"),
+      /missing release \(not a function\)$/,
+    );
+  });
+
   await t.step("null and non-objects are a TypeError", () => {
     for (const m of [null, undefined, 1, "native"]) {
       assert.throws(() => checkBackendModule(m, "m"), TypeError);

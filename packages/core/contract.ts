@@ -298,6 +298,18 @@ export interface BackendModule extends OpFunctions {
   readonly derivative: ElementwiseDerivative;
   /** The elementwise second derivative with respect to x. */
   readonly secondDerivative: ElementwiseDerivative;
+  /**
+   * Releases what the backend holds outside the JavaScript heap — a GPU
+   * device and its buffers — and resolves once it is gone. A program or a
+   * worker calls it before it ends: a thread stopped while its device is
+   * alive leaves the device to be torn down as the thread dies, which can
+   * race the process's exit (the conformance suite's workers call it before
+   * they stop). Afterwards `backend.available` is `false`, `backend.reason`
+   * says it was released, and every call throws (or rejects with) a
+   * `BackendUnavailableError`; calling it again does nothing. Optional: a
+   * backend that holds nothing beyond its memory leaves it out.
+   */
+  readonly release?: () => Promise<void>;
 }
 
 /** Any parameter spec, re-exported for adapters. */

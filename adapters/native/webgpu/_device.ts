@@ -30,6 +30,11 @@ export interface Gpu {
   createBuffer(descriptor: GPUBufferDescriptor): GPUBuffer;
   /** `buffer.destroy()`, counted. */
   destroyBuffer(buffer: GPUBuffer): void;
+  /**
+   * Destroys the device, and with it every buffer; resolves once the device
+   * is lost. `lost()` then says it was released.
+   */
+  release(): Promise<void>;
 }
 
 /** Why there is no device, or the device. */
@@ -61,6 +66,7 @@ export async function startGpu(gpu: GPU | undefined): Promise<GpuResult> {
     };
   }
   const { lost, whenLost } = watchDeviceLoss(device, NAME);
+  let released: string | undefined;
   let live = 0;
   const fmaFused = await probeFma(device);
   const info = adapter.info;
@@ -81,7 +87,7 @@ export async function startGpu(gpu: GPU | undefined): Promise<GpuResult> {
       device,
       fmaFused,
       properties,
-      lost,
+      lost: () => released ?? lost(),
       whenLost,
       liveBuffers: () => live,
       createBuffer(descriptor) {
@@ -91,7 +97,16 @@ export async function startGpu(gpu: GPU | undefined): Promise<GpuResult> {
       },
       destroyBuffer(buffer) {
         buffer.destroy();
-        live--;
+        // After release() the device took every buffer with it.
+        if (released === undefined) live--;
+      },
+      async release() {
+        if (released !== undefined) return;
+        released =
+          "release() was called: the WebGPU device and its buffers are destroyed";
+        device.destroy();
+        live = 0;
+        await device.lost;
       },
     },
   };

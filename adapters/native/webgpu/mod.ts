@@ -95,6 +95,7 @@ const webgpu = backendModule({
   vjp: (op, x, options) => guarded(x, (e) => e.vjpCall(op, x, options)),
   elementwise: (feature, op, x, options) =>
     guarded(x, (e) => e.call(feature, op, x, options)),
+  release: () => gpu?.release() ?? Promise.resolve(),
 });
 
 /**
@@ -181,6 +182,31 @@ export function queueDone(): Promise<void> {
     ? Promise.resolve()
     : gpu.device.queue.onSubmittedWorkDone();
 }
+
+/**
+ * Destroys this backend's WebGPU device, and with it every tensor and pooled
+ * buffer, and resolves once the device is gone: what a program or worker
+ * calls before it ends, so that the device is not torn down while its thread
+ * dies (the conformance suite's workers do). Afterwards `backend.available`
+ * is `false` and every call throws a `BackendUnavailableError`; a second
+ * call does nothing. Without a device it resolves at once.
+ *
+ * @example
+ * ```ts
+ * import { BackendUnavailableError } from "@nonlin/core";
+ * import { backend, liveBuffers, release, relu } from "@nonlin/native/webgpu";
+ * import assert from "node:assert";
+ *
+ * if (backend.available) {
+ *   await relu([1, -1]);
+ *   await release();
+ *   assert.strictEqual(backend.available, false);
+ *   assert.strictEqual(liveBuffers(), 0);
+ *   await assert.rejects(relu([1]), BackendUnavailableError);
+ * }
+ * ```
+ */
+export const release: () => Promise<void> = webgpu.release!;
 
 /** This backend: its name, whether it runs here (and why not) and its capabilities. */
 export const backend: BackendInfo = webgpu.backend;
