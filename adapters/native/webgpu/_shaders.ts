@@ -402,7 +402,7 @@ ${k.statements}
     } else if (part === "fast") {
       compute = `${specials} else {
       let xv = bitcast<f32>(xb);
-      dx[i] = bitcast<u32>(f_scale_dy(dyv * fp_post(xv), fp(xv)));
+      dx[i] = bitcast<u32>(f_scale_dy_post(dyv, fp(xv), fp_post(xv)));
       ${grads ? "t = f_term(dyv, fg(xv));" : ""}
       if (!fp_ok(xv)) { mark_slow(wid.y * u.nx + wid.x, nwg.x * nwg.y); }
     }`;

@@ -369,6 +369,18 @@ fn f_scale_dy(dy: f32, s: df) -> f32 {
 }
 
 /**
+ * dy·s·post (post a power of two <= 1, s a pair scaled up by 1/post): the
+ * product rounded once where it is large, then scaled exactly, so that the
+ * error-free product's parts stay normal (on a device that flushes
+ * subnormals, Dekker's partial products of a result near 2⁻¹¹³ would not);
+ * for |dy| > 10³⁰, where dy·s could overflow, dy is scaled first.
+ */
+fn f_scale_dy_post(dy: f32, s: df, post: f32) -> f32 {
+  if (abs(dy) > 1.0e30f) { return f_scale_dy(dy * post, s); }
+  return f_scale_dy(dy, s) * post;
+}
+
+/**
  * The logistic pieces of z = zh + zl (|zh| <= 64): e = e^−|z| and
  * d = 1 + e as pairs (e within 0.5u, d within 0.5u·e), zneg = z < 0.
  * σ(z) = zneg ? e/d : 1/d, σ(z)σ(−z) = e/d².
@@ -409,8 +421,8 @@ export interface F32Path {
   readonly body: string;
   readonly grad?: string;
   /**
-   * A power of two (a WGSL f32 of `x`) the rounded result (in the VJP, dy)
-   * is multiplied by, exactly while it is normal: for a body that computes
+   * A power of two (a WGSL f32 of `x`) the rounded result (in the VJP,
+   * dy·f′, f_scale_dy_post) is multiplied by, exactly while it is normal: for a body that computes
    * its result scaled up, so that its pairs stay normal (default 1; not
    * applied to `grad`).
    */
