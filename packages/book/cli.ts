@@ -6,6 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { bookBackendNames } from "@nonlin/backends";
 import type { Assets } from "./handler.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, serveBook } from "./server.ts";
 
@@ -14,7 +15,7 @@ export const BOOK_USAGE: string =
   `Usage: nonlin book [--host HOST] [--port PORT]
 
 Serves the live §5.1 page: every activation and its gradient, computed in the
-browser by each backend (native, tfjs-cpu, tfjs-wasm, tfjs-webgpu).
+browser by each backend: ${bookBackendNames.join(", ")}.
 
 Options:
   --host HOST  address to bind (default ${DEFAULT_HOST}: this machine only)

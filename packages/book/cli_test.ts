@@ -1,4 +1,5 @@
 import assert from "node:assert";
+import { bookBackendNames } from "@nonlin/backends";
 import { main } from "./cli.ts";
 
 Deno.test("main()", async (t) => {
@@ -18,6 +19,11 @@ Deno.test("main()", async (t) => {
       o.stdout,
       /^Usage: nonlin book \[--host HOST\] \[--port PORT\]/,
     );
+    // It names the page's tabs as the page has them: native-webgpu too.
+    for (const name of bookBackendNames) {
+      assert.ok(o.stdout.includes(name), name);
+    }
+    assert.ok(o.stdout.includes("native-webgpu"));
   });
   await t.step("serves, prints the URL and stops when aborted", async () => {
     const o = output();
