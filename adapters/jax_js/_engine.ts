@@ -167,7 +167,12 @@ export class JaxEngine {
     x: Operand<JaxArray>,
     p: PeerParams<JaxArray>,
   ): JaxArray {
-    const { constants, args } = split(op, p, []);
+    // A learned parameter of 0 traced, as the VJP traces it: as a constant,
+    // jax-js folds 0·exp(x) away, so elu′(NaN) at α = 0 came out 1 here and
+    // NaN from the VJP. (Other values stay constants: traced, jax-js's jit of
+    // softplus′ and swish′ did not finish within 200 s.)
+    const zero = learnedOf(op).filter((k) => p[k] === 0);
+    const { constants, args } = split(op, p, zero);
     const fn = this.#compiled(keyOf(op, "derivative", p), () => {
       const f = this.#f(op, constants, args);
       // f is elementwise, so the gradient of Σf is f′ element by element.
