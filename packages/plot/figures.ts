@@ -25,6 +25,30 @@ export interface BackendResult {
   readonly f: Difference;
   /** f'(x) against the reference. */
   readonly grad: Difference;
+  /**
+   * The ledger's known deviations of this backend that cover f(x) (check
+   * `values`) and f'(x) (check `derivative`), as the conformance suite
+   * matches them; absent where none does.
+   */
+  readonly known?: {
+    readonly f?: KnownDeviationNote;
+    readonly grad?: KnownDeviationNote;
+  };
+}
+
+/** A ledger entry as a figure names it. */
+export interface KnownDeviationNote {
+  /** Its class, as report cells label it (`FTZ`, `cancellation`, …). */
+  readonly label: string;
+  /** Why the backend does this. */
+  readonly reason: string;
+}
+
+/** ", a known deviation (ledger: cancellation)", or nothing. */
+function knownNote(note: KnownDeviationNote | undefined): string {
+  return note === undefined
+    ? ""
+    : ` — a known deviation (conformance ledger: ${note.label})`;
 }
 
 /** The book's axis labels for an op: `relu(x)` and `grad of relu`. */
@@ -171,8 +195,10 @@ export function backendFigure(variant: Variant, result: BackendResult): string {
       fontWeight: "bold",
     })],
     [textPanel([
-      `${labels.f}: ${summarise(result.f)}`,
-      `${labels.grad}: ${summarise(result.grad)}`,
+      `${labels.f}: ${summarise(result.f)}${knownNote(result.known?.f)}`,
+      `${labels.grad}: ${summarise(result.grad)}${
+        knownNote(result.known?.grad)
+      }`,
       `|Δ| from the float64 reference rounded to float32, on ${
         describeGrid(x)
       }`,

@@ -12,8 +12,16 @@ import {
   BOOK_GRID,
   bookGrid,
   NotSupportedError,
+  resolveParams,
 } from "@nonlin/core";
 import { backendNames, isModulePath, loadBackend } from "@nonlin/backends";
+import {
+  classLabels,
+  deviceOf,
+  deviceProfileOf,
+  findDeviation,
+  ledger,
+} from "@nonlin/conformance/policy";
 import {
   backendCurves,
   type Difference,
@@ -26,6 +34,7 @@ import {
   backendFigure,
   type BackendResult,
   comparisonFigure,
+  type KnownDeviationNote,
 } from "./figures.ts";
 import { svgToPng } from "./render.ts";
 
@@ -96,6 +105,14 @@ export interface VariantResult {
   readonly f?: DifferenceSummary;
   /** f'(x) against the reference, when it ran. */
   readonly grad?: DifferenceSummary;
+  /**
+   * The conformance ledger's entries that cover f(x) and f'(x) on this
+   * backend (and the device it ran on), when any does.
+   */
+  readonly known?: {
+    readonly f?: KnownDeviationNote;
+    readonly grad?: KnownDeviationNote;
+  };
 }
 
 /** What {@linkcode writeFigures} did; also written to `index.json`. */
@@ -209,11 +226,13 @@ export async function writeFigures(
       let result: BackendResult;
       try {
         const curves = await backendCurves(module, variant, x);
+        const known = knownDeviations(module, variant);
         result = {
           name,
           curves,
           f: difference(curves.y, reference.y),
           grad: difference(curves.dy, reference.dy),
+          ...(known === undefined ? {} : { known }),
         };
       } catch (error) {
         const skipped = error instanceof NotSupportedError;
@@ -237,6 +256,7 @@ export async function writeFigures(
         status: "ran",
         f: summary(result.f),
         grad: summary(result.grad),
+        ...(result.known === undefined ? {} : { known: result.known }),
       });
       await write(`${variant.id}.${slug}`, backendFigure(variant, result));
     }
@@ -275,6 +295,40 @@ export async function writeFigures(
     JSON.stringify(report, null, 2) + "\n",
   );
   return report;
+}
+
+/**
+ * The ledger's entries covering a backend's f (check `values`) and f′
+ * (`derivative`) for a variant, matched as the conformance suite matches
+ * them: by backend, op, parameters and the device profile of the GPU the
+ * backend computes on.
+ */
+function knownDeviations(
+  module: BackendModule,
+  variant: Variant,
+): BackendResult["known"] {
+  const device = deviceOf(module.backend.capabilities.properties);
+  const note = (check: "values" | "derivative") => {
+    const e = findDeviation(ledger, {
+      backend: module.backend.name,
+      device: deviceProfileOf(device),
+      onDevice: device !== undefined,
+      op: variant.op,
+      check,
+      params: resolveParams(variant.op, variant.params),
+    });
+    return e === undefined ? undefined : {
+      label: e.class === undefined ? "unclassified" : classLabels[e.class],
+      reason: e.reason,
+    };
+  };
+  const f = note("values");
+  const grad = note("derivative");
+  if (f === undefined && grad === undefined) return undefined;
+  return {
+    ...(f === undefined ? {} : { f }),
+    ...(grad === undefined ? {} : { grad }),
+  };
 }
 
 function summary(d: Difference): DifferenceSummary {

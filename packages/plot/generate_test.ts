@@ -135,6 +135,29 @@ Deno.test("writeFigures()", async (t) => {
   });
 
   await t.step(
+    "names the ledger's known deviation where one covers a curve",
+    async () => {
+      await inTempDir(async (out) => {
+        const report = await writeFigures({
+          out,
+          backends: ["native", "tfjs-cpu"],
+          ops: ["hardSigmoid"],
+          formats: ["svg"],
+        });
+        const [native, tfjs] = report.variants[0]!.results;
+        assert.strictEqual(native?.known, undefined);
+        // tfjs rounds relu6(x + 3) and then / 6: the ledger's twoRoundings.
+        assert.strictEqual(tfjs?.known?.f?.label, "ULP");
+        assert.match(tfjs.known.f.reason, /round/);
+        const svg = await Deno.readTextFile(`${out}/hardSigmoid.tfjs-cpu.svg`);
+        assert.match(svg, /a known deviation \(conformance ledger: ULP\)/);
+        const own = await Deno.readTextFile(`${out}/hardSigmoid.native.svg`);
+        assert.doesNotMatch(own, /known deviation/);
+      });
+    },
+  );
+
+  await t.step(
     "skips unavailable backends and unsupported ops with the reason",
     async () => {
       await inTempDir(async (out) => {
