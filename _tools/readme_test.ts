@@ -20,7 +20,11 @@ const root = new URL("../", import.meta.url);
 const readme = Deno.readTextFileSync(new URL("README.md", root));
 const denoJson = JSON.parse(
   Deno.readTextFileSync(new URL("deno.json", root)),
-) as { tasks: Record<string, string>; exclude?: string[] };
+) as {
+  tasks: Record<string, string>;
+  workspace: string[];
+  exclude?: string[];
+};
 const tasks = Object.keys(denoJson.tasks);
 
 /** A `deno task` command line the README shows: the task and its arguments. */
@@ -188,6 +192,25 @@ Deno.test("README", async (t) => {
     assert.ok(match, "README counts the conformance cases");
     assert.strictEqual(Number(match[1]), allCases().length);
   });
+
+  await t.step(
+    "every package has the license and publish.exclude it promises",
+    () => {
+      assert.match(readme, /field `license` in every package/);
+      for (const member of denoJson.workspace) {
+        const pkg = JSON.parse(
+          Deno.readTextFileSync(new URL(`${member}/deno.json`, root)),
+        ) as { license?: string; publish?: { exclude?: string[] } };
+        assert.strictEqual(pkg.license, "MIT", member);
+        for (const tests of ["**/*_test.ts", "**/*_bench.ts", "**/testdata/"]) {
+          assert.ok(
+            pkg.publish?.exclude?.includes(tests),
+            `${member}: ${tests}`,
+          );
+        }
+      }
+    },
+  );
 
   await t.step("deno task test runs its code examples", () => {
     // `deno test --doc` runs the ts and js blocks of the Markdown files it
