@@ -590,7 +590,8 @@ const ELU_GUARD = "x > 0.0f || (x >= -80.0f && x <= -8.6736174e-19f)";
  */
 function eluForward(scale: string, la: string): F32Path {
   return {
-    guard: `(${ELU_GUARD}) && x <= 3.0e38f`,
+    // |x| >= 2⁻⁶⁰ on both sides: λx of a tinier x keeps its bits there.
+    guard: `abs(x) >= 8.6736174e-19f && x >= -80.0f && x <= 3.0e38f`,
     body: `${ELU_E}
   let below = f_mul2(${la}, f_expm1_pair(ex));
   return select(below, f_mul(x, ${scale}), x > 0.0f);`,
