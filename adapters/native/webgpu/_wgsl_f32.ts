@@ -369,6 +369,35 @@ fn f_scale_dy(dy: f32, s: df) -> f32 {
 }
 
 /**
+ * log(1 + u) for a pair 0 < u <= 1: 2·atanh(s) with s = u/(2 + u), or above
+ * √2 − 1, ln 2 + 2·atanh(s) with s = (u − 1)/(u + 3), |s| <= 0.1716, s a
+ * pair (f_div); 2s + 2s·w·P(w), w = s², P = 1/3 + w/5 + … + w⁵/13 in f32
+ * (its error, 2u of P, is 0.06u of the result; truncation below 2⁻³⁰):
+ * within 0.1u of log(1 + u) plus u's own error (relative sensitivity
+ * u/((1 + u)·log(1 + u)) <= 1).
+ */
+fn f_log1p(u: df) -> df {
+  let upper = u.x > ${f32Literal(Math.SQRT2 - 1)};
+  let num = select(u, f_add2(u, df(-1.0f, 0.0f)), upper);
+  let den = select(f_add2(u, df(2.0f, 0.0f)), f_add2(u, df(3.0f, 0.0f)), upper);
+  let s = f_div(num, den);
+  let w = s.x * s.x;
+  let p = ${
+    (() => {
+      const c = [1 / 3, 1 / 5, 1 / 7, 1 / 9, 1 / 11, 1 / 13];
+      let e = f32Literal(c[c.length - 1]!);
+      for (let k = c.length - 2; k >= 0; k--) {
+        e = `(${e} * w + ${f32Literal(c[k]!)})`;
+      }
+      return e;
+    })()
+  };
+  let s2 = 2.0f * s;
+  let atanh2 = f_add2(s2, df(s2.x * w * p, 0.0f));
+  return select(atanh2, f_add2(atanh2, ${dfLiteral(Math.LN2)}), upper);
+}
+
+/**
  * dy·s·post (post a power of two <= 1, s a pair scaled up by 1/post): the
  * product rounded once where it is large, then scaled exactly, so that the
  * error-free product's parts stay normal (on a device that flushes
@@ -644,6 +673,42 @@ const mishForward: F32Path = {
   return f_mul(x, f_div(num, den));`,
 };
 
+// --------------------------------------------------------------- softplus
+
+/** z = βx as a pair, and whether z > threshold (the pairs compared as df_gt). */
+const SOFTPLUS_Z = `let beta = param(0u);
+  let th = param(1u);
+  let z = f_mul(x, beta);
+  let over = z.x > th.x || (z.x == th.x && z.y > th.y);`;
+
+/**
+ * (max(z, 0) + log1p(e^−|z|))/β, z = βx exact as a pair, and x where
+ * z > threshold: e^−|z| within 0.5u, log1p within 0.1u plus that (f_log1p),
+ * the sum of two positive pairs, one quotient by the β pair: within 1.1 ULP.
+ * For −80 <= z (e^z normal; |z| clamped to 80 for the logarithm, below
+ * 2⁻¹¹⁵ of z beyond) and |x| >= 2⁻⁶⁰.
+ */
+const softplusForward: F32Path = {
+  guard:
+    "x * param(0u).x >= -80.0f && abs(x) >= 8.6736174e-19f && abs(x) <= 1.0e30f",
+  body: `${SOFTPLUS_Z}
+  let a = min(abs(z.x), 80.0f);
+  let e = f_exp_pair(f_exp(-a, select(-z.y, z.y, z.x < 0.0f) * select(1.0f, 0.0f, abs(z.x) > 80.0f)));
+  let l = f_log1p(e);
+  let body = f_div(select(l, f_add2(z, l), z.x > 0.0f), beta);
+  return select(body, df(x, 0.0f), over);`,
+};
+
+/**
+ * softplus′ = σ(z) (1 above the threshold), z = βx exact as a pair, for
+ * |z| <= 64: σ's pair within 0.25u, so within 0.75 ULP; dy·f′ rounded once.
+ */
+const softplusSlope: F32Path = {
+  guard: "abs(x * param(0u).x) <= 64.0f",
+  body: `${SOFTPLUS_Z}
+  return select(f_sigmoid(f_logistic(z.x, z.y)), df(1.0f, 0.0f), over);`,
+};
+
 /** The plain-f32 paths, by kernel. */
 export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
   sigmoid: {
@@ -666,4 +731,5 @@ export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
     vjp: eluSlope(SELU_L, SELU_LA, false),
   },
   mish: { forward: mishForward },
+  softplus: { forward: softplusForward, derivative: softplusSlope },
 };
