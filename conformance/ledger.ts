@@ -234,6 +234,17 @@ const why = {
     class: "nanDropped",
     devices: GPUS,
   },
+  glShrinkNaN: {
+    reason:
+      "softshrink(NaN) is 0, not NaN, through wgpu's GL backend on llvmpipe (through Vulkan it is NaN), for " +
+      "every λ: the adapter's sign(x)·relu(|x| − λ) loses the NaN in tfjs's Sign or Relu shader there (the GL " +
+      "driver's max/sign return a number for NaN; not traced to which)",
+    source:
+      "measured with VK_ICD_FILENAMES=/nonexistent deno task conformance --backend tfjs-webgpu --quick " +
+      "(2026-12-05); tfjs-backend-webgpu/src/unary_op_util.ts (SIGN, RELU)",
+    class: "nanDropped",
+    devices: ["llvmpipe-gl"],
+  },
   clipNaN: {
     reason:
       "hardTanh'(NaN) and dx at NaN are 0, not NaN: ClipByValue's gradient passes dy where " +
@@ -1891,6 +1902,7 @@ export const ledger: readonly KnownDeviation[] = [
         params: [{ lambda: 0 }],
       })
     ),
+  ...waive([gpu], "softshrink", "special", why.glShrinkNaN),
   ...waive(ORT, "softshrink", "special", why.ortShrinkNaN),
   ...waive(JAX, "softshrink", "special", why.jaxWhereNaN),
   ...waive(JAX, "softshrink", "kink", why.jaxShrinkKink),
