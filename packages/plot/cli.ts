@@ -49,9 +49,9 @@ DIR/index.json (what ran, what was skipped and why, max differences).
 
 Options:
   --out DIR        the folder to write (created if missing); default ${DEFAULT_OUT}
-  --backend B      a built-in backend's name or a module path or URL; repeat
-                   it or separate with commas;
-                   default ${backendNames.join(", ")}
+  --backend B      ${backendNames.join(", ")}, or a module path
+                   or URL; repeat it or separate with commas; default: every
+                   one named
   --ops OPS        op names or variant ids (swish-beta-10), comma-separated;
                    default all
   --format F       svg, png or svg,png; default svg,png
