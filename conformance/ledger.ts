@@ -630,18 +630,6 @@ const why = {
     class: "flushToZero",
     devices: ["swiftshader"],
   },
-  swiftshaderNativeGeluVjp: {
-    reason:
-      "dx = dy·gelu′(x) at x = −12.66 is about 7·10⁻³⁵ and comes out 2.1·10⁻³⁸ low (3602 ULP): an error of " +
-      "the size of one flushed subnormal term, in the sum Φ(x) + x·φ(x) whose parts there are near 10⁻³⁵ " +
-      "(not traced further); it appeared with the plain-f32 kernels of commit aa6e351 and does not show on " +
-      "llvmpipe, which keeps subnormals",
-    source:
-      "measured in headless Chromium 150 (packages/book/app/conformance_test.ts, --quick; the same element " +
-      "in two runs); adapters/native/webgpu/_wgsl_f32.ts (geluSlope)",
-    class: "flushToZero",
-    devices: ["swiftshader"],
-  },
   swiftshaderNativeTie: {
     reason:
       "hardSwish(3 − 2⁻²²) = 3 − 1.5·2⁻²² + 2⁻⁴⁴/6 lies 2⁻⁴⁸ (relative) above a float32 rounding midpoint; " +
@@ -1566,9 +1554,6 @@ export const ledger: readonly KnownDeviation[] = [
   ...waive([nativeGpu], "mish", "values", why.swiftshaderNativeSplit),
   ...waive([nativeGpu], "tanhshrink", "values", why.swiftshaderNativeSplit),
   ...waive([nativeGpu], "hardSwish", "values", why.swiftshaderNativeTie),
-  ...waive([nativeGpu], "gelu", "vjp", why.swiftshaderNativeGeluVjp, {
-    params: [{ approximate: "none" }],
-  }),
 
   // Arithmetic-only ops, held exact: where tfjs rounds twice
   ...waive([wasm, gpu], "leakyRelu", "values", why.alphaRounding, {
