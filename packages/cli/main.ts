@@ -26,6 +26,14 @@ export interface Command {
   readonly summary: string;
   /** Imports the module. */
   readonly load: () => Promise<CommandModule>;
+  /**
+   * Whether the process ends by itself once the command returns, so that
+   * `nonlin` sets the exit code instead of calling `Deno.exit`. Set where
+   * the backends run in workers that release their device and end
+   * themselves: `Deno.exit` while a worker tears down its WebGPU device
+   * crashed Deno 2.9.6 (about 1 run in 12).
+   */
+  readonly exitsOnItsOwn?: boolean;
 }
 
 /**
@@ -53,6 +61,7 @@ export const commands: Readonly<Record<string, Command>> = {
     summary:
       "every backend against the reference, the conventions and each other",
     load: () => import("@nonlin/conformance/cli"),
+    exitsOnItsOwn: true,
   },
   plot: {
     summary: "the figures: each op and its gradient per backend",
@@ -154,5 +163,13 @@ function message(error: unknown): string {
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  const code = await main(Deno.args);
+  const name = Deno.args[0] ?? "";
+  // Other commands may hold a backend in this process (jax-js's worker pool
+  // keeps it alive), so they end it; conformance's workers end themselves.
+  if (Object.hasOwn(commands, name) && commands[name]!.exitsOnItsOwn) {
+    Deno.exitCode = code;
+  } else {
+    Deno.exit(code);
+  }
 }

@@ -11,11 +11,19 @@ const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 async function spawn(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  return await spawnWith({}, ...args);
+}
+
+/** {@link spawn} with more environment variables. */
+async function spawnWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", MAIN, ...args],
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
   }).output();
   const decoder = new TextDecoder();
   return {
@@ -125,6 +133,51 @@ Deno.test("main()", async (t) => {
     assert.deepStrictEqual(json.x, [-1, 0, 1]);
     assert.strictEqual(json.y.length, 3);
   });
+
+  await t.step(
+    "conformance as a process ends on its own, after release(), with its status",
+    async () => {
+      assert.strictEqual(commands.conformance!.exitsOnItsOwn, true);
+      const releasing = fileURLToPath(
+        new URL(
+          "../../conformance/testdata/releasing_backend.ts",
+          import.meta.url,
+        ),
+      );
+      const mark = await Deno.makeTempFile({ prefix: "nonlin-cli-release-" });
+      await Deno.remove(mark);
+      try {
+        const ok = await spawnWith(
+          { NONLIN_RELEASE_MARK: mark },
+          "conformance",
+          "--backend",
+          releasing,
+          "--op",
+          "relu",
+          "--quick",
+        );
+        assert.strictEqual(ok.code, 0, ok.stderr);
+        assert.strictEqual(await Deno.readTextFile(mark), "released");
+      } finally {
+        await Deno.remove(mark).catch(() => {});
+      }
+      const broken = fileURLToPath(
+        new URL(
+          "../../conformance/testdata/broken_backend.ts",
+          import.meta.url,
+        ),
+      );
+      const failed = await spawn(
+        "conformance",
+        "--backend",
+        broken,
+        "--op",
+        "relu",
+        "--quick",
+      );
+      assert.strictEqual(failed.code, 1, failed.stderr);
+    },
+  );
 
   await t.step("as a process: stdout, stderr and exit status", async () => {
     const ok = await spawn(
