@@ -12,6 +12,7 @@ import {
   outputPathsProblem,
   standardOutput,
 } from "@nonlin/backends/output";
+import { builtinBackends, isModulePath } from "@nonlin/backends";
 import { type OpName, opNames } from "@nonlin/core";
 import { renderMarkdown, renderMatrix, reportToJson } from "./report.ts";
 import { checkKinds, deviationClassOf } from "./checks.ts";
@@ -130,6 +131,20 @@ export async function main(
       `nonlin conformance: unknown op ${
         unknownOps.join(", ")
       }: expected one of ${opNames.join(", ")}\n`,
+    );
+    return 2;
+  }
+  // A name that is neither built in nor a module path is a typo: bad usage
+  // (exit 2), not a run of "error" cells.
+  const unknownBackends = (v.backend ?? [])
+    .filter((b) => !Object.hasOwn(builtinBackends, b) && !isModulePath(b));
+  if (unknownBackends.length > 0) {
+    output.err(
+      `nonlin conformance: unknown backend ${
+        unknownBackends.join(", ")
+      }: expected one of ${
+        Object.keys(builtinBackends).join(", ")
+      }, or a module path such as ./my_backend.ts\n`,
     );
     return 2;
   }

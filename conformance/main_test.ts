@@ -133,12 +133,18 @@ Deno.test("main()", async (t) => {
     for (
       const args of [["--op", "gelux"], ["--nope"], ["--timeout", "-1"], [
         "stray",
-      ]]
+      ], ["--backend", "nativ"]]
     ) {
       const c = capture();
       assert.strictEqual(await main(args, c.output), 2, args.join(" "));
       assert.match(c.err, /^nonlin conformance: /);
     }
+    const c = capture();
+    await main(["--backend", "native", "--backend", "nativ"], c.output);
+    assert.match(
+      c.err,
+      /unknown backend nativ: expected one of native, .*, or a module path/,
+    );
   });
 
   await t.step("--help prints the usage", async () => {
