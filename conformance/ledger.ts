@@ -97,6 +97,15 @@ export interface KnownDeviation {
    * included) so the entry is always put to the test.
    */
   readonly inputs?: readonly number[];
+  /**
+   * For a sum (a parameter gradient) whose error builds up from the error of
+   * each term, so that which of the cases it lists leaves the sum's bound
+   * depends on the run's inputs (the quick run's or the full run's): the
+   * entry is used while at least one case it covers fails, and stale only
+   * once every one of them passes. Without it an entry is stale as soon as
+   * one case it covers passes.
+   */
+  readonly anyCase?: true;
 }
 
 /** The former name of {@linkcode KnownDeviation}. */
@@ -549,7 +558,9 @@ const why = {
     reason:
       "∂softplus/∂β = (x·σ(βx) − softplus(βx)/β)/β subtracts two terms of size |x|, and tfjs-wasm's " +
       "σ (XNNPACK's vsigmoid, a few ULP) leaves each term of the VJP's sum many ULP off, which the sum " +
-      "keeps: dβ is 4557 ULP from the reference at β = 2 (tfjs-cpu's float64 JS kernels stay within bounds)",
+      "keeps: dβ is 4557 ULP from the reference at β = 2 in the quick run and 734 ULP at β = 1 in the full run " +
+      "(each term is up to 1e-5 off relative to its size between x = 5 and 15; which β's sum leaves its bound " +
+      "depends on the run's inputs; tfjs-cpu's float64 JS kernels stay within bounds)",
     source:
       `${core}/Softplus_grad.ts, tfjs-backend-wasm Sigmoid (XNNPACK f32 vsigmoid)`,
     class: "tailCancellation",
@@ -1061,6 +1072,7 @@ function waive(
     params?: NonNullable<KnownDeviation["params"]>;
     inputs?: readonly number[];
     devices?: readonly string[];
+    anyCase?: true;
   } = {},
 ): KnownDeviation[] {
   return backends.map((backend) => ({
@@ -1587,7 +1599,8 @@ export const ledger: readonly KnownDeviation[] = [
     inputs: [0.9999999403953552],
   }),
   ...waive([wasm], "softplus", "dparams", why.softplusBetaWasm, {
-    params: [{ beta: 2, threshold: 20 }],
+    params: [{ beta: 1, threshold: 20 }, { beta: 2, threshold: 20 }],
+    anyCase: true,
   }),
   ...waive([gpu], "swish", "dparams", why.betaRounding, {
     params: [{ beta: 10 }],

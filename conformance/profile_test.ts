@@ -75,6 +75,13 @@ Deno.test("parseWaivers() and parseTolerances()", async (t) => {
           ),
         /unknown check/,
       );
+      assert.throws(
+        () =>
+          parseWaivers(
+            '[{"backend":"b","op":"relu","check":"values","reason":"r","anyCase":1}]',
+          ),
+        /anyCase must be true when given: got 1/,
+      );
       assert.throws(() => parseTolerances("[]"), TypeError);
     },
   );

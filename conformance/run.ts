@@ -680,7 +680,7 @@ function declaredUnsupported(
 /**
  * Marks every failure a ledger entry covers (or the backend declares
  * unsupported) as waived, and says how each entry fared: used, stale (a case
- * it covers passes, or it covers nothing), or not evaluated (its backend,
+ * it covers passes, every one with anyCase, or it covers nothing), or not evaluated (its backend,
  * device or op did not run).
  */
 function applyWaivers(
@@ -743,7 +743,8 @@ function applyWaivers(
       return { ...w, status: "stale", why: "it matches no result" };
     }
     const passing = matched.filter((r) => r.status === "pass");
-    if (passing.length > 0) {
+    // anyCase: stale only once every case it covers passes.
+    if (passing.length > (w.anyCase ? matched.length - 1 : 0)) {
       return {
         ...w,
         status: "stale",

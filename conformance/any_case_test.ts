@@ -1,0 +1,65 @@
+import assert from "node:assert";
+import type { KnownDeviation } from "./ledger.ts";
+import { runConformance } from "./run.ts";
+
+const BACKEND = "./conformance/testdata/softplus_beta2_backend.ts";
+const NAME = "softplus-beta2-example";
+
+/** An entry for softplus's β sums at β = 1 and 2 (only β = 2 fails). */
+function entry(anyCase: boolean): KnownDeviation {
+  return {
+    backend: NAME,
+    op: "softplus",
+    check: "dparams",
+    params: [{ beta: 1, threshold: 20 }, { beta: 2, threshold: 20 }],
+    reason: "test: the fixture's ∂/∂β is 1% large at β = 2",
+    ...(anyCase ? { anyCase: true as const } : {}),
+  };
+}
+
+async function run(waiver: KnownDeviation) {
+  const report = await runConformance({
+    backends: [BACKEND],
+    quick: true,
+    ops: ["softplus"],
+    waivers: [waiver],
+  });
+  const status = report.waivers.find((w) => w.backend === NAME)?.status;
+  return { report, status };
+}
+
+Deno.test("a ledger entry's anyCase", async (t) => {
+  await t.step(
+    "without it, an entry whose β = 1 case passes is stale",
+    async () => {
+      const { report, status } = await run(entry(false));
+      assert.strictEqual(status, "stale");
+      assert.strictEqual(report.summary.ok, false);
+    },
+  );
+  await t.step(
+    "with it, the entry is used while the β = 2 sum fails",
+    async () => {
+      const { report, status } = await run(entry(true));
+      assert.strictEqual(status, "used");
+      const sums = report.results.filter((r) =>
+        r.check === "dparams" && r.params?.threshold === 20
+      );
+      assert.deepStrictEqual(
+        sums.map((r) => [r.params?.beta, r.status]).sort(),
+        [[0.5, "pass"], [1, "pass"], [2, "waived"]],
+      );
+    },
+  );
+  await t.step(
+    "with it, the entry is stale once every case passes",
+    async () => {
+      const { report, status } = await run({
+        ...entry(true),
+        params: [{ beta: 1, threshold: 20 }, { beta: 0.5, threshold: 20 }],
+      });
+      assert.strictEqual(status, "stale");
+      assert.strictEqual(report.summary.ok, false);
+    },
+  );
+});
