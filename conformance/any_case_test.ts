@@ -63,3 +63,29 @@ Deno.test("a ledger entry's anyCase", async (t) => {
     },
   );
 });
+
+Deno.test("an identity's entry when the identity's other op is not run", async (t) => {
+  const waiver: KnownDeviation = {
+    backend: "example-reference",
+    op: "tanh",
+    check: "identity",
+    reason: "test: an entry for tanh(x) + 1 = 2σ(2x)",
+  };
+  const statusOf = async (ops: ("tanh" | "sigmoid")[]) => {
+    const report = await runConformance({
+      backends: ["./examples/reference_backend.ts"],
+      quick: true,
+      ops,
+      waivers: [waiver],
+    });
+    return report.waivers.find((w) => w.check === "identity");
+  };
+  await t.step("is not evaluated (not stale) with tanh alone", async () => {
+    const w = await statusOf(["tanh"]);
+    assert.strictEqual(w?.status, "not evaluated");
+    assert.match(String(w?.why), /identity needs sigmoid, not run/);
+  });
+  await t.step("is judged (here stale) with tanh and sigmoid", async () => {
+    assert.strictEqual((await statusOf(["tanh", "sigmoid"]))?.status, "stale");
+  });
+});

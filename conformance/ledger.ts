@@ -901,6 +901,15 @@ const why = {
       "1 − tanh²(x) is 0 once tanh rounds to ±1 (|x| above about 9), where the derivative is still a normal number down to |x| ≈ 44",
     source: jaxNp,
   },
+  jaxTanhSubnormal: {
+    class: "accuracy",
+    reason:
+      "where tanh′ is subnormal (|x| ≈ 44) jax-js's VJP builds it from e^{−2|x|} through products that each " +
+      "round to the subnormal grid, so dx keeps fewer bits: at x = −43.818 it is 16 subnormal ULP " +
+      "(1.8e-44) from the reference, and f″ = −2·tanh·tanh′ built from it is 31% low there " +
+      "(6.97e-38 against 1.01e-37; measured in the full run, 2026-12-05)",
+    source: jaxNp,
+  },
   jaxSoftsign: {
     class: "infArithmetic",
     reason:
@@ -1709,6 +1718,10 @@ export const ledger: readonly KnownDeviation[] = [
   ...waive(JAX, "tanh", "secondDerivative", why.jaxTanh),
   ...waive(JAX, "tanh", "signOfZero", why.jaxTanh),
   ...waive(JAX, "tanh", "flushToZero", why.jaxTanh),
+  ...waive(JAX, "tanh", "subnormal", why.jaxTanhSubnormal, {
+    inputs: [-43.81824493408203],
+  }),
+  ...waive(JAX, "tanh", "finiteDifference", why.jaxTanhSubnormal),
   ...waive(ORT, "tanh", "values", why.ortTanh),
   ...waive(ORT, "tanh", "subnormal", why.ortTanh),
   ...waive(ORT, "tanh", "flushToZero", why.ortTanh),

@@ -738,6 +738,17 @@ function applyWaivers(
     if (!selected.includes(w.op)) {
       return { ...w, status: "not evaluated", why: `${w.op} was not run` };
     }
+    const missing = w.check === "identity"
+      ? (identities.find((i) => i.op === w.op)?.needs ?? [])
+        .filter((op) => !selected.includes(op))
+      : [];
+    if (missing.length > 0) {
+      return {
+        ...w,
+        status: "not evaluated",
+        why: `${w.op}'s identity needs ${missing.join(", ")}, not run`,
+      };
+    }
     const matched = results.filter((r) => covers(w, r));
     if (matched.length === 0) {
       return { ...w, status: "stale", why: "it matches no result" };
