@@ -295,15 +295,17 @@ const why = {
   },
   eluGrad: {
     reason:
-      "EluGrad computes dy·(y + 1) from the saved output y = eˣ − 1; y rounds to −1 for x < −16.6, so " +
-      "the derivative eˣ comes out 0 (100% relative error below −16.6; the same on every tfjs backend)",
+      "EluGrad computes dy·(y + 1) from the saved output y = eˣ − 1: y is within one float32 step (2⁻²⁴) " +
+      "of −1 below x ≈ −16.6 and rounds to −1 below −17.3, so the derivative eˣ comes out 2⁻²⁴ and then 0 " +
+      "(up to 100% relative error below −16.6; measured the same on every tfjs backend)",
     source: "tfjs-backend-cpu/src/kernels/EluGrad.ts, " + `${core}/Elu_grad.ts`,
     class: "tailCancellation",
   },
   sigmoidGrad: {
     reason:
-      "σ'(x) is dy·y·(1 − y) of the saved output y = σ(x): y rounds to 1 for x > 16.6, so σ'(x) ≈ e⁻ˣ " +
-      "comes out 0 (100% relative error above 16.6)",
+      "σ'(x) is dy·y·(1 − y) of the saved output y = σ(x): y is within one float32 step (2⁻²⁴) of 1 above " +
+      "x ≈ 16.6 and rounds to 1 above 17.3 (on tfjs-cpu and -wasm; tfjs-webgpu's σ' is 0 past 16.6), so " +
+      "σ'(x) ≈ e⁻ˣ comes out 2⁻²⁴ and then 0 (up to 100% relative error above 16.6)",
     source: `${core}/Sigmoid_grad.ts`,
     class: "tailCancellation",
   },
@@ -440,7 +442,7 @@ const why = {
     reason:
       "gelu is 0.5·x·(1 + erf(x/√2)) as tfjs-layers writes it, with tfjs's erf the Abramowitz–Stegun " +
       "7.1.26 approximation (absolute error up to 1.5·10⁻⁷): 1 + erf(x/√2) cancels, so the relative error " +
-      "passes 1% below x ≈ −3 and gelu is 0 below −5.2; the tanh form 0.5·x·(1 + tanh u) cancels the same " +
+      "passes 1% below x ≈ −3, is 10% at −5.2, and gelu is 0 below −5.5; the tanh form 0.5·x·(1 + tanh u) cancels the same " +
       "way and is 0 below −5.1",
     source:
       "tfjs-backend-cpu/src/kernels/Erf.ts, tfjs-backend-webgpu/src/unary_op_util.ts (ERF), " +
