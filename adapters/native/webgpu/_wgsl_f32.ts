@@ -235,34 +235,6 @@ function pairPoly(
 }
 
 /**
- * P(x)/Q(x) over [lo, hi] as a pair, to an absolute error below about
- * 2⁻²⁹·`scale`: each polynomial's split from the smallest |Q| and the
- * largest |P/Q| on the interval (sampled).
- */
-function pairRatio(
-  x: string,
-  p: readonly number[],
-  q: readonly number[],
-  lo: number,
-  hi: number,
-  scale: number,
-): string {
-  const at = (c: readonly number[], v: number) =>
-    c.reduceRight((acc, ck) => acc * v + ck, 0);
-  let minQ = Infinity;
-  let maxRatio = 0;
-  for (let i = 0; i <= 1000; i++) {
-    const v = lo + (hi - lo) * i / 1000;
-    minQ = Math.min(minQ, Math.abs(at(q, v)));
-    maxRatio = Math.max(maxRatio, Math.abs(at(p, v) / at(q, v)));
-  }
-  const xmax = Math.max(Math.abs(lo), Math.abs(hi));
-  const num = pairPoly(x, p, xmax, scale * minQ);
-  const den = pairPoly(x, q, xmax, (scale * minQ) / Math.max(maxRatio, 1e-3));
-  return `f_div(${num}, ${den})`;
-}
-
-/**
  * Φ(x) and φ(x) as pairs for |x| <= 14.4, times 2^sk (sk = 64 below −9,
  * so that they and their pairs' low parts stay normal down to x = −14),
  * from one exponential and no branch:
