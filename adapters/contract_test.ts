@@ -16,7 +16,7 @@ import {
 import { loadBackends } from "./_contract/backends.ts";
 import { loadBackend } from "@nonlin/backends";
 import { variantsOf } from "./_contract/grid.ts";
-import { knownDeviationOf } from "./_contract/known.ts";
+import { contractEntriesOf, knownDeviationOf } from "./_contract/known.ts";
 import {
   type Check,
   classify,
@@ -489,6 +489,19 @@ for (const loaded of backends) {
             ),
             [],
             "deviations not in the ledger (conformance/ledger.ts)",
+          );
+          // An entry only this grid shows must still cover something here.
+          const covering = new Set(
+            found.map((f) =>
+              knownDeviationOf(m.backend, f.op, f.variant, f.check, f.x, f.kind)
+            ),
+          );
+          assert.deepStrictEqual(
+            contractEntriesOf(m.backend)
+              .filter((e) => !covering.has(e))
+              .map((e) => `${e.backend} ${e.op} ${e.check}`),
+            [],
+            "stale contract-grid entries in conformance/ledger.ts",
           );
         },
       );

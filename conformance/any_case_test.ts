@@ -89,3 +89,18 @@ Deno.test("an identity's entry when the identity's other op is not run", async (
     assert.strictEqual((await statusOf(["tanh", "sigmoid"]))?.status, "stale");
   });
 });
+
+Deno.test("an entry shown only on the contract grid", async () => {
+  const { report, status } = await run({
+    ...entry(false),
+    params: [{ beta: 2, threshold: 20 }],
+    shownBy: "contract",
+  });
+  // It neither waives the run's failure nor is judged by the run.
+  assert.strictEqual(status, "not evaluated");
+  const sum = report.results.find((r) =>
+    r.check === "dparams" && r.params?.beta === 2 &&
+    r.params?.threshold === 20
+  );
+  assert.strictEqual(sum?.status, "fail");
+});

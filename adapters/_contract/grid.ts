@@ -13,30 +13,18 @@ import {
   nextFloat32,
   type OpName,
   ops,
+  paramSetsOf,
   resolveParams,
 } from "@nonlin/core";
 
 /**
- * Parameter variants per op besides the defaults: values that exercise each
- * parameter. An op whose parameters have no default (prelu's α, a number
- * here and a tensor in the broadcast test; threshold's two) runs on the
- * catalog's example.
+ * The parameter variants the contract suite runs an op with: the catalog's
+ * example, then each of its edge sets (see {@linkcode paramSetsOf}). Sets
+ * with a per-channel α are left out: the suite passes the parameters with x
+ * of any shape (prelu's per-channel α has its own broadcast test).
  */
-export const variants: {
-  readonly [N in OpName]?: readonly Record<string, unknown>[];
-} = {
-  leakyRelu: [{}, { alpha: 0.2 }],
-  elu: [{}, { alpha: 0.5 }],
-  celu: [{}, { alpha: 2 }],
-  hardTanh: [{}, { min: -2, max: 3 }],
-  softplus: [{}, { beta: 2, threshold: 5 }],
-  gelu: [{}, { approximate: "tanh" }],
-  swish: [{}, { beta: 1.702 }],
-};
-
-/** The parameter variants of an op. */
 export function variantsOf(op: OpName): readonly Record<string, unknown>[] {
-  return variants[op] ?? [ops[op].example];
+  return paramSetsOf(op, { scalarOnly: true });
 }
 
 /** The special values of the pinned conventions. */

@@ -84,3 +84,21 @@ export function knownDeviationOf(
   }
   return undefined;
 }
+
+/**
+ * The ledger entries only the contract grid shows (`shownBy: "contract"`)
+ * for this backend on its device: the contract suite fails when one of them
+ * covers none of the deviations it finds.
+ */
+export function contractEntriesOf(
+  backend: KnownBackend,
+): readonly KnownDeviation[] {
+  const profile = deviceProfileOf(
+    deviceOf(backend.capabilities.properties),
+  );
+  return ledger.filter((e) =>
+    e.shownBy === "contract" && e.backend === backend.name &&
+    (e.devices === undefined ||
+      (profile !== undefined && e.devices.includes(profile)))
+  );
+}
