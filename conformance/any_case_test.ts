@@ -104,3 +104,26 @@ Deno.test("an entry shown only on the contract grid", async () => {
   );
   assert.strictEqual(sum?.status, "fail");
 });
+
+Deno.test("an entry scoped to one run's inputs", async (t) => {
+  const only = (run: "quick" | "full"): KnownDeviation => ({
+    ...entry(false),
+    params: [{ beta: 2, threshold: 20 }],
+    run,
+  });
+  await t.step("waives in the run it names", async () => {
+    assert.strictEqual((await run(only("quick"))).status, "used");
+  });
+  await t.step(
+    "is not evaluated, and waives nothing, in the other",
+    async () => {
+      const { report, status } = await run(only("full"));
+      assert.strictEqual(status, "not evaluated");
+      const sum = report.results.find((r) =>
+        r.check === "dparams" && r.params?.beta === 2 &&
+        r.params?.threshold === 20
+      );
+      assert.strictEqual(sum?.status, "fail");
+    },
+  );
+});

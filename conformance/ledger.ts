@@ -115,6 +115,13 @@ export interface KnownDeviation {
    * longer covers a deviation there, so it cannot go stale unnoticed.
    */
   readonly shownBy?: "contract";
+  /**
+   * The run whose inputs show it, where a sum's error lands on one side of
+   * its bound with the quick run's inputs and on the other with the full
+   * run's: in the other run the entry is "not evaluated" (it neither waives
+   * nor goes stale there). Absent: both runs.
+   */
+  readonly run?: "quick" | "full";
 }
 
 /** The former name of {@linkcode KnownDeviation}. */
@@ -1103,6 +1110,7 @@ function waive(
     devices?: readonly string[];
     anyCase?: true;
     shownBy?: "contract";
+    run?: "quick" | "full";
   } = {},
 ): KnownDeviation[] {
   return backends.map((backend) => ({
@@ -1638,6 +1646,9 @@ export const ledger: readonly KnownDeviation[] = [
   }),
   ...waive([gpu], "swish", "dparams", why.betaRounding, {
     params: [{ beta: 10 }],
+    // 9.3e-7 off against a bound of 9.15e-7 over the quick run's 416 terms;
+    // 1.23e-6 against 1.97e-6 over the full run's 1184.
+    run: "quick",
   }),
 
   // The peers: onnxruntime-web and jax-js

@@ -44,7 +44,7 @@ Options:
   --timeout SECONDS    stop a backend that takes longer over one case (default 120)
   --waivers FILE       known deviations to add to the ledger: a JSON array of
                        { backend, op, check, params?, devices?, class?, reason,
-                       source?, inputs?, anyCase? }, or { device, entries } as
+                       source?, inputs?, anyCase?, run? }, or { device, entries } as
                        --write-profile writes it
   --tolerances FILE    tolerances for third-party backends: JSON
                        { "<backend name>": { defaults?: { values?: { ulp,
@@ -278,6 +278,13 @@ export function parseWaivers(text: string): LoadedWaivers {
     }
     if (typeof e.reason !== "string" || e.reason.length === 0) {
       throw new TypeError(`${where} gives no reason`);
+    }
+    if (e.run !== undefined && e.run !== "quick" && e.run !== "full") {
+      throw new TypeError(
+        `${where}: run must be "quick" or "full" when given: got ${
+          JSON.stringify(e.run)
+        }`,
+      );
     }
     if (e.anyCase !== undefined && e.anyCase !== true) {
       throw new TypeError(

@@ -320,6 +320,7 @@ export async function runConformance(
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const quick = options.quick ?? false;
+  const runKind = quick ? "quick" : "full";
   const selected = options.ops ?? opNames;
   const waiverList = options.waivers ?? ledger;
   const deviceList = options.devices ?? deviceProfiles;
@@ -530,7 +531,23 @@ export async function runConformance(
   }));
   await Promise.all(closing);
 
-  const waiverReports = applyWaivers(results, waiverList, reports, selected);
+  const waiverReports = applyWaivers(
+    results,
+    waiverList.filter((w) => w.run === undefined || w.run === runKind),
+    reports,
+    selected,
+  );
+  // An entry for the other run's inputs is neither used nor stale here.
+  waiverReports.push(
+    ...waiverList
+      .filter((w) => w.run !== undefined && w.run !== runKind)
+      .map((w): WaiverReport => ({
+        ...w,
+        status: "not evaluated",
+        why:
+          `it holds for the ${w.run} run's inputs; this was a ${runKind} run`,
+      })),
+  );
   for (const b of reports) {
     const seen: Record<string, number> = {};
     for (const r of results) {
