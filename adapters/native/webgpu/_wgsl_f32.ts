@@ -34,7 +34,7 @@
 
 import { erfc, SELU_ALPHA, SELU_LAMBDA } from "@nonlin/core";
 import type { KernelName } from "../_definitions.ts";
-import { dfLiteral, f32Literal } from "./_wgsl_math.ts";
+import { dfLiteral, f32HornerStart, f32Literal } from "./_wgsl_math.ts";
 
 const LN2_HI = 0.693145751953125;
 const LN2_LO = Math.LN2 - LN2_HI;
@@ -211,13 +211,7 @@ function pairPoly(
   scale: number,
 ): string {
   const n = coeffs.length;
-  let m = n;
-  while (m > 1) {
-    let sum = 0;
-    for (let k = m - 1; k < n; k++) sum += Math.abs(coeffs[k]!) * xmax ** k;
-    if ((n - m + 2) * 2 ** -24 * sum > 2 ** -29 * scale) break;
-    m--;
-  }
+  const m = f32HornerStart(coeffs, xmax, 2 ** -29 * scale);
   let p: string;
   if (m >= n) p = dfLiteral(coeffs[n - 1]!);
   else {

@@ -40,6 +40,28 @@ export function dfLiteral(v: number): string {
 }
 
 /**
+ * Where a Horner of Σ coeffs[k]·xᵏ over |x| ≤ `xmax` can run in plain f32:
+ * the smallest m such that coefficients m … n − 1 in an f32 Horner (which
+ * errs by at most (n + 1)·2⁻²⁴ of Σ|cₖ|·|x|ᵏ over its terms) stay within
+ * the absolute error `allowed`; the lower ones go in pairs (m = n: all).
+ */
+export function f32HornerStart(
+  coeffs: readonly number[],
+  xmax: number,
+  allowed: number,
+): number {
+  const n = coeffs.length;
+  let m = n;
+  while (m > 1) {
+    let sum = 0;
+    for (let k = m - 1; k < n; k++) sum += Math.abs(coeffs[k]!) * xmax ** k;
+    if ((n - m + 2) * 2 ** -24 * sum > allowed) break;
+    m--;
+  }
+  return m;
+}
+
+/**
  * Σ coeffs[k]·xᵏ (ascending powers) for |x| ≤ `xmax`, to an absolute error
  * below 2⁻⁴²·`scale`: Horner with the highest coefficients in plain f32 (an
  * f32 Horner errs by at most (n + 1)·2⁻²⁴ of Σ|cₖ|·|x|ᵏ over its terms),
@@ -54,13 +76,7 @@ export function mixedPoly(
 ): string {
   const n = coeffs.length;
   // m: the first coefficient evaluated in f32 (m = n: all in df).
-  let m = n;
-  while (m > 1) {
-    let sum = 0;
-    for (let k = m - 1; k < n; k++) sum += Math.abs(coeffs[k]!) * xmax ** k;
-    if ((n - m + 2) * 2 ** -24 * sum > 2 ** -42 * scale) break;
-    m--;
-  }
+  const m = f32HornerStart(coeffs, xmax, 2 ** -42 * scale);
   if (m >= n) {
     let p = dfLiteral(coeffs[n - 1]!);
     for (let k = n - 2; k >= 0; k--) {
