@@ -49,8 +49,9 @@ export function nextFloat32(x: number, up: boolean): number {
 /**
  * Writes a float32 as the shortest decimal that reads back to the same
  * float32 (rounding the decimal to the nearest float32), in JavaScript's
- * number syntax. Among decimals of that length the one nearest the value is
- * chosen. NaN, ±∞ and −0 are written `"NaN"`, `"Infinity"`, `"-Infinity"` and
+ * number syntax (the exponent form from 10¹⁶ on, as Python's and numpy's repr,
+ * where JavaScript would write up to 21 digits). Among decimals of that length
+ * the one nearest the value is chosen. NaN, ±∞ and −0 are written `"NaN"`, `"Infinity"`, `"-Infinity"` and
  * `"-0"`. A number that is not a float32 is rounded to one first.
  *
  * @param value The value.
@@ -65,6 +66,7 @@ export function nextFloat32(x: number, up: boolean): number {
  * assert.strictEqual(formatFloat32(1 / 3), "0.33333334");
  * assert.strictEqual(formatFloat32(3.4028234663852886e38), "3.4028235e+38");
  * assert.strictEqual(formatFloat32(2 ** -149), "1e-45");
+ * assert.strictEqual(formatFloat32(-1e20), "-1e+20");
  * assert.strictEqual(formatFloat32(-0), "-0");
  * assert.strictEqual(formatFloat32(NaN), "NaN");
  * ```
@@ -76,7 +78,13 @@ export function formatFloat32(value: number): string {
   const x = Math.fround(value);
   if (x !== x) return "NaN";
   if (x === 0) return Object.is(x, -0) ? "-0" : "0";
-  return String(shortestDecimal(x));
+  const decimal = shortestDecimal(x);
+  // JavaScript writes integers below 10²¹ digit by digit: −1e20 would read
+  // -100000000000000000000. From 10¹⁶ on, the exponent form, as Python's and
+  // numpy's repr switch there.
+  return Math.abs(decimal) >= 1e16 && Number.isFinite(decimal)
+    ? decimal.toExponential()
+    : String(decimal);
 }
 
 /**

@@ -34,6 +34,11 @@ Deno.test("formatFloat32()", async (t) => {
     assert.strictEqual(formatFloat32(16777216), "16777216");
     assert.strictEqual(formatFloat32(123456789), "123456790");
     assert.strictEqual(formatFloat32(1e10), "10000000000");
+    // From 10¹⁶ the exponent form, not JavaScript's 21 digits.
+    assert.strictEqual(formatFloat32(9999999e9), "9999999000000000");
+    assert.strictEqual(formatFloat32(1e16), "1e+16");
+    assert.strictEqual(formatFloat32(-1e20), "-1e+20");
+    assert.strictEqual(formatFloat32(2 ** 70), "1.1805916e+21");
     assert.strictEqual(formatFloat32(Math.fround(0.1) + 0), "0.1");
   });
 
@@ -61,9 +66,12 @@ Deno.test("formatFloat32()", async (t) => {
     assert.ok(numpy.values.length > 1000);
     for (const [bits, text] of numpy.values) {
       const x = fromBits(bits);
+      const decimal = Number(text);
       assert.strictEqual(
         formatFloat32(x),
-        String(Number(text)),
+        Math.abs(decimal) >= 1e16 && Number.isFinite(decimal)
+          ? decimal.toExponential()
+          : String(decimal),
         `bits ${bits}`,
       );
     }

@@ -98,7 +98,11 @@ export function resolveParams(op: string, options?: unknown): ResolvedOptions {
   const out: Record<string, number | string | Float32Array | Tensor> = {};
   for (const [name, param] of Object.entries(spec.params)) {
     const value = given[name];
-    const label = `${spec.name} ${name}`;
+    // "threshold threshold" would read as a typo: a parameter named like its
+    // op is called the op's.
+    const label = name === spec.name
+      ? `${spec.name} op's ${name}`
+      : `${spec.name} ${name}`;
     if (param.kind === "choice") {
       if (value === undefined) {
         out[name] = param.default;

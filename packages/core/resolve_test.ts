@@ -98,7 +98,7 @@ Deno.test("resolveParams()", async (t) => {
           throwsWith(
             () => resolveParams(name, { ...example, [k]: undefined }),
             TypeError,
-            `${name} ${k} is required`,
+            `${name}${k === name ? " op's" : ""} ${k} is required`,
           );
         }
       }
@@ -170,7 +170,7 @@ Deno.test("resolveParams()", async (t) => {
           throwsWith(
             () => resolveParams(name, { ...base, [k]: bad }),
             RangeError,
-            `${name} ${k}`,
+            `${name}${k === name ? " op's" : ""} ${k}`,
             String(bad),
           );
         }
