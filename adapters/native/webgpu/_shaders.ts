@@ -204,14 +204,12 @@ export function slowWords(chunks: number, groups: number): number {
   return 4 * chunks + 2 * groups;
 }
 
-/** The plain-f32 path of a loop, if it has one (second derivatives: none yet). */
+/** The plain-f32 path of a loop, if it has one. */
 export function f32PathOf(
   name: KernelName,
   loop: Loop | "vjp",
 ): F32Path | undefined {
-  if (loop === "secondDerivative" || families[name]!.kind !== "df") {
-    return undefined;
-  }
+  if (families[name]!.kind !== "df") return undefined;
   return f32Paths[name]?.[loop];
 }
 

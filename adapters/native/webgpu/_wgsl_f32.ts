@@ -32,7 +32,7 @@
 // other step relies on exact arithmetic, so contraction into fma or a
 // reassociation can only change an error by a rounding the bounds count.
 
-import { erfc, SELU_ALPHA, SELU_LAMBDA } from "@nonlin/core";
+import { erfc, SELU_ALPHA, SELU_LAMBDA, TANHSHRINK_SERIES } from "@nonlin/core";
 import type { KernelName } from "../_definitions.ts";
 import { dfLiteral, f32HornerStart, f32Literal } from "./_wgsl_math.ts";
 
@@ -173,6 +173,31 @@ export function erfcxPolynomial(
 }
 
 const ERFCX = erfcxPolynomial();
+
+/**
+ * Q(v) = (x − tanh x)/x³ with v = x², for 0 <= v <= 2 (|x| <= √2), as a
+ * polynomial in t = v − 1: Q is analytic but for its poles at v = −π²/4
+ * (tanh's at ±iπ/2), so Chebyshev interpolation of degree 12 on [−1, 1]
+ * fits it to 2⁻³⁴·⁹ relative (Q >= 0.18 there; measured on 20000 points). Its float64 values from
+ * the catalog's series below v = 1/4, and from x − tanh x (cancelling by at
+ * most 12×, so within 2⁻⁴⁹) above.
+ */
+export function tanhshrinkPolynomial(degree = 12): { q: number[] } {
+  const quotient = (v: number) => {
+    if (v < 0.25) {
+      let p = 0;
+      for (let k = TANHSHRINK_SERIES.length - 1; k >= 0; k--) {
+        p = p * v + TANHSHRINK_SERIES[k]!;
+      }
+      return p;
+    }
+    const x = Math.sqrt(v);
+    return (x - Math.tanh(x)) / (x * v);
+  };
+  return { q: chebyshevMonomials((t) => quotient(t + 1), 1, degree) };
+}
+
+const TANHSHRINK = tanhshrinkPolynomial();
 
 /**
  * `fname(zh, zl)`: f′ = δ·Q(δ) for z = zh + zl within `half` of the root
@@ -428,6 +453,7 @@ export interface F32Path {
 export interface F32Paths {
   readonly forward?: F32Path;
   readonly derivative?: F32Path;
+  readonly secondDerivative?: F32Path;
   readonly vjp?: F32Path;
 }
 
@@ -675,27 +701,247 @@ const softplusSlope: F32Path = {
   return select(f_sigmoid(f_logistic(z.x, z.y)), df(1.0f, 0.0f), over);`,
 };
 
+// ------------------------------------------ second derivatives of σ, tanh
+
+/**
+ * σ″(z) = −σ(z)σ(−z)·tanh(z/2) = sign(z)·m·e/(1 + e)³ with e = e^−|z| and
+ * m = e − 1 from one f_exp (e within 0.5u, m within 0.6u of itself, no
+ * 1 − e cancellation near 0; d = 1 + e within 0.25u, so d³ within 0.75u):
+ * the product of pairs and one quotient within 1.9u, so within 2.4 ULP.
+ * tanh″(x) = 8σ″(2x) (tanh x = 2σ(2x) − 1) and tanhshrink″ = −tanh″.
+ * `z` is a WGSL f32 expression of x; for 2⁻⁶⁰ <= |z| <= 64 (the results
+ * and their pairs' low parts stay normal).
+ */
+function logisticCurvature(z: string, factor: number): F32Path {
+  return {
+    guard: `abs(${z}) >= 8.6736174e-19f && abs(${z}) <= 64.0f`,
+    body: `let z = ${z};
+  let ex = f_exp(-abs(z), 0.0f);
+  let e = f_exp_pair(ex);
+  let m = f_expm1_pair(ex);
+  let d0 = fast_two_sum(1.0f, e.x);
+  let d = df(d0.x, d0.y + e.y);
+  let r = ${f32Literal(factor)} * f_div(f_mul2(m, e), f_mul2(f_square(d), d));
+  return select(r, -r, z < 0.0f);`,
+  };
+}
+
+// --------------------------------------------------------------- logSigmoid
+
+/**
+ * logσ(x) = min(x, 0) − log1p(e^−|x|): e^−|x| within 0.5u, log1p within
+ * 0.1u plus that (f_log1p, relative sensitivity <= 1), and for x < 0 the
+ * sum of two negative terms (no cancellation): within 0.6u, so 1.1 ULP.
+ * For x <= 64 (e^−x and its pair normal; |x| clamped to 64 for the
+ * logarithm, below 2⁻⁹⁰ of x beyond).
+ */
+const logSigmoidForward: F32Path = {
+  guard: "x <= 64.0f",
+  body: `let e = f_exp_pair(f_exp(-min(abs(x), 64.0f), 0.0f));
+  let l = f_log1p(e);
+  return select(-l, f_add2(df(x, 0.0f), -l), x < 0.0f);`,
+};
+
+/** logσ′ = σ(−x), as σ (0.75 ULP); for x <= 64 (σ(−x) normal). */
+const logSigmoidSlope: F32Path = {
+  guard: "x <= 64.0f",
+  body: `return f_sigmoid(f_logistic(min(-x, 64.0f), 0.0f));`,
+};
+
+/** logσ″ = −σ(x)σ(−x), as σ′ (1 ULP); for |x| <= 64. */
+const logSigmoidCurvature: F32Path = {
+  guard: "abs(x) <= 64.0f",
+  body: `return -f_logistic_slope(f_logistic(x, 0.0f));`,
+};
+
+// --------------------------------------------------------- celu, softplus
+
+/** t = min(x, 0)/α as a pair (f_div: within 2⁻⁴⁰, so e^t within 2⁻³³ for |t| <= 80). */
+const CELU_T = `let alpha = param(0u);
+  let t = f_div(df(min(x, 0.0f), 0.0f), alpha);
+  let ex = f_exp(t.x, t.y);`;
+
+/**
+ * celu: x above 0, α·(e^t − 1) at and below 0 (e^t − 1 within 0.6u of
+ * itself, one product of pairs): within 1.2 ULP. For −80 <= t <= −2⁻⁶⁰ (and
+ * x <= −2⁻⁶⁰: tinier results keep their bits on the double-f32 path).
+ */
+const celuForward: F32Path = {
+  guard:
+    "x > 0.0f || (x <= -8.6736174e-19f && x / param(0u).x <= -8.6736174e-19f && x / param(0u).x >= -80.0f)",
+  body: `${CELU_T}
+  return select(f_mul2(alpha, f_expm1_pair(ex)), df(x, 0.0f), x > 0.0f);`,
+};
+
+/**
+ * celu′ = e^t at and below 0 (within 0.5u: 1 ULP), 1 above; dy·f′ rounded
+ * once. ∂f/∂α = e^t − 1 − t·e^t = −Σₙ₌₂ (n − 1)tⁿ/n!: for −1 <= t <= 0 as
+ * −t²·P(t), P(t) = Σ (n − 1)tⁿ⁻²/n! to n = 14 (truncation below 2⁻³¹ of
+ * P >= 0.26) by pairPoly (2⁻²⁹ of P): within 1.1u; below −1 the closed form
+ * (e^t − 1) − t·e^t, cancelling by (|m| + |t|e^t)/|f′| <= 3.8 (at t = −1):
+ * within 2.1u, so 2.6 ULP. For t >= −80.
+ */
+const celuSlope: F32Path = {
+  guard: "x >= 0.0f || x / param(0u).x >= -80.0f",
+  body: `${CELU_T}
+  return select(f_exp_pair(ex), df(1.0f, 0.0f), x > 0.0f);`,
+  grad: `${CELU_T}
+  let series = -f_mul2(f_mul2(t, t), ${
+    pairPoly(
+      "t",
+      Array.from({ length: 13 }, (_, i) => {
+        const n = i + 2;
+        let f = 1;
+        for (let j = 2; j <= n; j++) f *= j;
+        return (n - 1) / f;
+      }),
+      1,
+      0.25,
+    )
+  });
+  let closed = f_add2(f_expm1_pair(ex), -f_mul2(t, f_exp_pair(ex)));
+  return select(select(closed, series, t.x >= -1.0f), df(0.0f, 0.0f), x > 0.0f);`,
+};
+
+/** celu″ = e^t/α at and below 0 (within 0.5u and a pair quotient: 1 ULP), 0 above. */
+const celuCurvature: F32Path = {
+  guard: "x >= 0.0f || x / param(0u).x >= -80.0f",
+  body: `${CELU_T}
+  return select(f_div(f_exp_pair(ex), alpha), df(0.0f, 0.0f), x > 0.0f);`,
+};
+
+// --------------------------------------------------------------- tanhshrink
+
+/**
+ * tanh|x| as a pair within 0.67u (tanhForward's steps), |x| clamped to 12.
+ */
+const TANH_ABS = `let m = f_expm1_pair(f_exp(-2.0f * min(abs(x), 12.0f), 0.0f));
+  let d0 = fast_two_sum(2.0f, m.x);
+  let ta = f_div(-m, df(d0.x, d0.y + m.y));`;
+
+/**
+ * x − tanh x. For |x| <= √2, x³·Q(x²) (tanhshrinkPolynomial: Q within
+ * 2⁻³⁴ and its evaluation by pairPoly within 2⁻²⁹ of Q; x² exact as a pair,
+ * t = x² − 1 exact): within 0.1u, so 0.6 ULP. Above, |x| − tanh|x| with
+ * tanh|x| within 0.67u, cancelling by tanh/(x − tanh) <= 1.69 (at √2):
+ * within 1.2u, so 1.7 ULP (|x| above 12: tanh is 1 to 2⁻³³ of x − 1).
+ * For |x| >= 2⁻³⁰ (x³ and its pairs normal).
+ */
+const tanhshrinkForward: F32Path = {
+  guard: "abs(x) >= 9.3132257e-10f",
+  body: `let xc = clamp(x, -2.0f, 2.0f);
+  let sq = two_prod(xc, xc);
+  let t = f_add2(sq, df(-1.0f, 0.0f));
+  let poly = f_mul2(f_mul(xc, sq), ${pairPoly("t", TANHSHRINK.q, 1, 0.18)});
+  ${TANH_ABS}
+  let a = f_add2(df(abs(x), 0.0f), -ta);
+  return select(select(a, -a, x < 0.0f), poly, sq.x <= 2.0f);`,
+};
+
+/**
+ * tanhshrink′ = tanh²x: the pair within 0.67u squared, within 1.4u, so
+ * 1.9 ULP; dy·f′ rounded once. For |x| >= 2⁻⁴⁰ (x² and its pair normal).
+ */
+const tanhshrinkSlope: F32Path = {
+  guard: "abs(x) >= 9.094947e-13f",
+  body: `${TANH_ABS}
+  return f_square(ta);`,
+};
+
+// ------------------------------------------------------- softplus VJP, f″
+
+/**
+ * The softplus VJP: dx as softplusSlope (0.75 ULP), and ∂f/∂β·β² =
+ * zσ(z) − log(1 + e^z), which on both sides of 0 is −(|z|·e/(1 + e) +
+ * log1p(e)), e = e^−|z|: a sum of two positive terms, no cancellation:
+ * e/(1 + e) within 0.5u, times |z| exact as a pair, log1p within 0.6u (as
+ * in softplusForward): within 0.7u, so 1.2 ULP per term; 0 above the
+ * threshold. (The sum is scaled by 1/β² once.) For |z| <= 64.
+ */
+const softplusVjp: F32Path = {
+  guard: "abs(x * param(0u).x) <= 64.0f",
+  body: `${SOFTPLUS_Z}
+  return select(f_sigmoid(f_logistic(z.x, z.y)), df(1.0f, 0.0f), over);`,
+  grad: `${SOFTPLUS_Z}
+  let g = f_logistic(z.x, z.y);
+  let za = select(df(z.x, z.y), -df(z.x, z.y), z.x < 0.0f);
+  let a = f_mul2(za, f_div(g.e, g.d));
+  let term = -f_add2(a, f_log1p(g.e));
+  return select(term, df(0.0f, 0.0f), over);`,
+};
+
+/**
+ * softplus″ = β·σ(z)σ(−z) (0 above the threshold): σσ within 0.5u, times
+ * the β pair: 1.1 ULP. For |z| <= 64 and |β| >= 2⁻⁶⁰.
+ */
+const softplusCurvature: F32Path = {
+  guard: "abs(x * param(0u).x) <= 64.0f && abs(param(0u).x) >= 8.6736174e-19f",
+  body: `${SOFTPLUS_Z}
+  let s = f_mul2(beta, f_logistic_slope(f_logistic(z.x, z.y)));
+  return select(s, df(0.0f, 0.0f), over);`,
+};
+
+/** λ·elu_α″: λα·eˣ at and below 0 (within 0.5u: 1 ULP), 0 above. */
+function eluCurvature(la: string): F32Path {
+  return {
+    guard: ELU_GUARD.replace("x > 0.0f", "x >= 0.0f"),
+    body: `${ELU_E}
+  return select(f_mul2(${la}, f_exp_pair(ex)), df(0.0f, 0.0f), x > 0.0f);`,
+  };
+}
+
 /** The plain-f32 paths, by kernel. */
 export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
   sigmoid: {
     forward: sigmoidForward,
     derivative: sigmoidSlope,
+    secondDerivative: logisticCurvature("x", 1),
     vjp: sigmoidSlope,
   },
-  tanh: { forward: tanhForward, derivative: tanhSlope, vjp: tanhSlope },
+  logSigmoid: {
+    forward: logSigmoidForward,
+    derivative: logSigmoidSlope,
+    secondDerivative: logSigmoidCurvature,
+    vjp: logSigmoidSlope,
+  },
+  tanh: {
+    forward: tanhForward,
+    derivative: tanhSlope,
+    secondDerivative: logisticCurvature("2.0f * x", 8),
+    vjp: tanhSlope,
+  },
+  tanhshrink: {
+    forward: tanhshrinkForward,
+    derivative: tanhshrinkSlope,
+    secondDerivative: logisticCurvature("2.0f * x", -8),
+    vjp: tanhshrinkSlope,
+  },
   swish: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
   silu: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
   gelu: { forward: geluForward, derivative: geluSlope, vjp: geluSlope },
   elu: {
     forward: eluForward(ONE_PAIR, ALPHA),
     derivative: eluSlope(ONE_PAIR, ALPHA, true),
+    secondDerivative: eluCurvature(ALPHA),
     vjp: eluSlope(ONE_PAIR, ALPHA, true),
   },
   selu: {
     forward: eluForward(SELU_L, SELU_LA),
     derivative: eluSlope(SELU_L, SELU_LA, false),
+    secondDerivative: eluCurvature(SELU_LA),
     vjp: eluSlope(SELU_L, SELU_LA, false),
   },
+  celu: {
+    forward: celuForward,
+    derivative: celuSlope,
+    secondDerivative: celuCurvature,
+    vjp: celuSlope,
+  },
   mish: { forward: mishForward },
-  softplus: { forward: softplusForward, derivative: softplusSlope },
+  softplus: {
+    forward: softplusForward,
+    derivative: softplusSlope,
+    secondDerivative: softplusCurvature,
+    vjp: softplusVjp,
+  },
 };

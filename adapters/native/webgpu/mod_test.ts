@@ -154,9 +154,51 @@ Deno.test({
             await native.derivative(op, xs),
           );
           assert.ok(d <= 4, `${op} derivative: ${d} ULP`);
+          const d2 = worst(
+            await gpu.secondDerivative(op, xs),
+            await native.secondDerivative(op, xs),
+          );
+          assert.ok(d2 <= 4, `${op} second derivative: ${d2} ULP`);
           const g = await gpu.vjp(op, xs, { dy });
           const h = await native.vjp(op, xs, { dy });
           assert.ok(worst(g.dx, h.dx) <= 4, `${op} VJP`);
+        }
+      },
+    );
+    await t.step(
+      "parameter-gradient terms within 4 ULP, one element at a time (the sums hide a term's error)",
+      async () => {
+        // celu's ∂f/∂α cancels near t = x/α = 0 (a series there, the
+        // closed form below t = −1); softplus's ∂f/∂β on both sides of 0.
+        const cases = [
+          ["celu", { alpha: 1 }, [
+            -4e-8,
+            -1e-6,
+            -1e-4,
+            -0.01,
+            -0.3,
+            -0.7,
+            -0.99,
+            -1.01,
+            -3,
+          ]],
+          ["celu", { alpha: 2 }, [-0.5, -1.9, -2.1, -9]],
+          ["softplus", { beta: 1, threshold: 20 }, [-30, -1, -1e-3, 0.5, 9]],
+          ["softplus", { beta: 0.5, threshold: 20 }, [-50, -0.2, 3, 39]],
+        ] as const;
+        for (const [op, params, xs] of cases) {
+          for (const v of xs) {
+            const opts = { dy: [1], params } as never;
+            const g = await gpu.vjp(op, [v], opts);
+            const n = await native.vjp(op, [v], opts);
+            const name = Object.keys(g.dparams)[0]!;
+            const got = (g.dparams as Record<string, Float32Array>)[name]!;
+            const want = (n.dparams as Record<string, Float32Array>)[name]!;
+            assert.ok(
+              worst(got, want) <= 4,
+              `${op} ∂f/∂${name} at x = ${v}: ${got[0]} for ${want[0]}`,
+            );
+          }
         }
       },
     );
