@@ -32,7 +32,13 @@
 // other step relies on exact arithmetic, so contraction into fma or a
 // reassociation can only change an error by a rounding the bounds count.
 
-import { erfc, SELU_ALPHA, SELU_LAMBDA, TANHSHRINK_SERIES } from "@nonlin/core";
+import {
+  erfc,
+  ops,
+  SELU_ALPHA,
+  SELU_LAMBDA,
+  TANHSHRINK_SERIES,
+} from "@nonlin/core";
 import type { KernelName } from "../_definitions.ts";
 import { dfLiteral, f32HornerStart, f32Literal } from "./_wgsl_math.ts";
 
@@ -107,9 +113,34 @@ function chebyshevMonomials(
 const SWISH_ROOT = swishRootPolynomial();
 
 /**
+ * A derivative g near its root z₀, from the next derivative g′ (`slope`):
+ * g(z₀ + δ) = δ·Q(δ) with Q(δ) the mean of g′ over [z₀, z₀ + δ] (Simpson's
+ * rule on 2000 panels: below 2⁻⁴⁰ for the entire or nearly entire g′ here),
+ * as Σ qₖ·(δ/half)ᵏ on |δ| <= half by Chebyshev interpolation.
+ */
+function meanSlopePolynomial(
+  slope: (x: number) => number,
+  z0: number,
+  half: number,
+  degree: number,
+): { z0: number; half: number; q: number[] } {
+  const q = (d: number) => {
+    const panels = 2000;
+    const h = d / panels;
+    let sum = 0;
+    for (let k = 0; k <= panels; k++) {
+      const x = z0 + k * h;
+      const w = k === 0 || k === panels ? 1 : k % 2 === 1 ? 4 : 2;
+      sum += w * slope(x);
+    }
+    return sum * h / 3 / d;
+  };
+  return { z0, half, q: chebyshevMonomials(q, half, degree) };
+}
+
+/**
  * gelu′ near its root: g(x) = Φ(x) + xφ(x) vanishes at x₀ ≈ −0.7518, and
- * g(x₀ + δ) = δ·Q(δ), Q entire (g′ = (2 − x²)φ, so Q(δ) is the mean of g′
- * over [x₀, x₀ + δ], computed by Simpson's rule on 2000 panels: below 2⁻⁴⁰).
+ * g(x₀ + δ) = δ·Q(δ), Q entire (g′ = (2 − x²)φ; meanSlopePolynomial).
  * Q(δ) = Σ qₖ·(2δ)ᵏ on |δ| <= 1/2, Chebyshev degree 12 (below 2⁻⁴⁰).
  */
 export function geluRootPolynomial(
@@ -119,20 +150,27 @@ export function geluRootPolynomial(
   const g = (x: number) => erfc(-x / Math.SQRT2) / 2 + x * pdf(x);
   let z0 = -0.75;
   for (let i = 0; i < 60; i++) z0 -= g(z0) / ((2 - z0 * z0) * pdf(z0));
-  const half = 0.5;
-  const q = (d: number) => {
-    const panels = 2000;
-    const h = d / panels;
-    let sum = 0;
-    for (let k = 0; k <= panels; k++) {
-      const x = z0 + k * h;
-      const w = k === 0 || k === panels ? 1 : k % 2 === 1 ? 4 : 2;
-      sum += w * (2 - x * x) * pdf(x);
-    }
-    return sum * h / 3 / d;
-  };
-  return { z0, half, q: chebyshevMonomials(q, half, degree) };
+  return meanSlopePolynomial((x) => (2 - x * x) * pdf(x), z0, 0.5, degree);
 }
+
+/**
+ * mish′ near its root x₀ ≈ −1.1924 (Newton on the catalog's float64 f′ and
+ * f″): mish′(x₀ + δ) = δ·Q(δ) with Q the mean of mish″
+ * (meanSlopePolynomial); Q is analytic within 2.8 of x₀ (tanh(softplus x)
+ * has poles at 0.35 ± 2.36i), so on |δ| <= 1/2 Chebyshev degree 10 fits
+ * it to 2⁻³⁴ relative (Q >= 0.177 there; measured on 1000 points).
+ */
+export function mishRootPolynomial(
+  degree = 10,
+): { z0: number; half: number; q: number[] } {
+  const d1 = (x: number) => ops.mish.dfdx(x, {});
+  const d2 = (x: number) => ops.mish.d2fdx2(x, {});
+  let z0 = -1.19;
+  for (let i = 0; i < 60; i++) z0 -= d1(z0) / d2(z0);
+  return meanSlopePolynomial(d2, z0, 0.5, degree);
+}
+
+const MISH_ROOT = mishRootPolynomial();
 
 const GELU_ROOT = geluRootPolynomial();
 
@@ -665,6 +703,45 @@ const mishForward: F32Path = {
   return f_mul(x, f_div(num, den));`,
 };
 
+/**
+ * mish′ = t + x·sech²(sp)·σ(x) (the definition's parts) over one common
+ * denominator, from e = e^−|x|: with p = 1 + e,
+ * f′ = (a·D + 4x·b·p)/D², where for x >= 0 a = 1 + 2e, b = e²,
+ * D = a + 2e², and for x < 0 a = w = e(e + 2), b = e, D = w + 2.
+ * e is within 0.5u (f_exp_pair); every other step is a pair operation
+ * (within 2⁻⁴⁰ of its result), and the numerator's two terms cancel by at
+ * most (|a·D| + |4xbp|)/|N| <= 4.8 outside the root window below, so the
+ * pair steps cost below 2⁻³⁷. What is left is e's error carried through:
+ * |∂ln f′/∂ln e| <= 1.08 outside |x − x₀| < 1/2 (computed in float64 over
+ * [−60, 60] at steps of 6·10⁻⁴), so f′ is within 0.55u + 2⁻³⁷: 1.1 ULP.
+ * Inside the window (x₀ ≈ −1.1924, where the terms cancel without bound),
+ * f′ = δ·Q(δ), δ = x − x₀ exact as a pair (two_sum, x₀ a pair constant)
+ * and Q by pairPoly (2⁻²⁹ of Q >= 0.177) from mishRootPolynomial (2⁻³⁴):
+ * within 0.6 ULP. dy·f′ rounded once from the pair. For x >= −60 (below,
+ * e and the pairs near 2⁻¹²⁶); x clamped to 60 above (f′ is 1 to 2⁻⁹⁰).
+ */
+const mishSlope: F32Path = {
+  guard: "x >= -60.0f",
+  body: `let xc = min(x, 60.0f);
+  let e = f_exp_pair(f_exp(-abs(xc), 0.0f));
+  let pos = x >= 0.0f;
+  let e2 = f_square(e);
+  let w = f_mul2(e, f_add2(e, df(2.0f, 0.0f)));
+  let a = select(w, f_add2(df(1.0f, 0.0f), 2.0f * e), pos);
+  let b = select(e, e2, pos);
+  let den = select(f_add2(w, df(2.0f, 0.0f)), f_add2(a, 2.0f * e2), pos);
+  let p0 = fast_two_sum(1.0f, e.x);
+  let p = df(p0.x, p0.y + e.y);
+  let n = f_add2(f_mul2(a, den), f_mul(4.0f * xc, f_mul2(b, p)));
+  let closed = f_div(n, f_square(den));
+  let d = f_add2(two_sum(x, ${f32Literal(-Math.fround(MISH_ROOT.z0))}), df(${
+    f32Literal(-(MISH_ROOT.z0 - Math.fround(MISH_ROOT.z0)))
+  }, 0.0f));
+  let t = ${f32Literal(1 / MISH_ROOT.half)} * d;
+  let root = f_mul2(d, ${pairPoly("t", MISH_ROOT.q, 1, 0.17)});
+  return select(closed, root, abs(d.x) < ${f32Literal(MISH_ROOT.half)});`,
+};
+
 // --------------------------------------------------------------- softplus
 
 /** z = βx as a pair, and whether z > threshold (the pairs compared as df_gt). */
@@ -937,7 +1014,7 @@ export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
     secondDerivative: celuCurvature,
     vjp: celuSlope,
   },
-  mish: { forward: mishForward },
+  mish: { forward: mishForward, derivative: mishSlope, vjp: mishSlope },
   softplus: {
     forward: softplusForward,
     derivative: softplusSlope,
