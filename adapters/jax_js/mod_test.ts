@@ -1,7 +1,12 @@
 import assert from "node:assert";
 import type { BackendModule } from "@nonlin/core";
 import { runScript } from "@nonlin/peer-glue";
-import { IDLE_MS } from "./_idle_workers.ts";
+import {
+  IDLE_MS,
+  MAX_IDLE_MS,
+  nextIdleMs,
+  poolRestarts,
+} from "./_idle_workers.ts";
 
 const here = (path: string) => new URL(path, import.meta.url);
 /** Generous: startup under load; the point is that it ends at all. */
@@ -70,6 +75,32 @@ Deno.test("@nonlin/jax-js", async (t) => {
     const first = await m.relu(x);
     await new Promise((r) => setTimeout(r, 3 * IDLE_MS));
     assert.deepStrictEqual(await m.relu(x), first);
+  });
+
+  await t.step(
+    "calls a little further apart than the idle time do not restart the pool each time",
+    async () => {
+      const x = new Float32Array(1 << 16).map((_, i) => i - 30000);
+      const first = await m.relu(x);
+      const workers = Number(m.backend.capabilities.properties.workers);
+      const before = poolRestarts();
+      for (let i = 0; i < 4; i++) {
+        await new Promise((r) => setTimeout(r, IDLE_MS + 200));
+        assert.deepStrictEqual(await m.relu(x), first);
+      }
+      // With a fixed idle time every gap restarts every worker (4 each);
+      // with the adaptive one each restarts at most once.
+      assert.ok(
+        poolRestarts() - before <= workers,
+        `${poolRestarts() - before} restarts of ${workers} workers`,
+      );
+    },
+  );
+
+  await t.step("the idle time doubles on a quick restart, up to a cap", () => {
+    assert.strictEqual(nextIdleMs(IDLE_MS, 10), 2 * IDLE_MS);
+    assert.strictEqual(nextIdleMs(MAX_IDLE_MS, 10), MAX_IDLE_MS);
+    assert.strictEqual(nextIdleMs(4 * IDLE_MS, MAX_IDLE_MS + 1), 4 * IDLE_MS);
   });
 
   await t.step("a process that used it exits by itself", async () => {
