@@ -225,7 +225,11 @@ function f32Functions(path: F32Path | undefined): string {
     : `fn fg(x: f32) -> df {\n  ${path.grad}\n}\n`;
   return `fn fp_ok(x: f32) -> bool { return ${path.guard}; }
 fn fp_post(x: f32) -> f32 { return ${path.post ?? "1.0f"}; }
-fn fp(x: f32) -> df {
+${
+    path.postExp === undefined
+      ? ""
+      : `fn fp_k(x: f32) -> i32 { return ${path.postExp}; }\n`
+  }fn fp(x: f32) -> df {
   ${path.body}
 }
 ${grad}`;
@@ -322,7 +326,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (i >= u.n) { return; }
   let xb = x[i];
   ${specials}
-  y[i] = bitcast<u32>(f_round(fp(xv)) * fp_post(xv));
+  y[i] = bitcast<u32>(${
+      fast.postExp === undefined
+        ? "f_round(fp(xv)) * fp_post(xv)"
+        : "sdf_round(sdf(fp(xv), fp_k(xv)))"
+    });
   if (!fp_ok(xv)) { mark_slow(wid.y * u.nx + wid.x, nwg.x * nwg.y); }
 }
 `;
@@ -400,7 +408,11 @@ ${k.statements}
     } else if (part === "fast") {
       compute = `${specials} else {
       let xv = bitcast<f32>(xb);
-      dx[i] = bitcast<u32>(f_scale_dy_post(dyv, fp(xv), fp_post(xv)));
+      dx[i] = bitcast<u32>(${
+        fast.postExp === undefined
+          ? "f_scale_dy_post(dyv, fp(xv), fp_post(xv))"
+          : "round_mul(dyv, sdf(fp(xv), fp_k(xv)))"
+      });
       ${grads ? "t = f_term(dyv, fg(xv));" : ""}
       if (!fp_ok(xv)) { mark_slow(wid.y * u.nx + wid.x, nwg.x * nwg.y); }
     }`;

@@ -13,9 +13,9 @@
 // is ε·u relative is within ε + ½ ULP (|v|/ulp(v) < 2²⁴).
 //
 // The primitives (shared by every op, their bounds proved once here):
-// - `f_exp(th, tl)`: e^t for t = th + tl, |th| ≤ 104, as 2^k·(1 + r + c)
+// - `f_exp(th, tl)`: e^t for t = th + tl, |th| ≤ 150, as 2^k·(1 + r + c)
 //   with r the reduced argument. t − k·ln2 is formed exactly (Cody–Waite:
-//   k·LN2_HI and th − k·LN2_HI are exact, the rest's rounding error kept
+//   k·LN2_HI (|k| < 2⁹, LN2_HI of 15 bits) and th − k·LN2_HI are exact, the rest's rounding error kept
 //   by two_sum and folded into c with tl); c = e^r − 1 − r from an f32
 //   Horner (truncation below 2⁻³², |r| ≤ 0.3466) errs by ≤ 3.2u·|c| ≤ 0.22u;
 //   the pair (h, l) = (fl(1 + r), error + c) is then e^t within 0.3u
@@ -171,6 +171,26 @@ export function mishRootPolynomial(
 }
 
 const MISH_ROOT = mishRootPolynomial();
+
+/**
+ * geluTanh′ near its root x₀ ≈ −0.7525 (Newton on the catalog's float64
+ * f′ and f″): δ·Q(δ), Q the mean of geluTanh″ (meanSlopePolynomial); σ(z(x))
+ * has its nearest poles where z(x) = ±iπ, about 2.3 from x₀, so on
+ * |δ| <= 1/2 Chebyshev degree 11 fits Q to 2⁻³⁶·⁹ relative (Q >= 0.245
+ * there; measured on 1000 points).
+ */
+export function geluTanhRootPolynomial(
+  degree = 11,
+): { z0: number; half: number; q: number[] } {
+  const tanhForm = { approximate: "tanh" } as const;
+  const d1 = (x: number) => ops.gelu.dfdx(x, tanhForm);
+  const d2 = (x: number) => ops.gelu.d2fdx2(x, tanhForm);
+  let z0 = -0.75;
+  for (let i = 0; i < 60; i++) z0 -= d1(z0) / d2(z0);
+  return meanSlopePolynomial(d2, z0, 0.5, degree);
+}
+
+const GELU_TANH_ROOT = geluTanhRootPolynomial();
 
 const GELU_ROOT = geluRootPolynomial();
 
@@ -328,7 +348,7 @@ export function wgslF32(): string {
   return `
 // ------------------------------------------------------------ plain f32
 
-/** e^(th + tl) = 2^k·(1 + r + c), |r| <= 0.3466 (|th| <= 104). */
+/** e^(th + tl) = 2^k·(1 + r + c), |r| <= 0.3466 (|th| <= 150). */
 struct Fexp { r: f32, c: f32, k: i32 }
 fn f_exp(th: f32, tl: f32) -> Fexp {
   let kf = round(th * 1.44269504f);
@@ -485,6 +505,14 @@ export interface F32Path {
    * applied to `grad`).
    */
   readonly post?: string;
+  /**
+   * An exponent k (a WGSL i32 of `x`): the result is the pair times 2^k,
+   * rounded once whatever its range, subnormal results included
+   * (sdf_round; in the VJP, dy times it by round_mul). For a body whose
+   * results reach below 2⁻¹²⁶, computed scaled up so that its pairs stay
+   * normal. Instead of `post`.
+   */
+  readonly postExp?: string;
 }
 
 /** The plain-f32 loops of a kernel (absent: double-f32 throughout). */
@@ -742,6 +770,92 @@ const mishSlope: F32Path = {
   return select(closed, root, abs(d.x) < ${f32Literal(MISH_ROOT.half)});`,
 };
 
+// -------------------------------------------------------------- geluTanh
+
+/**
+ * geluTanh's z = 2√(2/π)(x + 0.044715x³) = c₁x + c₃x³ and z′ = c₁ + 3c₃x²
+ * as pairs (x³ and x² exact as pairs, c₁ and c₃ pair constants, the two
+ * terms of one sign: within 2⁻⁴⁴), for x clamped to [−11, 10] (z from
+ * −112.5 to 87; beyond, σ(z) is 1 to 2⁻¹²⁵, or x·σ(z) and f′ round to −0);
+ * and the logistic pieces of z (as f_logistic, z clamped to 64): in the
+ * tail x < −8.8 (z < −62.7), e = e^z times 2¹²⁸ (so that it and its pair
+ * stay normal) and d = 1, since σ(z) = e^z and σ(z)σ(−z) = e^z there to
+ * 2⁻⁸⁹ (the results there go subnormal from x ≈ −10.05, and round to −0
+ * below −10.9: `postExp` rounds them once).
+ */
+const GELU_TANH_Z = `let tail = x < -8.8f;
+  let xc = clamp(x, -11.0f, 10.0f);
+  let sq = two_prod(xc, xc);
+  let cube = f_mul(xc, sq);
+  let z = f_add2(f_mul(xc, ${
+  dfLiteral(2 * Math.sqrt(2 / Math.PI))
+}), f_mul2(cube, ${dfLiteral(2 * Math.sqrt(2 / Math.PI) * 0.044715)}));
+  let zc = min(z.x, 64.0f);
+  let zl = select(z.y, 0.0f, zc < z.x);
+  let zneg = zc < 0.0f;
+  let ex = f_exp(select(-zc, zc, zneg), select(-zl, zl, zneg));
+  let e = f_exp_pair(Fexp(ex.r, ex.c, ex.k + select(0, 128, tail)));
+  let d0 = fast_two_sum(1.0f, e.x);
+  let g = Flog(e, select(df(d0.x, d0.y + e.y), df(1.0f, 0.0f), tail), zneg);`;
+
+/** 2⁻¹²⁸ in the tail: the results there are computed times 2¹²⁸. */
+const GELU_TANH_POST = "select(0, -128, x < -8.8f)";
+
+/**
+ * x·σ(z), for |x| >= 2⁻⁶⁰ (a tinier x keeps its bits on the double-f32
+ * path): σ within 0.25u (f_sigmoid; in the tail e^z within 0.5u; z's 2⁻⁴⁴
+ * moves σ by |z|σ(−z)·2⁻⁴⁴ < 2⁻³⁷), one product, rounded once (postExp):
+ * within 1 ULP. The factor is x itself above (σ = 1 beyond 10 gives x),
+ * and x clamped to −11 below (x·σ(z) rounds to −0 there either way).
+ */
+const geluTanhForward: F32Path = {
+  guard: "abs(x) >= 8.6736174e-19f",
+  body: `${GELU_TANH_Z}
+  return f_mul(max(x, -11.0f), f_sigmoid(g));`,
+  postExp: GELU_TANH_POST,
+};
+
+/**
+ * geluTanh′ = σ(z) + x·z′·σ(z)σ(−z) (x clamped to 10 above, where f′ is 1
+ * to 2⁻⁸⁰): σ within 0.25u, the product within 0.5u (σσ(−z) within 0.5u,
+ * the rest pairs), summed as pairs, so 0.5u·κ with
+ * κ = (σ + |xz′|σσ(−z))/|f′| <= 2.72 outside |x − x₀| < 1/2 (float64 over
+ * [−8.8, 10] at steps of 2·10⁻⁴; in the tail κ < 1.01): within 1.9 ULP.
+ * Within the window, where the terms cancel without bound, δ·Q(δ)
+ * (geluTanhRootPolynomial; δ exact as a pair, Q by pairPoly to 2⁻²⁹ of
+ * 0.3): within 0.6 ULP. Rounded once (postExp); dy·f′ too (round_mul).
+ */
+const geluTanhSlope: F32Path = {
+  guard: "true",
+  body: `${GELU_TANH_Z}
+  let dz = f_add2(${dfLiteral(2 * Math.sqrt(2 / Math.PI))}, f_mul2(sq, ${
+    dfLiteral(3 * 2 * Math.sqrt(2 / Math.PI) * 0.044715)
+  }));
+  let closed = f_add2(f_sigmoid(g), f_mul(xc, f_mul2(dz, f_logistic_slope(g))));
+  let d = f_add2(two_sum(x, ${
+    f32Literal(-Math.fround(GELU_TANH_ROOT.z0))
+  }), df(${
+    f32Literal(-(GELU_TANH_ROOT.z0 - Math.fround(GELU_TANH_ROOT.z0)))
+  }, 0.0f));
+  let t = ${f32Literal(1 / GELU_TANH_ROOT.half)} * d;
+  let root = f_mul2(d, ${pairPoly("t", GELU_TANH_ROOT.q, 1, 0.3)});
+  return select(closed, root, abs(d.x) < ${f32Literal(GELU_TANH_ROOT.half)});`,
+  postExp: GELU_TANH_POST,
+};
+
+/**
+ * gelu″ = φ(x)(2 − x²): e^(−x²/2) from −x²/2 exact as a pair (within 0.5u),
+ * 2 − x² exact as a pair (no cancellation error at ±√2), one product:
+ * within 1 ULP. For |x| <= 12 (φ and its pair normal).
+ */
+const geluCurvature: F32Path = {
+  guard: "abs(x) <= 12.0f",
+  body: `let sq = two_prod(x, x);
+  let e = f_exp_pair(f_exp(-0.5f * sq.x, -0.5f * sq.y));
+  let pdf = f_mul2(e, ${dfLiteral(1 / Math.sqrt(2 * Math.PI))});
+  return f_mul2(pdf, f_add2(df(2.0f, 0.0f), -sq));`,
+};
+
 // --------------------------------------------------------------- softplus
 
 /** z = βx as a pair, and whether z > threshold (the pairs compared as df_gt). */
@@ -995,7 +1109,17 @@ export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
   },
   swish: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
   silu: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
-  gelu: { forward: geluForward, derivative: geluSlope, vjp: geluSlope },
+  gelu: {
+    forward: geluForward,
+    derivative: geluSlope,
+    secondDerivative: geluCurvature,
+    vjp: geluSlope,
+  },
+  geluTanh: {
+    forward: geluTanhForward,
+    derivative: geluTanhSlope,
+    vjp: geluTanhSlope,
+  },
   elu: {
     forward: eluForward(ONE_PAIR, ALPHA),
     derivative: eluSlope(ONE_PAIR, ALPHA, true),

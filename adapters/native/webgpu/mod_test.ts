@@ -171,16 +171,21 @@ Deno.test({
         // Outside these windows the closed forms' terms cancel without
         // bound; a window narrowed to 0.001 gave mish′ 6 ULP at −1.1906,
         // which the conformance run's inputs do not reach.
-        const roots = [["mish", -1.1924], ["gelu", -0.7518], ["silu", -1.2785]];
-        for (const [op, x0] of roots as [keyof typeof ops, number][]) {
+        const roots = [
+          ["mish", -1.1924, {}],
+          ["gelu", -0.7518, {}],
+          ["gelu", -0.7525, { approximate: "tanh" }],
+          ["silu", -1.2785, {}],
+        ] as const;
+        for (const [op, x0, params] of roots) {
           const f = new Float32Array([x0 - 0.06, x0 + 0.06]);
           const bits = new Uint32Array(f.buffer);
           const xs = new Float32Array(Math.floor((bits[0]! - bits[1]!) / 16));
           const at = new Uint32Array(xs.buffer);
           for (let i = 0; i < xs.length; i++) at[i] = bits[1]! + 16 * i;
           const d = worst(
-            await gpu.derivative(op, xs),
-            await native.derivative(op, xs),
+            await gpu.derivative(op, xs, params as never),
+            await native.derivative(op, xs, params as never),
           );
           assert.ok(d <= 4, `${op}′ about ${x0}: ${d} ULP`);
         }
