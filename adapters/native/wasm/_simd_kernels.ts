@@ -5,8 +5,9 @@
  * tensors allocated by its {@linkcode Heap}) are passed as pointers, with no
  * copy. A call on host arrays only (the Float32Array form) streams them a
  * tile at a time through a tile allocated once in that memory on one
- * thread, or copies them whole into a scratch kept between calls when it
- * is split over helper threads (`Runner.stream`); a call mixing the two
+ * thread; split over helper threads, the helpers' share goes through a
+ * scratch kept between calls, a chunk at a time, while the calling thread
+ * streams its own (`Runner.stream`); a call mixing the two
  * copies its host arrays into scratch blocks. Vectors
  * holding NaN or ±∞ that a loop recorded are finished by the JavaScript
  * kernels, element by element.
@@ -38,6 +39,7 @@ import {
   loadNodeWorkers,
   MAX_THREADS,
   Pool,
+  READY_CLOSED,
   threadsUnsupported,
   WEB_IDLE_MS,
 } from "./_threads.ts";
@@ -498,6 +500,20 @@ export const SUM_BLOCK = 1 << 14;
 const TILE = SUM_BLOCK;
 
 /**
+ * Elements per chunk a helper takes in a host-array call split over
+ * threads (a sum block: 64 KiB of x, within a core's L2, so that the
+ * helper reads what the calling thread has just written from the cache).
+ */
+const HOST_CHUNK = SUM_BLOCK;
+
+/**
+ * Chunks the calling thread keeps ready per helper in such a call: enough
+ * that a helper seldom waits while this thread computes a tile; the ones
+ * left when the two ends meet this thread computes itself.
+ */
+const HOST_LEAD = 4;
+
+/**
  * The most elements per array a call on host arrays split over helper
  * threads keeps its scratch for, between calls (two arrays of 2²² float32:
  * 32 MiB); a larger call allocates its own and frees it.
@@ -539,6 +555,9 @@ class Runner {
     block: 0,
     sumsOut: 0,
     params: [],
+    ready: 0,
+    done: 0,
+    reverse: false,
   };
   /** The int32 the chunks of a call are claimed from. */
   readonly #counterPtr: number;
@@ -554,6 +573,14 @@ class Runner {
   /** The kept area of a split VJP's block sums. */
   #sums = -1;
   #sumsBytes = 0;
+  /** The chunk flags of a split host-array call within the kept scratch. */
+  readonly #done: number;
+  #i32View: Int32Array | undefined;
+  /** The int32 a split host-array call's ready count is kept in. */
+  readonly #readyPtr: number;
+  /** The scratch pointers a split host-array call hands the helpers. */
+  readonly #jobPtrs2 = [0, 0];
+  readonly #jobPtrs3 = [0, 0, 0];
 
   constructor(
     heap: Heap,
@@ -564,6 +591,11 @@ class Runner {
     this.#pool = pool;
     this.#scan = scan;
     this.#counterPtr = pool === undefined ? 0 : heap.alloc(64);
+    // Its own cache line: the calling thread writes it while helpers claim.
+    this.#readyPtr = pool === undefined ? 0 : heap.alloc(64);
+    this.#done = pool === undefined
+      ? 0
+      : heap.alloc(4 * Math.ceil(KEEP_SCRATCH / HOST_CHUNK));
     // Allocated once: a host-array call on one thread allocates nothing.
     this.#tileX = heap.alloc(4 * TILE);
     this.#tileDy = heap.alloc(4 * TILE);
@@ -574,9 +606,10 @@ class Runner {
    * on one thread, a tile at a time through a tile of the memory (x, and
    * dy, copied in; computed in place; copied out to `out`), so that the
    * copies stay in the cache and nothing is allocated; split over helper
-   * threads (from {@linkcode Runner.threadsFor} threads), copied whole into
-   * a scratch kept from call to call (up to {@linkcode KEEP_SCRATCH}
-   * elements) and run as resident data. Tiles are sum blocks, so a VJP's
+   * threads (from {@linkcode Runner.threadsFor} threads), the helpers'
+   * share copied into a scratch kept from call to call (up to
+   * {@linkcode KEEP_SCRATCH} elements) a chunk at a time while this thread
+   * streams its own share (`#overlap`). Tiles are sum blocks, so a VJP's
    * sums are added in the same order either way: the same bits as for
    * resident data on any number of threads. `out` may be x (or dy)
    * itself: tile t of the inputs is read before tile t of `out` is written.
@@ -591,44 +624,35 @@ class Runner {
     call: Call,
   ): void {
     const n = x.length;
-    const heap = this.#heap;
-    const three = dy !== undefined;
-    if (this.threadsFor(family, n) > 1) {
-      // Two arrays from the kept scratch (or, beyond it, a block of this
-      // call's own), computed in place: the output over x, dx over dy.
-      const own = n > KEEP_SCRATCH;
-      let base = this.#scratch;
-      if (own) base = heap.alloc(8 * n);
-      else if (this.#scratchLength < n) {
-        if (base >= 0) heap.free(base);
-        const length = Math.min(
-          KEEP_SCRATCH,
-          Math.max(n, 2 * this.#scratchLength),
-        );
-        base = this.#scratch = heap.alloc(8 * length);
-        this.#scratchLength = length;
-      }
-      try {
-        const px = base;
-        const pdy = base + 4 * (own ? n : this.#scratchLength);
-        const f32 = heap.f32;
-        f32.set(x, px >>> 2);
-        if (three) f32.set(dy, pdy >>> 2);
-        const ptrs = three ? this.#tilePtrs3 : this.#tilePtrs2;
-        ptrs[0] = px;
-        ptrs[1] = three ? pdy : px;
-        if (three) ptrs[2] = pdy;
-        const o = three ? pdy : px;
-        call.at(o >>> 2);
-        this.run(family, loop, ptrs, n, params, call);
-        out.set(heap.f32.subarray(o >>> 2, (o >>> 2) + n));
-      } finally {
-        if (own) heap.free(base);
-      }
+    const threads = this.threadsFor(family, n);
+    if (threads > 1) {
+      this.#overlap(family, loop, x, dy, out, params, call, threads);
       return;
     }
+    for (let start = 0; start < n; start += TILE) {
+      this.#tile(family, loop, x, dy, out, params, call, start, n);
+    }
+  }
+
+  /**
+   * Elements [start, min(end, start + TILE)) of a host-array call on this
+   * thread, through the tile: x (and dy) copied in, computed in place,
+   * copied out to `out`; a VJP's block sums added at once.
+   */
+  #tile(
+    family: Family,
+    loop: Loop,
+    x: Float32Array,
+    dy: Float32Array | undefined,
+    out: Float32Array,
+    params: readonly number[],
+    call: Call,
+    start: number,
+    end: number,
+  ): number {
     const px = this.#tileX;
     const pdy = this.#tileDy;
+    const three = dy !== undefined;
     let ptrs: number[];
     if (three) {
       ptrs = this.#tilePtrs3;
@@ -642,14 +666,193 @@ class Runner {
     }
     const o = three ? pdy : px;
     call.at(o >>> 2);
-    for (let start = 0; start < n; start += TILE) {
-      const end = Math.min(n, start + TILE);
-      const f32 = heap.f32;
-      f32.set(x.subarray(start, end), px >>> 2);
-      if (three) f32.set(dy.subarray(start, end), pdy >>> 2);
-      this.run(family, loop, ptrs, end - start, params, call, true);
-      out.set(heap.f32.subarray(o >>> 2, (o >>> 2) + end - start), start);
+    const stop = Math.min(end, start + TILE);
+    const f32 = this.#heap.f32;
+    f32.set(x.subarray(start, stop), px >>> 2);
+    if (three) f32.set(dy.subarray(start, stop), pdy >>> 2);
+    this.run(family, loop, ptrs, stop - start, params, call, true);
+    out.set(this.#heap.f32.subarray(o >>> 2, (o >>> 2) + stop - start), start);
+    return stop;
+  }
+
+  /**
+   * A host-array call split over `threads` threads. The helpers take
+   * chunks of {@linkcode HOST_CHUNK} elements from the end of the arrays
+   * back; this thread copies each chunk's inputs into the scratch just
+   * before a helper needs it (keeping {@linkcode HOST_LEAD} per helper
+   * ready), and between those copies streams its own elements from the
+   * start through its tile and copies the helpers' finished chunks out, so
+   * that the copies overlap the helpers' arithmetic. The two ends meet
+   * where the work is balanced, whatever the op's cost or the helpers'
+   * scheduling; chunks a helper has not claimed by then this thread
+   * computes in the scratch. A VJP's block sums: this thread's blocks (all
+   * before the helpers') are added as they are made, the helpers' after,
+   * in block order: the same additions, so the same bits, as on one thread.
+   * A chunk holding NaN or ±∞ (for a loop that delegates them) is never
+   * handed out: it and everything before it stay on this thread.
+   */
+  #overlap(
+    family: Family,
+    loop: Loop,
+    x: Float32Array,
+    dy: Float32Array | undefined,
+    out: Float32Array,
+    params: readonly number[],
+    call: Call,
+    threads: number,
+  ): void {
+    const n = x.length;
+    const heap = this.#heap;
+    const pool = this.#pool!;
+    const three = dy !== undefined;
+    const chunks = Math.ceil(n / HOST_CHUNK);
+    const grads = loop === "vjp" ? family.def.grads.length : 0;
+    const blocks = Math.ceil(n / SUM_BLOCK);
+    // Every allocation before any view: an allocation may grow the memory.
+    const own = n > KEEP_SCRATCH;
+    let base = this.#scratch;
+    if (own) base = heap.alloc(8 * n + 4 * chunks);
+    else if (this.#scratchLength < n) {
+      if (base >= 0) heap.free(base);
+      const length = Math.min(
+        KEEP_SCRATCH,
+        Math.max(n, 2 * this.#scratchLength),
+      );
+      base = this.#scratch = heap.alloc(8 * length);
+      this.#scratchLength = length;
     }
+    const area = grads > 0 ? this.#sumsArea(8 * grads * blocks) : -1;
+    const done = own ? base + 8 * n : this.#done;
+    try {
+      const px = base;
+      const pdy = base + 4 * (own ? n : this.#scratchLength);
+      const o = three ? pdy : px;
+      const ptrs = three ? this.#jobPtrs3 : this.#jobPtrs2;
+      ptrs[0] = px;
+      ptrs[1] = three ? pdy : px;
+      if (three) ptrs[2] = pdy;
+      // The helpers run the loop without the special-value check where
+      // there is one: every chunk handed out is scanned first.
+      const unchecked = family.finite[loop];
+      const fn = unchecked ?? family.loops[loop];
+      const i32 = this.#i32();
+      const flags = done >>> 2;
+      i32.fill(0, flags, flags + chunks);
+      const counter = this.#counterPtr >>> 2;
+      const ready = this.#readyPtr >>> 2;
+      Atomics.store(i32, counter, 0);
+      Atomics.store(i32, ready, 0);
+      const job = this.#job;
+      job.fn = unchecked !== undefined
+        ? family.finiteIndex[loop]!
+        : family.index[loop];
+      job.ptrs = ptrs;
+      job.n = n;
+      job.chunk = HOST_CHUNK;
+      job.counter = this.#counterPtr;
+      job.grads = grads;
+      job.block = SUM_BLOCK;
+      job.sumsOut = area;
+      job.params = params;
+      job.ready = this.#readyPtr;
+      job.done = done;
+      job.reverse = true;
+      const helpers = threads - 1;
+      const handed = this.#handed;
+      for (let h = 0; h < helpers; h++) handed[h] = pool.start(h, job);
+      const f32 = heap.f32;
+      const copyOut = (c: number) => {
+        const start = c * HOST_CHUNK;
+        const end = Math.min(n, start + HOST_CHUNK);
+        out.set(f32.subarray((o >>> 2) + start, (o >>> 2) + end), start);
+      };
+      let published = 0; // chunks handed out, from the last back
+      let back = n; // the first element handed out
+      let open = true;
+      let copied = 0; // handed-out chunks copied out, from the last back
+      let front = 0; // this thread's next element
+      for (;;) {
+        while (open) {
+          const claimed = Math.min(Atomics.load(i32, counter), chunks);
+          if (published - claimed >= HOST_LEAD * helpers) break;
+          const c = chunks - 1 - published;
+          const start = c * HOST_CHUNK;
+          if (start < front) {
+            open = false;
+            break;
+          }
+          const end = Math.min(n, start + HOST_CHUNK);
+          f32.set(x.subarray(start, end), (px >>> 2) + start);
+          if (three) f32.set(dy.subarray(start, end), (pdy >>> 2) + start);
+          if (
+            unchecked !== undefined &&
+            this.#scan(px + 4 * start, end - start) !== 0
+          ) {
+            open = false;
+            break;
+          }
+          published++;
+          back = start;
+          Atomics.store(i32, ready, published);
+          Atomics.notify(i32, ready);
+        }
+        while (
+          copied < published &&
+          Atomics.load(i32, flags + chunks - 1 - copied) === 1
+        ) {
+          copyOut(chunks - 1 - copied++);
+        }
+        if (front >= back) break;
+        front = this.#tile(family, loop, x, dy, out, params, call, front, back);
+      }
+      Atomics.store(i32, ready, published | READY_CLOSED);
+      Atomics.notify(i32, ready);
+
+      // The handed-out chunks no helper has claimed, here.
+      call.at(o >>> 2);
+      for (;;) {
+        const claimed = Atomics.add(i32, counter, 1);
+        if (claimed >= published) break;
+        const c = chunks - 1 - claimed;
+        const start = c * HOST_CHUNK;
+        const end = Math.min(n, start + HOST_CHUNK);
+        this.#chunk(fn, ptrs, params, start, end, grads, area, call);
+      }
+      for (let h = 0; h < helpers; h++) {
+        if (!handed[h]) continue;
+        const outcome = pool.wait(h);
+        if (outcome.count === 0) continue;
+        const start = outcome.stopped * HOST_CHUNK;
+        const end = Math.min(n, start + HOST_CHUNK);
+        this.#finish(
+          fn,
+          ptrs,
+          params,
+          outcome.count,
+          pool.scratch(h),
+          start,
+          end,
+          call,
+        );
+      }
+      for (; copied < published; copied++) copyOut(chunks - 1 - copied);
+      if (grads === 0) return;
+      // The helpers' blocks' sums, in block order, after this thread's.
+      for (let b = Math.ceil(back / SUM_BLOCK); b < blocks; b++) {
+        call.sums(area + 8 * grads * b);
+      }
+    } finally {
+      if (own) heap.free(base);
+    }
+  }
+
+  /** An int32 view of the memory's current buffer. */
+  #i32(): Int32Array {
+    const buffer = this.#heap.buffer;
+    if (this.#i32View?.buffer !== buffer) {
+      this.#i32View = new Int32Array(buffer);
+    }
+    return this.#i32View;
   }
 
   /**
@@ -749,6 +952,9 @@ class Runner {
     job.block = SUM_BLOCK;
     job.sumsOut = area;
     job.params = params;
+    job.ready = 0;
+    job.done = 0;
+    job.reverse = false;
     const handed = this.#handed;
     for (let h = 0; h < threads - 1; h++) handed[h] = pool!.start(h, job);
     for (;;) {

@@ -36,7 +36,7 @@ const GONE = 4;
 /** A job taken by the helper. */
 const BUSY = 5;
 
-/** Bytes of one control block (i32 fields, then float64 parameters from byte 64). */
+/** Bytes of one control block (i32 fields, then float64 parameters from byte 80). */
 const CONTROL_BYTES = 128;
 /** Bytes of one helper's own area: its control block, then its scratch. */
 const AREA_BYTES = 8192;
@@ -56,8 +56,19 @@ const F_PARAMS = 12;
 const F_STOPPED = 13;
 /** The sums' block size (elements), a divisor of every chunk size. */
 const F_BLOCK = 14;
+/**
+ * The int32 that says how many chunks are ready (0: all are), with
+ * {@linkcode CLOSED} set once no more will be.
+ */
+const F_READY = 15;
+/** Where an int32 flag per chunk is set once the chunk is done (0: none). */
+const F_DONE = 16;
+/** 1: claim the chunks from the last one back. */
+const F_REVERSE = 17;
+/** The bit of a job's ready count that says no more chunks will be ready. */
+const CLOSED = 1 << 30;
 /** float64 index of the parameters in a control block. */
-const F64_PARAMS = 8;
+const F64_PARAMS = 10;
 
 /**
  * How long a Web Worker helper waits for work before it exits, ms: short,
@@ -89,6 +100,10 @@ const LAYOUT = {
   F_PARAMS,
   F_STOPPED,
   F_BLOCK,
+  F_READY,
+  F_DONE,
+  F_REVERSE,
+  CLOSED,
   F64_PARAMS,
   CONTROL_BYTES,
 };
@@ -159,9 +174,22 @@ async function helperMain(start: HelperStart, close: () => void) {
       all = new Int32Array(memory.buffer);
     }
     const chunks = Math.ceil(n / chunk);
+    const ready = i32[L.F_READY]! >>> 2;
+    const done = i32[L.F_DONE]! >>> 2;
+    const reverse = i32[L.F_REVERSE] === 1;
     for (;;) {
-      const c = Atomics.add(all, at, 1);
-      if (c >= chunks) return 0;
+      const claimed = Atomics.add(all, at, 1);
+      if (claimed >= chunks) return 0;
+      // Wait until the calling thread has put the chunk's inputs in place,
+      // or has said that it will do the rest itself.
+      for (let spins = 0; ready !== 0; spins++) {
+        const r = Atomics.load(all, ready);
+        if ((r & ~L.CLOSED) > claimed) break;
+        if ((r & L.CLOSED) !== 0) return 0;
+        // A short spin first: the next chunk is usually a copy away.
+        if (spins >= 256) Atomics.wait(all, ready, r);
+      }
+      const c = reverse ? chunks - 1 - claimed : claimed;
       const end = Math.min(n, (c + 1) * chunk);
       for (let s = c * chunk; s < end; s += block) {
         const count = call(fn, 4 * s, Math.min(block, end - s), k);
@@ -173,6 +201,7 @@ async function helperMain(start: HelperStart, close: () => void) {
           return count;
         }
       }
+      if (done !== 0) Atomics.store(all, done + c, 1);
     }
   };
   Atomics.store(i32, 0, L.IDLE);
@@ -300,7 +329,20 @@ export interface Job {
   readonly sumsOut: number;
   /** The loop's scalar arguments (at most 4). */
   readonly params: readonly number[];
+  /**
+   * The int32 holding how many chunks (in claiming order) have their
+   * inputs in place, {@linkcode CLOSED} added once no more will; 0: every
+   * chunk is ready.
+   */
+  readonly ready: number;
+  /** Where an int32 per chunk is set to 1 once it is done; 0: nowhere. */
+  readonly done: number;
+  /** Whether chunks are claimed from the last one back. */
+  readonly reverse: boolean;
 }
+
+/** The bit of a job's ready count that says no more chunks will be ready. */
+export const READY_CLOSED: number = CLOSED;
 
 /** What a helper did with a job. */
 export interface Outcome {
@@ -457,6 +499,9 @@ export class Pool {
     i32[base + F_GRADS] = job.grads;
     i32[base + F_SUMS_OUT] = job.sumsOut;
     i32[base + F_PARAMS] = job.params.length;
+    i32[base + F_READY] = job.ready;
+    i32[base + F_DONE] = job.done;
+    i32[base + F_REVERSE] = job.reverse ? 1 : 0;
     const f64 = new Float64Array(i32.buffer, slot.control, CONTROL_BYTES / 8);
     for (let j = 0; j < job.params.length; j++) {
       f64[F64_PARAMS + j] = job.params[j]!;

@@ -163,12 +163,18 @@ Deno.test({
     for (let i = 0; i < 4 * 200; i += 4) special[n - 9 - i] = NaN;
     special[17] = -Infinity;
     special[n >> 1] = Infinity;
+    // Special values past the middle only: a split host-array call hands
+    // the helpers the chunks after them and keeps the rest.
+    const middle = finite.slice();
+    middle[(n >> 1) + SUM_BLOCK + 5] = NaN;
+    middle[(n >> 1) + SUM_BLOCK + 9] = -Infinity;
     const dy = inputs(n, 32);
     for (
-      const [label, x] of [["finite x", finite], [
-        "x with NaN and ±∞",
-        special,
-      ]] as const
+      const [label, x] of [
+        ["finite x", finite],
+        ["x with NaN and ±∞", special],
+        ["x with NaN and ±∞ past the middle", middle],
+      ] as const
     ) {
       for (const op of OPS) {
         await t.step(`${op}, ${label}`, () => {
@@ -182,7 +188,7 @@ Deno.test({
           }
           // Host arrays: tiled through the cache on one thread, split on
           // several; the same bits as resident data.
-          for (const threads of [1, 4]) {
+          for (const threads of [1, 2, 3, 4]) {
             sameBits(
               runHost(sets.get(threads)!, op, x, dy),
               one,
@@ -312,6 +318,55 @@ Deno.test({
         }
         assert.strictEqual(allocs, 1);
       }
+    });
+  },
+});
+
+Deno.test({
+  name: "split host-array calls: the hand-off, over and over",
+  ignore: !support.simd || !shared,
+  async fn(t) {
+    // Split from one sum block per thread, so that every length below is
+    // split: the helpers take chunks from the end while this thread
+    // streams the start; where they meet depends on the scheduling, so
+    // each call is repeated.
+    const one = await loadSimdKernels({ fma: support.relaxed, threads: 1 });
+    const sets: SimdKernels[] = [];
+    for (const threads of [2, 4]) {
+      const s = await loadSimdKernels({
+        fma: support.relaxed,
+        threads,
+        split: { f64: SUM_BLOCK, f32: SUM_BLOCK },
+      });
+      assert.ok(await s.ready(), `${s.threadsReason}`);
+      sets.push(s);
+    }
+    for (const n of [2 * SUM_BLOCK, 5 * SUM_BLOCK + 3, 23 * SUM_BLOCK + 11]) {
+      const x = inputs(n, 50 + n);
+      const dy = inputs(n, 51 + n);
+      // Special values in one chunk near the end: the chunks after it go to
+      // the helpers, it and the ones before it stay here.
+      const special = x.slice();
+      special[n - SUM_BLOCK - 2] = NaN;
+      for (const op of ["relu", "gelu", "swish", "softplus"] as const) {
+        await t.step(`${op}, ${n} elements`, () => {
+          for (const xs of [x, special]) {
+            const want = runAll(one, op, xs, dy);
+            for (const s of sets) {
+              for (let r = 0; r < 8; r++) {
+                sameBits(
+                  runHost(s, op, xs, dy),
+                  want,
+                  `${op} ${n} ${s.threads} threads, call ${r}`,
+                );
+              }
+            }
+          }
+        });
+      }
+    }
+    await t.step("the helpers took chunks", () => {
+      for (const s of sets) assert.ok(s.workerJobs() > 0, `${s.threads}`);
     });
   },
 });
