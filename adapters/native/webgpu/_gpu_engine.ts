@@ -551,19 +551,26 @@ export class GpuEngine {
   }
 
   /**
-   * A plain-f32 loop's two dispatches: the f32 one over the chunk, then the
-   * double-f32 fallback over the workgroups it listed (indirect: none when
-   * none did), the chunk's list at word `sbase` of `slow`.
+   * One chunk of a loop: its double-f32 kernel alone, or for a loop with a
+   * plain-f32 path (`slow` given) its two dispatches, the f32 one over the
+   * chunk, then the double-f32 fallback over the workgroups it listed
+   * (indirect: none when none did), the chunk's list at word `slow.base` of
+   * `slow.buffer`, bound at `slow.binding`. Returns the words of the slow
+   * buffer the chunk used (0 without).
    */
-  #dispatchWithFallback(
+  #dispatchLoop(
     pass: GPUComputePassEncoder,
     pipelines: readonly GPUComputePipeline[],
     entries: GPUBindGroupEntry[],
     nx: number,
     ny: number,
-    slow: GPUBuffer,
-    sbase: number,
-  ): void {
+    slow?: { buffer: GPUBuffer; binding: number; base: number },
+  ): number {
+    if (slow === undefined) {
+      this.#dispatch(pass, pipelines[0]!, entries, ny, nx);
+      return 0;
+    }
+    entries.push({ binding: slow.binding, resource: { buffer: slow.buffer } });
     this.#dispatch(pass, pipelines[0]!, entries, ny, nx);
     const fallback = pipelines[1]!;
     pass.setPipeline(fallback);
@@ -574,7 +581,8 @@ export class GpuEngine {
         entries,
       }),
     );
-    pass.dispatchWorkgroupsIndirect(slow, sbase * 4);
+    pass.dispatchWorkgroupsIndirect(slow.buffer, slow.base * 4);
+    return slowWords(1, nx * ny);
   }
 
   #grid(elements: number): { nx: number; ny: number; groups: number } {
@@ -650,21 +658,14 @@ export class GpuEngine {
             resource: { buffer: out, offset: start * 4, size: count * 4 },
           },
         ];
-        if (slow === undefined) {
-          this.#dispatch(pass, pipelines[0]!, entries, ny, nx);
-        } else {
-          entries.push({ binding: 3, resource: { buffer: slow } });
-          this.#dispatchWithFallback(
-            pass,
-            pipelines,
-            entries,
-            nx,
-            ny,
-            slow,
-            sbase,
-          );
-          sbase += slowWords(1, nx * ny);
-        }
+        sbase += this.#dispatchLoop(
+          pass,
+          pipelines,
+          entries,
+          nx,
+          ny,
+          slow && { buffer: slow, binding: 3, base: sbase },
+        );
       }
       pass.end();
     } else {
@@ -842,21 +843,14 @@ export class GpuEngine {
         if (partials !== undefined) {
           entries.push({ binding: 4, resource: { buffer: partials } });
         }
-        if (slow === undefined) {
-          this.#dispatch(pass, pipelines[0]!, entries, ny, nx);
-        } else {
-          entries.push({ binding: 5, resource: { buffer: slow } });
-          this.#dispatchWithFallback(
-            pass,
-            pipelines,
-            entries,
-            nx,
-            ny,
-            slow,
-            sbase,
-          );
-          sbase += slowWords(1, nx * ny);
-        }
+        sbase += this.#dispatchLoop(
+          pass,
+          pipelines,
+          entries,
+          nx,
+          ny,
+          slow && { buffer: slow, binding: 5, base: sbase },
+        );
         pbase += nx * ny;
       }
       if (partials !== undefined) {
