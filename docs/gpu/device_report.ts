@@ -247,10 +247,63 @@ export function sizeLabel(n: number): string {
   return Number.isInteger(k) ? `2^${k}` : String(n);
 }
 
+/** The key of a GPU cell. */
+function cellKey(c: CellResult): string {
+  return `${c.backend} ${c.op} ${c.mode} ${c.size}`;
+}
+
+/** The first result of each native-webgpu or tfjs-webgpu cell. */
+function firstResults(
+  results: readonly CellResult[],
+): Map<string, CellResult> {
+  const first = new Map<string, CellResult>();
+  for (const c of results) {
+    if (c.backend !== NATIVE_GPU && c.backend !== TFJS_GPU) continue;
+    if (!first.has(cellKey(c))) first.set(cellKey(c), c);
+  }
+  return first;
+}
+
 /**
- * Issue 13's targets per op and mode, from the bench's results (the last
- * result of each backend, op, mode and size counts, so a rerun replaces an
- * earlier one).
+ * The cells measured twice in one run (the sweep, then the checked bench):
+ * both medians and their ratio, which says how far one measurement can be
+ * trusted; undefined when none was.
+ *
+ * @param results The cells of every pass, in file order.
+ * @returns A markdown table, or undefined.
+ */
+export function repeatTable(
+  results: readonly CellResult[],
+): string | undefined {
+  const first = firstResults(results);
+  const lines: string[] = [];
+  for (const c of results) {
+    const f = first.get(cellKey(c));
+    if (f === undefined || f === c) continue;
+    const a = ms(f);
+    const b = ms(c);
+    lines.push(
+      `| ${c.op} | ${c.mode} | ${sizeLabel(c.size)} | ${c.backend} | ${
+        a === undefined ? why(f) : num(a)
+      } | ${b === undefined ? why(c) : num(b)} | ${
+        a === undefined || b === undefined ? "–" : `${(b / a).toFixed(2)}`
+      } |`,
+    );
+  }
+  if (lines.length === 0) return undefined;
+  return [
+    "Measured twice (the first is in the table above; the second read back and checked every output):",
+    "",
+    "| op | mode | size | backend | first ms | second ms | second / first |",
+    "|---|---|---:|---|---:|---:|---:|",
+    ...lines,
+  ].join("\n");
+}
+
+/**
+ * Issue 13's targets per op and mode, from the bench's results (the first
+ * result of each backend, op, mode and size counts; see
+ * {@linkcode repeatTable} for the later ones).
  *
  * @param results The cells of every pass.
  * @param sizes The small size (per call against tfjs-webgpu) and the large
@@ -262,16 +315,14 @@ export function gpuTargets(
   results: readonly CellResult[],
   sizes: { readonly small: number; readonly large: readonly number[] },
 ): GpuTargetRow[] {
-  const last = new Map<string, CellResult>();
+  const first = firstResults(results);
   const rows: string[] = [];
-  for (const c of results) {
-    if (c.backend !== NATIVE_GPU && c.backend !== TFJS_GPU) continue;
-    last.set(`${c.backend} ${c.op} ${c.mode} ${c.size}`, c);
+  for (const c of first.values()) {
     const row = `${c.op} ${c.mode}`;
     if (!rows.includes(row)) rows.push(row);
   }
   const at = (b: string, op: string, mode: string, size: number) =>
-    last.get(`${b} ${op} ${mode} ${size}`);
+    first.get(`${b} ${op} ${mode} ${size}`);
   return rows.map((row) => {
     const [op, mode] = row.split(" ") as [string, string];
     const cells: Record<
@@ -774,6 +825,19 @@ export async function deviceReport(
     }
     const rows = gpuTargets(bench.results, sizes);
     out.push("", rows.length === 0 ? "No GPU cells." : gpuTable(rows, sizes));
+    const unchecked = [...firstResults(bench.results).values()].filter((c) =>
+      c.status === "ok" && c.checks === undefined
+    );
+    if (unchecked.length > 0) {
+      out.push(
+        "",
+        `${unchecked.length} of these cells were timed without reading their output back (device_sweep.ts, at ${
+          [...new Set(unchecked.map((c) => sizeLabel(c.size)))].join(", ")
+        }); every other ok cell was checked against the float64 reference.`,
+      );
+    }
+    const repeats = repeatTable(bench.results);
+    if (repeats !== undefined) out.push("", repeats);
   }
 
   out.push("", "## Issue 14: native CPU threads", "");

@@ -12,33 +12,41 @@
 # leaves every earlier step's files; each has its own limit, and none starts
 # past the total, TOTAL_S, default 540 s):
 #
-# | step         | issue | what                                                       | limit | H200 estimate |
-# |--------------|-------|------------------------------------------------------------|-------|---------------|
-# | preflight    | all   | Deno, the GPU adapter (EXPECT_GPU: stop the GPU steps when the adapter's description does not match) | 30 | 5 s |
-# | scaling      | 14    | native SIMD engine, gelu/sigmoid/tanh (+ relu, the memory-bound reference) forward and VJP at 2^24 with 1,2,4,8,16 threads | 90 | 25 s |
-# | conf         | 11    | conformance, full run, tfjs-webgpu + native-webgpu with the checked-in device profiles, --write-profile | 150 | 60-90 s |
-# | bench24      | 13    | every op forward + VJP at 2^24, native-webgpu beside tfjs-webgpu, against the compute-copy floor | 180 | 100-180 s |
-# | bench20      | 13    | the same at 2^20 (the per-call target)                     | 60    | 20-40 s |
-# | confnoprof   | 11    | conformance --quick without any device profile: must fail naming its deviation classes | 75 | 30-45 s |
-# | native       | 14    | the `native` backend as users get it (default thread count, NONLIN_NATIVE_THREADS unset) at 2^24 | 45 | 15-25 s |
-# | bench26      | 13    | every op forward + VJP at 2^26, the most used ops first    | rest  | 150+ s  |
-# | report       | all   | device_report.js: the tables of all three issues into report.md, printed last | 20 | 2 s |
+# | step       | issue | what                                                         | limit | H200 estimate |
+# |------------|-------|--------------------------------------------------------------|------:|--------------:|
+# | preflight  | all   | Deno, the GPU adapter (EXPECT_GPU: the GPU steps are skipped when the adapter's description does not match) | 30 | 5 s |
+# | scaling    | 14    | native SIMD engine, gelu/sigmoid/tanh (+ relu, the memory-bound reference), forward and VJP at 2^24, 1,2,4,8,16 threads | 90 | 25 s |
+# | conf       | 11    | conformance, full run, tfjs-webgpu + native-webgpu side by side, checked-in device profiles, --write-profile | 150 | 60-90 s |
+# | bench20    | 13    | `runBench` at 2^20, every op forward + VJP, native-webgpu beside tfjs-webgpu: every output checked against float64 | 90 | 45-60 s |
+# | sweep24    | 13    | device_sweep.ts at 2^24: every op forward + VJP, inputs uploaded once, against the compute-copy floor | 120 | 40-60 s |
+# | sweep26    | 13    | the same at 2^26                                             | 150 | 50-80 s |
+# | confnoprof | 11    | conformance --quick without any device profile: must fail, naming its deviation classes | 75 | 30-45 s |
+# | native     | 14    | the `native` backend as users get it (NONLIN_NATIVE_THREADS unset: all cores, capped at 16) at 2^24 | 45 | 15-25 s |
+# | bench24    | 13    | `runBench` at 2^24 (every cell read back and checked), most used ops first, for the rest of the time: a second measurement of the sweep's cells | rest | - |
+# | report     | all   | device_report.js: the three issues' tables into report.md, printed last | 20 | 2 s |
 #
 # How the budget was set (measured, not guessed, where possible):
 # - The H200 run of 2026-12-04 (docs/gpu/h200_2026-12-04): scaling of 3 ops
 #   with 5 repetitions took 17 s; the full conformance run took 23 s for
 #   native-webgpu and 34 s for tfjs-webgpu one after the other (40 parameter
-#   sets then, 59 now; the two backends now run side by side); the bench did
-#   34 cells (relu, sigmoid, gelu at 2^20, 2^24, 2^26) in its 200 s limit,
-#   about 6 s per cell on average, most of it at 2^26, where each cell uploads,
-#   reads back and checks 256-768 MB on the host.
+#   sets then, 59 now; the two backends now run side by side); `deno task
+#   bench` did 34 cells (relu, sigmoid, gelu at 2^20, 2^24, 2^26, two
+#   backends) in its 200 s limit: about 3 s per cell at 2^24 and 12 s at
+#   2^26, fitted to those counts. Each bench cell uploads its inputs, reads
+#   back its whole output and checks it on the host: at 2^26, 256-768 MB.
+#   Every op at 2^24 and 2^26 that way (192 cells) would take 30+ minutes.
 # - Here (2 shared cores): the float64 reference and the check of every op,
-#   forward and VJP, cost 8.4 s at 2^22 on the host CPU, whatever the GPU:
-#   about 34 s at 2^24 and 135 s at 2^26 for the 48 op/mode pairs. So all
-#   ops at 2^24 and 2^20 fit; 2^26 for every op may not, and runs last, the
-#   most used ops first (device_bench.ts's opOrder). What it did not reach is
-#   listed by device_report.ts as "not measured"; a second call can run the
-#   rest with STEPS=bench26 OPS=<the rest>.
+#   forward and VJP, cost 8.4 s at 2^22 on the host CPU whatever the GPU
+#   (about 34 s at 2^24, 135 s at 2^26 for the 48 op/mode pairs); a 64 MB
+#   read-back took 0.45 s (native-webgpu) and 0.7-1.1 s (tfjs-webgpu) through
+#   Vulkan llvmpipe; the fixed cost of one timed cell (slope of k and 2k
+#   calls, completion latency ~11 ms) was 0.35 s at tiny sizes.
+# - So: every op is checked at 2^20 by the bench itself (small reads), and
+#   timed at 2^24 and 2^26 by device_sweep.ts, which uploads the inputs once
+#   per size and reads back only relu's forward and leakyRelu's VJP there
+#   (96 cells per size at ~0.4 s). The checked bench at 2^24 runs last, as
+#   far as time allows. What no step reached is listed by device_report.ts
+#   as "not measured"; a second call can run it with STEPS=... OPS=....
 # - The end-to-end test on llvmpipe here (small sizes, see docs/gpu/README.md)
 #   checks the plumbing, not these times: llvmpipe is 100-1000x slower.
 #
@@ -48,7 +56,8 @@
 #   conformance.json         issue 11: the run with the device profiles
 #   profile.json             issue 11: what failed there, as ledger entries to review
 #   conformance_noprofile.json  issue 11: the run without device profiles
-#   bench.jsonl              issue 13 (+ the native backend pass): device_bench.ts events
+#   bench.jsonl              issue 13 (+ the native backend pass): device_bench.ts and
+#                            device_sweep.ts events, line by line
 #   logs.tgz                 every step's log, the Markdown reports, the no-profile
 #                            run's profile; refreshed after each step
 #   report.md                device_report.ts's tables
@@ -79,6 +88,7 @@ prepare() {
   # conformance.js starts its worker by this name, beside itself.
   deno bundle --quiet --platform deno -o "$D/_worker.ts" conformance/_worker.ts
   deno bundle --quiet --platform deno -o "$D/device_bench.js" docs/gpu/device_bench.ts
+  deno bundle --quiet --platform deno -o "$D/device_sweep.js" docs/gpu/device_sweep.ts
   deno bundle --quiet --platform deno -o "$D/scaling.js" adapters/native/scaling_bench.ts
   deno bundle --quiet --platform deno -o "$D/device_report.js" docs/gpu/device_report.ts
   if [ ! -f "$D/deno.xz" ]; then
@@ -106,7 +116,7 @@ prepare() {
 run() {
   OUT=${OUT:-out/device}
   TOTAL_S=${TOTAL_S:-540}
-  STEPS=${STEPS:-preflight scaling conf bench24 bench20 confnoprof native bench26 report}
+  STEPS=${STEPS:-preflight scaling conf bench20 sweep24 sweep26 confnoprof native bench24 report}
   mkdir -p "$OUT"
   OUT=$(cd "$OUT" && pwd)
   W=$(mktemp -d /tmp/devrun.XXXXXX)
@@ -154,14 +164,15 @@ run() {
         --size "${SCALING_SIZE:-2^24}" --ops gelu,sigmoid,tanh,relu --reps 7 \
         --json "$OUT/scaling.json" ;;
       conf) gpu_step conf 150 conformance "$OUT/conformance.json" "$OUT/profile.json" ${CONF_MODE:-} ;;
-      bench24) gpu_step bench24 180 bench "gpu-${S24:-2^24}" "${S24:-2^24}" native-webgpu,tfjs-webgpu ;;
-      bench20) gpu_step bench20 60 bench "gpu-${S20:-2^20}" "${S20:-2^20}" native-webgpu,tfjs-webgpu ;;
+      bench20) gpu_step bench20 90 bench "bench-${S20:-2^20}" "${S20:-2^20}" ;;
+      sweep24) gpu_step sweep24 120 sweep "sweep-${S24:-2^24}" "${S24:-2^24}" ;;
+      sweep26) gpu_step sweep26 150 sweep "sweep-${S26:-2^26}" "${S26:-2^26}" ;;
       confnoprof) gpu_step confnoprof 75 conformance "$OUT/conformance_noprofile.json" \
         "$W/profile_noprofile.json" --quick --ignore-device-profiles ;;
       native) step native 45 env -u NONLIN_NATIVE_THREADS $N "$D/device_bench.js" --jsonl "$OUT/bench.jsonl" \
         --pass "native-${SCALING_SIZE:-2^24}" --backend native --sizes "${SCALING_SIZE:-2^24}" \
         --ops gelu,sigmoid,tanh ;;
-      bench26) gpu_step bench26 600 bench "gpu-${S26:-2^26}" "${S26:-2^26}" native-webgpu,tfjs-webgpu ;;
+      bench24) gpu_step bench24 600 bench "bench-${S24:-2^24}" "${S24:-2^24}" ;;
       report) RESERVE=0; step report 20 $N "$D/device_report.js" "$OUT" --out "$OUT/report.md" \
         --small "${S20:-2^20}" --large "${S24:-2^24},${S26:-2^26}" ;;
       *) echo "unknown step $s" | tee -a "$LOG" ;;
@@ -193,10 +204,10 @@ gpu_step() {
     step "$name" "$max" $N "$D/conformance.js" --backend native-webgpu --backend tfjs-webgpu \
       $ops "$@" --json "$json" --md "$W/$name.md" --write-profile "$profile"
   else
-    pass=$1 sizes=$2 backends=$3
+    pass=$1 sizes=$2
     # shellcheck disable=SC2086
-    step "$name" "$max" $N "$D/device_bench.js" --jsonl "$OUT/bench.jsonl" --pass "$pass" \
-      --backend "$backends" --sizes "$sizes" ${OPS:+--ops "$OPS"}
+    step "$name" "$max" $N "$D/device_$kind.js" --jsonl "$OUT/bench.jsonl" --pass "$pass" \
+      --backend native-webgpu,tfjs-webgpu --sizes "$sizes" ${OPS:+--ops "$OPS"}
   fi
 }
 
