@@ -227,18 +227,16 @@ function why(c: CellResult | undefined): string {
 
 function combine(parts: Verdict[], none: string): Verdict {
   if (parts.length === 0) return { state: "not measured", detail: none };
-  const missed = parts.filter((p) => p.state === "missed");
-  if (missed.length > 0) {
-    return { state: "missed", detail: missed.map((p) => p.detail).join("; ") };
+  // Every size's figure is shown; one miss misses the target, and one
+  // size not measured leaves it open.
+  const detail = parts.map((p) => p.detail).join("; ");
+  if (parts.some((p) => p.state === "missed")) {
+    return { state: "missed", detail };
   }
-  const unmeasured = parts.filter((p) => p.state === "not measured");
-  if (unmeasured.length > 0) {
-    return {
-      state: "not measured",
-      detail: unmeasured.map((p) => p.detail).join("; "),
-    };
+  if (parts.some((p) => p.state === "not measured")) {
+    return { state: "not measured", detail };
   }
-  return { state: "met", detail: parts.map((p) => p.detail).join("; ") };
+  return { state: "met", detail };
 }
 
 /** `2^k` for a power of two, the number otherwise. */

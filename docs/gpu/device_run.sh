@@ -84,13 +84,18 @@ prepare() {
   # everything else in the folder belongs to this script and is rebuilt.
   [ "$(cat "$D/deno.version" 2> /dev/null)" = "$version" ] || rm -f "$D/deno.xz"
   find "$D" -mindepth 1 -maxdepth 1 ! -name deno.xz ! -name deno.version -exec rm -rf {} +
-  deno bundle --quiet --platform deno -o "$D/conformance.js" conformance/main.ts
+  # The bundles share most of their code (tfjs, the engine): one tar.xz with
+  # xz's 64 MiB window stores it once (about 4 MiB for 25 MiB of bundles).
+  b=$(mktemp -d)
+  deno bundle --quiet --platform deno -o "$b/conformance.js" conformance/main.ts
   # conformance.js starts its worker by this name, beside itself.
-  deno bundle --quiet --platform deno -o "$D/_worker.ts" conformance/_worker.ts
-  deno bundle --quiet --platform deno -o "$D/device_bench.js" docs/gpu/device_bench.ts
-  deno bundle --quiet --platform deno -o "$D/device_sweep.js" docs/gpu/device_sweep.ts
-  deno bundle --quiet --platform deno -o "$D/scaling.js" adapters/native/scaling_bench.ts
-  deno bundle --quiet --platform deno -o "$D/device_report.js" docs/gpu/device_report.ts
+  deno bundle --quiet --platform deno -o "$b/_worker.ts" conformance/_worker.ts
+  deno bundle --quiet --platform deno -o "$b/device_bench.js" docs/gpu/device_bench.ts
+  deno bundle --quiet --platform deno -o "$b/device_sweep.js" docs/gpu/device_sweep.ts
+  deno bundle --quiet --platform deno -o "$b/scaling.js" adapters/native/scaling_bench.ts
+  deno bundle --quiet --platform deno -o "$b/device_report.js" docs/gpu/device_report.ts
+  tar -C "$b" -cf - . | xz -9e -T1 > "$D/bundles.tar.xz"
+  rm -rf "$b"
   if [ ! -f "$D/deno.xz" ]; then
     xz -9 -T0 -c "$(readlink -f "$(command -v deno)")" > "$D/deno.xz.part"
     mv "$D/deno.xz.part" "$D/deno.xz"
@@ -125,10 +130,13 @@ run() {
   : > "$LOG"
   GPU_OK=1
 
-  if [ ! -f "$D/device_bench.js" ]; then
-    echo "run: $D/device_bench.js is missing: run 'sh $0 prepare' here and carry $D" | tee -a "$LOG"
+  if [ ! -f "$D/bundles.tar.xz" ]; then
+    echo "run: $D/bundles.tar.xz is missing: run 'sh $0 prepare' here and carry $D" | tee -a "$LOG"
     exit 2
   fi
+  B=$W/bin
+  mkdir -p "$B"
+  xz -dc "$D/bundles.tar.xz" | tar -C "$B" -xf -
   if command -v deno > /dev/null 2>&1 && [ -z "${USE_DEVBIN_DENO:-}" ]; then
     DENO=$(command -v deno)
   else
@@ -160,7 +168,7 @@ run() {
   for s in $STEPS; do
     case $s in
       preflight) step preflight 30 preflight ;;
-      scaling) step scaling 90 $N "$D/scaling.js" --threads "${THREADS:-1,2,4,8,16}" \
+      scaling) step scaling 90 $N "$B/scaling.js" --threads "${THREADS:-1,2,4,8,16}" \
         --size "${SCALING_SIZE:-2^24}" --ops gelu,sigmoid,tanh,relu --reps 7 \
         --json "$OUT/scaling.json" ;;
       conf) gpu_step conf 150 conformance "$OUT/conformance.json" "$OUT/profile.json" ${CONF_MODE:-} ;;
@@ -169,11 +177,11 @@ run() {
       sweep26) gpu_step sweep26 150 sweep "sweep-${S26:-2^26}" "${S26:-2^26}" ;;
       confnoprof) gpu_step confnoprof 75 conformance "$OUT/conformance_noprofile.json" \
         "$W/profile_noprofile.json" --quick --ignore-device-profiles ;;
-      native) step native 45 env -u NONLIN_NATIVE_THREADS $N "$D/device_bench.js" --jsonl "$OUT/bench.jsonl" \
+      native) step native 45 env -u NONLIN_NATIVE_THREADS $N "$B/device_bench.js" --jsonl "$OUT/bench.jsonl" \
         --pass "native-${SCALING_SIZE:-2^24}" --backend native --sizes "${SCALING_SIZE:-2^24}" \
         --ops gelu,sigmoid,tanh ;;
       bench24) gpu_step bench24 600 bench "bench-${S24:-2^24}" "${S24:-2^24}" ;;
-      report) RESERVE=0; step report 20 $N "$D/device_report.js" "$OUT" --out "$OUT/report.md" \
+      report) RESERVE=0; step report 20 $N "$B/device_report.js" "$OUT" --out "$OUT/report.md" \
         --small "${S20:-2^20}" --large "${S24:-2^24},${S26:-2^26}" ;;
       *) echo "unknown step $s" | tee -a "$LOG" ;;
     esac
@@ -201,12 +209,12 @@ gpu_step() {
     ops=''
     for o in ${CONF_OPS:-}; do ops="$ops --op $o"; done
     # shellcheck disable=SC2086 # $ops and "$@" are lists of flags
-    step "$name" "$max" $N "$D/conformance.js" --backend native-webgpu --backend tfjs-webgpu \
+    step "$name" "$max" $N "$B/conformance.js" --backend native-webgpu --backend tfjs-webgpu \
       $ops "$@" --json "$json" --md "$W/$name.md" --write-profile "$profile"
   else
     pass=$1 sizes=$2
     # shellcheck disable=SC2086
-    step "$name" "$max" $N "$D/device_$kind.js" --jsonl "$OUT/bench.jsonl" --pass "$pass" \
+    step "$name" "$max" $N "$B/device_$kind.js" --jsonl "$OUT/bench.jsonl" --pass "$pass" \
       --backend native-webgpu,tfjs-webgpu --sizes "$sizes" ${OPS:+--ops "$OPS"}
   fi
 }
@@ -257,7 +265,7 @@ EOF
 }
 
 pack() {
-  tar -C "$W" -czf "$W.tgz" --exclude adapter.js . 2> /dev/null && mv "$W.tgz" "$OUT/logs.tgz"
+  tar -C "$W" -czf "$W.tgz" --exclude ./bin --exclude ./adapter.js . 2> /dev/null && mv "$W.tgz" "$OUT/logs.tgz"
 }
 
 case "${1:-run}" in
