@@ -44,6 +44,7 @@ export interface BenchPass {
   readonly pass: string;
   readonly sizes: readonly number[];
   readonly ops: readonly string[];
+  readonly modes: readonly string[];
   readonly backends: readonly string[];
   /** Whether its `end` line came: false when it was cut off. */
   readonly finished: boolean;
@@ -144,6 +145,7 @@ export function readBenchLines(text: string): BenchLines {
           pass,
           sizes: e.sizes as number[],
           ops: e.ops as string[],
+          modes: (e.modes ?? ["forward", "vjp"]) as string[],
           backends: (e.backends ?? []) as string[],
           finished: false,
           properties: {},
@@ -306,18 +308,25 @@ export function repeatTable(
  * @param results The cells of every pass.
  * @param sizes The small size (per call against tfjs-webgpu) and the large
  * ones (floor and speed-up).
+ * @param planned The op and mode pairs the passes meant to measure; those
+ * never reached get a row of "not run".
  * @returns One row per op and mode measured on native-webgpu or tfjs-webgpu,
- * in the order they first appear.
+ * in the order they first appear, then the planned ones not reached.
  */
 export function gpuTargets(
   results: readonly CellResult[],
   sizes: { readonly small: number; readonly large: readonly number[] },
+  planned: readonly (readonly [op: string, mode: string])[] = [],
 ): GpuTargetRow[] {
   const first = firstResults(results);
   const rows: string[] = [];
   for (const c of first.values()) {
     const row = `${c.op} ${c.mode}`;
     if (!rows.includes(row)) rows.push(row);
+  }
+  // Planned and never reached: shown, so that nothing missing goes unseen.
+  for (const [op, mode] of planned) {
+    if (!rows.includes(`${op} ${mode}`)) rows.push(`${op} ${mode}`);
   }
   const at = (b: string, op: string, mode: string, size: number) =>
     first.get(`${b} ${op} ${mode} ${size}`);
@@ -821,7 +830,10 @@ export async function deviceReport(
         } ms (${num(f.gbPerS!)} GB/s), ${f.method.split(":")[0]}`,
       );
     }
-    const rows = gpuTargets(bench.results, sizes);
+    const planned = gpuPasses.flatMap((p) =>
+      p.ops.flatMap((op) => p.modes.map((mode) => [op, mode] as const))
+    );
+    const rows = gpuTargets(bench.results, sizes, planned);
     out.push("", rows.length === 0 ? "No GPU cells." : gpuTable(rows, sizes));
     const unchecked = [...firstResults(bench.results).values()].filter((c) =>
       c.status === "ok" && c.checks === undefined

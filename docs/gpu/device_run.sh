@@ -2,7 +2,7 @@
 # Everything issues 11, 13 and 14 need from a lent GPU machine (one NVIDIA
 # H200, 16 CPU cores, no network), in ONE device command of at most 9 minutes.
 #
-#   sh docs/gpu/device_run.sh prepare   # here: bundles, Deno, Vulkan loader into .devbin/devrun/
+#   sh docs/gpu/device_run.sh prepare   # here: bundles, Deno, Vulkan/glvnd debs into .devbin/devrun/ (31 MiB)
 #   sh docs/gpu/device_run.sh run       # there: writes at most 8 files into $OUT
 #   deno run -A docs/gpu/device_report.ts DIR   # here, on the files that came back
 #
@@ -101,8 +101,17 @@ prepare() {
     mv "$D/deno.xz.part" "$D/deno.xz"
     echo "$version" > "$D/deno.version"
   fi
-  # Debian's Vulkan loader, used there only when the machine has none.
-  cp -L /usr/lib/x86_64-linux-gnu/libvulkan.so.1 "$D/"
+  # The Vulkan loader and libglvnd (the NVIDIA Vulkan driver, libGLX_nvidia,
+  # needs libGLdispatch), as the device README says: unpacked there only
+  # when the machine lacks them.
+  mkdir -p "$D/debs"
+  (cd "$D/debs" && apt-get download libvulkan1 libglvnd0 libegl1 libgl1 libglx0 libgles2 libopengl0 > ../apt.log 2>&1) || true
+  if [ "$(ls "$D"/debs/*.deb 2> /dev/null | wc -l)" -ne 7 ]; then
+    cat "$D/apt.log" >&2
+    echo "prepare: apt-get download did not bring the 7 packages" >&2
+    exit 1
+  fi
+  rm -f "$D/apt.log"
   {
     git log -1 --format='%H %cI %s' | cut -c1-120
     git status --short --untracked-files=no | sed 's/^/modified: /'
@@ -143,11 +152,14 @@ run() {
     DENO=/tmp/nonlin-deno
     [ -x "$DENO" ] || { xz -dc "$D/deno.xz" > "$DENO.part" && chmod +x "$DENO.part" && mv "$DENO.part" "$DENO"; }
   fi
-  # Vulkan: the machine's loader where it has one, else the carried one; the
-  # NVIDIA driver's manifest where the loader does not find it by itself.
-  if ! ldconfig -p 2> /dev/null | grep -q 'libvulkan\.so\.1 '; then
-    LD_LIBRARY_PATH="$PWD/$D${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    export LD_LIBRARY_PATH
+  # Vulkan: the machine's loader and libglvnd where it has them, else the
+  # carried Debian packages (the device README's recipe); the NVIDIA
+  # driver's manifest where the loader does not find it by itself.
+  libs=$(ldconfig -p 2> /dev/null)
+  unpacked=none
+  if ! echo "$libs" | grep -q 'libvulkan\.so\.1 ' || ! echo "$libs" | grep -q 'libGLdispatch\.so\.0 '; then
+    for f in "$D"/debs/*.deb; do dpkg -x "$f" / && unpacked="$unpacked $(basename "$f" .deb)"; done
+    ldconfig
   fi
   nv=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
   if [ -f "$nv" ] && ! ls /usr/share/vulkan/icd.d/*nvidia* /etc/vulkan/icd.d/*nvidia* > /dev/null 2>&1; then
@@ -162,7 +174,7 @@ run() {
     echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2> /dev/null | cut -d: -f2)"
     echo "memory: $(awk '/MemTotal/ { print int($2 / 1048576) " GiB" }' /proc/meminfo)"
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,power.limit --format=csv,noheader 2> /dev/null | sed 's/^/gpu: /'
-    echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-} VK_DRIVER_FILES=${VK_DRIVER_FILES:-}"
+    echo "carried libraries unpacked: $unpacked; VK_DRIVER_FILES=${VK_DRIVER_FILES:-}"
   } >> "$LOG" 2>&1
 
   for s in $STEPS; do
