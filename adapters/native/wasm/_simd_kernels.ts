@@ -35,6 +35,7 @@ import {
   SUMS,
 } from "./_module.ts";
 import {
+  CHUNK_LEFT,
   type Job,
   loadNodeWorkers,
   MAX_THREADS,
@@ -425,6 +426,7 @@ function createKernelSet(
     heap,
     pool,
     exports.scan as (x: number, n: number) => number,
+    names.indexOf("scan"),
   );
   const ops = {} as Record<OpName, OpKernel>;
   for (const op of Object.keys(jsKernels.ops) as OpName[]) {
@@ -543,6 +545,8 @@ class Runner {
   readonly #heap: Heap;
   readonly #pool: Pool | undefined;
   readonly #scan: (x: number, n: number) => number;
+  /** The index of `scan` among the module's exports (for the helpers). */
+  readonly #scanIndex: number;
   readonly #shifted = [0, 0, 0];
   readonly #handed: boolean[] = [];
   readonly #job: JobState = {
@@ -558,6 +562,7 @@ class Runner {
     ready: 0,
     done: 0,
     reverse: false,
+    scan: -1,
   };
   /** The int32 the chunks of a call are claimed from. */
   readonly #counterPtr: number;
@@ -586,10 +591,12 @@ class Runner {
     heap: Heap,
     pool: Pool | undefined,
     scan: (x: number, n: number) => number,
+    scanIndex: number,
   ) {
     this.#heap = heap;
     this.#pool = pool;
     this.#scan = scan;
+    this.#scanIndex = scanIndex;
     this.#counterPtr = pool === undefined ? 0 : heap.alloc(64);
     // Its own cache line: the calling thread writes it while helpers claim.
     this.#readyPtr = pool === undefined ? 0 : heap.alloc(64);
@@ -732,9 +739,13 @@ class Runner {
       ptrs[1] = three ? pdy : px;
       if (three) ptrs[2] = pdy;
       // The helpers run the loop without the special-value check where
-      // there is one: every chunk handed out is scanned first.
+      // there is one, on chunks scanned first: by the helper, which leaves
+      // a chunk holding NaN or ±∞ to this thread; for a VJP with sums, by
+      // this thread, which hands out no such chunk (its sums come in order).
       const unchecked = family.finite[loop];
       const fn = unchecked ?? family.loops[loop];
+      const helperScans = unchecked !== undefined && grads === 0;
+      const scanHere = unchecked !== undefined && grads > 0;
       const i32 = this.#i32();
       const flags = done >>> 2;
       i32.fill(0, flags, flags + chunks);
@@ -757,11 +768,32 @@ class Runner {
       job.ready = this.#readyPtr;
       job.done = done;
       job.reverse = true;
+      job.scan = helperScans ? this.#scanIndex : -1;
       const helpers = threads - 1;
       const handed = this.#handed;
       for (let h = 0; h < helpers; h++) handed[h] = pool.start(h, job);
       const f32 = heap.f32;
-      const copyOut = (c: number) => {
+      // Chunk c computed here: one a helper left, or none took.
+      const compute = (c: number) => {
+        const start = c * HOST_CHUNK;
+        const end = Math.min(n, start + HOST_CHUNK);
+        const special = helperScans &&
+          this.#scan(px + 4 * start, end - start) !== 0;
+        call.at(o >>> 2);
+        this.#chunk(
+          special ? family.loops[loop] : fn,
+          ptrs,
+          params,
+          start,
+          end,
+          grads,
+          area,
+          call,
+        );
+      };
+      // Chunk c's result out to `out` (computed here first if left).
+      const copyOut = (c: number, flag: number) => {
+        if (flag === CHUNK_LEFT) compute(c);
         const start = c * HOST_CHUNK;
         const end = Math.min(n, start + HOST_CHUNK);
         out.set(f32.subarray((o >>> 2) + start, (o >>> 2) + end), start);
@@ -784,10 +816,7 @@ class Runner {
           const end = Math.min(n, start + HOST_CHUNK);
           f32.set(x.subarray(start, end), (px >>> 2) + start);
           if (three) f32.set(dy.subarray(start, end), (pdy >>> 2) + start);
-          if (
-            unchecked !== undefined &&
-            this.#scan(px + 4 * start, end - start) !== 0
-          ) {
+          if (scanHere && this.#scan(px + 4 * start, end - start) !== 0) {
             open = false;
             break;
           }
@@ -796,11 +825,10 @@ class Runner {
           Atomics.store(i32, ready, published);
           Atomics.notify(i32, ready);
         }
-        while (
-          copied < published &&
-          Atomics.load(i32, flags + chunks - 1 - copied) === 1
-        ) {
-          copyOut(chunks - 1 - copied++);
+        while (copied < published) {
+          const flag = Atomics.load(i32, flags + chunks - 1 - copied);
+          if (flag === 0) break;
+          copyOut(chunks - 1 - copied++, flag);
         }
         if (front >= back) break;
         front = this.#tile(family, loop, x, dy, out, params, call, front, back);
@@ -808,15 +836,13 @@ class Runner {
       Atomics.store(i32, ready, published | READY_CLOSED);
       Atomics.notify(i32, ready);
 
-      // The handed-out chunks no helper has claimed, here.
-      call.at(o >>> 2);
+      // The handed-out chunks no helper has claimed, here, while the
+      // helpers finish theirs.
       for (;;) {
         const claimed = Atomics.add(i32, counter, 1);
         if (claimed >= published) break;
-        const c = chunks - 1 - claimed;
-        const start = c * HOST_CHUNK;
-        const end = Math.min(n, start + HOST_CHUNK);
-        this.#chunk(fn, ptrs, params, start, end, grads, area, call);
+        compute(chunks - 1 - claimed);
+        Atomics.store(i32, flags + chunks - 1 - claimed, 1);
       }
       for (let h = 0; h < helpers; h++) {
         if (!handed[h]) continue;
@@ -835,7 +861,10 @@ class Runner {
           call,
         );
       }
-      for (; copied < published; copied++) copyOut(chunks - 1 - copied);
+      for (; copied < published; copied++) {
+        const c = chunks - 1 - copied;
+        copyOut(c, Atomics.load(i32, flags + c));
+      }
       if (grads === 0) return;
       // The helpers' blocks' sums, in block order, after this thread's.
       for (let b = Math.ceil(back / SUM_BLOCK); b < blocks; b++) {
@@ -955,6 +984,7 @@ class Runner {
     job.ready = 0;
     job.done = 0;
     job.reverse = false;
+    job.scan = -1;
     const handed = this.#handed;
     for (let h = 0; h < threads - 1; h++) handed[h] = pool!.start(h, job);
     for (;;) {

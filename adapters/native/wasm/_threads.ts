@@ -65,6 +65,14 @@ const F_READY = 15;
 const F_DONE = 16;
 /** 1: claim the chunks from the last one back. */
 const F_REVERSE = 17;
+/**
+ * The index of the module's `scan` among its exports, to check each chunk
+ * for NaN and ±∞ before running it (a chunk holding one is left, its flag
+ * set to {@linkcode LEFT}); −1: no check.
+ */
+const F_SCAN = 18;
+/** A chunk flag: the helper left the chunk (it holds NaN or ±∞). */
+const LEFT = 2;
 /** The bit of a job's ready count that says no more chunks will be ready. */
 const CLOSED = 1 << 30;
 /** float64 index of the parameters in a control block. */
@@ -103,6 +111,8 @@ const LAYOUT = {
   F_READY,
   F_DONE,
   F_REVERSE,
+  F_SCAN,
+  LEFT,
   CLOSED,
   F64_PARAMS,
   CONTROL_BYTES,
@@ -177,6 +187,7 @@ async function helperMain(start: HelperStart, close: () => void) {
     const ready = i32[L.F_READY]! >>> 2;
     const done = i32[L.F_DONE]! >>> 2;
     const reverse = i32[L.F_REVERSE] === 1;
+    const scan = i32[L.F_SCAN]! >= 0 ? fns[i32[L.F_SCAN]!]! : undefined;
     for (;;) {
       const claimed = Atomics.add(all, at, 1);
       if (claimed >= chunks) return 0;
@@ -191,6 +202,13 @@ async function helperMain(start: HelperStart, close: () => void) {
       }
       const c = reverse ? chunks - 1 - claimed : claimed;
       const end = Math.min(n, (c + 1) * chunk);
+      if (
+        scan !== undefined &&
+        scan(i32[L.F_PTR]! + 4 * c * chunk, end - c * chunk) !== 0
+      ) {
+        Atomics.store(all, done + c, L.LEFT);
+        continue;
+      }
       for (let s = c * chunk; s < end; s += block) {
         const count = call(fn, 4 * s, Math.min(block, end - s), k);
         for (let j = 0; j < grads; j++) {
@@ -339,7 +357,16 @@ export interface Job {
   readonly done: number;
   /** Whether chunks are claimed from the last one back. */
   readonly reverse: boolean;
+  /**
+   * The index of the module's `scan` among its exports: each chunk is
+   * checked for NaN and ±∞ first, and one that holds any is left undone,
+   * its flag in `done` set to {@linkcode CHUNK_LEFT}; −1: no check.
+   */
+  readonly scan: number;
 }
+
+/** The flag of a chunk a helper left undone (it holds NaN or ±∞). */
+export const CHUNK_LEFT: number = LEFT;
 
 /** The bit of a job's ready count that says no more chunks will be ready. */
 export const READY_CLOSED: number = CLOSED;
@@ -502,6 +529,7 @@ export class Pool {
     i32[base + F_READY] = job.ready;
     i32[base + F_DONE] = job.done;
     i32[base + F_REVERSE] = job.reverse ? 1 : 0;
+    i32[base + F_SCAN] = job.scan;
     const f64 = new Float64Array(i32.buffer, slot.control, CONTROL_BYTES / 8);
     for (let j = 0; j < job.params.length; j++) {
       f64[F64_PARAMS + j] = job.params[j]!;

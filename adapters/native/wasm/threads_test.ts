@@ -344,11 +344,16 @@ Deno.test({
     for (const n of [2 * SUM_BLOCK, 5 * SUM_BLOCK + 3, 23 * SUM_BLOCK + 11]) {
       const x = inputs(n, 50 + n);
       const dy = inputs(n, 51 + n);
-      // Special values in one chunk near the end: the chunks after it go to
-      // the helpers, it and the ones before it stay here.
+      // Special values in one chunk near the end: a helper leaves it to
+      // this thread (no sums), or this thread keeps it and the ones before
+      // it (a VJP with sums).
       const special = x.slice();
       special[n - SUM_BLOCK - 2] = NaN;
-      for (const op of ["relu", "gelu", "swish", "softplus"] as const) {
+      special[n - SUM_BLOCK - 9] = Infinity;
+      special[n - SUM_BLOCK - 13] = -Infinity;
+      for (
+        const op of ["relu", "gelu", "logSigmoid", "swish", "softplus"] as const
+      ) {
         await t.step(`${op}, ${n} elements`, () => {
           for (const xs of [x, special]) {
             const want = runAll(one, op, xs, dy);
