@@ -192,6 +192,26 @@ export function geluTanhRootPolynomial(
 
 const GELU_TANH_ROOT = geluTanhRootPolynomial();
 
+/**
+ * swish″'s bracket B(a) = 2 − a·tanh(a/2), a = |βx|, near its root
+ * a₀ ≈ 2.3994: δ·Q(δ), Q the mean of B′ = −tanh(a/2) − (a/2)sech²(a/2)
+ * (meanSlopePolynomial); tanh(a/2) has its poles at ±iπ, 3.95 from a₀, so
+ * on |δ| <= 3/2 Chebyshev degree 14 fits Q to 2⁻³⁵·⁹ relative (|Q| >=
+ * 1.08 there; measured on 1000 points).
+ */
+export function swishCurvatureRootPolynomial(
+  degree = 14,
+): { z0: number; half: number; q: number[] } {
+  const b = (a: number) => 2 - a * Math.tanh(a / 2);
+  const slope = (a: number) =>
+    -Math.tanh(a / 2) - a / 2 / Math.cosh(a / 2) ** 2;
+  let z0 = 2.4;
+  for (let i = 0; i < 60; i++) z0 -= b(z0) / slope(z0);
+  return meanSlopePolynomial(slope, z0, 1.5, degree);
+}
+
+const SWISH_CURVATURE_ROOT = swishCurvatureRootPolynomial();
+
 const GELU_ROOT = geluRootPolynomial();
 
 /**
@@ -619,6 +639,37 @@ const swishSlope: F32Path = {
   grad: `${SWISH_Z}
   let s = f_logistic_slope(f_logistic(z.x, zl));
   return f_mul2(two_prod(x, x), s);`,
+};
+
+/**
+ * swish″ = β·σ(z)σ(−z)·B(|z|), z = βx exact as a pair, B(a) = 2 −
+ * a·tanh(a/2) = 2 + a·m/(1 + e) with e = e^−a (0.5u) and m = e − 1 (0.6u
+ * of itself) from one f_exp: tanh(a/2) within 0.85u, so B within
+ * 0.85u·κ, κ = a·tanh(a/2)/|B| <= 2.15 outside |a − a₀| < 3/2 (float64 at
+ * steps of 10⁻³ to 64): 1.83u; σσ(−z) = e/(1 + e)² within 0.5u; the
+ * products with the β pair: within 2.4u, so 2.9 ULP. Within the window,
+ * where B cancels without bound, B = δ·Q(δ) (swishCurvatureRootPolynomial,
+ * δ = a − a₀ exact as a pair, Q by pairPoly to 2⁻²⁶ absolute, 0.23u of
+ * |Q| >= 1.08, an error target that keeps most of its Horner in f32): f″
+ * within 0.8u, so 1.3 ULP. For |z| <= 64 and |β| >= 2⁻⁶⁰ (the result and its pairs
+ * normal).
+ */
+const swishCurvature: F32Path = {
+  guard: "abs(x * param(0u).x) <= 64.0f && abs(param(0u).x) >= 8.6736174e-19f",
+  body: `${SWISH_Z}
+  let a = select(z, -z, z.x < 0.0f);
+  let ex = f_exp(-a.x, -a.y);
+  let e = f_exp_pair(ex);
+  let m = f_expm1_pair(ex);
+  let d0 = fast_two_sum(1.0f, e.x);
+  let d = df(d0.x, d0.y + e.y);
+  let s = f_div(e, f_square(d));
+  let closed = f_add2(df(2.0f, 0.0f), f_div(f_mul2(a, m), d));
+  let delta = f_add2(a, ${dfLiteral(-SWISH_CURVATURE_ROOT.z0)});
+  let t = ${f32Literal(1 / 1.5)} * delta;
+  let root = f_mul2(delta, ${pairPoly("t", SWISH_CURVATURE_ROOT.q, 1, 8)});
+  let b = select(closed, root, abs(delta.x) < 1.5f);
+  return f_mul2(f_mul2(beta, s), b);`,
 };
 
 // ------------------------------------------------------------------- gelu
@@ -1107,8 +1158,18 @@ export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
     secondDerivative: logisticCurvature("2.0f * x", -8),
     vjp: tanhshrinkSlope,
   },
-  swish: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
-  silu: { forward: swishForward, derivative: swishSlope, vjp: swishSlope },
+  swish: {
+    forward: swishForward,
+    derivative: swishSlope,
+    secondDerivative: swishCurvature,
+    vjp: swishSlope,
+  },
+  silu: {
+    forward: swishForward,
+    derivative: swishSlope,
+    secondDerivative: swishCurvature,
+    vjp: swishSlope,
+  },
   gelu: {
     forward: geluForward,
     derivative: geluSlope,
