@@ -790,6 +790,12 @@ export async function deviceReport(
   },
 ): Promise<string> {
   const out: string[] = [`# Device run: ${dir}`, ""];
+  // The machine, as run.log's head gives it (cores, memory, GPU, adapter).
+  const log = await readIfThere(`${dir}/run.log`);
+  const facts = (log ?? "").split("\n").filter((l) =>
+    /^(deno|cpu|memory|gpu|adapter|bundled from): /.test(l)
+  );
+  if (facts.length > 0) out.push(...facts.map((l) => `- ${l.trim()}`), "");
   const benchText = await readIfThere(`${dir}/bench.jsonl`);
   const bench = benchText === undefined ? undefined : readBenchLines(benchText);
   const scalingText = await readIfThere(`${dir}/scaling.json`);

@@ -201,9 +201,10 @@ run() {
   pack
   echo "done after $(($(date +%s) - T0)) s; files: $(ls "$OUT" | tr '\n' ' ')" | tee -a "$LOG"
   rm -rf "$W"
-  echo "----- run.log"
-  cat "$LOG"
+  # The reply shows the last 12,000 characters: the report, then the steps.
   [ -f "$OUT/report.md" ] && { echo "----- report.md"; cat "$OUT/report.md"; }
+  echo "----- run.log (the steps; the whole log is in \$OUT/run.log)"
+  grep -v '^    ' "$LOG"
   return 0
 }
 
