@@ -85,7 +85,7 @@ prepare() {
   [ "$(cat "$D/deno.version" 2> /dev/null)" = "$version" ] || rm -f "$D/deno.xz"
   find "$D" -mindepth 1 -maxdepth 1 ! -name deno.xz ! -name deno.version -exec rm -rf {} +
   # The bundles share most of their code (tfjs, the engine): one tar.xz with
-  # xz's 64 MiB window stores it once (about 4 MiB for 25 MiB of bundles).
+  # xz's 64 MiB window stores it once (1 MiB for 30 MiB of bundles).
   b=$(mktemp -d)
   deno bundle --quiet --platform deno -o "$b/conformance.js" conformance/main.ts
   # conformance.js starts its worker by this name, beside itself.
