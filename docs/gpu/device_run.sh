@@ -102,8 +102,8 @@ prepare() {
     echo "$version" > "$D/deno.version"
   fi
   # The Vulkan loader and libglvnd (the NVIDIA Vulkan driver, libGLX_nvidia,
-  # needs libGLdispatch), as the device README says: unpacked there only
-  # when the machine lacks them.
+  # needs libGLdispatch), the packages the device README names: used there
+  # only when the machine lacks them.
   mkdir -p "$D/debs"
   (cd "$D/debs" && apt-get download libvulkan1 libglvnd0 libegl1 libgl1 libglx0 libgles2 libopengl0 > ../apt.log 2>&1) || true
   if [ "$(ls "$D"/debs/*.deb 2> /dev/null | wc -l)" -ne 7 ]; then
@@ -152,19 +152,29 @@ run() {
     DENO=/tmp/nonlin-deno
     [ -x "$DENO" ] || { xz -dc "$D/deno.xz" > "$DENO.part" && chmod +x "$DENO.part" && mv "$DENO.part" "$DENO"; }
   fi
-  # Vulkan: the machine's loader and libglvnd where it has them, else the
-  # carried Debian packages (the device README's recipe); the NVIDIA
-  # driver's manifest where the loader does not find it by itself.
-  libs=$(ldconfig -p 2> /dev/null)
-  unpacked=none
-  if ! echo "$libs" | grep -q 'libvulkan\.so\.1 ' || ! echo "$libs" | grep -q 'libGLdispatch\.so\.0 '; then
-    for f in "$D"/debs/*.deb; do dpkg -x "$f" / && unpacked="$unpacked $(basename "$f" .deb)"; done
-    ldconfig
+  # Vulkan: the machine's loader and libglvnd where it has them; else the
+  # carried Debian packages, extracted under $W and put first on
+  # LD_LIBRARY_PATH (nothing is written outside /tmp; CARRIED_LIBS=1 forces
+  # it, to test). The NVIDIA driver's manifest is named where the loader does
+  # not find it by itself.
+  ldc=$(command -v ldconfig || echo /sbin/ldconfig)
+  libs=$("$ldc" -p 2> /dev/null)
+  carried=no
+  if [ -n "${CARRIED_LIBS:-}" ] || ! echo "$libs" | grep -q 'libvulkan\.so\.1 ' ||
+    ! echo "$libs" | grep -q 'libGLdispatch\.so\.0 '; then
+    for f in "$D"/debs/*.deb; do dpkg-deb -x "$f" "$W/libs"; done
+    LD_LIBRARY_PATH="$W/libs/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    export LD_LIBRARY_PATH
+    carried="yes, first on LD_LIBRARY_PATH"
   fi
   nv=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
   if [ -f "$nv" ] && ! ls /usr/share/vulkan/icd.d/*nvidia* /etc/vulkan/icd.d/*nvidia* > /dev/null 2>&1; then
     export VK_DRIVER_FILES="$nv" VK_ICD_FILENAMES="$nv"
   fi
+  # No network there: no update check, no prompt, a cache of our own (HOME
+  # may be unset).
+  DENO_DIR=${DENO_DIR:-$W/deno_dir} DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1
+  export DENO_DIR DENO_NO_UPDATE_CHECK DENO_NO_PROMPT
   N="$DENO run --no-config -A"
 
   {
@@ -174,7 +184,7 @@ run() {
     echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2> /dev/null | cut -d: -f2)"
     echo "memory: $(awk '/MemTotal/ { print int($2 / 1048576) " GiB" }' /proc/meminfo)"
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,power.limit --format=csv,noheader 2> /dev/null | sed 's/^/gpu: /'
-    echo "carried libraries unpacked: $unpacked; VK_DRIVER_FILES=${VK_DRIVER_FILES:-}"
+    echo "carried Vulkan loader and libglvnd: $carried; VK_DRIVER_FILES=${VK_DRIVER_FILES:-}"
   } >> "$LOG" 2>&1
 
   for s in $STEPS; do
@@ -278,7 +288,7 @@ EOF
 }
 
 pack() {
-  tar -C "$W" -czf "$W.tgz" --exclude ./bin --exclude ./adapter.js . 2> /dev/null && mv "$W.tgz" "$OUT/logs.tgz"
+  tar -C "$W" -czf "$W.tgz" --exclude ./bin --exclude ./deno_dir --exclude ./libs --exclude ./adapter.js . 2> /dev/null && mv "$W.tgz" "$OUT/logs.tgz"
 }
 
 case "${1:-run}" in
