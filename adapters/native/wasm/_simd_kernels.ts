@@ -36,6 +36,7 @@ import {
 } from "./_module.ts";
 import {
   CHUNK_LEFT,
+  CHUNK_STARTED,
   type Job,
   loadNodeWorkers,
   MAX_THREADS,
@@ -827,7 +828,7 @@ class Runner {
         }
         while (copied < published) {
           const flag = Atomics.load(i32, flags + chunks - 1 - copied);
-          if (flag === 0) break;
+          if (flag !== 1 && flag !== CHUNK_LEFT) break;
           copyOut(chunks - 1 - copied++, flag);
         }
         if (front >= back) break;
@@ -836,13 +837,15 @@ class Runner {
       Atomics.store(i32, ready, published | READY_CLOSED);
       Atomics.notify(i32, ready);
 
-      // The handed-out chunks no helper has claimed, here, while the
-      // helpers finish theirs.
-      for (;;) {
-        const claimed = Atomics.add(i32, counter, 1);
-        if (claimed >= published) break;
-        compute(chunks - 1 - claimed);
-        Atomics.store(i32, flags + chunks - 1 - claimed, 1);
+      // The handed-out chunks no helper has started, here (a helper may
+      // have claimed one and not run since), while the helpers finish
+      // theirs: the nearest to this thread's elements first.
+      for (let c = chunks - published; c < chunks - copied; c++) {
+        if (Atomics.compareExchange(i32, flags + c, 0, CHUNK_STARTED) !== 0) {
+          continue;
+        }
+        compute(c);
+        Atomics.store(i32, flags + c, 1);
       }
       for (let h = 0; h < helpers; h++) {
         if (!handed[h]) continue;

@@ -73,6 +73,12 @@ const F_REVERSE = 17;
 const F_SCAN = 18;
 /** A chunk flag: the helper left the chunk (it holds NaN or ±∞). */
 const LEFT = 2;
+/**
+ * A chunk flag: a thread has started the chunk (a helper sets it from 0
+ * before running one, so that the calling thread can take any chunk no
+ * helper has started yet).
+ */
+const STARTED = 3;
 /** The bit of a job's ready count that says no more chunks will be ready. */
 const CLOSED = 1 << 30;
 /** float64 index of the parameters in a control block. */
@@ -113,6 +119,7 @@ const LAYOUT = {
   F_REVERSE,
   F_SCAN,
   LEFT,
+  STARTED,
   CLOSED,
   F64_PARAMS,
   CONTROL_BYTES,
@@ -202,6 +209,13 @@ async function helperMain(start: HelperStart, close: () => void) {
       }
       const c = reverse ? chunks - 1 - claimed : claimed;
       const end = Math.min(n, (c + 1) * chunk);
+      // Taken by the calling thread while this one was not running.
+      if (
+        done !== 0 &&
+        Atomics.compareExchange(all, done + c, 0, L.STARTED) !== 0
+      ) {
+        continue;
+      }
       if (
         scan !== undefined &&
         scan(i32[L.F_PTR]! + 4 * c * chunk, end - c * chunk) !== 0
@@ -367,6 +381,9 @@ export interface Job {
 
 /** The flag of a chunk a helper left undone (it holds NaN or ±∞). */
 export const CHUNK_LEFT: number = LEFT;
+
+/** The flag of a chunk a thread has started (set from 0 by compare-exchange). */
+export const CHUNK_STARTED: number = STARTED;
 
 /** The bit of a job's ready count that says no more chunks will be ready. */
 export const READY_CLOSED: number = CLOSED;
