@@ -177,6 +177,8 @@ Deno.test({
           ["gelu", -0.7525, { approximate: "tanh" }, "derivative"],
           ["silu", -1.2785, {}, "derivative"],
           ["silu", 2.3994, {}, "secondDerivative"],
+          ["mish", -2.2564, {}, "secondDerivative"],
+          ["mish", 1.4906, {}, "secondDerivative"],
           ["swish", -2.3994 / 1.5, { beta: 1.5 }, "secondDerivative"],
         ] as const;
         for (const [op, x0, params, mode] of roots) {
