@@ -29,7 +29,8 @@ const { values } = parseArgs({
 });
 const n = Number(values.size);
 const reps = Number(values.reps);
-const tile = SUM_BLOCK;
+// The forward tile of `Runner.stream` (TILE in _simd_kernels.ts).
+const tile = 4 * SUM_BLOCK;
 const simd = await loadSimdKernels({ fma: true, threads: 1 });
 const set = simd.kernels;
 const x = Float32Array.from({ length: n }, (_, i) => 4 * Math.sin(i * 0.37));
