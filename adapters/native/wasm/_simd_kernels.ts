@@ -642,15 +642,28 @@ class Runner {
       this.#overlap(family, loop, x, dy, out, params, call, threads);
       return;
     }
+    const size = dy === undefined ? TILE : TILE_VJP;
     for (let start = 0; start < n;) {
-      start = this.#tile(family, loop, x, dy, out, params, call, start, n);
+      start = this.#tile(
+        family,
+        loop,
+        x,
+        dy,
+        out,
+        params,
+        call,
+        start,
+        n,
+        size,
+      );
     }
   }
 
   /**
-   * The next tile of a host-array call on this thread, from `start` (at
-   * most to `end`): x (and dy) copied in, computed in place, copied out to
-   * `out`, a VJP's block sums added at once; returns where it stopped.
+   * The next tile of a host-array call on this thread, `size` elements
+   * (whole sum blocks) from `start`, at most to `end`: x (and dy) copied
+   * in, computed in place, copied out to `out`, a VJP's block sums added
+   * at once; returns where it stopped.
    */
   #tile(
     family: Family,
@@ -662,6 +675,7 @@ class Runner {
     call: Call,
     start: number,
     end: number,
+    size: number,
   ): number {
     const px = this.#tileX;
     const pdy = this.#tileDy;
@@ -679,7 +693,7 @@ class Runner {
     }
     const o = three ? pdy : px;
     call.at(o >>> 2);
-    const stop = Math.min(end, start + (three ? TILE_VJP : TILE));
+    const stop = Math.min(end, start + size);
     const f32 = this.#heap.f32;
     f32.set(x.subarray(start, stop), px >>> 2);
     if (three) f32.set(dy.subarray(start, stop), pdy >>> 2);
@@ -837,7 +851,20 @@ class Runner {
           copyOut(chunks - 1 - copied++, flag);
         }
         if (front >= back) break;
-        front = this.#tile(family, loop, x, dy, out, params, call, front, back);
+        // One block at a time: the helpers' chunks are handed out and
+        // copied out between tiles.
+        front = this.#tile(
+          family,
+          loop,
+          x,
+          dy,
+          out,
+          params,
+          call,
+          front,
+          back,
+          SUM_BLOCK,
+        );
       }
       Atomics.store(i32, ready, published | READY_CLOSED);
       Atomics.notify(i32, ready);
