@@ -548,7 +548,10 @@ export abstract class VectorMath<T> implements Lanes<T> {
    * as a polynomial; Φ = x ≤ 0 ? Q : 1 − Q. x²/2 is exact for float32 x.
    * No cap: R extrapolates to within 10⁻⁵ (relative) out to a = 10⁶
    * (u → −15/11), and g's clamp at e^−708 takes over below x ≈ −37.6,
-   * where Q times any float32 rounds to 0.
+   * where Q times any float32 rounds to 0. R by Horner: a loop step
+   * computes four vectors side by side, so its longer chain is hidden and
+   * its fewer operations count (gelu forward 0.92–0.96× the time of
+   * Estrin's scheme here, the same float32 results on 2²⁰ inputs).
    */
   normalParts(x: T): { cdf: T; g: T } {
     const xl = this.let(x);
@@ -559,7 +562,7 @@ export abstract class VectorMath<T> implements Lanes<T> {
       ),
     );
     const u = this.let(this.madd(h, this.c(52 / 11), this.c(-15 / 11)));
-    const r = this.estrin(u, NORMAL_TAIL);
+    const r = this.poly(u, NORMAL_TAIL);
     const g = this.exp(this.mul(this.mul(xl, this.c(-0.5)), xl), "fast");
     const tail = this.let(this.mul(this.mul(h, r), g));
     const cdf = this.let(
