@@ -711,12 +711,13 @@ class Runner {
    * start through its tile and copies the helpers' finished chunks out, so
    * that the copies overlap the helpers' arithmetic. The two ends meet
    * where the work is balanced, whatever the op's cost or the helpers'
-   * scheduling; chunks a helper has not claimed by then this thread
-   * computes in the scratch. A VJP's block sums: this thread's blocks (all
-   * before the helpers') are added as they are made, the helpers' after,
-   * in block order: the same additions, so the same bits, as on one thread.
-   * A chunk holding NaN or ±∞ (for a loop that delegates them) is never
-   * handed out: it and everything before it stay on this thread.
+   * scheduling; chunks no helper has started by then this thread computes
+   * in the scratch. A VJP's block sums: this thread's blocks (all before
+   * the helpers') are added as they are made, the helpers' after, in block
+   * order: the same additions, so the same bits, as on one thread. A chunk
+   * holding NaN or ±∞ (for a loop that delegates them) a helper leaves to
+   * this thread; for a VJP with sums this thread hands none out (it and
+   * everything before it stay here, its special values redone in order).
    */
   #overlap(
     family: Family,
@@ -750,6 +751,9 @@ class Runner {
     }
     const area = grads > 0 ? this.#sumsArea(8 * grads * blocks) : -1;
     const done = own ? base + 8 * n : this.#done;
+    const helpers = threads - 1;
+    const handed = this.#handed;
+    handed.fill(false, 0, helpers);
     try {
       const px = base;
       const pdy = base + 4 * (own ? n : this.#scratchLength);
@@ -789,8 +793,6 @@ class Runner {
       job.done = done;
       job.reverse = true;
       job.scan = helperScans ? this.#scanIndex : -1;
-      const helpers = threads - 1;
-      const handed = this.#handed;
       for (let h = 0; h < helpers; h++) handed[h] = pool.start(h, job);
       const f32 = heap.f32;
       // Chunk c computed here: one a helper left, or none took.
@@ -882,6 +884,7 @@ class Runner {
       for (let h = 0; h < helpers; h++) {
         if (!handed[h]) continue;
         const outcome = pool.wait(h);
+        handed[h] = false;
         if (outcome.count === 0) continue;
         const start = outcome.stopped * HOST_CHUNK;
         const end = Math.min(n, start + HOST_CHUNK);
@@ -906,6 +909,18 @@ class Runner {
         call.sums(area + 8 * grads * b);
       }
     } finally {
+      // After an error, no helper may still run on the scratch.
+      let running = false;
+      for (let h = 0; h < helpers; h++) running ||= handed[h]!;
+      if (running) {
+        const i32 = this.#i32();
+        Atomics.store(i32, this.#readyPtr >>> 2, READY_CLOSED);
+        Atomics.notify(i32, this.#readyPtr >>> 2);
+        for (let h = 0; h < helpers; h++) {
+          if (handed[h]) pool.wait(h);
+          handed[h] = false;
+        }
+      }
       if (own) heap.free(base);
     }
   }

@@ -373,6 +373,30 @@ Deno.test({
     await t.step("the helpers took chunks", () => {
       for (const s of sets) assert.ok(s.workerJobs() > 0, `${s.threads}`);
     });
+    await t.step("an error mid-call leaves no helper running", () => {
+      // An output whose third copy fails: the call throws, and the next one
+      // still splits and gives the same bits.
+      class Failing extends Float32Array {
+        copies = 0;
+        override set(array: ArrayLike<number>, offset?: number): void {
+          if (++this.copies === 3) throw new Error("copy failed");
+          super.set(array, offset);
+        }
+      }
+      const n = 23 * SUM_BLOCK + 11;
+      const x = inputs(n, 61);
+      const want = runAll(one, "gelu", x, x);
+      for (const s of sets) {
+        const args = argsOf("gelu", n, s.kernels);
+        assert.throws(
+          () => s.kernels.ops.gelu.forward(x, new Failing(n), args),
+          /copy failed/,
+        );
+        const jobs = s.workerJobs();
+        sameBits(runHost(s, "gelu", x, x), want, `${s.threads} threads`);
+        assert.ok(s.workerJobs() > jobs, `${s.threads} threads: no helper`);
+      }
+    });
   },
 });
 
