@@ -24,7 +24,6 @@ import {
   geluSlopeNearRoot,
   type KernelName,
   type Loop,
-  squareplusRoot,
 } from "../_definitions.ts";
 import { F32x4, type Local, V128 } from "./_asm.ts";
 import type { K, V, VectorMath } from "./_vmath.ts";
@@ -213,13 +212,13 @@ const tunedLoops: { readonly [N in KernelName]?: Tuned } = {
   sigmoid: { derivative: (k, x) => k.logisticSlope(x, "fast") },
   squareplus: {
     forward: (k, x, p) => {
-      const s = squareplusRoot(k, x, p);
+      // √(x² + b) with no case for b = 0: x² of a float32 is exact in
+      // float64 (neither underflows nor overflows), so √(x²) is |x|.
+      const x2 = k.let(k.mul(x, x));
+      const s = k.let(k.sqrt(k.add(x2, p.b!)));
       const y = k.let(k.mul(k.add(x, s), k.c(0.5)));
       const far = k.let(
-        k.and(
-          k.lt(x, k.c(0)),
-          k.gt(k.mul(x, x), k.mul(p.b!, k.c(2 ** 12))),
-        ),
+        k.and(k.lt(x, k.c(0)), k.gt(x2, k.mul(p.b!, k.c(2 ** 12)))),
       );
       k.when(far, () => {
         k.set(
