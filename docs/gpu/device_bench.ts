@@ -72,6 +72,45 @@ export type DeviceBenchLine =
     readonly [key: string]: unknown;
   };
 
+/** A device tool's output file and its sizes, from `--jsonl` and `--sizes`. */
+export interface JsonlLog {
+  /** The `--sizes` list as given. */
+  readonly sizes: string;
+  /** Appends one line, `{ pass, ...line }`. */
+  readonly append: (line: object) => void;
+}
+
+/**
+ * The JSON Lines file a device tool appends to, each line tagged with its
+ * pass; without `--jsonl` or `--sizes` it says so on stderr and exits with
+ * status 2.
+ *
+ * @param tool The tool's name, for the message.
+ * @param values The parsed `--jsonl`, `--sizes` and `--pass`.
+ * @returns The sizes and the appender.
+ */
+export function jsonlLog(
+  tool: string,
+  values: { jsonl?: string; sizes?: string; pass: string },
+): JsonlLog {
+  const { jsonl: file, sizes, pass } = values;
+  if (file === undefined || sizes === undefined) {
+    Deno.stderr.writeSync(
+      new TextEncoder().encode(
+        `${tool}: --jsonl FILE and --sizes LIST are required\n`,
+      ),
+    );
+    Deno.exit(2);
+  }
+  return {
+    sizes,
+    append: (line) =>
+      Deno.writeTextFileSync(file, JSON.stringify({ pass, ...line }) + "\n", {
+        append: true,
+      }),
+  };
+}
+
 function list(text: string | undefined): string[] | undefined {
   return text?.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }
@@ -92,23 +131,11 @@ if (import.meta.main) {
       budget: { type: "string" },
     },
   });
-  if (values.jsonl === undefined || values.sizes === undefined) {
-    Deno.stderr.writeSync(
-      new TextEncoder().encode(
-        "device_bench: --jsonl FILE and --sizes LIST are required\n",
-      ),
-    );
-    Deno.exit(2);
-  }
-  const file = values.jsonl;
+  const { sizes: sizeList, append } = jsonlLog("device_bench", values);
   const pass = values.pass;
-  const append = (line: object) =>
-    Deno.writeTextFileSync(file, JSON.stringify({ pass, ...line }) + "\n", {
-      append: true,
-    });
   const ops = list(values.ops) ?? opOrder();
   const modes = list(values.modes) as Mode[];
-  const sizes = list(values.sizes)!.map(parseSize);
+  const sizes = list(sizeList)!.map(parseSize);
   const backends = list(values.backend)!;
   const number = (v: string | undefined) =>
     v === undefined ? undefined : Number(v);

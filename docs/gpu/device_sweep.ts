@@ -53,7 +53,7 @@ import {
   type TimingPlan,
   waitLatency,
 } from "../../packages/bench/_timing.ts";
-import { opOrder } from "./device_bench.ts";
+import { jsonlLog, opOrder } from "./device_bench.ts";
 
 /** The bench's defaults (`runBench`), so that both time alike. */
 const PLAN: TimingPlan = {
@@ -105,27 +105,15 @@ if (import.meta.main) {
       check: { type: "string", default: "relu:forward,leakyRelu:vjp" },
     },
   });
-  if (values.jsonl === undefined || values.sizes === undefined) {
-    Deno.stderr.writeSync(
-      new TextEncoder().encode(
-        "device_sweep: --jsonl FILE and --sizes LIST are required\n",
-      ),
-    );
-    Deno.exit(2);
-  }
-  const file = values.jsonl;
+  const { sizes: sizeList, append } = jsonlLog("device_sweep", values);
   const pass = values.pass;
-  const append = (line: object) =>
-    Deno.writeTextFileSync(file, JSON.stringify({ pass, ...line }) + "\n", {
-      append: true,
-    });
   const say = (text: string) =>
     Deno.stdout.writeSync(new TextEncoder().encode(text + "\n"));
   const list = (s: string) =>
     s.split(",").map((v) => v.trim()).filter((v) => v !== "");
   const opNames = values.ops === undefined ? opOrder() : list(values.ops);
   const modes = list(values.modes) as Mode[];
-  const sizes = list(values.sizes).map(parseSize).sort((a, b) => a - b);
+  const sizes = list(sizeList).map(parseSize).sort((a, b) => a - b);
   const checked = new Set(values.check === "none" ? [] : list(values.check));
   const t0 = performance.now();
   const clock = () => ((performance.now() - t0) / 1000).toFixed(0);
