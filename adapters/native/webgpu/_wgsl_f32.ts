@@ -1201,6 +1201,59 @@ function eluCurvature(la: string): F32Path {
   };
 }
 
+// ------------------------------------------------------------- squareplus
+
+/**
+ * s = √(x² + b) as a pair: x² exact as a pair, plus the b pair; the f32
+ * root s₀ (WGSL's is loose, a few ULP) corrected once from the exact
+ * residual a − s₀² (two_prod; a.x − s₀² exact by Sterbenz): within 2⁻⁴⁰.
+ * b = 0: s = |x|. For 2⁻⁶⁰ <= |x| <= 10¹² and b = 0 or 10⁻³⁰ <= b <= 10²⁴
+ * (s³ finite, x² negligible or normal beside b, the pairs normal).
+ */
+const SQUAREPLUS_S = `let b = param(0u);
+  let sq = two_prod(x, x);
+  let a = f_add2(sq, b);
+  let s0 = sqrt(a.x);
+  let r = two_prod(s0, s0);
+  let sr = df(s0, (((a.x - r.x) - r.y) + a.y) / (2.0f * s0));
+  let s = select(sr, df(abs(x), 0.0f), b.x == 0.0f);`;
+
+const SQUAREPLUS_GUARD =
+  "abs(x) >= 8.6736174e-19f && abs(x) <= 1.0e12f && (param(0u).x == 0.0f || (param(0u).x >= 1.0e-30f && param(0u).x <= 1.0e24f))";
+
+/**
+ * squareplus = (x + s)/2 at and above 0 (a sum of two positive pairs),
+ * b/(2(s + |x|)) below (one pair quotient, no cancellation): within
+ * 2⁻³⁹ before the one rounding, so 0.5 ULP (plus 2⁻¹⁵ of one).
+ */
+const squareplusForward: F32Path = {
+  guard: SQUAREPLUS_GUARD,
+  body: `${SQUAREPLUS_S}
+  let below = f_div(b, 2.0f * f_add2(s, df(-x, 0.0f)));
+  return select(below, 0.5f * f_add2(df(x, 0.0f), s), x >= 0.0f);`,
+};
+
+/**
+ * squareplus′: g = b/(2s(s + |x|)) below 0, 1 − g above (g <= 1/2, no
+ * cancellation), pairs throughout: 0.5 ULP; dy·f′ rounded once. g = 0
+ * for b = 0 (relu's slopes).
+ */
+const squareplusSlope: F32Path = {
+  guard: SQUAREPLUS_GUARD,
+  body: `${SQUAREPLUS_S}
+  let g0 = f_div(b, f_mul2(2.0f * s, f_add2(s, df(abs(x), 0.0f))));
+  let g = select(g0, df(0.0f, 0.0f), b.x == 0.0f);
+  return select(g, f_add2(df(1.0f, 0.0f), -g), x > 0.0f);`,
+};
+
+/** squareplus″ = b/(2s³), pairs throughout: 0.5 ULP (0 for b = 0, where s³ of a tiny x would underflow). */
+const squareplusCurvature: F32Path = {
+  guard: SQUAREPLUS_GUARD,
+  body: `${SQUAREPLUS_S}
+  let c = f_div(0.5f * b, f_mul2(f_square(s), s));
+  return select(c, df(0.0f, 0.0f), b.x == 0.0f);`,
+};
+
 /** The plain-f32 paths, by kernel. */
 export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
   sigmoid: {
@@ -1279,5 +1332,11 @@ export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
     derivative: softplusSlope,
     secondDerivative: softplusCurvature,
     vjp: softplusVjp,
+  },
+  squareplus: {
+    forward: squareplusForward,
+    derivative: squareplusSlope,
+    secondDerivative: squareplusCurvature,
+    vjp: squareplusSlope,
   },
 };
