@@ -237,6 +237,39 @@ export function mishCurvatureRootPolynomials(
 
 const MISH_CURVATURE_ROOTS = mishCurvatureRootPolynomials();
 
+const GELU_C1 = 2 * Math.sqrt(2 / Math.PI);
+const GELU_C3 = GELU_C1 * 0.044715;
+
+/**
+ * geluTanh″ = σ(z)σ(−z)·C(|x|) with C(a) = 2z′ + a·z″ − a·z′²·tanh(z/2)
+ * (z = c₁a + c₃a³; even in x), near C's root a₀ ≈ 1.4185: C(a₀ + δ) =
+ * δ·Q(δ), Q interpolated on |δ| <= 3/4 from C(a₀ + δ)/δ in float64 at the
+ * nodes of an odd degree (none at δ = 0; C's float64 error there below
+ * 2⁻⁴⁸); degree 11 fits Q to 2⁻³⁷ relative (|Q| >= 3.5 there; measured
+ * on 1000 points).
+ */
+export function geluTanhCurvatureRootPolynomial(
+  degree = 11,
+): { z0: number; half: number; q: number[] } {
+  const c = (a: number) => {
+    const z = GELU_C1 * a + GELU_C3 * a ** 3;
+    const zp = GELU_C1 + 3 * GELU_C3 * a * a;
+    return 2 * zp + 6 * GELU_C3 * a * a - a * zp * zp * Math.tanh(z / 2);
+  };
+  let z0 = 1.4;
+  for (let i = 0; i < 60; i++) {
+    const h = 1e-7;
+    z0 -= c(z0) / ((c(z0 + h) - c(z0 - h)) / (2 * h));
+  }
+  return {
+    z0,
+    half: 0.75,
+    q: chebyshevMonomials((d) => c(z0 + d) / d, 0.75, degree),
+  };
+}
+
+const GELU_TANH_CURVATURE_ROOT = geluTanhCurvatureRootPolynomial();
+
 const GELU_ROOT = geluRootPolynomial();
 
 /**
@@ -920,6 +953,49 @@ const geluTanhSlope: F32Path = {
 };
 
 /**
+ * geluTanh″ = σ(z)σ(−z)·C(a), a = |x| (f″ is even), C(a) = 2z′ + a·z″ −
+ * a·z′²·tanh(z/2) with z, z′ as in GELU_TANH_Z and a·z″ = 6c₃a² (pairs):
+ * tanh(z/2) = −m/(1 + e), e = e^−z, m = e − 1 from one exponential, within
+ * 0.85u, so C within 0.85u·κ, κ = a·z′²·tanh(z/2)/|C| <= 2.03 outside
+ * |a − a₀| < 3/4 (float64 over [0, 12] at steps of 10⁻⁴): 1.7u; σσ(−z) =
+ * e/(1 + e)² within 0.5u: within 2.2u, so 2.7 ULP. Within the window,
+ * where C cancels without bound, δ·Q(δ) (geluTanhCurvatureRootPolynomial,
+ * Q by pairPoly to 0.25u): within 1.3 ULP. For a > 8.8 (z > 62.7) e is
+ * computed times 2¹²⁸, tanh(z/2) is 1 and the result (subnormal from about
+ * 10, −0 beyond 11.5, where a is clamped) is rounded once (postExp).
+ */
+const geluTanhCurvature: F32Path = {
+  guard: "true",
+  body: `let ac = min(abs(x), 11.5f);
+  let tail = ac > 8.8f;
+  let sq = two_prod(ac, ac);
+  let z = f_add2(f_mul(ac, ${dfLiteral(GELU_C1)}), f_mul2(f_mul(ac, sq), ${
+    dfLiteral(GELU_C3)
+  }));
+  let ex = f_exp(-z.x, -z.y);
+  let e = f_exp_pair(Fexp(ex.r, ex.c, ex.k + select(0, 128, tail)));
+  let m = select(f_expm1_pair(Fexp(ex.r, ex.c, max(ex.k, -125))), df(-1.0f, 0.0f), tail);
+  let d0 = fast_two_sum(1.0f, e.x);
+  let d = select(df(d0.x, d0.y + e.y), df(1.0f, 0.0f), tail);
+  let s = f_div(e, f_square(d));
+  let th = f_div(-m, d);
+  let zp = f_add2(${dfLiteral(GELU_C1)}, f_mul2(sq, ${dfLiteral(3 * GELU_C3)}));
+  let lin = f_add2(2.0f * zp, f_mul2(sq, ${dfLiteral(6 * GELU_C3)}));
+  let closed = f_add2(lin, -f_mul(ac, f_mul2(f_square(zp), th)));
+  let delta = f_add2(two_sum(ac, ${
+    f32Literal(-Math.fround(GELU_TANH_CURVATURE_ROOT.z0))
+  }), df(${
+    f32Literal(
+      -(GELU_TANH_CURVATURE_ROOT.z0 - Math.fround(GELU_TANH_CURVATURE_ROOT.z0)),
+    )
+  }, 0.0f));
+  let t = ${f32Literal(1 / 0.75)} * delta;
+  let root = f_mul2(delta, ${pairPoly("t", GELU_TANH_CURVATURE_ROOT.q, 1, 28)});
+  return f_mul2(s, select(closed, root, abs(delta.x) < 0.75f));`,
+  postExp: "select(0, -128, abs(x) > 8.8f)",
+};
+
+/**
  * gelu″ = φ(x)(2 − x²): e^(−x²/2) from −x²/2 exact as a pair (within 0.5u),
  * 2 − x² exact as a pair (no cancellation error at ±√2), one product:
  * within 1 ULP. For |x| <= 12 (φ and its pair normal).
@@ -1301,6 +1377,7 @@ export const f32Paths: { readonly [N in KernelName]?: F32Paths } = {
   geluTanh: {
     forward: geluTanhForward,
     derivative: geluTanhSlope,
+    secondDerivative: geluTanhCurvature,
     vjp: geluTanhSlope,
   },
   elu: {

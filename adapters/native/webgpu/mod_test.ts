@@ -179,6 +179,7 @@ Deno.test({
           ["silu", 2.3994, {}, "secondDerivative"],
           ["mish", -2.2564, {}, "secondDerivative"],
           ["mish", 1.4906, {}, "secondDerivative"],
+          ["gelu", -1.4185, { approximate: "tanh" }, "secondDerivative"],
           ["swish", -2.3994 / 1.5, { beta: 1.5 }, "secondDerivative"],
         ] as const;
         for (const [op, x0, params, mode] of roots) {
