@@ -5,8 +5,11 @@
  * with `npm pack`, installs the tarballs into an empty Node project (offline:
  * `@nonlin/native`'s dependency must come from the core tarball, not a
  * registry), runs the README's Node example there with `node`, and bundles
- * the README's browser example from the installed packages with
- * `deno bundle --platform=browser`, then runs the bundle. Exits non-zero,
+ * the README's browser examples (`main.js`, `worker.js`) from the installed
+ * packages with `deno bundle --platform=browser`, runs `main.js`'s bundle
+ * in Deno, then both in headless Chromium, plainly and cross-origin isolated
+ * (`browser_npm.ts`; skipped with the reason where Chromium is missing,
+ * unless `NONLIN_REQUIRE_CHROMIUM` asks for it). Exits non-zero,
  * naming the step, when any of it fails. Needs `node` and `npm` on PATH;
  * `NONLIN_NODE` names another Node command (CI sets `npx -y node@20` where
  * the distribution's Node is older than 20).
@@ -15,7 +18,14 @@
  */
 
 import { dirname, join, resolve } from "node:path";
+import { gelu, sigmoid } from "@nonlin/native";
 import { buildNpm } from "./build_npm.ts";
+import {
+  bundleBrowserExamples,
+  checkBrowserRun,
+  runInBrowser,
+} from "./browser_npm.ts";
+import { chromium, needs } from "./requirements.ts";
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
 
@@ -31,7 +41,7 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
 export function readmeExample(markdown: string, name: string): string {
   const marker = `<!-- npm-example:${name} -->`;
   const at = markdown.indexOf(marker);
-  const fence = /```[a-z]*\n([\s\S]*?)\n```/.exec(
+  const fence = /```[a-z]*(?: ignore)?\n([\s\S]*?)\n```/.exec(
     at < 0 ? "" : markdown.slice(at + marker.length),
   );
   if (at < 0 || fence === null) {
@@ -126,29 +136,45 @@ if (import.meta.main) {
         `node example.mjs ran on ${threads} thread(s) with ${navigator.hardwareConcurrency} cores here: the engine did not find Node's cores`,
       );
     }
-    await Deno.writeTextFile(
-      join(scratch, "main.js"),
-      readmeExample(readme, "browser"),
+    const bundled = performance.now();
+    await bundleBrowserExamples(scratch, {
+      main: readmeExample(readme, "browser"),
+      worker: readmeExample(readme, "browser-worker"),
+    });
+    console.log(
+      `ok: deno bundle --platform=browser (the README's browser examples, main.js and worker.js) (${
+        ((performance.now() - bundled) / 1000).toFixed(1)
+      } s)`,
     );
-    await run(
-      "deno bundle --platform=browser (the README's browser example)",
-      Deno.execPath(),
-      [
-        "bundle",
-        "--quiet",
-        "--platform=browser",
-        "--node-modules-dir=manual",
-        "main.js",
-        "-o",
-        "bundle.js",
-      ],
-      scratch,
-    );
-    await run("the browser bundle runs", Deno.execPath(), [
+    await run("the main.js bundle runs in Deno", Deno.execPath(), [
       "run",
       "--no-config",
       "bundle.js",
     ], scratch);
+    const browser = await needs(chromium);
+    if (browser.ignore) {
+      console.log(
+        `skipped: the browser examples in Chromium (${browser.missing})`,
+      );
+    } else {
+      browser.assertPresent();
+      const started = performance.now();
+      const report = await runInBrowser(scratch, {
+        chromium: Deno.env.get("NONLIN_CHROMIUM") ?? "/usr/bin/chromium",
+      });
+      checkBrowserRun(
+        report,
+        [...await sigmoid(await gelu([-2, -1, 0, 1, 2]))],
+      );
+      const last = report.isolated.rounds.at(-1)!;
+      console.log(
+        `ok: the browser examples in Chromium (${
+          ((performance.now() - started) / 1000).toFixed(1)
+        } s): plain page on 1 thread (${
+          report.plain.rounds[0]!.threadsReason
+        }); cross-origin-isolated page's worker on ${last.threads} threads, ${last.helperCalls} helper kernel calls, the same SHA-256 of y, dx and dα as on 1 thread`,
+      );
+    }
   } finally {
     await Deno.remove(scratch, { recursive: true });
   }

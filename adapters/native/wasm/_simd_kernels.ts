@@ -43,7 +43,7 @@ import {
   Pool,
   READY_CLOSED,
   threadsUnsupported,
-  WEB_IDLE_MS,
+  webIdleMs,
 } from "./_threads.ts";
 import { POOL_BASE } from "./_vmath.ts";
 import { type KernelDef, kernelDefs, kernelFamilies } from "./_ops.ts";
@@ -250,7 +250,9 @@ export async function loadSimdKernels(
           ? "none"
           : pool.api === "node"
           ? "node:worker_threads (unref'ed)"
-          : `Web Worker (exits after ${WEB_IDLE_MS} ms idle)`;
+          : webIdleMs() === Infinity
+          ? "Web Worker"
+          : `Web Worker (exits after ${webIdleMs()} ms idle)`;
       },
     },
   );

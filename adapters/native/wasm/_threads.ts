@@ -15,8 +15,12 @@
  * - Node and Deno: `node:worker_threads`, each worker `unref()`ed, so that a
  *   program exits as soon as its own work is done, helpers or not;
  * - browsers (and any runtime without `node:worker_threads`): Web Workers,
- *   which exit after {@linkcode WEB_IDLE_MS} without work (a live Web Worker
+ *   which wait for work as long as the page lives; in Deno (`workers: "web"`)
+ *   they exit after {@linkcode WEB_IDLE_MS} without work (a live Web Worker
  *   keeps a Deno process running) and start again with the next large call.
+ *   (In a browser an idle exit would leave calls more than that apart on one
+ *   thread: each would start helpers too late for itself, and they would be
+ *   gone before the next.)
  *
  * A helper that cannot start, for any reason (no Worker, a `Worker` replaced
  * by another library, a script the runtime refuses, an error while it
@@ -90,6 +94,17 @@ const F64_PARAMS = 10;
  * helpers never need to exit: they are unref'ed).
  */
 export const WEB_IDLE_MS = 50;
+
+/**
+ * How long a Web Worker helper waits for work before it exits, ms, here:
+ * {@linkcode WEB_IDLE_MS} where a live Web Worker keeps the process running
+ * (Deno), else never (a browser's helpers end with the page).
+ */
+export function webIdleMs(): number {
+  return (globalThis as { Deno?: unknown }).Deno === undefined
+    ? Infinity
+    : WEB_IDLE_MS;
+}
 
 /** The most helper threads a pool starts. */
 export const MAX_THREADS = 256;
@@ -602,7 +617,7 @@ export class Pool {
       control: slot.control,
       scratch: slot.scratch,
       sums: slot.scratch + this.#sumsOffset,
-      idleMs: this.#api === "node" ? Infinity : WEB_IDLE_MS,
+      idleMs: this.#api === "node" ? Infinity : webIdleMs(),
       L: LAYOUT,
     };
     try {
