@@ -228,7 +228,10 @@ function buildPackage(
  * Type-checks the emitted declarations the way a consumer's `tsc` does
  * (`skipLibCheck: false`), through a file that imports every entry point.
  */
-function checkDeclarations(packages: readonly BuiltPackage[]): void {
+function checkDeclarations(
+  packages: readonly BuiltPackage[],
+  out: string,
+): void {
   const specifiers = packages.flatMap((p) => {
     const pj = JSON.parse(
       Deno.readTextFileSync(join(p.dir, "package.json")),
@@ -237,7 +240,9 @@ function checkDeclarations(packages: readonly BuiltPackage[]): void {
       sub === "." ? p.name : `${p.name}/${sub.slice(2)}`
     );
   });
-  const file = join(root, "out/npm/_consumer.ts");
+  // Beside the packages: `out` may be a scratch folder (a test's), and the
+  // repository's out/npm need not exist (a fresh clone).
+  const file = join(out, "_consumer.ts");
   Deno.writeTextFileSync(
     file,
     specifiers.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};`)
@@ -281,7 +286,7 @@ export function buildNpm(out: string = join(root, "out/npm")): BuiltPackage[] {
     const b = buildPackage(pkg, out, built);
     built.set(b.name, b);
   }
-  checkDeclarations([...built.values()]);
+  checkDeclarations([...built.values()], out);
   return [...built.values()];
 }
 
