@@ -779,18 +779,16 @@ class Runner {
       const ready = this.#readyPtr >>> 2;
       Atomics.store(i32, counter, 0);
       Atomics.store(i32, ready, 0);
-      const job = this.#job;
-      job.fn = unchecked !== undefined
-        ? family.finiteIndex[loop]!
-        : family.index[loop];
-      job.ptrs = ptrs;
-      job.n = n;
-      job.chunk = HOST_CHUNK;
-      job.counter = this.#counterPtr;
-      job.grads = grads;
-      job.block = SUM_BLOCK;
-      job.sumsOut = area;
-      job.params = params;
+      const job = this.#jobFor(
+        family,
+        loop,
+        unchecked !== undefined,
+        ptrs,
+        n,
+        HOST_CHUNK,
+        area,
+        params,
+      );
       job.ready = this.#readyPtr;
       job.done = done;
       job.reverse = true;
@@ -959,6 +957,40 @@ class Runner {
     return this.#counterView;
   }
 
+  /**
+   * The helpers' job (one object, reused) for `family`'s `loop` on `n`
+   * elements at `ptrs` in chunks of `chunk`: the unchecked twin of the loop
+   * where `unchecked`, block sums into `area`; claimed front to back from
+   * the counter, with no ready count, chunk flags or scan (a host-array call
+   * sets those after).
+   */
+  #jobFor(
+    family: Family,
+    loop: Loop,
+    unchecked: boolean,
+    ptrs: number[],
+    n: number,
+    chunk: number,
+    area: number,
+    params: readonly number[],
+  ): JobState {
+    const job = this.#job;
+    job.fn = unchecked ? family.finiteIndex[loop]! : family.index[loop];
+    job.ptrs = ptrs;
+    job.n = n;
+    job.chunk = chunk;
+    job.counter = this.#counterPtr;
+    job.grads = loop === "vjp" ? family.def.grads.length : 0;
+    job.block = SUM_BLOCK;
+    job.sumsOut = area;
+    job.params = params;
+    job.ready = 0;
+    job.done = 0;
+    job.reverse = false;
+    job.scan = -1;
+    return job;
+  }
+
   /** How many threads a call of `n` elements of `family` runs on (at most). */
   threadsFor(family: Family, n: number): number {
     const pool = this.#pool;
@@ -1021,22 +1053,16 @@ class Runner {
     const area = grads > 0 ? this.#sumsArea(8 * grads * blocks) : -1;
     const counter = this.#counter();
     Atomics.store(counter, 0, 0);
-    const job = this.#job;
-    job.fn = fn === uncheckedFn
-      ? family.finiteIndex[loop]!
-      : family.index[loop];
-    job.ptrs = ptrs;
-    job.n = n;
-    job.chunk = chunk;
-    job.counter = this.#counterPtr;
-    job.grads = grads;
-    job.block = SUM_BLOCK;
-    job.sumsOut = area;
-    job.params = params;
-    job.ready = 0;
-    job.done = 0;
-    job.reverse = false;
-    job.scan = -1;
+    const job = this.#jobFor(
+      family,
+      loop,
+      fn === uncheckedFn,
+      ptrs,
+      n,
+      chunk,
+      area,
+      params,
+    );
     const handed = this.#handed;
     for (let h = 0; h < threads - 1; h++) handed[h] = pool!.start(h, job);
     for (;;) {
