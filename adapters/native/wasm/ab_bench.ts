@@ -49,7 +49,7 @@ function call(s: Side, op: OpName, mode: string, n: number): () => void {
   const spec = getOp(op);
   const { args } = prepare(
     op,
-    op === "prelu" ? { alpha: 0.25 } : undefined,
+    getOp(op).example, // the catalog's: prelu α = 0.25, threshold's two
     [n],
     s.set,
   );

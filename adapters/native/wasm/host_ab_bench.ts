@@ -50,7 +50,7 @@ function caller(
   const n = typeof x === "function" ? x().length : x.length;
   const { args } = prepare(
     op,
-    op === "prelu" ? { alpha: 0.25 } : undefined,
+    getOp(op).example, // the catalog's: prelu α = 0.25, threshold's two
     [n],
     set,
   );

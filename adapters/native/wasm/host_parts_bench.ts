@@ -16,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import type { OpName } from "@nonlin/core";
+import { getOp, type OpName } from "@nonlin/core";
 import { prepare } from "../_engine.ts";
 import { loadSimdKernels, SUM_BLOCK } from "./_simd_kernels.ts";
 
@@ -57,7 +57,7 @@ const lines = [
 for (const op of values.ops!.split(",") as OpName[]) {
   const { args } = prepare(
     op,
-    op === "prelu" ? { alpha: 0.25 } : undefined,
+    getOp(op).example, // the catalog's: prelu α = 0.25, threshold's two
     [n],
     set,
   );
