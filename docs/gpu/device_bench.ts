@@ -26,7 +26,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { opNames } from "@nonlin/core";
+import { type OpName, opNames } from "@nonlin/core";
 import { type BenchEvent, type Mode, parseSize, runBench } from "@nonlin/bench";
 
 /** The ops first in line, so that a pass cut short has measured these. */
@@ -41,7 +41,7 @@ const FIRST = [
   "elu",
   "leakyRelu",
   "mish",
-] as const;
+] as const satisfies readonly OpName[];
 
 /**
  * Every catalog op, the most used first (relu, gelu, sigmoid, tanh, silu,
@@ -50,7 +50,10 @@ const FIRST = [
  * @returns The op names.
  */
 export function opOrder(): string[] {
-  return [...FIRST, ...opNames.filter((op) => !FIRST.includes(op as never))];
+  return [
+    ...FIRST,
+    ...opNames.filter((op) => !(FIRST as readonly OpName[]).includes(op)),
+  ];
 }
 
 /** One line of the file. */
