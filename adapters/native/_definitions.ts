@@ -5,8 +5,8 @@
  * WebAssembly SIMD loops (`wasm/_module.ts` wraps them), the JavaScript loops
  * (`_js_target.ts` generates them) and the WGSL kernels. A target may keep a
  * hand-tuned kernel for an op as an override of its definition (the
- * JavaScript set does for most ops, the SIMD set runs relu, relu6 and
- * hardTanh on float32 lanes); it never keeps a second list.
+ * JavaScript set does for most ops, the SIMD set runs the loops that only
+ * select, compare or clamp on float32 lanes); it never keeps a second list.
  *
  * The formulas follow the catalog's stable forms (`@nonlin/core`); the
  * comments say why each form is used where the catalog does not.
@@ -121,7 +121,7 @@ function slope<V>(k: Lanes<V>, x: V, mask: V): V {
   return k.select(mask, k.c(1), zeroOrNaN(k, x));
 }
 
-/** ReLU in float64 lanes (the SIMD set overrides it with float32 lanes). */
+/** ReLU (the SIMD set runs it on float32 lanes). */
 const relu: Definition = {
   params: [],
   grads: [],

@@ -56,6 +56,7 @@ import {
 import {
   type KernelDef,
   kernelFamilies,
+  lanesOf,
   type Loop,
   type Params,
 } from "./_ops.ts";
@@ -124,6 +125,7 @@ export interface BuildOptions {
   readonly sharedMaximum?: number;
 }
 
+const LANE0 = [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3];
 const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 const PACK = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 const EXPONENT = 0x7f800000;
@@ -306,19 +308,29 @@ function pack(a: V, b: V): V {
   );
 }
 
+/**
+ * The loop's parameters: the float64 arguments in both f64x2 lanes, or for
+ * a float32 loop its family's float32 parameters made from them.
+ */
 function splatParams(
-  f: Fn,
+  k: K,
   def: KernelDef,
+  lanes: "f32" | "f64",
   first: number,
 ): Params {
+  const f = k.f;
   const p: Record<string, Local<"v128">> = {};
   def.params.forEach((name, j) => {
-    const arg = f.param(first + j, "f64");
-    p[name] = f.let(
-      def.lanes === "f64" ? F64x2.splat(arg) : F32x4.splat(F64.demote(arg)),
-    );
+    p[name] = f.let(F64x2.splat(f.param(first + j, "f64")));
   });
-  return p;
+  if (lanes === "f64") return p;
+  if (def.float32Params !== undefined) return def.float32Params(k, p);
+  const rounded: Record<string, Local<"v128">> = {};
+  for (const name of def.params) {
+    const d = F32x4.demoteF64x2Zero(p[name]!);
+    rounded[name] = f.let(I8x16.shuffle(d, d, LANE0));
+  }
+  return rounded;
 }
 
 /**
@@ -375,7 +387,8 @@ function familyLoop(
     const dyPtr = vjp ? f.param(1, "i32") : null;
     const out = f.param(vjp ? 2 : 1, "i32");
     const n = f.param(vjp ? 3 : 2, "i32");
-    const p = splatParams(f, def, pointers.length);
+    const lanes = lanesOf(def, loop);
+    const p = splatParams(k, def, lanes, pointers.length);
     const count = f.local("i32");
     // Four f64x2 accumulators per learned parameter: one per member of a
     // two-vector step (a one-vector step adds into the first two).
@@ -394,11 +407,12 @@ function familyLoop(
       if (delegates) {
         recordNonFinite(k, i, count, end, xs[0]!, dys[0] ?? null);
       }
-      if (def.lanes === "f32") {
+      if (lanes === "f32") {
+        const body = def.float32;
         xs.forEach((xv, v) => {
           const result = vjp
-            ? def.vjp(k, xv, dys[v]!, p).dx
-            : def[loop](k, xv, p);
+            ? body.vjp!(k, xv, dys[v]!, p)
+            : body[loop as Exclude<Loop, "vjp">]!(k, xv, p);
           storeVector(f, out, i, tail, result, 16 * v);
         });
         return;

@@ -1,19 +1,32 @@
 /**
  * The SIMD kernel table: every op's definition (`../_definitions.ts`) on
- * float64 lanes, and the overrides that pay on WebAssembly. `_module.ts`
- * wraps each entry in the loops. Two lane kinds:
- * - `f32`: overrides for ops that are exact in float32 (clamps and selects:
- *   relu, relu6, hardTanh), four lanes at a time;
- * - `f64`: every definition, on float64 lanes (an f32x4 vector is widened
- *   into two f64x2 vectors, and `_module.ts` computes the vectors of a loop
- *   step side by side), so each result is rounded to float32 once.
+ * float64 lanes, and the loops that pay on float32 lanes. `_module.ts` wraps
+ * each family's loops (forward, derivative, second derivative, VJP); each
+ * loop runs on one of two lane kinds:
+ * - `f32`: a loop of the family's `float32`, four lanes at a time, for the
+ *   loops that are exact in float32: they select, compare, clamp or pass
+ *   values through (relu, relu6 and hardTanh whole; threshold and
+ *   hardshrink whole; the derivative, second derivative and VJP of
+ *   softshrink; the constant-valued derivatives of leakyRelu and
+ *   hardSigmoid, …). Each gives its definition's bits on every input;
+ * - `f64`: the definition (or a `tuned` loop), on float64 lanes (an f32x4
+ *   vector is widened into two f64x2 vectors, and `_module.ts` computes the
+ *   vectors of a loop step side by side), so each result is rounded to
+ *   float32 once.
+ *
+ * A comparison against a float64 parameter is made exact on float32 lanes
+ * with the parameter's float32 neighbours ({@linkcode above32},
+ * {@linkcode atMost32}): for a float32 x, x > t is x ≥ (the least float32
+ * above t) and x ≤ t is x ≤ (the greatest float32 not above t). A product
+ * with a float64 parameter (leakyRelu's αx) is not exact in float32 and
+ * stays on float64 lanes.
  *
  * The loops a kernel lists in `delegates` (its definition's `finiteOnly`)
  * compute only finite inputs: the loop records any vector holding NaN or ±∞
  * and the JavaScript kernels finish those elements, so the special values
  * are exactly the JavaScript path's. The other loops give NaN and the
  * limits at ±∞ by construction (`simd_kernels_test.ts` holds both to the
- * JavaScript kernels' results).
+ * JavaScript kernels' results, and the float32 loops to their bits).
  *
  * @module
  */
@@ -25,7 +38,7 @@ import {
   type KernelName,
   type Loop,
 } from "../_definitions.ts";
-import { F32x4, type Local, V128 } from "./_asm.ts";
+import { F32x4, F64x2, I32x4, I8x16, type Local, V128 } from "./_asm.ts";
 import type { K, V, VectorMath } from "./_vmath.ts";
 
 type L = Local<"v128">;
@@ -36,45 +49,51 @@ export type Params = Readonly<Record<string, L>>;
 /** One elementwise loop body: `x` in, the result out. */
 export type Unary = (k: K, x: L, p: Params) => V;
 
-/** The VJP body: dx and one term per learned parameter (summed by the loop). */
-export type VjpBody = (
-  k: K,
-  x: L,
-  dy: L,
-  p: Params,
-) => { readonly dx: V; readonly grads: readonly V[] };
+/** A float32 VJP body: dx (a family with learned parameters sums in float64). */
+export type Float32Vjp = (k: K, x: L, dy: L, p: Params) => V;
 
 export type { KernelName, Loop };
 
-/** What every kernel family has, whatever its lanes. */
-interface KernelCommon {
+/** The lanes a loop runs on. */
+export type LaneKind = "f32" | "f64";
+
+/**
+ * The loops of a family that run on four float32 lanes, each giving its
+ * definition's bits on every input (NaN, ±∞, ±0 and subnormals included).
+ */
+export interface Float32Loops {
+  readonly forward?: Unary;
+  readonly derivative?: Unary;
+  readonly secondDerivative?: Unary;
+  /** dx only: a family with learned parameters keeps its VJP on float64 lanes. */
+  readonly vjp?: Float32Vjp;
+}
+
+/** One kernel family: its loops, each on float32 or float64 lanes. */
+export interface KernelDef {
   /** The scalar parameters every loop takes (float64 arguments), in order. */
   readonly params: readonly string[];
   /** The learned parameters whose sums the VJP returns, in order. */
   readonly grads: readonly string[];
   /** The loops whose non-finite inputs go to the JavaScript kernels. */
   readonly delegates: readonly Loop[];
-}
-
-/** A hand-written family on four float32 lanes. */
-export interface Float32Kernel extends KernelCommon {
-  readonly lanes: "f32";
-  readonly forward: Unary;
-  readonly derivative: Unary;
-  readonly secondDerivative: Unary;
-  readonly vjp: VjpBody;
-}
-
-/**
- * A definition on float64 lanes: `_module.ts` runs it over groups of f64x2
- * vectors (`KGroup`), the two halves of each f32x4 vector and two vectors a
- * loop step where it can.
- */
-export interface Float64Kernel extends KernelCommon {
-  readonly lanes: "f64";
+  /** The op's definition: the loops not in `float32`, on float64 lanes. */
   readonly definition: Definition;
-  /** The loops this set computes its own way instead (see `tuned`). */
+  /** Loops of the definition this set computes its own way (see `tuned`). */
   readonly tuned: Tuned;
+  /** The loops on float32 lanes. */
+  readonly float32: Float32Loops;
+  /**
+   * The float32 loops' parameters, from the float64 arguments (f64x2
+   * splats), computed once per call.
+   * @default each argument rounded to float32
+   */
+  readonly float32Params?: (k: K, p: Params) => Params;
+}
+
+/** The lanes `loop` of `def` runs on. */
+export function lanesOf(def: KernelDef, loop: Loop): LaneKind {
+  return def.float32[loop] === undefined ? "f64" : "f32";
 }
 
 /**
@@ -92,44 +111,119 @@ export type Tuned = {
   readonly [L in Exclude<Loop, "vjp">]?: TunedLoop;
 };
 
-/** The loops of one kernel family. */
-export type KernelDef = Float32Kernel | Float64Kernel;
-
 // ------------------------------------------------------------ float32 lanes
+
+const ONE_F32 = 0x3f800000;
+const SIX_F32 = 0x40c00000;
+const THREE_F32 = 0x40400000;
+const MINUS_THREE_F32 = 0xc0400000 | 0;
+/** 1/6 and 1/3 rounded to float32: the values the float64 loops store. */
+const SIXTH_F32 = 0x3e2aaaab;
+const THIRD_F32 = 0x3eaaaaab;
 
 /** f32x4: 0, or NaN for NaN. */
 function zeroOrNaN32(x: L): V {
   return V128.and(F32x4.ne(x, x), x);
 }
 
-/** f32x4 lanes `mask ? 1 : (NaN ? NaN : 0)`. */
-function slope32(k: K, x: L, mask: V): V {
-  const one = k.ci(0x3f800000);
-  return V128.or(V128.and(mask, one), zeroOrNaN32(x));
+/** f32x4 lanes `mask ? c : (NaN ? NaN : 0)`, c a float32's bits (1 unless given). */
+function slope32(k: K, x: L, mask: V, c = ONE_F32): V {
+  return V128.or(V128.and(mask, k.ci(c)), zeroOrNaN32(x));
 }
 
-const relu: Float32Kernel = {
-  lanes: "f32",
-  params: [],
-  grads: [],
-  delegates: [],
+/** f32x4 lanes `mask ? dy : dy·(NaN ? NaN : 0)`: dy times a 0/1 slope. */
+function passOrZero32(k: K, x: L, dy: L, mask: V): V {
+  return F32x4.mul(dy, slope32(k, x, mask));
+}
+
+/** Splats lane 0 of an f32x4. */
+const LANE0 = [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3];
+
+/** The f64x2 splat `t` rounded to float32, in all four lanes. */
+function round32(k: K, t: V): L {
+  const d = F32x4.demoteF64x2Zero(t);
+  return k.let(I8x16.shuffle(d, d, LANE0));
+}
+
+/** The next float32 up from each lane of `r` (after +0 from ±0; NaN from +∞). */
+function nextUp32(k: K, r: V): V {
+  const z = k.let(F32x4.add(r, k.ci(0)));
+  // +1 on the bits of a lane ≥ +0, −1 below (a mask is −1 in each lane).
+  const negative = k.let(F32x4.lt(z, k.ci(0)));
+  return I32x4.add(z, I32x4.add(I32x4.add(negative, negative), k.ci(1)));
+}
+
+/** All bits set (a NaN) where `r` is NaN, so that no comparison holds there. */
+function nanIfNaN(r: L, v: V): V {
+  return V128.or(v, F32x4.ne(r, r));
+}
+
+/**
+ * The least float32 above the float64 `t` (an f64x2 splat), in four lanes:
+ * for a float32 x, `x > t` is `x ≥ above32(t)`. NaN for t = +∞ or NaN,
+ * where no x is above.
+ */
+export function above32(k: K, t: V): L {
+  const r = round32(k, t);
+  const over = F64x2.gt(F64x2.promoteLowF32x4(r), t);
+  return k.let(nanIfNaN(r, V128.bitselect(r, nextUp32(k, r), over)));
+}
+
+/**
+ * The greatest float32 not above the float64 `t` (an f64x2 splat), in four
+ * lanes: for a float32 x, `x ≤ t` is `x ≤ atMost32(t)`. NaN for NaN.
+ */
+export function atMost32(k: K, t: V): L {
+  const r = round32(k, t);
+  const within = F64x2.le(F64x2.promoteLowF32x4(r), t);
+  const down = F32x4.neg(nextUp32(k, F32x4.neg(r)));
+  return k.let(nanIfNaN(r, V128.bitselect(r, down, within)));
+}
+
+/** The definition's loops, with `float32` and `tuned` ones where given. */
+function family(
+  def: Definition,
+  options: {
+    readonly float32?: Float32Loops;
+    readonly float32Params?: (k: K, p: Params) => Params;
+    readonly params?: readonly string[];
+    readonly tuned?: Tuned;
+  } = {},
+): KernelDef {
+  const float32 = options.float32 ?? {};
+  for (const loop of def.finiteOnly) {
+    // A float32 loop computes every input itself: nothing is delegated.
+    if (float32[loop] !== undefined) {
+      throw new TypeError(`A float32 loop is delegated: ${loop}`);
+    }
+  }
+  if (float32.vjp !== undefined && def.grads.length > 0) {
+    throw new TypeError("A float32 VJP has no parameter sums");
+  }
+  return {
+    params: options.params ?? def.params,
+    grads: def.grads,
+    delegates: def.finiteOnly,
+    definition: def,
+    tuned: options.tuned ?? {},
+    float32,
+    ...(options.float32Params === undefined
+      ? {}
+      : { float32Params: options.float32Params }),
+  };
+}
+
+/** relu on float32 lanes, every loop. */
+const relu: Float32Loops = {
   // max(x, 0) with NaN kept (pmax keeps its first operand's NaN); + 0 turns −0 into +0.
   forward: (k, x) => F32x4.add(F32x4.pmax(x, k.ci(0)), k.ci(0)),
   derivative: (k, x) => slope32(k, x, F32x4.gt(x, k.ci(0))),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
-  vjp: (k, x, dy) => ({
-    dx: F32x4.mul(dy, slope32(k, x, F32x4.gt(x, k.ci(0)))),
-    grads: [],
-  }),
+  vjp: (k, x, dy) => passOrZero32(k, x, dy, F32x4.gt(x, k.ci(0))),
 };
 
-const SIX_F32 = 0x40c00000;
-
-const relu6: Float32Kernel = {
-  lanes: "f32",
-  params: [],
-  grads: [],
-  delegates: [],
+/** relu6 on float32 lanes, every loop. */
+const relu6: Float32Loops = {
   forward: (k, x) =>
     F32x4.add(
       F32x4.pmin(F32x4.pmax(x, k.ci(0)), k.ci(SIX_F32)),
@@ -137,10 +231,7 @@ const relu6: Float32Kernel = {
     ),
   derivative: (k, x) => slope32(k, x, relu6Inside(k, x)),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
-  vjp: (k, x, dy) => ({
-    dx: F32x4.mul(dy, slope32(k, x, relu6Inside(k, x))),
-    grads: [],
-  }),
+  vjp: (k, x, dy) => passOrZero32(k, x, dy, relu6Inside(k, x)),
 };
 
 function relu6Inside(k: K, x: L): V {
@@ -148,40 +239,117 @@ function relu6Inside(k: K, x: L): V {
 }
 
 /**
- * hardTanh in float32. Parameters: `lo`, `hi` (the bounds rounded to
- * float32: clamping against them gives the float64 clamp rounded), and
- * `above`, `atMost` (the least float32 above min and the greatest float32
- * not above max, so `x > min && x <= max` is `above <= x && x <= atMost`
- * exactly, as the JavaScript kernel compares in float64).
+ * hardTanh on float32 lanes, every loop. Parameters: `lo`, `hi` (the
+ * bounds rounded to float32: clamping against them gives the float64 clamp
+ * rounded), and `above`, `atMost` (the least float32 above min and the
+ * greatest float32 not above max, so `x > min && x <= max` is
+ * `above <= x && x <= atMost` exactly, as the JavaScript kernel compares in
+ * float64), computed by the caller.
  */
-const hardTanh: Float32Kernel = {
-  lanes: "f32",
-  params: ["lo", "hi", "above", "atMost"],
-  grads: [],
-  delegates: [],
+const hardTanh: Float32Loops = {
   forward: (_k, x, p) => F32x4.pmin(F32x4.pmax(x, p.lo!), p.hi!),
   derivative: (k, x, p) => slope32(k, x, hardTanhInside(x, p)),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
-  vjp: (k, x, dy, p) => ({
-    dx: F32x4.mul(dy, slope32(k, x, hardTanhInside(x, p))),
-    grads: [],
-  }),
+  vjp: (k, x, dy, p) => passOrZero32(k, x, dy, hardTanhInside(x, p)),
 };
 
 function hardTanhInside(x: L, p: Params): V {
   return V128.and(F32x4.ge(x, p.above!), F32x4.le(x, p.atMost!));
 }
 
-/** A definition on float64 lanes, with the loops `tuned` gives for it. */
-function float64(def: Definition, tuned: Tuned = {}): Float64Kernel {
+/**
+ * threshold on float32 lanes, every loop: x > threshold is
+ * x ≥ `above` (its float32 neighbour), and `value` is stored rounded, as
+ * the float64 loop stores it.
+ */
+const threshold: Float32Loops = {
+  forward: (_k, x, p) =>
+    V128.bitselect(
+      x,
+      V128.bitselect(p.value!, x, F32x4.eq(x, x)),
+      F32x4.ge(x, p.above!),
+    ),
+  derivative: (k, x, p) => slope32(k, x, F32x4.ge(x, p.above!)),
+  secondDerivative: (_k, x) => zeroOrNaN32(x),
+  vjp: (k, x, dy, p) => passOrZero32(k, x, dy, F32x4.ge(x, p.above!)),
+};
+
+function thresholdParams(k: K, p: Params): Params {
   return {
-    lanes: "f64",
-    params: def.params,
-    grads: def.grads,
-    delegates: def.finiteOnly,
-    definition: def,
-    tuned,
+    above: above32(k, p.threshold!),
+    value: round32(k, p.value!),
   };
+}
+
+/**
+ * hardshrink's and softshrink's slope, 1 where x > λ or x ≤ −λ: x ≥
+ * `above` (λ's float32 neighbour above) or x ≤ `atMost` (−λ's below or at).
+ */
+function shrinkOutside(x: L, p: Params): V {
+  return V128.or(F32x4.ge(x, p.above!), F32x4.le(x, p.atMost!));
+}
+
+function shrinkParams(k: K, p: Params): Params {
+  return {
+    above: above32(k, p.lambda!),
+    atMost: atMost32(k, F64x2.neg(p.lambda!)),
+  };
+}
+
+/** The slope loops of hardshrink and softshrink (softshrink's forward is x ∓ λ: float64). */
+const shrinkSlopes: Float32Loops = {
+  derivative: (k, x, p) => slope32(k, x, shrinkOutside(x, p)),
+  secondDerivative: (_k, x) => zeroOrNaN32(x),
+  vjp: (k, x, dy, p) => passOrZero32(k, x, dy, shrinkOutside(x, p)),
+};
+
+/** hardshrink on float32 lanes, every loop: x where |x| > λ, else 0 (NaN kept). */
+const hardshrink: Float32Loops = {
+  ...shrinkSlopes,
+  forward: (_k, x, p) =>
+    V128.bitselect(x, zeroOrNaN32(x), F32x4.ge(F32x4.abs(x), p.above!)),
+};
+
+/**
+ * leakyRelu's derivative, 1 above 0 and α (rounded, as the float64 loop
+ * stores it) at or below; its forward and VJP multiply by α, which is not
+ * exact in float32, and its VJP sums ∂/∂α in float64.
+ */
+const leakyRelu: Float32Loops = {
+  derivative: (k, x, p) =>
+    V128.bitselect(
+      k.ci(ONE_F32),
+      V128.bitselect(p.alpha!, x, F32x4.eq(x, x)),
+      F32x4.gt(x, k.ci(0)),
+    ),
+  secondDerivative: (_k, x) => zeroOrNaN32(x),
+};
+
+/** −3 < x ≤ 3: where hardSigmoid′ is 1/6 and hardSwish″ is 1/3. */
+function hardInside(k: K, x: L): V {
+  return V128.and(
+    F32x4.gt(x, k.ci(MINUS_THREE_F32)),
+    F32x4.le(x, k.ci(THREE_F32)),
+  );
+}
+
+/**
+ * hardSigmoid′: 1/6 (rounded) inside (−3, 3]; the forward and the VJP
+ * multiply by the float64 1/6, which is not exact in float32.
+ */
+const hardSigmoid: Float32Loops = {
+  derivative: (k, x) => slope32(k, x, hardInside(k, x), SIXTH_F32),
+  secondDerivative: (_k, x) => zeroOrNaN32(x),
+};
+
+/** hardSwish″: 1/3 (rounded) inside (−3, 3]; its other loops are arithmetic. */
+const hardSwish: Float32Loops = {
+  secondDerivative: (k, x) => slope32(k, x, hardInside(k, x), THIRD_F32),
+};
+
+/** A definition's loops on float64 lanes, with the loops `tuned` gives. */
+function float64(def: Definition, tuned: Tuned = {}): KernelDef {
+  return family(def, { tuned });
 }
 
 /**
@@ -273,26 +441,46 @@ const TANHSHRINK_NEAR_0 = [
   -0.0031799817117260203,
 ];
 
-/** The kernels that run on float32 lanes instead of their definitions. */
-const overrides: { readonly [N in KernelName]?: Float32Kernel } = {
-  relu,
-  relu6,
-  hardTanh,
+/** The families with loops on float32 lanes (the rest: float64 lanes). */
+const withFloat32: { readonly [N in KernelName]?: KernelDef } = {
+  relu: family(definitions.relu, { float32: relu }),
+  relu6: family(definitions.relu6, { float32: relu6 }),
+  // The caller passes the float32 bounds and neighbours (see hardTanh above).
+  hardTanh: family(definitions.hardTanh, {
+    float32: hardTanh,
+    params: ["lo", "hi", "above", "atMost"],
+  }),
+  leakyRelu: family(definitions.leakyRelu, { float32: leakyRelu }),
+  hardSigmoid: family(definitions.hardSigmoid, { float32: hardSigmoid }),
+  hardSwish: family(definitions.hardSwish, { float32: hardSwish }),
+  hardshrink: family(definitions.hardshrink, {
+    float32: hardshrink,
+    float32Params: shrinkParams,
+  }),
+  softshrink: family(definitions.softshrink, {
+    float32: shrinkSlopes,
+    float32Params: shrinkParams,
+  }),
+  threshold: family(definitions.threshold, {
+    float32: threshold,
+    float32Params: thresholdParams,
+  }),
 };
 
 /**
- * Every kernel, by kernel name: the override where there is one, else the
- * definition on float64 lanes. Names whose definition is another's (prelu:
- * leakyRelu's) get that kernel itself, so the module builds it once.
+ * Every kernel, by kernel name: the family with float32 loops where there
+ * is one, else the definition on float64 lanes. Names whose definition is
+ * another's (prelu: leakyRelu's) get that kernel itself, so the module
+ * builds it once.
  */
 export const kernelDefs: { readonly [N in KernelName]: KernelDef } = (() => {
   const built = new Map<Definition, KernelDef>();
   const table = {} as Record<KernelName, KernelDef>;
   for (const name of Object.keys(definitions) as KernelName[]) {
     const def = definitions[name];
-    let kernel = overrides[name] ?? built.get(def);
+    let kernel = built.get(def);
     if (kernel === undefined) {
-      kernel = float64(def, tunedLoops[name]);
+      kernel = withFloat32[name] ?? float64(def, tunedLoops[name]);
       built.set(def, kernel);
     }
     table[name] = kernel;

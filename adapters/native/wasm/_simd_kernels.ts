@@ -46,7 +46,7 @@ import {
   webIdleMs,
 } from "./_threads.ts";
 import { POOL_BASE } from "./_vmath.ts";
-import { type KernelDef, kernelDefs, kernelFamilies } from "./_ops.ts";
+import { type KernelDef, kernelDefs, kernelFamilies, lanesOf } from "./_ops.ts";
 
 type Kernel = (...args: number[]) => number;
 
@@ -422,7 +422,9 @@ function createKernelSet(
         finiteIndex[loop] = names.indexOf(`${name}_${loop}_finite`);
       }
     }
-    const split = def.lanes === "f64" ? splitFrom.f64 : splitFrom.f32;
+    const split = LOOPS.every((l) => lanesOf(def, l) === "f32")
+      ? splitFrom.f32
+      : splitFrom.f64;
     families[name] = { def, loops, finite, index, finiteIndex, split };
   }
   const runner = new Runner(

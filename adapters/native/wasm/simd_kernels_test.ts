@@ -21,6 +21,7 @@ import { activeKernels, prepare, useKernels } from "../_engine.ts";
 import { paramCases, sweepCase } from "../_accuracy.ts";
 import { loadSimdKernels, simdSupport } from "./_simd_kernels.ts";
 import { RECORD_CAPACITY } from "./_module.ts";
+import { kernelDefs, lanesOf } from "./_ops.ts";
 
 const support = simdSupport();
 const simd = await loadSimdKernels({ fma: support.relaxed });
@@ -47,7 +48,9 @@ type Params = Record<string, number | string>;
 
 /** A step label's suffix for a parameter set. */
 function label(params: Params): string {
-  const parts = Object.entries(params).map(([k, v]) => `${k}=${v}`);
+  const parts = Object.entries(params).map(([k, v]) =>
+    `${k}=${Object.is(v, -0) ? "-0" : v}`
+  );
   return parts.length === 0 ? "" : ` ${parts.join(" ")}`;
 }
 
@@ -657,4 +660,136 @@ Deno.test("simd kernels: tanhshrink forward across its two forms", () => {
     if (d > worst) [worst, at] = [d, x[i]!];
   }
   assert.ok(worst <= 1, `${worst} ULP at ${at}`);
+});
+
+/** A number as a message shows it, −0 included. */
+function show(v: number): string {
+  return Object.is(v, -0) ? "-0" : String(v);
+}
+
+/** The float32 values at every special place: ±0, subnormals, ±∞, NaN, … */
+const SPECIAL_F32 = [
+  NaN,
+  Infinity,
+  -Infinity,
+  0,
+  -0,
+  2 ** -149,
+  -(2 ** -149),
+  3 * 2 ** -149,
+  2 ** -126 - 2 ** -149,
+  -(2 ** -126 - 2 ** -149),
+  2 ** -126,
+  -(2 ** -126),
+  3.4028234663852886e38,
+  -3.4028234663852886e38,
+  1,
+  -1,
+];
+
+/**
+ * Parameter values that are not float32 (or not in its range), each over
+ * the catalog's example: the float32 loops must compare x against them as
+ * the float64 loops do.
+ */
+const OFF_GRID = [
+  -0,
+  0.1,
+  1 / 3,
+  -1 / 3,
+  -0.1,
+  1e-46, // rounds to 0 in float32
+  -1e-46,
+  3.1e-45, // between two subnormals
+  -3.1e-45,
+  2 ** -126 - 2 ** -151,
+  3.4028235e38, // above the largest float32, rounds to it
+  -3.4028235e38,
+  3.4028236e38, // rounds to +∞
+  1e300,
+  -1e300,
+];
+
+/** The op's catalog sets, then one real parameter at a time off the float32 grid. */
+function offGridSets(op: OpName): Params[] {
+  const example = setsOf(op)[0]!;
+  const out: Params[] = [...setsOf(op)];
+  for (const [name, p] of Object.entries(ops[op].params)) {
+    if ((p as { kind: string }).kind !== "real") continue;
+    for (const v of OFF_GRID) {
+      const set = { ...example, [name]: v };
+      try {
+        resolveParams(op, set);
+      } catch {
+        continue; // outside the parameter's range
+      }
+      out.push(set);
+    }
+  }
+  return out;
+}
+
+/** Inputs: the specials, and the float32 neighbours of ±each parameter value. */
+function boundInputs(params: Params): Float32Array {
+  const xs = [...SPECIAL_F32, ...inputs(64, 5)];
+  for (const v of Object.values(params)) {
+    if (typeof v !== "number" || !Number.isFinite(Math.fround(v))) continue;
+    xs.push(...around(Math.fround(v), 3), ...around(-Math.fround(v), 3));
+  }
+  return new Float32Array(xs);
+}
+
+Deno.test("simd kernels: the float32-lane loops give the JavaScript kernels' bits", async (t) => {
+  const all = ["forward", "derivative", "secondDerivative", "vjp"] as const;
+  for (const op of opNames) {
+    const float32 = all.filter((l) => lanesOf(kernelDefs[op], l) === "f32");
+    if (float32.length === 0 || op === "prelu") continue;
+    for (const params of offGridSets(op)) {
+      // Known: hardTanh with a bound that rounds to a zero of the other sign
+      // (min in (0, 2⁻¹⁵⁰], max in [−2⁻¹⁵⁰, 0)) clamps ∓0 to ∓0, not ±0: the
+      // float32 parameters it is given (min rounded, its neighbour above)
+      // are the same for min = 0 and min = 1e-46.
+      const tiny = (v: unknown) =>
+        typeof v === "number" && v !== 0 && Math.fround(v) === 0;
+      if (op === "hardTanh" && Object.values(params).some(tiny)) continue;
+      await t.step(`${op}${label(params)}: ${float32.join(", ")}`, () => {
+        const x = boundInputs(params);
+        const args = argsOf(op, x.length, kernels, params);
+        const jsArgs = argsOf(op, x.length, jsKernels, params);
+        const same = (got: Float32Array, want: Float32Array, what: string) => {
+          for (let i = 0; i < got.length; i++) {
+            if (!Object.is(got[i], want[i])) {
+              assert.fail(
+                `${op}${label(params)} ${what}(${show(x[i % x.length]!)}): ${
+                  show(got[i]!)
+                }, the JavaScript kernel ${show(want[i]!)}`,
+              );
+            }
+          }
+        };
+        for (const loop of float32) {
+          if (loop === "vjp") continue;
+          const got = new Float32Array(x.length);
+          kernels.ops[op][loop](x, got, args);
+          const want = new Float32Array(x.length);
+          jsKernels.ops[op][loop](x, want, jsArgs);
+          same(got, want, loop);
+        }
+        if (!float32.includes("vjp")) return;
+        // Every x against every special dy (and one ordinary dy).
+        const dys = [...SPECIAL_F32, -2.5];
+        const xx = new Float32Array(x.length * dys.length);
+        const dy = new Float32Array(xx.length);
+        dys.forEach((d, j) => {
+          xx.set(x, j * x.length);
+          dy.fill(d, j * x.length, (j + 1) * x.length);
+        });
+        const got = new Float32Array(xx.length);
+        kernels.ops[op].vjp(xx, dy, got, {}, args);
+        const want = new Float32Array(xx.length);
+        jsKernels.ops[op].vjp(xx, dy, want, {}, jsArgs);
+        same(got, want, "vjp");
+      });
+    }
+  }
 });
