@@ -573,6 +573,7 @@ class Runner {
     done: 0,
     reverse: false,
     scan: -1,
+    clear: false,
   };
   /** The int32 the chunks of a call are claimed from. */
   readonly #counterPtr: number;
@@ -795,6 +796,9 @@ class Runner {
       job.done = done;
       job.reverse = true;
       job.scan = helperScans ? this.#scanIndex : -1;
+      // A VJP's x, read only, is overwritten once done: the next call's
+      // copy into lines the helper last wrote is ~2.5× faster.
+      job.clear = three;
       for (let h = 0; h < helpers; h++) handed[h] = pool.start(h, job);
       const f32 = heap.f32;
       // Chunk c computed here: one a helper left, or none took.
@@ -990,6 +994,7 @@ class Runner {
     job.done = 0;
     job.reverse = false;
     job.scan = -1;
+    job.clear = false;
     return job;
   }
 

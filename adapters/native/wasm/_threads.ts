@@ -75,6 +75,11 @@ const F_REVERSE = 17;
  * set to {@linkcode LEFT}); −1: no check.
  */
 const F_SCAN = 18;
+/**
+ * 1: once a chunk is done, overwrite its first array (x, which the loop
+ * only read) — see {@linkcode Job.clear}.
+ */
+const F_CLEAR = 19;
 /** A chunk flag: the helper left the chunk (it holds NaN or ±∞). */
 const LEFT = 2;
 /**
@@ -133,6 +138,7 @@ const LAYOUT = {
   F_DONE,
   F_REVERSE,
   F_SCAN,
+  F_CLEAR,
   LEFT,
   STARTED,
   CLOSED,
@@ -175,6 +181,7 @@ async function helperMain(start: HelperStart, close: () => void) {
   const i32 = new Int32Array(memory.buffer, control, L.CONTROL_BYTES / 4);
   const p = new Float64Array(memory.buffer, control, L.CONTROL_BYTES / 8);
   let f64 = new Float64Array(memory.buffer);
+  let f32 = new Float32Array(memory.buffer);
   let all = new Int32Array(memory.buffer);
   const P = L.F64_PARAMS;
   const call = (fn: Loop, o: number, n: number, k: number): number => {
@@ -203,6 +210,7 @@ async function helperMain(start: HelperStart, close: () => void) {
     const block = grads > 0 ? i32[L.F_BLOCK]! : chunk;
     if (f64.buffer.byteLength !== memory.buffer.byteLength) {
       f64 = new Float64Array(memory.buffer);
+      f32 = new Float32Array(memory.buffer);
       all = new Int32Array(memory.buffer);
     }
     const chunks = Math.ceil(n / chunk);
@@ -210,6 +218,7 @@ async function helperMain(start: HelperStart, close: () => void) {
     const done = i32[L.F_DONE]! >>> 2;
     const reverse = i32[L.F_REVERSE] === 1;
     const scan = i32[L.F_SCAN]! >= 0 ? fns[i32[L.F_SCAN]!]! : undefined;
+    const clear = i32[L.F_CLEAR] === 1;
     for (;;) {
       const claimed = Atomics.add(all, at, 1);
       if (claimed >= chunks) return 0;
@@ -247,6 +256,10 @@ async function helperMain(start: HelperStart, close: () => void) {
           i32[L.F_STOPPED] = c;
           return count;
         }
+      }
+      if (clear) {
+        const x = i32[L.F_PTR]! >>> 2;
+        f32.fill(0, x + c * chunk, x + end);
       }
       if (done !== 0) Atomics.store(all, done + c, 1);
     }
@@ -392,6 +405,14 @@ export interface Job {
    * its flag in `done` set to {@linkcode CHUNK_LEFT}; −1: no check.
    */
   readonly scan: number;
+  /**
+   * Whether to overwrite a chunk's x (the first array) once the chunk is
+   * done, when the loop wrote its result elsewhere (a VJP's dx over dy):
+   * the calling thread copies the next call's x into those lines, and
+   * lines this thread only read cost it ~2.5× as much to write as lines
+   * this thread wrote (host_and_threads.md, fifth pass).
+   */
+  readonly clear: boolean;
 }
 
 /** The flag of a chunk a helper left undone (it holds NaN or ±∞). */
@@ -562,6 +583,7 @@ export class Pool {
     i32[base + F_DONE] = job.done;
     i32[base + F_REVERSE] = job.reverse ? 1 : 0;
     i32[base + F_SCAN] = job.scan;
+    i32[base + F_CLEAR] = job.clear ? 1 : 0;
     const f64 = new Float64Array(i32.buffer, slot.control, CONTROL_BYTES / 8);
     for (let j = 0; j < job.params.length; j++) {
       f64[F64_PARAMS + j] = job.params[j]!;
