@@ -308,27 +308,25 @@ function pack(a: V, b: V): V {
   );
 }
 
-/**
- * The loop's parameters: the float64 arguments in both f64x2 lanes, or for
- * a float32 loop its family's float32 parameters made from them.
- */
-function splatParams(
-  k: K,
-  def: KernelDef,
-  lanes: "f32" | "f64",
-  first: number,
-): Params {
-  const f = k.f;
+/** The float64 arguments from `first` on, in both f64x2 lanes. */
+function splatParams(f: Fn, def: KernelDef, first: number): Params {
   const p: Record<string, Local<"v128">> = {};
   def.params.forEach((name, j) => {
     p[name] = f.let(F64x2.splat(f.param(first + j, "f64")));
   });
-  if (lanes === "f64") return p;
+  return p;
+}
+
+/**
+ * A float32 loop's parameters, made from the float64 ones: its family's
+ * `float32Params`, or each rounded to float32.
+ */
+function float32Params(k: K, def: KernelDef, p: Params): Params {
   if (def.float32Params !== undefined) return def.float32Params(k, p);
   const rounded: Record<string, Local<"v128">> = {};
   for (const name of def.params) {
     const d = F32x4.demoteF64x2Zero(p[name]!);
-    rounded[name] = f.let(I8x16.shuffle(d, d, LANE0));
+    rounded[name] = k.let(I8x16.shuffle(d, d, LANE0));
   }
   return rounded;
 }
@@ -360,6 +358,33 @@ function scanLoop(m: ModuleBuilder, pool: ConstPool, fma: boolean): void {
 }
 
 /**
+ * A loop of the family's `float32` over n elements, two vectors a step:
+ * no records (a float32 loop delegates nothing) and no sums.
+ */
+function float32Loop(
+  k: K,
+  def: KernelDef,
+  loop: Loop,
+  x: Local<"i32">,
+  dyPtr: Local<"i32"> | null,
+  out: Local<"i32">,
+  n: Local<"i32">,
+  p: Params,
+): void {
+  const f = k.f;
+  const body = def.float32;
+  vectorLoop(f, n, (i, tail, _end, vectors) => {
+    for (let v = 0; v < vectors; v++) {
+      const xv = loadVector(f, x, i, tail, TAIL_X, 16 * v);
+      const result = dyPtr === null
+        ? body[loop as Exclude<Loop, "vjp">]!(k, xv, p)
+        : body.vjp!(k, xv, loadVector(f, dyPtr, i, tail, TAIL_DY, 16 * v), p);
+      storeVector(f, out, i, tail, result, 16 * v);
+    }
+  }, 2);
+}
+
+/**
  * The loop `NAME_LOOP` of a family; with `delegates` false where the family
  * delegates that loop, `NAME_LOOP_finite`, for inputs known to be finite.
  */
@@ -388,7 +413,16 @@ function familyLoop(
     const out = f.param(vjp ? 2 : 1, "i32");
     const n = f.param(vjp ? 3 : 2, "i32");
     const lanes = lanesOf(def, loop);
-    const p = splatParams(k, def, lanes, pointers.length);
+    const p = splatParams(f, def, pointers.length);
+    if (lanes !== "f64") {
+      // On float32 lanes: always, or when the call's parameters allow.
+      const float32 = () => {
+        float32Loop(k, def, loop, x, dyPtr, out, n, float32Params(k, def, p));
+        f.ret(i32(0));
+      };
+      if (lanes === "f32") return float32();
+      f.when(def.float32When![loop]!(k, p), float32);
+    }
     const count = f.local("i32");
     // Four f64x2 accumulators per learned parameter: one per member of a
     // two-vector step (a one-vector step adds into the first two).
@@ -406,16 +440,6 @@ function familyLoop(
       }
       if (delegates) {
         recordNonFinite(k, i, count, end, xs[0]!, dys[0] ?? null);
-      }
-      if (lanes === "f32") {
-        const body = def.float32;
-        xs.forEach((xv, v) => {
-          const result = vjp
-            ? body.vjp!(k, xv, dys[v]!, p)
-            : body[loop as Exclude<Loop, "vjp">]!(k, xv, p);
-          storeVector(f, out, i, tail, result, 16 * v);
-        });
-        return;
       }
       // The halves of every vector of the step, computed side by side.
       const g = new KGroup(k, 2 * vectors);

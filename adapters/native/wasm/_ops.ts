@@ -38,7 +38,15 @@ import {
   type KernelName,
   type Loop,
 } from "../_definitions.ts";
-import { F32x4, F64x2, I32x4, I8x16, type Local, V128 } from "./_asm.ts";
+import {
+  type Expr,
+  F32x4,
+  F64x2,
+  I32x4,
+  I8x16,
+  type Local,
+  V128,
+} from "./_asm.ts";
 import type { K, V, VectorMath } from "./_vmath.ts";
 
 type L = Local<"v128">;
@@ -54,8 +62,15 @@ export type Float32Vjp = (k: K, x: L, dy: L, p: Params) => V;
 
 export type { KernelName, Loop };
 
-/** The lanes a loop runs on. */
-export type LaneKind = "f32" | "f64";
+/**
+ * The lanes a loop runs on: `either` is float32 lanes where the call's
+ * parameters make the loop exact in float32 (see `float32When`), else
+ * float64 lanes.
+ */
+export type LaneKind = "f32" | "f64" | "either";
+
+/** A test on the float64 arguments (f64x2 splats), made once per call. */
+export type Float32When = (k: K, p: Params) => Expr<"i32">;
 
 /**
  * The loops of a family that run on four float32 lanes, each giving its
@@ -89,11 +104,18 @@ export interface KernelDef {
    * @default each argument rounded to float32
    */
   readonly float32Params?: (k: K, p: Params) => Params;
+  /**
+   * Loops of `float32` that are exact only for some parameters (a sum or
+   * product with a parameter is, when the parameter is a float32): each
+   * runs on float32 lanes when its test holds, else its float64 loop.
+   */
+  readonly float32When?: { readonly [L in Loop]?: Float32When };
 }
 
 /** The lanes `loop` of `def` runs on. */
 export function lanesOf(def: KernelDef, loop: Loop): LaneKind {
-  return def.float32[loop] === undefined ? "f64" : "f32";
+  if (def.float32[loop] === undefined) return "f64";
+  return def.float32When?.[loop] === undefined ? "f32" : "either";
 }
 
 /**
@@ -186,6 +208,7 @@ function family(
   options: {
     readonly float32?: Float32Loops;
     readonly float32Params?: (k: K, p: Params) => Params;
+    readonly float32When?: { readonly [L in Loop]?: Float32When };
     readonly params?: readonly string[];
     readonly tuned?: Tuned;
   } = {},
@@ -210,6 +233,9 @@ function family(
     ...(options.float32Params === undefined
       ? {}
       : { float32Params: options.float32Params }),
+    ...(options.float32When === undefined
+      ? {}
+      : { float32When: options.float32When }),
   };
 }
 
@@ -290,13 +316,29 @@ function shrinkOutside(x: L, p: Params): V {
 }
 
 function shrinkParams(k: K, p: Params): Params {
+  const lambda = round32(k, p.lambda!);
   return {
     above: above32(k, p.lambda!),
     atMost: atMost32(k, F64x2.neg(p.lambda!)),
+    lambda,
+    minusLambda: k.let(F32x4.neg(lambda)),
   };
 }
 
-/** The slope loops of hardshrink and softshrink (softshrink's forward is x ∓ λ: float64). */
+/**
+ * Whether the parameter `name` is a float32: then a sum or product of it
+ * with a float32 x, rounded once to float32 from float64, is the float32
+ * operation's result (float64's 53 bits ≥ 2·24 + 2: double rounding is
+ * innocuous for one operation).
+ */
+function isFloat32(name: string): Float32When {
+  return (_k, p) => {
+    const d = F32x4.demoteF64x2Zero(p[name]!);
+    return V128.anyTrue(F64x2.eq(F64x2.promoteLowF32x4(d), p[name]!));
+  };
+}
+
+/** The slope loops of hardshrink and softshrink. */
 const shrinkSlopes: Float32Loops = {
   derivative: (k, x, p) => slope32(k, x, shrinkOutside(x, p)),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
@@ -311,11 +353,32 @@ const hardshrink: Float32Loops = {
 };
 
 /**
+ * softshrink: its slopes, and x ∓ λ outside [−λ, λ] (else 0, NaN kept) for
+ * a float32 λ (`float32When`; float64 lanes for any other λ).
+ */
+const softshrink: Float32Loops = {
+  ...shrinkSlopes,
+  forward: (_k, x, p) =>
+    V128.bitselect(
+      F32x4.sub(x, p.lambda!),
+      V128.bitselect(
+        F32x4.add(x, p.lambda!),
+        zeroOrNaN32(x),
+        F32x4.lt(x, p.minusLambda!),
+      ),
+      F32x4.gt(x, p.lambda!),
+    ),
+};
+
+/**
  * leakyRelu's derivative, 1 above 0 and α (rounded, as the float64 loop
- * stores it) at or below; its forward and VJP multiply by α, which is not
- * exact in float32, and its VJP sums ∂/∂α in float64.
+ * stores it) at or below, and for a float32 α its forward, x or αx
+ * (`float32When`; float64 lanes for any other α). Its VJP sums ∂/∂α in
+ * float64, on float64 lanes.
  */
 const leakyRelu: Float32Loops = {
+  forward: (k, x, p) =>
+    V128.bitselect(x, F32x4.mul(p.alpha!, x), F32x4.gt(x, k.ci(0))),
   derivative: (k, x, p) =>
     V128.bitselect(
       k.ci(ONE_F32),
@@ -333,13 +396,38 @@ function hardInside(k: K, x: L): V {
   );
 }
 
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+const PACK = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+
 /**
- * hardSigmoid′: 1/6 (rounded) inside (−3, 3]; the forward and the VJP
- * multiply by the float64 1/6, which is not exact in float32.
+ * v·c rounded once to float32, for a float64 c (an f64x2 splat): the
+ * product a float64 loop stores, on float64 lanes for the multiply only.
+ */
+function mulRounded(v: L, c: V): V {
+  const lo = F64x2.promoteLowF32x4(v);
+  const hi = F64x2.promoteLowF32x4(I8x16.shuffle(v, v, HIGH_HALF));
+  return I8x16.shuffle(
+    F32x4.demoteF64x2Zero(F64x2.mul(lo, c)),
+    F32x4.demoteF64x2Zero(F64x2.mul(hi, c)),
+    PACK,
+  );
+}
+
+/**
+ * hardSigmoid′: 1/6 (rounded) inside (−3, 3]. Its VJP, dy times the
+ * float64 1/6 inside (not exact in float32: only that product is widened)
+ * and dy·0 (or NaN) outside. Its forward, (x + 3)·(1/6), stays on float64
+ * lanes.
  */
 const hardSigmoid: Float32Loops = {
   derivative: (k, x) => slope32(k, x, hardInside(k, x), SIXTH_F32),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
+  vjp: (k, x, dy) =>
+    V128.bitselect(
+      mulRounded(dy, k.let(k.c(1 / 6))),
+      F32x4.mul(dy, zeroOrNaN32(x)),
+      hardInside(k, x),
+    ),
 };
 
 /** hardSwish″: 1/3 (rounded) inside (−3, 3]; its other loops are arithmetic. */
@@ -450,7 +538,10 @@ const withFloat32: { readonly [N in KernelName]?: KernelDef } = {
     float32: hardTanh,
     params: ["lo", "hi", "above", "atMost"],
   }),
-  leakyRelu: family(definitions.leakyRelu, { float32: leakyRelu }),
+  leakyRelu: family(definitions.leakyRelu, {
+    float32: leakyRelu,
+    float32When: { forward: isFloat32("alpha") },
+  }),
   hardSigmoid: family(definitions.hardSigmoid, { float32: hardSigmoid }),
   hardSwish: family(definitions.hardSwish, { float32: hardSwish }),
   hardshrink: family(definitions.hardshrink, {
@@ -458,8 +549,9 @@ const withFloat32: { readonly [N in KernelName]?: KernelDef } = {
     float32Params: shrinkParams,
   }),
   softshrink: family(definitions.softshrink, {
-    float32: shrinkSlopes,
+    float32: softshrink,
     float32Params: shrinkParams,
+    float32When: { forward: isFloat32("lambda") },
   }),
   threshold: family(definitions.threshold, {
     float32: threshold,

@@ -688,11 +688,17 @@ const SPECIAL_F32 = [
 ];
 
 /**
- * Parameter values that are not float32 (or not in its range), each over
- * the catalog's example: the float32 loops must compare x against them as
- * the float64 loops do.
+ * Parameter values that are not float32 (or not in its range), and float32
+ * ones at its edges, each over the catalog's example: the float32 loops
+ * must compare x against them as the float64 loops do, and a loop on
+ * float32 lanes only for float32 parameters must take the right lanes.
  */
 const OFF_GRID = [
+  2 ** -149,
+  2 ** -126,
+  1.5,
+  -2,
+  3.4028234663852886e38,
   -0,
   0.1,
   1 / 3,
@@ -742,7 +748,8 @@ function boundInputs(params: Params): Float32Array {
 Deno.test("simd kernels: the float32-lane loops give the JavaScript kernels' bits", async (t) => {
   const all = ["forward", "derivative", "secondDerivative", "vjp"] as const;
   for (const op of opNames) {
-    const float32 = all.filter((l) => lanesOf(kernelDefs[op], l) === "f32");
+    // Loops on float32 lanes, always or for some parameters (both paths).
+    const float32 = all.filter((l) => lanesOf(kernelDefs[op], l) !== "f64");
     if (float32.length === 0 || op === "prelu") continue;
     for (const params of offGridSets(op)) {
       // Known: hardTanh with a bound that rounds to a zero of the other sign
