@@ -422,7 +422,7 @@ function createKernelSet(
         finiteIndex[loop] = names.indexOf(`${name}_${loop}_finite`);
       }
     }
-    const split = LOOPS.every((l) => lanesOf(def, l) === "f32")
+    const split = LOOPS.every((l) => lanesOf(def, l) !== "f64")
       ? splitFrom.f32
       : splitFrom.f64;
     families[name] = { def, loops, finite, index, finiteIndex, split };
