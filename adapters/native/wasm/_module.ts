@@ -359,7 +359,8 @@ function scanLoop(m: ModuleBuilder, pool: ConstPool, fma: boolean): void {
 
 /**
  * A loop of the family's `float32` over n elements, two vectors a step:
- * no records (a float32 loop delegates nothing) and no sums.
+ * no records (a float32 loop delegates nothing); a VJP's parameter terms
+ * summed as the float64 loop sums them (`sumTerm`).
  */
 function float32Loop(
   k: K,
@@ -373,15 +374,62 @@ function float32Loop(
 ): void {
   const f = k.f;
   const body = def.float32;
+  const sums = sumLocals(f, dyPtr === null ? 0 : def.grads.length);
   vectorLoop(f, n, (i, tail, _end, vectors) => {
     for (let v = 0; v < vectors; v++) {
       const xv = loadVector(f, x, i, tail, TAIL_X, 16 * v);
-      const result = dyPtr === null
-        ? body[loop as Exclude<Loop, "vjp">]!(k, xv, p)
-        : body.vjp!(k, xv, loadVector(f, dyPtr, i, tail, TAIL_DY, 16 * v), p);
+      let result: V;
+      if (dyPtr === null) {
+        result = body[loop as Exclude<Loop, "vjp">]!(k, xv, p);
+      } else {
+        const dyv = loadVector(f, dyPtr, i, tail, TAIL_DY, 16 * v);
+        const r = body.vjp!(k, xv, dyv, p);
+        const grads = "dx" in r ? r.grads : [];
+        if (grads.length !== sums.length) {
+          throw new TypeError(`${loop}: ${grads.length} parameter terms`);
+        }
+        result = "dx" in r ? r.dx : r;
+        grads.forEach((halves, j) =>
+          halves.forEach((term, h) => sumTerm(f, sums[j]![2 * v + h]!, term))
+        );
+      }
       storeVector(f, out, i, tail, result, 16 * v);
     }
   }, 2);
+  storeSums(f, sums);
+}
+
+/**
+ * Four f64x2 accumulators per learned parameter: one per member of a
+ * two-vector step, in the order lanes 0–1, 2–3 of the first vector, then
+ * of the second (a one-vector step adds into the first two).
+ */
+function sumLocals(f: Fn, grads: number): Local<"v128">[][] {
+  return Array.from(
+    { length: grads },
+    () => [0, 1, 2, 3].map(() => f.local("v128")),
+  );
+}
+
+function sumTerm(f: Fn, sum: Local<"v128">, term: V): void {
+  f.set(sum, F64x2.add(sum, term));
+}
+
+/** Each parameter's four accumulators added, stored at `scratch + SUMS`. */
+function storeSums(f: Fn, sums: readonly (readonly Local<"v128">[])[]): void {
+  sums.forEach(([a, b, c, d], j) => {
+    const total = F64.add(
+      F64.add(
+        F64.add(F64x2.extractLane(a!, 0), F64x2.extractLane(a!, 1)),
+        F64.add(F64x2.extractLane(b!, 0), F64x2.extractLane(b!, 1)),
+      ),
+      F64.add(
+        F64.add(F64x2.extractLane(c!, 0), F64x2.extractLane(c!, 1)),
+        F64.add(F64x2.extractLane(d!, 0), F64x2.extractLane(d!, 1)),
+      ),
+    );
+    f.storeF64(scratch(SUMS + 8 * j), total);
+  });
 }
 
 /**
@@ -420,15 +468,12 @@ function familyLoop(
         float32Loop(k, def, loop, x, dyPtr, out, n, float32Params(k, def, p));
         f.ret(i32(0));
       };
-      if (lanes === "f32") return float32();
-      f.when(def.float32When![loop]!(k, p), float32);
+      const when = def.float32When?.[loop];
+      if (when === undefined) return float32();
+      f.when(when(k, p), float32);
     }
     const count = f.local("i32");
-    // Four f64x2 accumulators per learned parameter: one per member of a
-    // two-vector step (a one-vector step adds into the first two).
-    const sums = vjp
-      ? def.grads.map(() => [0, 1, 2, 3].map(() => f.local("v128")))
-      : [];
+    const sums = sumLocals(f, vjp ? def.grads.length : 0);
     vectorLoop(f, n, (i, tail, end, vectors) => {
       const xs: Local<"v128">[] = [];
       const dys: Local<"v128">[] = [];
@@ -457,9 +502,7 @@ function familyLoop(
         const r = def.definition.vjp(g, xg, halves(dys), gp);
         result = g.let(r.dx);
         r.grads.forEach((terms, j) =>
-          terms.forEach((term, m) =>
-            f.set(sums[j]![m]!, F64x2.add(sums[j]![m]!, term))
-          )
+          terms.forEach((term, m) => sumTerm(f, sums[j]![m]!, term))
         );
       } else {
         const tuned = def.tuned[loop];
@@ -480,19 +523,7 @@ function familyLoop(
         );
       }
     }, delegates ? 1 : 2);
-    sums.forEach(([a, b, c, d], j) => {
-      const total = F64.add(
-        F64.add(
-          F64.add(F64x2.extractLane(a!, 0), F64x2.extractLane(a!, 1)),
-          F64.add(F64x2.extractLane(b!, 0), F64x2.extractLane(b!, 1)),
-        ),
-        F64.add(
-          F64.add(F64x2.extractLane(c!, 0), F64x2.extractLane(c!, 1)),
-          F64.add(F64x2.extractLane(d!, 0), F64x2.extractLane(d!, 1)),
-        ),
-      );
-      f.storeF64(scratch(SUMS + 8 * j), total);
-    });
+    storeSums(f, sums);
     f.ret(count);
   });
 }

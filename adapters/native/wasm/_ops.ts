@@ -57,17 +57,27 @@ export type Params = Readonly<Record<string, L>>;
 /** One elementwise loop body: `x` in, the result out. */
 export type Unary = (k: K, x: L, p: Params) => V;
 
-/** A float32 VJP body: dx (a family with learned parameters sums in float64). */
-export type Float32Vjp = (k: K, x: L, dy: L, p: Params) => V;
+/**
+ * A float32 VJP body: dx, or dx and, per learned parameter, its term as the
+ * two f64x2 halves of the vector (lanes 0–1, 2–3), which the loop sums in
+ * float64 as the float64 loop does.
+ */
+export type Float32Vjp = (
+  k: K,
+  x: L,
+  dy: L,
+  p: Params,
+) => V | { readonly dx: V; readonly grads: readonly (readonly [V, V])[] };
 
 export type { KernelName, Loop };
 
 /**
  * The lanes a loop runs on: `either` is float32 lanes where the call's
  * parameters make the loop exact in float32 (see `float32When`), else
- * float64 lanes.
+ * float64 lanes; `mixed` is float32 lanes with products widened to
+ * float64 (see `widened`), bound by arithmetic as a float64 loop is.
  */
-export type LaneKind = "f32" | "f64" | "either";
+export type LaneKind = "f32" | "f64" | "either" | "mixed";
 
 /** A test on the float64 arguments (f64x2 splats), made once per call. */
 export type Float32When = (k: K, p: Params) => Expr<"i32">;
@@ -110,11 +120,18 @@ export interface KernelDef {
    * runs on float32 lanes when its test holds, else its float64 loop.
    */
   readonly float32When?: { readonly [L in Loop]?: Float32When };
+  /**
+   * Loops of `float32` that widen a product with a float64 value to
+   * float64 lanes (hardSigmoid's dy·(1/6), leakyRelu's dy·α and its ∂/∂α
+   * terms).
+   */
+  readonly widened?: readonly Loop[];
 }
 
 /** The lanes `loop` of `def` runs on. */
 export function lanesOf(def: KernelDef, loop: Loop): LaneKind {
   if (def.float32[loop] === undefined) return "f64";
+  if (def.widened?.includes(loop)) return "mixed";
   return def.float32When?.[loop] === undefined ? "f32" : "either";
 }
 
@@ -202,6 +219,35 @@ export function atMost32(k: K, t: V): L {
   return k.let(nanIfNaN(r, V128.bitselect(r, down, within)));
 }
 
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+const PACK = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+
+/** The four float32 lanes of `v` as two f64x2 (lanes 0–1, 2–3), exactly. */
+function widen(k: K, v: L): [L, L] {
+  return [
+    k.let(F64x2.promoteLowF32x4(v)),
+    k.let(F64x2.promoteLowF32x4(I8x16.shuffle(v, v, HIGH_HALF))),
+  ];
+}
+
+/** Two f64x2 rounded to float32 into one f32x4. */
+function pack32(lo: V, hi: V): V {
+  return I8x16.shuffle(
+    F32x4.demoteF64x2Zero(lo),
+    F32x4.demoteF64x2Zero(hi),
+    PACK,
+  );
+}
+
+/**
+ * v·c rounded once to float32, for a float64 c (an f64x2 splat): the
+ * product a float64 loop stores, on float64 lanes for the multiply only.
+ */
+function mulRounded(k: K, v: L, c: V): V {
+  const [lo, hi] = widen(k, v);
+  return pack32(F64x2.mul(lo, c), F64x2.mul(hi, c));
+}
+
 /** The definition's loops, with `float32` and `tuned` ones where given. */
 function family(
   def: Definition,
@@ -209,6 +255,7 @@ function family(
     readonly float32?: Float32Loops;
     readonly float32Params?: (k: K, p: Params) => Params;
     readonly float32When?: { readonly [L in Loop]?: Float32When };
+    readonly widened?: readonly Loop[];
     readonly params?: readonly string[];
     readonly tuned?: Tuned;
   } = {},
@@ -219,9 +266,6 @@ function family(
     if (float32[loop] !== undefined) {
       throw new TypeError(`A float32 loop is delegated: ${loop}`);
     }
-  }
-  if (float32.vjp !== undefined && def.grads.length > 0) {
-    throw new TypeError("A float32 VJP has no parameter sums");
   }
   return {
     params: options.params ?? def.params,
@@ -236,6 +280,7 @@ function family(
     ...(options.float32When === undefined
       ? {}
       : { float32When: options.float32When }),
+    ...(options.widened === undefined ? {} : { widened: options.widened }),
   };
 }
 
@@ -373,10 +418,27 @@ const softshrink: Float32Loops = {
 /**
  * leakyRelu's derivative, 1 above 0 and α (rounded, as the float64 loop
  * stores it) at or below, and for a float32 α its forward, x or αx
- * (`float32When`; float64 lanes for any other α). Its VJP sums ∂/∂α in
- * float64, on float64 lanes.
+ * (`float32When`; float64 lanes for any other α). Its VJP selects on
+ * float32 lanes and widens dy for dy·α (rounded once) and for the ∂/∂α
+ * term dy·(x > 0 ? 0 : x), exact in float64 and summed there.
  */
 const leakyRelu: Float32Loops = {
+  vjp: (k, x, dy, p) => {
+    const positive = k.let(F32x4.gt(x, k.ci(0)));
+    const [dyLo, dyHi] = widen(k, dy);
+    const [xLo, xHi] = widen(k, k.let(V128.andnot(x, positive)));
+    const alpha = p.alpha64!;
+    const slope = pack32(F64x2.mul(dyLo, alpha), F64x2.mul(dyHi, alpha));
+    return {
+      // x > 0: dy; NaN: NaN (x); else dy·α.
+      dx: V128.bitselect(
+        dy,
+        V128.bitselect(slope, x, F32x4.eq(x, x)),
+        positive,
+      ),
+      grads: [[F64x2.mul(dyLo, xLo), F64x2.mul(dyHi, xHi)]],
+    };
+  },
   forward: (k, x, p) =>
     V128.bitselect(x, F32x4.mul(p.alpha!, x), F32x4.gt(x, k.ci(0))),
   derivative: (k, x, p) =>
@@ -396,23 +458,6 @@ function hardInside(k: K, x: L): V {
   );
 }
 
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
-const PACK = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-
-/**
- * v·c rounded once to float32, for a float64 c (an f64x2 splat): the
- * product a float64 loop stores, on float64 lanes for the multiply only.
- */
-function mulRounded(v: L, c: V): V {
-  const lo = F64x2.promoteLowF32x4(v);
-  const hi = F64x2.promoteLowF32x4(I8x16.shuffle(v, v, HIGH_HALF));
-  return I8x16.shuffle(
-    F32x4.demoteF64x2Zero(F64x2.mul(lo, c)),
-    F32x4.demoteF64x2Zero(F64x2.mul(hi, c)),
-    PACK,
-  );
-}
-
 /**
  * hardSigmoid′: 1/6 (rounded) inside (−3, 3]. Its VJP, dy times the
  * float64 1/6 inside (not exact in float32: only that product is widened)
@@ -424,7 +469,7 @@ const hardSigmoid: Float32Loops = {
   secondDerivative: (_k, x) => zeroOrNaN32(x),
   vjp: (k, x, dy) =>
     V128.bitselect(
-      mulRounded(dy, k.let(k.c(1 / 6))),
+      mulRounded(k, dy, k.let(k.c(1 / 6))),
       F32x4.mul(dy, zeroOrNaN32(x)),
       hardInside(k, x),
     ),
@@ -540,9 +585,18 @@ const withFloat32: { readonly [N in KernelName]?: KernelDef } = {
   }),
   leakyRelu: family(definitions.leakyRelu, {
     float32: leakyRelu,
+    // α rounded for the derivative and the forward, as given for the VJP.
+    float32Params: (k, p) => ({
+      alpha: round32(k, p.alpha!),
+      alpha64: p.alpha!,
+    }),
+    widened: ["vjp"],
     float32When: { forward: isFloat32("alpha") },
   }),
-  hardSigmoid: family(definitions.hardSigmoid, { float32: hardSigmoid }),
+  hardSigmoid: family(definitions.hardSigmoid, {
+    float32: hardSigmoid,
+    widened: ["vjp"],
+  }),
   hardSwish: family(definitions.hardSwish, { float32: hardSwish }),
   hardshrink: family(definitions.hardshrink, {
     float32: hardshrink,

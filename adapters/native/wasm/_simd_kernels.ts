@@ -422,7 +422,9 @@ function createKernelSet(
         finiteIndex[loop] = names.indexOf(`${name}_${loop}_finite`);
       }
     }
-    const split = LOOPS.every((l) => lanesOf(def, l) !== "f64")
+    const split = LOOPS.every((l) =>
+        ["f32", "either"].includes(lanesOf(def, l))
+      )
       ? splitFrom.f32
       : splitFrom.f64;
     families[name] = { def, loops, finite, index, finiteIndex, split };

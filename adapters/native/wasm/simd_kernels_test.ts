@@ -662,6 +662,23 @@ Deno.test("simd kernels: tanhshrink forward across its two forms", () => {
   assert.ok(worst <= 1, `${worst} ULP at ${at}`);
 });
 
+/**
+ * The sum of `terms` as a VJP loop adds them: four f64x2 accumulators per
+ * step of two vectors (lanes 0–1 and 2–3 of the first, then of the second;
+ * a lone vector and the tail into the first two), then
+ * ((a₀ + a₁) + (b₀ + b₁)) + ((c₀ + c₁) + (d₀ + d₁)). One sum block.
+ */
+function loopSum(terms: Float64Array): number {
+  const acc = new Float64Array(8);
+  const pairs = terms.length & -8;
+  terms.forEach((t, e) => {
+    const member = e < pairs ? (e >> 2) & 1 : 0;
+    acc[4 * member + (e & 3)]! += t;
+  });
+  const [a0, a1, b0, b1, c0, c1, d0, d1] = acc;
+  return a0! + a1! + (b0! + b1!) + (c0! + c1! + (d0! + d1!));
+}
+
 /** A number as a message shows it, −0 included. */
 function show(v: number): string {
   return Object.is(v, -0) ? "-0" : String(v);
@@ -791,11 +808,44 @@ Deno.test("simd kernels: the float32-lane loops give the JavaScript kernels' bit
           xx.set(x, j * x.length);
           dy.fill(d, j * x.length, (j + 1) * x.length);
         });
+        const spec = ops[op] as unknown as OpSpec;
+        const learned = Object.keys(spec.dfdp);
+        const sums = () =>
+          Object.fromEntries(learned.map((g) => [g, new Float64Array(1)]));
         const got = new Float32Array(xx.length);
-        kernels.ops[op].vjp(xx, dy, got, {}, args);
+        kernels.ops[op].vjp(xx, dy, got, sums(), args);
         const want = new Float32Array(xx.length);
-        jsKernels.ops[op].vjp(xx, dy, want, {}, jsArgs);
+        jsKernels.ops[op].vjp(xx, dy, want, sums(), jsArgs);
         same(got, want, "vjp");
+        // Each parameter's sum, over moderate inputs (a NaN or a huge term
+        // would hide the order): the float64 loop's, term for term, in its
+        // order.
+        if (learned.length === 0) return;
+        const fx = Float32Array.from(
+          [...x.filter((v) => Math.abs(v) < 1e3), ...inputs(1029, 8)],
+        );
+        const fdy = inputs(fx.length, 9);
+        const finiteSums = sums();
+        kernels.ops[op].vjp(
+          fx,
+          fdy,
+          new Float32Array(fx.length),
+          finiteSums,
+          args,
+        );
+        const p = resolveParams(op, params) as ResolvedParams;
+        for (const g of learned) {
+          const terms = Float64Array.from(
+            fx,
+            (v, i) => fdy[i]! * spec.dfdp[g]!(v, p),
+          );
+          assert.ok(
+            Object.is(finiteSums[g]![0], loopSum(terms)),
+            `${op}${label(params)} d${g}: ${finiteSums[g]![0]} vs ${
+              loopSum(terms)
+            }`,
+          );
+        }
       });
     }
   }
