@@ -317,6 +317,11 @@ export function relaxedLaneselect64(a: V, b: V, mask: V): V {
   return simd("v128", 0x10c, a, b, mask);
 }
 
+/** i32x4 lane select of relaxed SIMD: `mask ? a : b` for all-ones/all-zeros lanes. */
+export function relaxedLaneselect32(a: V, b: V, mask: V): V {
+  return simd("v128", 0x10b, a, b, mask);
+}
+
 // ------------------------------------------------------------- functions
 
 /** Builds the body of one function. */

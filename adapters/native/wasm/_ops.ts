@@ -45,6 +45,7 @@ import {
   I32x4,
   I8x16,
   type Local,
+  relaxedLaneselect32,
   V128,
 } from "./_asm.ts";
 import type { K, V, VectorMath } from "./_vmath.ts";
@@ -160,6 +161,15 @@ const MINUS_THREE_F32 = 0xc0400000 | 0;
 const SIXTH_F32 = 0x3e2aaaab;
 const THIRD_F32 = 0x3eaaaaab;
 
+/**
+ * f32x4 lanes `mask ? a : b` for a mask from a comparison (all ones or all
+ * zeros per lane): relaxed SIMD's lane select where the set uses relaxed
+ * SIMD (one instruction, exact for such masks), else the bitwise select.
+ */
+function select32(k: K, mask: V, a: V, b: V): V {
+  return k.fma ? relaxedLaneselect32(a, b, mask) : V128.bitselect(a, b, mask);
+}
+
 /** f32x4: 0, or NaN for NaN. */
 function zeroOrNaN32(x: L): V {
   return V128.and(F32x4.ne(x, x), x);
@@ -172,7 +182,7 @@ function slope32(k: K, x: L, mask: V, c = ONE_F32): V {
 
 /** f32x4 lanes `mask ? dy : dy·(NaN ? NaN : 0)`: dy times a 0/1 slope. */
 function passOrZero32(k: K, x: L, dy: L, mask: V): V {
-  return F32x4.mul(dy, slope32(k, x, mask));
+  return select32(k, mask, dy, F32x4.mul(dy, zeroOrNaN32(x)));
 }
 
 /** Splats lane 0 of an f32x4. */
@@ -334,11 +344,12 @@ function hardTanhInside(x: L, p: Params): V {
  * the float64 loop stores it.
  */
 const threshold: Float32Loops = {
-  forward: (_k, x, p) =>
-    V128.bitselect(
-      x,
-      V128.bitselect(p.value!, x, F32x4.eq(x, x)),
+  forward: (k, x, p) =>
+    select32(
+      k,
       F32x4.ge(x, p.above!),
+      x,
+      select32(k, F32x4.eq(x, x), p.value!, x),
     ),
   derivative: (k, x, p) => slope32(k, x, F32x4.ge(x, p.above!)),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
@@ -393,8 +404,8 @@ const shrinkSlopes: Float32Loops = {
 /** hardshrink on float32 lanes, every loop: x where |x| > λ, else 0 (NaN kept). */
 const hardshrink: Float32Loops = {
   ...shrinkSlopes,
-  forward: (_k, x, p) =>
-    V128.bitselect(x, zeroOrNaN32(x), F32x4.ge(F32x4.abs(x), p.above!)),
+  forward: (k, x, p) =>
+    select32(k, F32x4.ge(F32x4.abs(x), p.above!), x, zeroOrNaN32(x)),
 };
 
 /**
@@ -403,15 +414,17 @@ const hardshrink: Float32Loops = {
  */
 const softshrink: Float32Loops = {
   ...shrinkSlopes,
-  forward: (_k, x, p) =>
-    V128.bitselect(
+  forward: (k, x, p) =>
+    select32(
+      k,
+      F32x4.gt(x, p.lambda!),
       F32x4.sub(x, p.lambda!),
-      V128.bitselect(
+      select32(
+        k,
+        F32x4.lt(x, p.minusLambda!),
         F32x4.add(x, p.lambda!),
         zeroOrNaN32(x),
-        F32x4.lt(x, p.minusLambda!),
       ),
-      F32x4.gt(x, p.lambda!),
     ),
 };
 
@@ -431,21 +444,23 @@ const leakyRelu: Float32Loops = {
     const slope = pack32(F64x2.mul(dyLo, alpha), F64x2.mul(dyHi, alpha));
     return {
       // x > 0: dy; NaN: NaN (x); else dy·α.
-      dx: V128.bitselect(
-        dy,
-        V128.bitselect(slope, x, F32x4.eq(x, x)),
+      dx: select32(
+        k,
         positive,
+        dy,
+        select32(k, F32x4.eq(x, x), slope, x),
       ),
       grads: [[F64x2.mul(dyLo, xLo), F64x2.mul(dyHi, xHi)]],
     };
   },
   forward: (k, x, p) =>
-    V128.bitselect(x, F32x4.mul(p.alpha!, x), F32x4.gt(x, k.ci(0))),
+    select32(k, F32x4.gt(x, k.ci(0)), x, F32x4.mul(p.alpha!, x)),
   derivative: (k, x, p) =>
-    V128.bitselect(
-      k.ci(ONE_F32),
-      V128.bitselect(p.alpha!, x, F32x4.eq(x, x)),
+    select32(
+      k,
       F32x4.gt(x, k.ci(0)),
+      k.ci(ONE_F32),
+      select32(k, F32x4.eq(x, x), p.alpha!, x),
     ),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
 };
@@ -468,10 +483,11 @@ const hardSigmoid: Float32Loops = {
   derivative: (k, x) => slope32(k, x, hardInside(k, x), SIXTH_F32),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
   vjp: (k, x, dy) =>
-    V128.bitselect(
+    select32(
+      k,
+      hardInside(k, x),
       mulRounded(k, dy, k.let(k.c(1 / 6))),
       F32x4.mul(dy, zeroOrNaN32(x)),
-      hardInside(k, x),
     ),
 };
 

@@ -19,6 +19,7 @@ import {
   I64x2,
   I8x16,
   ModuleBuilder,
+  relaxedLaneselect32,
   relaxedLaneselect64,
   V128,
   type ValType,
@@ -243,6 +244,13 @@ const cases: Case[] = [
     "v128",
     "f64x2.relaxed_madd",
     (a, b, c) => F64x2.relaxedMadd(a as E, b as E, c as E),
+  ),
+  op(
+    "i32x4.relaxed_laneselect",
+    V,
+    "v128",
+    "i32x4.relaxed_laneselect",
+    (a, b, c) => relaxedLaneselect32(a as E, b as E, c as E),
   ),
   op(
     "i64x2.relaxed_laneselect",

@@ -764,89 +764,108 @@ function boundInputs(params: Params): Float32Array {
 
 Deno.test("simd kernels: the float32-lane loops give the JavaScript kernels' bits", async (t) => {
   const all = ["forward", "derivative", "secondDerivative", "vjp"] as const;
-  for (const op of opNames) {
-    // Loops on float32 lanes, always or for some parameters (both paths).
-    const float32 = all.filter((l) => lanesOf(kernelDefs[op], l) !== "f64");
-    if (float32.length === 0 || op === "prelu") continue;
-    for (const params of offGridSets(op)) {
-      // Known: hardTanh with a bound that rounds to a zero of the other sign
-      // (min in (0, 2⁻¹⁵⁰], max in [−2⁻¹⁵⁰, 0)) clamps ∓0 to ∓0, not ±0: the
-      // float32 parameters it is given (min rounded, its neighbour above)
-      // are the same for min = 0 and min = 1e-46.
-      const tiny = (v: unknown) =>
-        typeof v === "number" && v !== 0 && Math.fround(v) === 0;
-      if (op === "hardTanh" && Object.values(params).some(tiny)) continue;
-      await t.step(`${op}${label(params)}: ${float32.join(", ")}`, () => {
-        const x = boundInputs(params);
-        const args = argsOf(op, x.length, kernels, params);
-        const jsArgs = argsOf(op, x.length, jsKernels, params);
-        const same = (got: Float32Array, want: Float32Array, what: string) => {
-          for (let i = 0; i < got.length; i++) {
-            if (!Object.is(got[i], want[i])) {
-              assert.fail(
-                `${op}${label(params)} ${what}(${show(x[i % x.length]!)}): ${
-                  show(got[i]!)
-                }, the JavaScript kernel ${show(want[i]!)}`,
+  // Both lane selects: relaxed SIMD's where the runtime has it, and bitwise.
+  const sets: [string, KernelSet][] = [[
+    support.relaxed ? "relaxed" : "bitwise",
+    kernels,
+  ]];
+  if (support.relaxed) {
+    sets.push(["bitwise", (await loadSimdKernels({ fma: false })).kernels]);
+  }
+  for (const [tag, set] of sets) {
+    for (const op of opNames) {
+      // Loops on float32 lanes, always or for some parameters (both paths).
+      const float32 = all.filter((l) => lanesOf(kernelDefs[op], l) !== "f64");
+      if (float32.length === 0 || op === "prelu") continue;
+      for (const params of offGridSets(op)) {
+        // Known: hardTanh with a bound that rounds to a zero of the other sign
+        // (min in (0, 2⁻¹⁵⁰], max in [−2⁻¹⁵⁰, 0)) clamps ∓0 to ∓0, not ±0: the
+        // float32 parameters it is given (min rounded, its neighbour above)
+        // are the same for min = 0 and min = 1e-46.
+        const tiny = (v: unknown) =>
+          typeof v === "number" && v !== 0 && Math.fround(v) === 0;
+        if (op === "hardTanh" && Object.values(params).some(tiny)) continue;
+        await t.step(
+          `${op}${label(params)}: ${float32.join(", ")} [${tag}]`,
+          () => {
+            const x = boundInputs(params);
+            const args = argsOf(op, x.length, set, params);
+            const jsArgs = argsOf(op, x.length, jsKernels, params);
+            const same = (
+              got: Float32Array,
+              want: Float32Array,
+              what: string,
+            ) => {
+              for (let i = 0; i < got.length; i++) {
+                if (!Object.is(got[i], want[i])) {
+                  assert.fail(
+                    `${op}${label(params)} ${what}(${
+                      show(x[i % x.length]!)
+                    }): ${show(got[i]!)}, the JavaScript kernel ${
+                      show(want[i]!)
+                    } [${tag}]`,
+                  );
+                }
+              }
+            };
+            for (const loop of float32) {
+              if (loop === "vjp") continue;
+              const got = new Float32Array(x.length);
+              set.ops[op][loop](x, got, args);
+              const want = new Float32Array(x.length);
+              jsKernels.ops[op][loop](x, want, jsArgs);
+              same(got, want, loop);
+            }
+            if (!float32.includes("vjp")) return;
+            // Every x against every special dy (and one ordinary dy).
+            const dys = [...SPECIAL_F32, -2.5];
+            const xx = new Float32Array(x.length * dys.length);
+            const dy = new Float32Array(xx.length);
+            dys.forEach((d, j) => {
+              xx.set(x, j * x.length);
+              dy.fill(d, j * x.length, (j + 1) * x.length);
+            });
+            const spec = ops[op] as unknown as OpSpec;
+            const learned = Object.keys(spec.dfdp);
+            const sums = () =>
+              Object.fromEntries(learned.map((g) => [g, new Float64Array(1)]));
+            const got = new Float32Array(xx.length);
+            set.ops[op].vjp(xx, dy, got, sums(), args);
+            const want = new Float32Array(xx.length);
+            jsKernels.ops[op].vjp(xx, dy, want, sums(), jsArgs);
+            same(got, want, "vjp");
+            // Each parameter's sum, over moderate inputs (a NaN or a huge term
+            // would hide the order): the float64 loop's, term for term, in its
+            // order.
+            if (learned.length === 0) return;
+            const fx = Float32Array.from(
+              [...x.filter((v) => Math.abs(v) < 1e3), ...inputs(1029, 8)],
+            );
+            const fdy = inputs(fx.length, 9);
+            const finiteSums = sums();
+            set.ops[op].vjp(
+              fx,
+              fdy,
+              new Float32Array(fx.length),
+              finiteSums,
+              args,
+            );
+            const p = resolveParams(op, params) as ResolvedParams;
+            for (const g of learned) {
+              const terms = Float64Array.from(
+                fx,
+                (v, i) => fdy[i]! * spec.dfdp[g]!(v, p),
+              );
+              assert.ok(
+                Object.is(finiteSums[g]![0], loopSum(terms)),
+                `${op}${label(params)} d${g}: ${finiteSums[g]![0]} vs ${
+                  loopSum(terms)
+                }`,
               );
             }
-          }
-        };
-        for (const loop of float32) {
-          if (loop === "vjp") continue;
-          const got = new Float32Array(x.length);
-          kernels.ops[op][loop](x, got, args);
-          const want = new Float32Array(x.length);
-          jsKernels.ops[op][loop](x, want, jsArgs);
-          same(got, want, loop);
-        }
-        if (!float32.includes("vjp")) return;
-        // Every x against every special dy (and one ordinary dy).
-        const dys = [...SPECIAL_F32, -2.5];
-        const xx = new Float32Array(x.length * dys.length);
-        const dy = new Float32Array(xx.length);
-        dys.forEach((d, j) => {
-          xx.set(x, j * x.length);
-          dy.fill(d, j * x.length, (j + 1) * x.length);
-        });
-        const spec = ops[op] as unknown as OpSpec;
-        const learned = Object.keys(spec.dfdp);
-        const sums = () =>
-          Object.fromEntries(learned.map((g) => [g, new Float64Array(1)]));
-        const got = new Float32Array(xx.length);
-        kernels.ops[op].vjp(xx, dy, got, sums(), args);
-        const want = new Float32Array(xx.length);
-        jsKernels.ops[op].vjp(xx, dy, want, sums(), jsArgs);
-        same(got, want, "vjp");
-        // Each parameter's sum, over moderate inputs (a NaN or a huge term
-        // would hide the order): the float64 loop's, term for term, in its
-        // order.
-        if (learned.length === 0) return;
-        const fx = Float32Array.from(
-          [...x.filter((v) => Math.abs(v) < 1e3), ...inputs(1029, 8)],
+          },
         );
-        const fdy = inputs(fx.length, 9);
-        const finiteSums = sums();
-        kernels.ops[op].vjp(
-          fx,
-          fdy,
-          new Float32Array(fx.length),
-          finiteSums,
-          args,
-        );
-        const p = resolveParams(op, params) as ResolvedParams;
-        for (const g of learned) {
-          const terms = Float64Array.from(
-            fx,
-            (v, i) => fdy[i]! * spec.dfdp[g]!(v, p),
-          );
-          assert.ok(
-            Object.is(finiteSums[g]![0], loopSum(terms)),
-            `${op}${label(params)} d${g}: ${finiteSums[g]![0]} vs ${
-              loopSum(terms)
-            }`,
-          );
-        }
-      });
+      }
     }
   }
 });
