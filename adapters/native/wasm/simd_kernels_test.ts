@@ -815,6 +815,12 @@ Deno.test("simd kernels: the float32-lane loops give the JavaScript kernels' bit
               const want = new Float32Array(x.length);
               jsKernels.ops[op][loop](x, want, jsArgs);
               same(got, want, loop);
+              // Each length of the tail, up to two whole vectors and more.
+              for (let n = 1; n <= 13; n++) {
+                const part = new Float32Array(n);
+                set.ops[op][loop](x.subarray(0, n), part, args);
+                same(part, want.subarray(0, n), `${loop} n=${n}`);
+              }
             }
             if (!float32.includes("vjp")) return;
             // Every x against every special dy (and one ordinary dy).
@@ -834,6 +840,19 @@ Deno.test("simd kernels: the float32-lane loops give the JavaScript kernels' bit
             const want = new Float32Array(xx.length);
             jsKernels.ops[op].vjp(xx, dy, want, sums(), jsArgs);
             same(got, want, "vjp");
+            // Each length of the tail, where dy = −2.5.
+            const s = (dys.length - 1) * x.length;
+            for (let n = 1; n <= 13; n++) {
+              const part = new Float32Array(n);
+              set.ops[op].vjp(
+                xx.subarray(s, s + n),
+                dy.subarray(s, s + n),
+                part,
+                sums(),
+                args,
+              );
+              same(part, want.subarray(s, s + n), `vjp n=${n}`);
+            }
             // Each parameter's sum, over moderate inputs (a NaN or a huge term
             // would hide the order): the float64 loop's, term for term, in its
             // order.
