@@ -54,12 +54,16 @@ import {
   type V,
 } from "./_vmath.ts";
 import {
+  type Float32Vjp,
   type KernelDef,
   kernelFamilies,
-  lanesOf,
   type Loop,
   type Params,
+  type Unary,
 } from "./_ops.ts";
+
+/** A float32 loop body: elementwise, or a VJP's. */
+type Float32Body = Unary | Float32Vjp;
 
 // Offsets in an instance's scratch area.
 /** Scratch vectors for the tail: x, dy, y (or dx). */
@@ -365,7 +369,7 @@ function scanLoop(m: ModuleBuilder, pool: ConstPool, fma: boolean): void {
 function float32Loop(
   k: K,
   def: KernelDef,
-  loop: Loop,
+  body: Float32Body,
   x: Local<"i32">,
   dyPtr: Local<"i32"> | null,
   out: Local<"i32">,
@@ -373,20 +377,19 @@ function float32Loop(
   p: Params,
 ): void {
   const f = k.f;
-  const body = def.float32;
   const sums = sumLocals(f, dyPtr === null ? 0 : def.grads.length);
   vectorLoop(f, n, (i, tail, _end, vectors) => {
     for (let v = 0; v < vectors; v++) {
       const xv = loadVector(f, x, i, tail, TAIL_X, 16 * v);
       let result: V;
       if (dyPtr === null) {
-        result = body[loop as Exclude<Loop, "vjp">]!(k, xv, p);
+        result = (body as Unary)(k, xv, p);
       } else {
         const dyv = loadVector(f, dyPtr, i, tail, TAIL_DY, 16 * v);
-        const r = body.vjp!(k, xv, dyv, p);
+        const r = (body as Float32Vjp)(k, xv, dyv, p);
         const grads = "dx" in r ? r.grads : [];
         if (grads.length !== sums.length) {
-          throw new TypeError(`${loop}: ${grads.length} parameter terms`);
+          throw new TypeError(`A float32 VJP gave ${grads.length} terms`);
         }
         result = "dx" in r ? r.dx : r;
         grads.forEach((halves, j) =>
@@ -460,18 +463,18 @@ function familyLoop(
     const dyPtr = vjp ? f.param(1, "i32") : null;
     const out = f.param(vjp ? 2 : 1, "i32");
     const n = f.param(vjp ? 3 : 2, "i32");
-    const lanes = lanesOf(def, loop);
     const p = splatParams(f, def, pointers.length);
-    if (lanes !== "f64") {
-      // On float32 lanes: always, or when the call's parameters allow.
-      const float32 = () => {
-        float32Loop(k, def, loop, x, dyPtr, out, n, float32Params(k, def, p));
-        f.ret(i32(0));
-      };
-      const when = def.float32When?.[loop];
-      if (when === undefined) return float32();
-      f.when(when(k, p), float32);
+    // On float32 lanes: for the call's parameters, or always.
+    const float32 = (body: Float32Body) => {
+      float32Loop(k, def, body, x, dyPtr, out, n, float32Params(k, def, p));
+      f.ret(i32(0));
+    };
+    const guarded = loop === "vjp" ? undefined : def.float32When?.[loop];
+    if (guarded !== undefined) {
+      f.when(guarded.when(k, p), () => float32(guarded.body));
     }
+    const body = def.float32[loop];
+    if (body !== undefined) return float32(body);
     const count = f.local("i32");
     const sums = sumLocals(f, vjp ? def.grads.length : 0);
     vectorLoop(f, n, (i, tail, end, vectors) => {

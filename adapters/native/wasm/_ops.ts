@@ -73,15 +73,21 @@ export type Float32Vjp = (
 export type { KernelName, Loop };
 
 /**
- * The lanes a loop runs on: `either` is float32 lanes where the call's
- * parameters make the loop exact in float32 (see `float32When`), else
- * float64 lanes; `mixed` is float32 lanes with products widened to
- * float64 (see `widened`), bound by arithmetic as a float64 loop is.
+ * The lanes a loop runs on: `mixed` is float32 lanes with products widened
+ * to float64 (see `widened`), bound by arithmetic as a float64 loop is;
+ * `either` is float32 lanes where the call's parameters make the loop
+ * exact in float32 (see `float32When`), else its float64 (or mixed) body.
  */
 export type LaneKind = "f32" | "f64" | "either" | "mixed";
 
 /** A test on the float64 arguments (f64x2 splats), made once per call. */
 export type Float32When = (k: K, p: Params) => Expr<"i32">;
+
+/** A loop body exact in float32 for some parameters, and the test for them. */
+export interface Float32If {
+  readonly when: Float32When;
+  readonly body: Unary;
+}
 
 /**
  * The loops of a family that run on four float32 lanes, each giving its
@@ -116,11 +122,14 @@ export interface KernelDef {
    */
   readonly float32Params?: (k: K, p: Params) => Params;
   /**
-   * Loops of `float32` that are exact only for some parameters (a sum or
-   * product with a parameter is, when the parameter is a float32): each
-   * runs on float32 lanes when its test holds, else its float64 loop.
+   * Loops with a body exact in float32 only for some parameters (a sum or
+   * product with a parameter is, when the parameter is a float32): that
+   * body when its test holds for the call, else the loop's `float32` body
+   * or definition.
    */
-  readonly float32When?: { readonly [L in Loop]?: Float32When };
+  readonly float32When?: {
+    readonly [L in Exclude<Loop, "vjp">]?: Float32If;
+  };
   /**
    * Loops of `float32` that widen a product with a float64 value to
    * float64 lanes (hardSigmoid's dy·(1/6), leakyRelu's dy·α and its ∂/∂α
@@ -131,9 +140,9 @@ export interface KernelDef {
 
 /** The lanes `loop` of `def` runs on. */
 export function lanesOf(def: KernelDef, loop: Loop): LaneKind {
+  if (loop !== "vjp" && def.float32When?.[loop] !== undefined) return "either";
   if (def.float32[loop] === undefined) return "f64";
-  if (def.widened?.includes(loop)) return "mixed";
-  return def.float32When?.[loop] === undefined ? "f32" : "either";
+  return def.widened?.includes(loop) ? "mixed" : "f32";
 }
 
 /**
@@ -264,7 +273,7 @@ function family(
   options: {
     readonly float32?: Float32Loops;
     readonly float32Params?: (k: K, p: Params) => Params;
-    readonly float32When?: { readonly [L in Loop]?: Float32When };
+    readonly float32When?: KernelDef["float32When"];
     readonly widened?: readonly Loop[];
     readonly params?: readonly string[];
     readonly tuned?: Tuned;
@@ -273,7 +282,8 @@ function family(
   const float32 = options.float32 ?? {};
   for (const loop of def.finiteOnly) {
     // A float32 loop computes every input itself: nothing is delegated.
-    if (float32[loop] !== undefined) {
+    const guarded = loop !== "vjp" && options.float32When?.[loop] !== undefined;
+    if (float32[loop] !== undefined || guarded) {
       throw new TypeError(`A float32 loop is delegated: ${loop}`);
     }
   }
@@ -409,12 +419,12 @@ const hardshrink: Float32Loops = {
 };
 
 /**
- * softshrink: its slopes, and x ∓ λ outside [−λ, λ] (else 0, NaN kept) for
- * a float32 λ (`float32When`; float64 lanes for any other λ).
+ * softshrink's forward for a float32 λ: x ∓ λ outside [−λ, λ] (else 0, NaN
+ * kept); float64 lanes for any other λ.
  */
-const softshrink: Float32Loops = {
-  ...shrinkSlopes,
-  forward: (k, x, p) =>
+const softshrinkForward: Float32If = {
+  when: isFloat32("lambda"),
+  body: (k, x, p) =>
     select32(
       k,
       F32x4.gt(x, p.lambda!),
@@ -428,12 +438,19 @@ const softshrink: Float32Loops = {
     ),
 };
 
+/** leakyRelu's forward for a float32 α: x or αx, in float32. */
+const leakyReluForward: Float32If = {
+  when: isFloat32("alpha"),
+  body: (k, x, p) =>
+    select32(k, F32x4.gt(x, k.ci(0)), x, F32x4.mul(p.alpha!, x)),
+};
+
 /**
  * leakyRelu's derivative, 1 above 0 and α (rounded, as the float64 loop
- * stores it) at or below, and for a float32 α its forward, x or αx
- * (`float32When`; float64 lanes for any other α). Its VJP selects on
- * float32 lanes and widens dy for dy·α (rounded once) and for the ∂/∂α
- * term dy·(x > 0 ? 0 : x), exact in float64 and summed there.
+ * stores it) at or below. Its forward (for an α that is not a float32:
+ * `leakyReluForward` otherwise) and VJP select on float32 lanes and widen
+ * for αx and dy·α (each rounded once) and for the ∂/∂α term
+ * dy·(x > 0 ? 0 : x), exact in float64 and summed there.
  */
 const leakyRelu: Float32Loops = {
   vjp: (k, x, dy, p) => {
@@ -454,7 +471,7 @@ const leakyRelu: Float32Loops = {
     };
   },
   forward: (k, x, p) =>
-    select32(k, F32x4.gt(x, k.ci(0)), x, F32x4.mul(p.alpha!, x)),
+    select32(k, F32x4.gt(x, k.ci(0)), x, mulRounded(k, x, p.alpha64!)),
   derivative: (k, x, p) =>
     select32(
       k,
@@ -480,6 +497,21 @@ function hardInside(k: K, x: L): V {
  * lanes.
  */
 const hardSigmoid: Float32Loops = {
+  forward: (k, x) => {
+    const [lo, hi] = widen(k, x);
+    const sixth = k.let(k.c(1 / 6));
+    const three = k.let(k.c(3));
+    const inner = pack32(
+      F64x2.mul(F64x2.add(lo, three), sixth),
+      F64x2.mul(F64x2.add(hi, three), sixth),
+    );
+    return select32(
+      k,
+      F32x4.le(x, k.ci(MINUS_THREE_F32)),
+      k.ci(0),
+      select32(k, F32x4.ge(x, k.ci(THREE_F32)), k.ci(ONE_F32), inner),
+    );
+  },
   derivative: (k, x) => slope32(k, x, hardInside(k, x), SIXTH_F32),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
   vjp: (k, x, dy) =>
@@ -606,12 +638,12 @@ const withFloat32: { readonly [N in KernelName]?: KernelDef } = {
       alpha: round32(k, p.alpha!),
       alpha64: p.alpha!,
     }),
-    widened: ["vjp"],
-    float32When: { forward: isFloat32("alpha") },
+    widened: ["forward", "vjp"],
+    float32When: { forward: leakyReluForward },
   }),
   hardSigmoid: family(definitions.hardSigmoid, {
     float32: hardSigmoid,
-    widened: ["vjp"],
+    widened: ["forward", "vjp"],
   }),
   hardSwish: family(definitions.hardSwish, { float32: hardSwish }),
   hardshrink: family(definitions.hardshrink, {
@@ -619,9 +651,9 @@ const withFloat32: { readonly [N in KernelName]?: KernelDef } = {
     float32Params: shrinkParams,
   }),
   softshrink: family(definitions.softshrink, {
-    float32: softshrink,
+    float32: shrinkSlopes,
     float32Params: shrinkParams,
-    float32When: { forward: isFloat32("lambda") },
+    float32When: { forward: softshrinkForward },
   }),
   threshold: family(definitions.threshold, {
     float32: threshold,
