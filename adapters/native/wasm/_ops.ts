@@ -2,24 +2,34 @@
  * The SIMD kernel table: every op's definition (`../_definitions.ts`) on
  * float64 lanes, and the loops that pay on float32 lanes. `_module.ts` wraps
  * each family's loops (forward, derivative, second derivative, VJP); each
- * loop runs on one of two lane kinds:
+ * loop runs on one of these lanes (`lanesOf`):
  * - `f32`: a loop of the family's `float32`, four lanes at a time, for the
  *   loops that are exact in float32: they select, compare, clamp or pass
- *   values through (relu, relu6 and hardTanh whole; threshold and
- *   hardshrink whole; the derivative, second derivative and VJP of
- *   softshrink; the constant-valued derivatives of leakyRelu and
- *   hardSigmoid, …). Each gives its definition's bits on every input;
+ *   values through (relu, relu6, hardTanh, threshold and hardshrink whole;
+ *   softshrink's slopes; the constant-valued derivatives of leakyRelu,
+ *   hardSigmoid and hardSwish);
+ * - `mixed`: a float32 loop that widens only a product with a float64
+ *   value (dy·(1/6), αx, dy·α, the ∂/∂α terms) to float64 lanes and rounds
+ *   it once, as the definition does (hardSigmoid's forward and VJP,
+ *   leakyRelu's); its parameter sums are the float64 loop's, term for term;
+ * - `either`: a float32 body for the parameters that make the loop exact
+ *   in float32 (a float32 λ or α: softshrink's and leakyRelu's forward),
+ *   chosen once per call, else the loop's other body;
  * - `f64`: the definition (or a `tuned` loop), on float64 lanes (an f32x4
  *   vector is widened into two f64x2 vectors, and `_module.ts` computes the
  *   vectors of a loop step side by side), so each result is rounded to
  *   float32 once.
+ * Every float32 loop gives its definition's (and the JavaScript kernel's)
+ * bits on every input (`simd_kernels_test.ts`; `lanes_sweep.ts` over every
+ * float32).
  *
  * A comparison against a float64 parameter is made exact on float32 lanes
  * with the parameter's float32 neighbours ({@linkcode above32},
  * {@linkcode atMost32}): for a float32 x, x > t is x ≥ (the least float32
- * above t) and x ≤ t is x ≤ (the greatest float32 not above t). A product
- * with a float64 parameter (leakyRelu's αx) is not exact in float32 and
- * stays on float64 lanes.
+ * above t) and x ≤ t is x ≤ (the greatest float32 not above t). A sum or
+ * product with a float64 parameter is not exact in float32 unless the
+ * parameter is a float32 (then, rounded once from float64, it is the
+ * float32 operation's result: 53 ≥ 2·24 + 2).
  *
  * The loops a kernel lists in `delegates` (its definition's `finiteOnly`)
  * compute only finite inputs: the loop records any vector holding NaN or ±∞
@@ -97,7 +107,7 @@ export interface Float32Loops {
   readonly forward?: Unary;
   readonly derivative?: Unary;
   readonly secondDerivative?: Unary;
-  /** dx only: a family with learned parameters keeps its VJP on float64 lanes. */
+  /** dx, and the learned parameters' terms where the family has any. */
   readonly vjp?: Float32Vjp;
 }
 
@@ -132,8 +142,8 @@ export interface KernelDef {
   };
   /**
    * Loops of `float32` that widen a product with a float64 value to
-   * float64 lanes (hardSigmoid's dy·(1/6), leakyRelu's dy·α and its ∂/∂α
-   * terms).
+   * float64 lanes (hardSigmoid's (x + 3)·(1/6) and dy·(1/6), leakyRelu's
+   * αx, dy·α and its ∂/∂α terms).
    */
   readonly widened?: readonly Loop[];
 }
@@ -493,8 +503,9 @@ function hardInside(k: K, x: L): V {
 /**
  * hardSigmoid′: 1/6 (rounded) inside (−3, 3]. Its VJP, dy times the
  * float64 1/6 inside (not exact in float32: only that product is widened)
- * and dy·0 (or NaN) outside. Its forward, (x + 3)·(1/6), stays on float64
- * lanes.
+ * and dy·0 (or NaN) outside. Its forward: 0 at or below −3, 1 at or above
+ * 3, else (x + 3)·(1/6) widened, the float64 loop's two roundings (NaN
+ * comes through it).
  */
 const hardSigmoid: Float32Loops = {
   forward: (k, x) => {
