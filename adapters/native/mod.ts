@@ -27,8 +27,11 @@
  * loops. Where shared memory and blocking waits exist, a large call is
  * split over helper threads: `navigator.hardwareConcurrency` threads (at
  * most 16) by default, `NONLIN_NATIVE_THREADS=N` for N (1: none), read from
- * `Deno.env` or Node's `process.env`; from 2¹⁵ elements per thread (2²⁰
- * for relu, relu6 and hardTanh). Helpers come from `node:worker_threads` in
+ * `Deno.env` or Node's `process.env`; from 2¹⁵ elements per thread (3·2¹⁷
+ * for the loops on float32 lanes — relu, relu6, hardTanh, threshold,
+ * hardshrink and the select-only loops of others —, which split resident
+ * tensors only: a Float32Array call of theirs stays on the calling
+ * thread, where it is bound by its copies). Helpers come from `node:worker_threads` in
  * Node and Deno (unref'ed: a program exits as soon as its own work is done)
  * and are Web Workers in browsers (cross-origin isolated pages, off the main
  * thread). A helper that cannot start leaves the calls on fewer threads,

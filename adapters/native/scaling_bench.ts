@@ -157,42 +157,55 @@ export async function scaling(
 
 /**
  * 1 against 2 threads at each size, splitting whenever a call has two sum
- * blocks: where the second thread starts to pay.
+ * blocks: where the second thread starts to pay, per op and mode.
  */
 export async function splitPoint(
   sizes: readonly number[],
   opNames: readonly OpName[],
   reps: number,
+  modes: readonly ("forward" | "vjp")[] = ["forward"],
 ): Promise<ScalingCell[]> {
   const always = { f64: 1, f32: 1 };
   const one = await loaded(1, always);
   const two = await loaded(2, always);
   const cells: ScalingCell[] = [];
   for (const op of opNames) {
-    for (const size of sizes) {
-      // Interleaved, so that a change of load hits both.
-      const a = callOf(one.kernels, op, "forward", size);
-      const b = callOf(two.kernels, op, "forward", size);
-      const ta: number[] = [], tb: number[] = [];
-      for (let r = 0; r < 5; r++) {
-        ta.push(time(a.run, reps).median);
-        tb.push(time(b.run, reps).median);
-      }
-      a.free();
-      b.free();
-      for (const [threads, t] of [[1, ta], [2, tb]] as const) {
-        cells.push({
-          op,
-          mode: "forward",
-          size,
-          threads,
-          medianMs: median(t),
-          minMs: Math.min(...t),
-        });
+    for (const mode of modes) {
+      for (const size of sizes) {
+        cells.push(...splitCells(one, two, op, mode, size, reps));
       }
     }
   }
   return cells;
+}
+
+/** One size of {@linkcode splitPoint}: 1 and 2 threads, interleaved. */
+function splitCells(
+  one: SimdKernels,
+  two: SimdKernels,
+  op: OpName,
+  mode: "forward" | "vjp",
+  size: number,
+  reps: number,
+): ScalingCell[] {
+  // Interleaved, so that a change of load hits both.
+  const a = callOf(one.kernels, op, mode, size);
+  const b = callOf(two.kernels, op, mode, size);
+  const ta: number[] = [], tb: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    ta.push(time(a.run, reps).median);
+    tb.push(time(b.run, reps).median);
+  }
+  a.free();
+  b.free();
+  return ([[1, ta], [2, tb]] as const).map(([threads, t]) => ({
+    op,
+    mode,
+    size,
+    threads,
+    medianMs: median(t),
+    minMs: Math.min(...t),
+  }));
 }
 
 function fmt(ms: number): string {
@@ -208,28 +221,25 @@ function fmt(ms: number): string {
  */
 export function splitTable(cells: readonly ScalingCell[]): string {
   const lines = [
-    "| op | size | 1 thread median | 2 threads median | 2 vs 1 median | 1 thread fastest | 2 threads fastest | 2 vs 1 fastest |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| op | mode | size | 1 thread median | 2 threads median | 2 vs 1 median | 1 thread fastest | 2 threads fastest | 2 vs 1 fastest |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
   ];
   const verdicts: string[] = [];
-  for (const op of [...new Set(cells.map((c) => c.op))]) {
-    const sizes = [
-      ...new Set(cells.filter((c) => c.op === op).map((c) => c.size)),
-    ]
-      .sort((a, b) => a - b);
+  const rows = [...new Set(cells.map((c) => `${c.op} ${c.mode}`))];
+  for (const row of rows) {
+    const of = cells.filter((c) => `${c.op} ${c.mode}` === row);
+    const sizes = [...new Set(of.map((c) => c.size))].sort((a, b) => a - b);
     let from: number | undefined;
     for (const size of sizes) {
       const at = (threads: number) =>
-        cells.find((c) =>
-          c.op === op && c.size === size && c.threads === threads
-        )!;
+        of.find((c) => c.size === size && c.threads === threads)!;
       const a = at(1);
       const b = at(2);
       const fast = a.minMs / b.minMs;
       if (fast >= 1.1) from ??= size;
       else from = undefined;
       lines.push(
-        `| ${op} | ${sizeText(size)} | ${fmt(a.medianMs)} | ${
+        `| ${a.op} | ${a.mode} | ${sizeText(size)} | ${fmt(a.medianMs)} | ${
           fmt(b.medianMs)
         } | ${(a.medianMs / b.medianMs).toFixed(2)}× | ${fmt(a.minMs)} | ${
           fmt(b.minMs)
@@ -237,7 +247,7 @@ export function splitTable(cells: readonly ScalingCell[]): string {
       );
     }
     verdicts.push(
-      `${op}: two threads pay from ${
+      `${row}: two threads pay from ${
         from === undefined ? "no size measured" : `${sizeText(from)} elements`
       }${from === undefined ? "" : ` (${sizeText(from / 2)} per thread)`}`,
     );
@@ -296,7 +306,9 @@ if (import.meta.main) {
   let cells: ScalingCell[];
   if (values.split) {
     const sizes = [13, 14, 15, 16, 17, 18, 19, 20, 21].map((k) => 2 ** k);
-    cells = await splitPoint(sizes, [...opNames, "relu"], reps);
+    const ops = opNames.includes("relu") ? opNames : [...opNames, "relu"];
+    const modes = values.modes.split(",") as ("forward" | "vjp")[];
+    cells = await splitPoint(sizes, ops as OpName[], reps, modes);
     write(splitTable(cells));
   } else {
     const threadCounts = values.threads.split(",").map(Number);

@@ -46,7 +46,13 @@ import {
   webIdleMs,
 } from "./_threads.ts";
 import { POOL_BASE } from "./_vmath.ts";
-import { type KernelDef, kernelDefs, kernelFamilies, lanesOf } from "./_ops.ts";
+import {
+  type KernelDef,
+  kernelDefs,
+  kernelFamilies,
+  type LaneKind,
+  lanesOf,
+} from "./_ops.ts";
 
 type Kernel = (...args: number[]) => number;
 
@@ -67,6 +73,12 @@ export interface SimdKernels {
   readonly threadsReason: string | undefined;
   /** How many chunks of calls the helpers have run, all together. */
   workerJobs(): number;
+  /**
+   * How many jobs calls have handed to helpers (a split call posts one per
+   * idle helper, whether or not the helper wakes before the calling thread
+   * has run every chunk): which calls split, for tests.
+   */
+  splitJobs(): number;
   /**
    * Starts every helper and resolves once all are ready (true) or the pool
    * gave up (false): for tests and benchmarks, which want every thread at
@@ -97,9 +109,11 @@ export interface LoadOptions {
    */
   readonly workers?: "auto" | "web";
   /**
-   * The fewest elements per thread a call is split at, overriding the
-   * measured defaults (for measuring them: `scaling_bench.ts --split`).
-   * @default { f64: 2¹⁵, f32: 2²⁰ }
+   * The fewest elements per thread a call is split at, for the float64-
+   * and the float32-lane loops, overriding the measured defaults (for
+   * measuring them: `scaling_bench.ts --split`). Host arrays never split a
+   * float32-lane loop, whatever `f32` says.
+   * @default { f64: 2¹⁵, f32: 3·2¹⁷ }
    */
   readonly split?: { readonly f64: number; readonly f32: number };
 }
@@ -267,6 +281,7 @@ export async function loadSimdKernels(
       return reason();
     },
     workerJobs: () => pool?.jobs.reduce((a, b) => a + b, 0) ?? 0,
+    splitJobs: () => pool?.posted ?? 0,
     ready: (timeoutMs?: number) =>
       pool?.ready(timeoutMs) ?? Promise.resolve(false),
   };
@@ -340,8 +355,17 @@ interface Family {
   readonly index: Readonly<Record<Loop, number>>;
   /** The same for the `finite` loops. */
   readonly finiteIndex: Readonly<Partial<Record<Loop, number>>>;
-  /** From how many elements a call is split with the worker. */
-  readonly split: number;
+  /**
+   * Per loop, the fewest elements per thread from which a call on resident
+   * data is split over threads (by the loop's lanes: {@linkcode SPLIT_F64}
+   * or {@linkcode SPLIT_F32}).
+   */
+  readonly split: Readonly<Record<Loop, number>>;
+  /**
+   * The same for host arrays: as `split` for a float64-lane loop; never
+   * for a float32-lane one ({@linkcode hostSplitOf}).
+   */
+  readonly hostSplit: Readonly<Record<Loop, number>>;
 }
 
 /** Which family an op's loop runs, with what scalar arguments. */
@@ -422,12 +446,22 @@ function createKernelSet(
         finiteIndex[loop] = names.indexOf(`${name}_${loop}_finite`);
       }
     }
-    const split = LOOPS.every((l) =>
-        ["f32", "either"].includes(lanesOf(def, l))
-      )
-      ? splitFrom.f32
-      : splitFrom.f64;
-    families[name] = { def, loops, finite, index, finiteIndex, split };
+    const split = {} as Record<Loop, number>;
+    const hostSplit = {} as Record<Loop, number>;
+    for (const loop of LOOPS) {
+      const lanes = splitLanes(lanesOf(def, loop));
+      split[loop] = lanes === "f32" ? splitFrom.f32 : splitFrom.f64;
+      hostSplit[loop] = hostSplitOf(lanes, splitFrom);
+    }
+    families[name] = {
+      def,
+      loops,
+      finite,
+      index,
+      finiteIndex,
+      split,
+      hostSplit,
+    };
   }
   const runner = new Runner(
     heap,
@@ -456,7 +490,7 @@ function createKernelSet(
         ...(reason === undefined ? {} : { threadsReason: reason }),
         workers: facts.workers,
         splitFrom:
-          `${splitFrom.f64} elements per thread (${splitFrom.f32} for the float32 loops)`,
+          `${splitFrom.f64} elements per thread (${splitFrom.f32} for the float32 loops, which never split host arrays)`,
         sumBlock: SUM_BLOCK,
         memory,
       });
@@ -476,18 +510,50 @@ const MAIN = scratchOf(0);
 
 /**
  * The fewest elements per thread for which a helper thread pays, for the
- * float64-lane loops (bound by arithmetic) and the float32-lane ones (the
- * clamps: bound by memory). Measured with `scaling_bench.ts --split` on
- * this project's 2-core machine (Deno 2.9.6): the smallest power of two
- * from which a call split over 2 threads is faster than on 1. An earlier
- * run with the machine less loaded gave 2¹⁵ per thread for the float64
- * loops; re-measured while it was shared (load average ≈ 10 on its 2
- * cores), the second core was mostly taken and no size below ~2¹⁹ per
- * thread gained reliably, which no threshold can fix, so the values stay
- * (docs/native/host_and_threads.md has the measurements).
+ * float64-lane loops (bound by arithmetic) and the float32-lane ones
+ * (selects and clamps: bound by memory), on resident data. Measured with
+ * `scaling_bench.ts --split` on this project's 2-core machine (Deno
+ * 2.9.6). The float64 value is from an earlier, less loaded run (under
+ * load average ≈ 10 no size below ~2¹⁹ per thread gained reliably, which no
+ * threshold can fix). The float32 loops (relu, relu6, hardTanh, threshold,
+ * hardshrink; 2026-12-05, load ≈ 1–3): at 10⁶ elements, each call's arrays
+ * allocated beside another kernel set's (as in the bench), two threads were
+ * 1.56–2.13× one in every cell, forward and VJP, in two runs; the hot-cache
+ * sweep (`--split`, arrays reused call after call) gave 0.68–1.41× at 2¹⁹,
+ * 0.71–1.70× at 2²⁰, 0.84–1.83× at 2²¹. 3·2¹⁷ per thread splits from
+ * 0.75·2²⁰ elements (docs/native/host_and_threads.md, fifth pass).
  */
 const SPLIT_F64 = 1 << 15;
-const SPLIT_F32 = 1 << 20;
+const SPLIT_F32 = 3 << 17;
+
+/**
+ * Which split a loop on `lanes` takes: a loop on float32 lanes, or on them
+ * for float32 parameters (softshrink's forward for a float32 λ: the
+ * catalog's, any round one), is bound by memory; a float64 loop, or one
+ * that widens its products to float64 (leakyRelu's VJP), by arithmetic.
+ */
+function splitLanes(lanes: LaneKind): "f32" | "f64" {
+  return lanes === "f32" || lanes === "either" ? "f32" : "f64";
+}
+
+/**
+ * The fewest elements per thread from which a loop on `lanes` splits a
+ * call on host arrays: as on resident data for a float64-lane loop, never
+ * for a float32-lane one. Only the calling thread can read and write host
+ * arrays, so a helper's share costs it a copy in and a copy out across
+ * cores (~20 GB/s here, against ~50 for a copy within its cache), more
+ * than a memory-bound loop costs on the calling thread's own cached tile:
+ * at 10⁶ elements relu, relu6, hardTanh, threshold and hardshrink into
+ * `out` took 0.38–0.50 ms on one thread and 0.55–0.84 split over two
+ * (forward and VJP), while the float64 loops gain from the split (fifth
+ * pass).
+ */
+function hostSplitOf(
+  lanes: "f32" | "f64",
+  splitFrom: { readonly f64: number; readonly f32: number },
+): number {
+  return lanes === "f32" ? Infinity : splitFrom.f64;
+}
 
 /**
  * Elements per block of a parameter-gradient sum. Every VJP with learned
@@ -644,7 +710,7 @@ class Runner {
     call: Call,
   ): void {
     const n = x.length;
-    const threads = this.threadsFor(family, n);
+    const threads = this.threadsFor(family, loop, n);
     if (threads > 1) {
       this.#overlap(family, loop, x, dy, out, params, call, threads);
       return;
@@ -1000,12 +1066,16 @@ class Runner {
     return job;
   }
 
-  /** How many threads a call of `n` elements of `family` runs on (at most). */
-  threadsFor(family: Family, n: number): number {
+  /**
+   * How many threads a call of `family`'s `loop` on `n` elements of host
+   * arrays runs on (at most).
+   */
+  threadsFor(family: Family, loop: Loop, n: number): number {
     const pool = this.#pool;
+    const per = family.hostSplit[loop];
     return pool === undefined
       ? 1
-      : Math.max(1, Math.min(1 + pool.helpers, Math.floor(n / family.split)));
+      : Math.max(1, Math.min(1 + pool.helpers, Math.floor(n / per)));
   }
 
   /** `ptrs` moved on by `start` elements (a reused array). */
@@ -1042,7 +1112,7 @@ class Runner {
     // records are redone here, between the blocks, in a fixed order.
     const threads = single || pool === undefined || (checked && grads > 0)
       ? 1
-      : Math.min(1 + pool.helpers, Math.floor(n / family.split));
+      : Math.min(1 + pool.helpers, Math.floor(n / family.split[loop]));
     if (threads <= 1) {
       if (grads === 0) {
         const count = invoke(fn, ptrs, n, params);

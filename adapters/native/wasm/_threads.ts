@@ -458,6 +458,7 @@ export class Pool {
   #i32: Int32Array;
   #failure: string | undefined;
   #started = false;
+  #posted = 0;
 
   /**
    * @param module The compiled kernel module (importing a shared memory).
@@ -511,6 +512,14 @@ export class Pool {
   /** Why the pool runs no helper, once one failed to start; else undefined. */
   get failure(): string | undefined {
     return this.#failure;
+  }
+
+  /**
+   * Jobs handed to a helper so far (taken or, when the calling thread ran
+   * every chunk before the helper woke, taken back).
+   */
+  get posted(): number {
+    return this.#posted;
   }
 
   /** Jobs each helper has worked on so far. */
@@ -592,6 +601,7 @@ export class Pool {
       return false; // it timed out and left just now
     }
     Atomics.notify(i32, base);
+    this.#posted++;
     return true;
   }
 

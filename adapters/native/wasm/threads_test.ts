@@ -7,6 +7,8 @@ import { type OpName, ops, seededRandom } from "@nonlin/core";
 import type { KernelArgs, KernelSet } from "../_kernels.ts";
 import { jsKernels } from "../_js_kernels.ts";
 import { prepare } from "../_engine.ts";
+import type { Loop } from "./_module.ts";
+import { kernelDefs, lanesOf } from "./_ops.ts";
 import { environment, threadCount } from "../_kernel_sets.ts";
 import {
   defaultThreads,
@@ -397,6 +399,64 @@ Deno.test({
         assert.ok(s.workerJobs() > jobs, `${s.threads} threads: no helper`);
       }
     });
+  },
+});
+
+Deno.test({
+  name:
+    "which calls split: per loop, by its lanes; host arrays never on float32",
+  ignore: !support.simd || !shared,
+  async fn(t) {
+    // Split from one sum block per thread: every call below would split if
+    // its rule let it.
+    const s = await loadSimdKernels({
+      fma: support.relaxed,
+      threads: 2,
+      split: { f64: SUM_BLOCK, f32: SUM_BLOCK },
+    });
+    assert.ok(await s.ready(), `${s.threadsReason}`);
+    const k = s.kernels;
+    const n = 8 * SUM_BLOCK;
+    const x = inputs(n, 71);
+    const dy = inputs(n, 72);
+    const rx = k.allocate!(n);
+    const rdy = k.allocate!(n);
+    const rout = k.allocate!(n);
+    rx.view().set(x);
+    rdy.view().set(dy);
+    const out = new Float32Array(n);
+    // A loop on float32 lanes (or on them for float32 parameters) is bound
+    // by memory; hardSigmoid has both kinds in one family.
+    const memoryBound = (op: "relu" | "sigmoid" | "hardSigmoid", loop: Loop) =>
+      ["f32", "either"].includes(lanesOf(kernelDefs[op], loop));
+    for (const op of ["relu", "sigmoid", "hardSigmoid"] as const) {
+      for (const loop of ["forward", "derivative", "vjp"] as const) {
+        const f32 = memoryBound(op, loop);
+        const args = argsOf(op, n, k);
+        const call = (a: Float32Array, d: Float32Array, o: Float32Array) =>
+          loop === "vjp"
+            ? k.ops[op].vjp(a, d, o, sumsOf(op), args)
+            : k.ops[op][loop](a, o, args);
+        // Whether the call was handed to the helper (taken or not).
+        const helped = (run: () => void) => {
+          const jobs = s.splitJobs();
+          run();
+          return s.splitJobs() > jobs;
+        };
+        await t.step(`${op} ${loop} (${f32 ? "memory" : "arithmetic"})`, () => {
+          assert.ok(
+            helped(() => call(rx.view(), rdy.view(), rout.view())),
+            "resident: split",
+          );
+          assert.strictEqual(helped(() => call(x, dy, out)), !f32, "host");
+        });
+      }
+    }
+    assert.ok(
+      memoryBound("hardSigmoid", "derivative") &&
+        !memoryBound("hardSigmoid", "forward"),
+      "hardSigmoid no longer mixes lanes: pick another family for this test",
+    );
   },
 });
 
