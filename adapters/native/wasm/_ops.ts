@@ -534,8 +534,57 @@ const hardSigmoid: Float32Loops = {
     ),
 };
 
-/** hardSwish″: 1/3 (rounded) inside (−3, 3]; its other loops are arithmetic. */
+/** (2x + 3)·(1/6) in float64 from the widened halves: hardSwish′ inside. */
+function hardSwishSlope64(k: K, lo: V, hi: V): [V, V] {
+  const sixth = k.let(k.c(1 / 6));
+  const three = k.let(k.c(3));
+  return [
+    F64x2.mul(F64x2.add(F64x2.add(lo, lo), three), sixth),
+    F64x2.mul(F64x2.add(F64x2.add(hi, hi), three), sixth),
+  ];
+}
+
+/**
+ * hardSwish: 0 at or below −3 (float32 selects), x at or above 3 (its
+ * slope 1 above 3), else x(x + 3)·(1/6) and (2x + 3)·(1/6) on the widened
+ * halves with the float64 loop's roundings (NaN comes through them), which
+ * give the JavaScript kernel's (v(v + 3))/6 and (2v + 3)/6 on every float32
+ * of [−3, 3] (`lanes_sweep.ts`); hardSwish″: 1/3 (rounded) inside (−3, 3].
+ * Its VJP stays on float64 lanes: dy·(2x + 3)·(1/6) is not JavaScript's
+ * dy·((2v + 3)/6) where the product ties (x = 2, dy = 8692.0693359375:
+ * 10140.7470703125 against 10140.748046875), as before these loops, and a
+ * division costs more than the lanes save.
+ */
 const hardSwish: Float32Loops = {
+  forward: (k, x) => {
+    const [lo, hi] = widen(k, x);
+    const sixth = k.let(k.c(1 / 6));
+    const three = k.let(k.c(3));
+    const inner = pack32(
+      F64x2.mul(F64x2.mul(lo, F64x2.add(lo, three)), sixth),
+      F64x2.mul(F64x2.mul(hi, F64x2.add(hi, three)), sixth),
+    );
+    return select32(
+      k,
+      F32x4.le(x, k.ci(MINUS_THREE_F32)),
+      k.ci(0),
+      select32(k, F32x4.ge(x, k.ci(THREE_F32)), x, inner),
+    );
+  },
+  derivative: (k, x) => {
+    const [lo, hi] = widen(k, x);
+    return select32(
+      k,
+      F32x4.le(x, k.ci(MINUS_THREE_F32)),
+      k.ci(0),
+      select32(
+        k,
+        F32x4.gt(x, k.ci(THREE_F32)),
+        k.ci(ONE_F32),
+        pack32(...hardSwishSlope64(k, lo, hi)),
+      ),
+    );
+  },
   secondDerivative: (k, x) => slope32(k, x, hardInside(k, x), THIRD_F32),
 };
 
@@ -656,7 +705,10 @@ const withFloat32: { readonly [N in KernelName]?: KernelDef } = {
     float32: hardSigmoid,
     widened: ["forward", "vjp"],
   }),
-  hardSwish: family(definitions.hardSwish, { float32: hardSwish }),
+  hardSwish: family(definitions.hardSwish, {
+    float32: hardSwish,
+    widened: ["forward", "derivative"],
+  }),
   hardshrink: family(definitions.hardshrink, {
     float32: hardshrink,
     float32Params: shrinkParams,
