@@ -366,6 +366,8 @@ interface Family {
    * for a float32-lane one ({@linkcode hostSplitOf}).
    */
   readonly hostSplit: Readonly<Record<Loop, number>>;
+  /** Per loop, elements per tile of a one-thread host-array call. */
+  readonly tile: Readonly<Record<Loop, number>>;
 }
 
 /** Which family an op's loop runs, with what scalar arguments. */
@@ -448,10 +450,14 @@ function createKernelSet(
     }
     const split = {} as Record<Loop, number>;
     const hostSplit = {} as Record<Loop, number>;
+    const tile = {} as Record<Loop, number>;
     for (const loop of LOOPS) {
       const lanes = splitLanes(lanesOf(def, loop));
       split[loop] = lanes === "f32" ? splitFrom.f32 : splitFrom.f64;
       hostSplit[loop] = hostSplitOf(lanes, splitFrom);
+      tile[loop] = loop === "vjp"
+        ? (lanes === "f32" ? TILE_WIDE_VJP : TILE_VJP)
+        : (lanes === "f32" ? TILE_WIDE : TILE);
     }
     families[name] = {
       def,
@@ -461,6 +467,7 @@ function createKernelSet(
       finiteIndex,
       split,
       hostSplit,
+      tile,
     };
   }
   const runner = new Runner(
@@ -565,19 +572,29 @@ function hostSplitOf(
 export const SUM_BLOCK = 1 << 14;
 
 /**
- * Elements per tile of a host-array call: x (and dy) are copied into a
- * fixed tile in the kernels' memory a tile at a time, computed there in
- * place and copied out, so the copies stay in the cache instead of
- * streaming the whole arrays through memory twice more, and nothing is
- * allocated per call. A tile is whole sum blocks (their sums are added in
- * order, as for resident data): 256 KiB of x for a forward loop, 128 KiB
- * each of x and dy for a VJP, within a core's L2 (fewer, longer copies
- * than one block a tile: relu forward into out 0.313 → 0.293 ms at 10⁶,
- * `host_ab_bench.ts --threads 1`).
+ * Elements per tile of a host-array call on one thread: x (and dy) are
+ * copied into a fixed tile in the kernels' memory a tile at a time,
+ * computed there in place and copied out, so the copies stay in the cache
+ * instead of streaming the whole arrays through memory twice more, and
+ * nothing is allocated per call. A tile is whole sum blocks (their sums are
+ * added in order, as for resident data). A loop bound by arithmetic: 256
+ * KiB of x forward, 128 KiB each of x and dy for a VJP (from 1 block to 4,
+ * relu forward into out 0.313 → 0.293 ms at 10⁶; at 16 blocks the float64
+ * forwards took 1.02–1.07× as long: sigmoid, elu, hardSigmoid, two runs).
+ * A loop bound by memory ({@linkcode splitLanes}): 1 MiB forward, 512 KiB
+ * each for a VJP, a core's L2 here — fewer, longer copies: from 4 (2)
+ * blocks to 8 (4) 0.92–0.99× and on to 16 (8) 0.94–1.00× more on relu,
+ * relu6, hardTanh, threshold, hardshrink and softshrink, forward and VJP;
+ * 32 (16) 0.95–1.04×, no further (`host_ab_bench.ts`, 2026-12-05, load
+ * 0.6–1.3). The tiles are allocated once (1.5 MiB).
  */
 const TILE = 4 * SUM_BLOCK;
 /** Elements per tile of a host-array VJP (two arrays in the cache). */
 const TILE_VJP = 2 * SUM_BLOCK;
+/** {@linkcode TILE} for a loop bound by memory. */
+const TILE_WIDE = 16 * SUM_BLOCK;
+/** {@linkcode TILE_VJP} for a loop bound by memory. */
+const TILE_WIDE_VJP = 8 * SUM_BLOCK;
 
 /**
  * Elements per chunk a helper takes in a host-array call split over
@@ -683,8 +700,8 @@ class Runner {
       ? 0
       : heap.alloc(4 * Math.ceil(KEEP_SCRATCH / HOST_CHUNK));
     // Allocated once: a host-array call on one thread allocates nothing.
-    this.#tileX = heap.alloc(4 * TILE);
-    this.#tileDy = heap.alloc(4 * TILE_VJP);
+    this.#tileX = heap.alloc(4 * TILE_WIDE);
+    this.#tileDy = heap.alloc(4 * TILE_WIDE_VJP);
   }
 
   /**
@@ -715,7 +732,7 @@ class Runner {
       this.#overlap(family, loop, x, dy, out, params, call, threads);
       return;
     }
-    const size = dy === undefined ? TILE : TILE_VJP;
+    const size = family.tile[loop];
     for (let start = 0; start < n;) {
       start = this.#tile(
         family,

@@ -254,6 +254,8 @@ Deno.test({
       SUM_BLOCK - 1,
       SUM_BLOCK + 1,
       11 * SUM_BLOCK + 7,
+      // Several one-thread tiles (relu: 16 blocks forward, 8 a VJP), in place.
+      37 * SUM_BLOCK + 5,
     ];
     for (const n of lengths) {
       const x = inputs(n, 41 + n);
