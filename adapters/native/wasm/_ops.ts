@@ -13,8 +13,9 @@
  *   it once, as the definition does (hardSigmoid's forward and VJP,
  *   leakyRelu's); its parameter sums are the float64 loop's, term for term;
  * - `either`: a float32 body for the parameters that make the loop exact
- *   in float32 (a float32 λ or α: softshrink's and leakyRelu's forward),
- *   chosen once per call, else the loop's other body;
+ *   in float32 (a float32 λ or α: softshrink's and leakyRelu's forward;
+ *   bounds that do not round to a zero of the other sign: hardTanh's bare
+ *   clamp), chosen once per call, else the loop's other body;
  * - `f64`: the definition (or a `tuned` loop), on float64 lanes (an f32x4
  *   vector is widened into two f64x2 vectors, and `_module.ts` computes the
  *   vectors of a loop step side by side), so each result is rounded to
@@ -176,6 +177,7 @@ const ONE_F32 = 0x3f800000;
 const SIX_F32 = 0x40c00000;
 const THREE_F32 = 0x40400000;
 const MINUS_THREE_F32 = 0xc0400000 | 0;
+const SIGN_F32 = 0x80000000 | 0;
 /** 1/6 and 1/3 rounded to float32: the values the float64 loops store. */
 const SIXTH_F32 = 0x3e2aaaab;
 const THIRD_F32 = 0x3eaaaaab;
@@ -285,7 +287,6 @@ function family(
     readonly float32Params?: (k: K, p: Params) => Params;
     readonly float32When?: KernelDef["float32When"];
     readonly widened?: readonly Loop[];
-    readonly params?: readonly string[];
     readonly tuned?: Tuned;
   } = {},
 ): KernelDef {
@@ -298,7 +299,7 @@ function family(
     }
   }
   return {
-    params: options.params ?? def.params,
+    params: def.params,
     grads: def.grads,
     delegates: def.finiteOnly,
     definition: def,
@@ -340,22 +341,69 @@ function relu6Inside(k: K, x: L): V {
 }
 
 /**
- * hardTanh on float32 lanes, every loop. Parameters: `lo`, `hi` (the
- * bounds rounded to float32: clamping against them gives the float64 clamp
- * rounded), and `above`, `atMost` (the least float32 above min and the
- * greatest float32 not above max, so `x > min && x <= max` is
- * `above <= x && x <= atMost` exactly, as the JavaScript kernel compares in
- * float64), computed by the caller.
+ * hardTanh on float32 lanes, every loop, with `hardTanhParams`: the clamp
+ * to the bounds rounded (`lo`, `hi`) is the float64 clamp rounded, except
+ * at ±0 where a bound rounds to a zero of the other sign (`hardTanhClamp`),
+ * so this forward sets the sign (`keep`, `sign`). `min < x ≤ max` is
+ * `above ≤ x ≤ atMost`, as the JavaScript kernel compares in float64.
  */
 const hardTanh: Float32Loops = {
-  forward: (_k, x, p) => F32x4.pmin(F32x4.pmax(x, p.lo!), p.hi!),
+  forward: (_k, x, p) => V128.or(V128.and(clamp32(x, p), p.keep!), p.sign!),
   derivative: (k, x, p) => slope32(k, x, hardTanhInside(x, p)),
   secondDerivative: (_k, x) => zeroOrNaN32(x),
   vjp: (k, x, dy, p) => passOrZero32(k, x, dy, hardTanhInside(x, p)),
 };
 
+function clamp32(x: L, p: Params): V {
+  return F32x4.pmin(F32x4.pmax(x, p.lo!), p.hi!);
+}
+
 function hardTanhInside(x: L, p: Params): V {
   return V128.and(F32x4.ge(x, p.above!), F32x4.le(x, p.atMost!));
+}
+
+/** The largest float64 that rounds to 0 in float32 (the tie goes to even 0). */
+const ROUNDS_TO_ZERO = 2 ** -150;
+
+/**
+ * hardTanh's forward as the bare clamp, for bounds that do not round to a
+ * zero of the other sign. One that does (min in (0, 2⁻¹⁵⁰], max in
+ * [−2⁻¹⁵⁰, 0)) clamps ∓0 to itself where the JavaScript kernel gives the
+ * bound rounded, ±0: −0 < 1e-46, but pmax keeps −0 against +0.
+ */
+const hardTanhClamp: Float32If = {
+  when: (k, p) =>
+    V128.anyTrue(
+      V128.and(
+        V128.or(
+          F64x2.le(p.min!, k.ci(0)),
+          F64x2.gt(p.min!, k.c(ROUNDS_TO_ZERO)),
+        ),
+        V128.or(
+          F64x2.ge(p.max!, k.ci(0)),
+          F64x2.lt(p.max!, k.c(-ROUNDS_TO_ZERO)),
+        ),
+      ),
+    ),
+  body: (_k, x, p) => clamp32(x, p),
+};
+
+/**
+ * hardTanh's float32 parameters from the float64 min and max (min < max,
+ * as the catalog requires): with min > 0 every result but NaN is ≥ +0, so
+ * `keep` clears the sign bit; with max < 0 every one is ≤ −0, so `sign`
+ * sets it; else they leave the clamp as it is.
+ */
+function hardTanhParams(k: K, p: Params): Params {
+  const signBit = k.ci(SIGN_F32);
+  return {
+    lo: round32(k, p.min!),
+    hi: round32(k, p.max!),
+    above: above32(k, p.min!),
+    atMost: atMost32(k, p.max!),
+    keep: k.let(V128.not(V128.and(F64x2.gt(p.min!, k.ci(0)), signBit))),
+    sign: k.let(V128.and(F64x2.lt(p.max!, k.ci(0)), signBit)),
+  };
 }
 
 /**
@@ -686,10 +734,10 @@ const TANHSHRINK_NEAR_0 = [
 const withFloat32: { readonly [N in KernelName]?: KernelDef } = {
   relu: family(definitions.relu, { float32: relu }),
   relu6: family(definitions.relu6, { float32: relu6 }),
-  // The caller passes the float32 bounds and neighbours (see hardTanh above).
   hardTanh: family(definitions.hardTanh, {
     float32: hardTanh,
-    params: ["lo", "hi", "above", "atMost"],
+    float32Params: hardTanhParams,
+    float32When: { forward: hardTanhClamp },
   }),
   leakyRelu: family(definitions.leakyRelu, {
     float32: leakyRelu,

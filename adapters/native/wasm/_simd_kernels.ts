@@ -15,7 +15,7 @@
  * @module
  */
 
-import { nextFloat32, type OpName } from "@nonlin/core";
+import type { OpName } from "@nonlin/core";
 import type {
   KernelArgs,
   KernelSet,
@@ -1305,19 +1305,6 @@ function planner(
         return { family: families.leakyRelu!, params: [a], sumScale: 1 };
       };
     }
-    case "hardTanh":
-      return (_loop, args) => {
-        const min = num(args, "min");
-        const max = num(args, "max");
-        const lo = Math.fround(min);
-        const hi = Math.fround(max);
-        return fixed("hardTanh", [
-          lo,
-          hi,
-          lo > min ? lo : nextFloat32(lo, true),
-          hi <= max ? hi : nextFloat32(hi, false),
-        ]);
-      };
     case "softplus":
       return (_loop, args) => {
         const b = num(args, "beta");
