@@ -197,6 +197,12 @@ export abstract class VectorMath<T> implements Lanes<T> {
   abstract pow2(kd: T): T;
   /** Each lane rounded to the nearest float32, exactly as `Math.fround`. */
   abstract roundToF32(a: T): T;
+  /**
+   * a/b for finite b in [1, 2¹²⁸) and finite a: a group shares one
+   * division between the two halves of each float32 vector (see
+   * {@linkcode KGroup.divPairs}); one vector divides.
+   */
+  abstract divPairs(a: T, b: T): T;
 
   /** Horner: Σ coeffs[k]·xᵏ (`x` from `let`). */
   poly(x: T, coeffs: readonly number[]): T {
@@ -704,6 +710,9 @@ export class K extends VectorMath<V> {
     // demote then promote: lanes 0–1 of the demoted vector are the two values.
     return F64x2.promoteLowF32x4(F32x4.demoteF64x2Zero(a));
   }
+  divPairs(a: V, b: V): V {
+    return F64x2.div(a, b);
+  }
 }
 
 /** Several f64x2 vectors, one per member, computed side by side. */
@@ -849,6 +858,32 @@ export class KGroup extends VectorMath<Group> {
   }
   roundToF32(a: Group): Group {
     return this.#map((i) => this.k.roundToF32(a[i]!));
+  }
+  /**
+   * a/b with one division for each pair of members (the two halves of a
+   * float32 vector, so lanes j and j + 2 of it): with r = 1/(b₀b₁), a₀/b₀ = a₀·b₁·r and a₁/b₁ =
+   * a₁·b₀·r, four float64 roundings (the product, the reciprocal, the two
+   * products: a relative error below 4.01·2⁻⁵³, fused or not, as nothing
+   * here is a multiply–add), none of which overflows or underflows for a
+   * finite float32 a and b in [1, 2¹²⁸) (|a·b| < 2²⁵⁶, b₀b₁ < 2²⁵⁶). A
+   * lane with a non-finite b would spoil its partner's quotient (∞·0), so
+   * every lane must be finite: a loop that delegates non-finite inputs
+   * zeroes them before its body (`_module.ts`).
+   */
+  divPairs(a: Group, b: Group): Group {
+    if (this.#only !== undefined || this.width % 2 !== 0) {
+      throw new TypeError("divPairs needs whole pairs of members");
+    }
+    const k = this.k;
+    const out: V[] = [];
+    for (let i = 0; i < this.width; i += 2) {
+      const b0 = k.let(b[i]!);
+      const b1 = k.let(b[i + 1]!);
+      const r = k.let(F64x2.div(k.c(1), F64x2.mul(b0, b1)));
+      out.push(F64x2.mul(F64x2.mul(a[i]!, b1), r));
+      out.push(F64x2.mul(F64x2.mul(a[i + 1]!, b0), r));
+    }
+    return out;
   }
 }
 

@@ -886,3 +886,54 @@ Deno.test("simd kernels: the float32-lane loops give the JavaScript kernels' bit
     }
   }
 });
+
+Deno.test("simd kernels: softsign's forward within 1 ULP on every 16th float32", () => {
+  // The tuned forward shares one division between the two halves of a
+  // vector (`divPairs`): every 16th bit pattern (both signs, ±0, ±∞, NaNs,
+  // subnormals), the specials, and each special in each lane of a vector
+  // of finite values (a non-finite lane must not spoil its partner's).
+  const spec = ops.softsign as unknown as OpSpec;
+  const p = resolveParams("softsign", {}) as ResolvedParams;
+  const chunk = 1 << 20;
+  const bits = new Int32Array(chunk);
+  const x = new Float32Array(bits.buffer);
+  const y = new Float32Array(chunk);
+  const args = argsOf("softsign", chunk, kernels, {});
+  const check = (xs: Float32Array, ys: Float32Array) => {
+    for (let i = 0; i < xs.length; i++) {
+      const want = Math.fround(spec.f(xs[i]!, p));
+      const got = ys[i]!;
+      if (Object.is(got, want)) continue;
+      // Within 1 ULP; a zero only where the reference is that zero.
+      const d = ulpDistance(got, want);
+      assert.ok(
+        d <= 1 && want !== 0 && got !== 0,
+        `softsign(${show(xs[i]!)}) = ${show(got)}, reference ${
+          show(want)
+        }: ${d} ULP`,
+      );
+    }
+  };
+  for (let start = 0; start < 2 ** 32; start += chunk * 16) {
+    for (let i = 0; i < chunk; i++) bits[i] = (start + 16 * i) | 0;
+    kernels.ops.softsign.forward(x, y, args);
+    check(x, y);
+  }
+  const finite = [0.75, -3, 2 ** -149, -1e30];
+  const placed: number[] = [...SPECIAL_F32];
+  for (const s of [NaN, Infinity, -Infinity]) {
+    for (let lane = 0; lane < 8; lane++) {
+      for (let j = 0; j < 8; j++) {
+        placed.push(j === lane ? s : finite[(j + lane) % 4]!);
+      }
+    }
+  }
+  const xs = Float32Array.from(placed);
+  const ys = new Float32Array(xs.length);
+  kernels.ops.softsign.forward(
+    xs,
+    ys,
+    argsOf("softsign", xs.length, kernels, {}),
+  );
+  check(xs, ys);
+});
