@@ -437,6 +437,7 @@ export class GpuEngine {
             hi,
             lo > min ? lo : nextFloat32(lo, true),
             hi <= max ? hi : nextFloat32(hi, false),
+            lo >= min ? lo : nextFloat32(lo, true),
           ]),
         };
       }

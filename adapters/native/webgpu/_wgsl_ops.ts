@@ -117,15 +117,18 @@ const relu6: BitsFamily = {
 
 /**
  * hardTanh in float32. Parameters (f32 bits): `lo`, `hi` (the bounds rounded
- * to float32: clamping against them gives the float64 clamp rounded),
- * `above`, `atMost` (so `x > min && x <= max` is `above <= x <= atMost`).
+ * to float32: the results outside), `above`, `atMost` (so `x > min && x <=
+ * max` is `above <= x <= atMost`), `atLeast` (so `x < min` is `x < atLeast`).
+ * The forward compares against `atLeast` and `atMost`, not `lo` and `hi`:
+ * a bound that rounds to a zero of the other sign (min in (0, 2⁻¹⁵⁰]: `lo`
+ * is +0) would otherwise keep −0 at x = −0, which is below min, and so +0.
  */
 const hardTanh: BitsFamily = {
   kind: "bits",
-  params: ["lo", "hi", "above", "atMost"],
+  params: ["lo", "hi", "above", "atMost", "atLeast"],
   grads: [],
   forward:
-    `select(select(select(xb, p1, !bits_le(xb, p1)), p0, !bits_le(p0, xb)), xb, ${NAN})`,
+    `select(select(select(xb, p1, !bits_le(xb, p3)), p0, !bits_le(p4, xb)), xb, ${NAN})`,
   derivative:
     `select(select(0u, 0x3f800000u, bits_le(p2, xb) && bits_le(xb, p3)), xb, ${NAN})`,
 };

@@ -4,7 +4,12 @@
 // every op is the conformance suite's job (profile "native-webgpu").
 
 import assert from "node:assert";
-import { BackendUnavailableError, ops, ulpDistance } from "@nonlin/core";
+import {
+  BackendUnavailableError,
+  nextFloat32,
+  ops,
+  ulpDistance,
+} from "@nonlin/core";
 import { findWebGpuAdapter } from "@nonlin/core/webgpu";
 import * as native from "@nonlin/native";
 import * as gpu from "@nonlin/native/webgpu";
@@ -284,6 +289,56 @@ Deno.test({
       }
       assert.ok(Object.is((await gpu.relu([1e-40]))[0], Math.fround(1e-40)));
     });
+    await t.step(
+      "hardTanh at its bounds and their neighbours, bounds that round to a zero of the other sign included, as the native kernels give it",
+      async () => {
+        const tiny = 2 ** -149;
+        const bounds: [number, number][] = [
+          [1e-46, 1], // min rounds to +0: −0 is below it, so +0
+          [-1, -1e-46], // max rounds to −0: +0 is above it, so −0
+          [0, 1],
+          [-0, 1],
+          [-1, 0],
+          [-1, -0],
+          [tiny, 2],
+          [-2, -tiny],
+          [0.1, 0.3],
+          [-1, 1],
+        ];
+        for (const [min, max] of bounds) {
+          const near = [min, max].flatMap((b) => {
+            const f = Math.fround(b);
+            return [f, nextFloat32(f, true), nextFloat32(f, false)];
+          });
+          const x = [NaN, Infinity, -Infinity, 0, -0, tiny, -tiny, ...near];
+          for (const loop of ["forward", "derivative"] as const) {
+            const run = (m: typeof gpu | typeof native) =>
+              loop === "forward"
+                ? (m.hardTanh as unknown as (
+                  x: number[],
+                  p: object,
+                ) => Promise<Float32Array>)(x, { min, max })
+                : (m.derivative as unknown as (
+                  op: string,
+                  x: number[],
+                  p: object,
+                ) => Promise<Float32Array>)("hardTanh", x, { min, max });
+            const got = await run(gpu);
+            const want = await run(native);
+            for (let i = 0; i < x.length; i++) {
+              assert.ok(
+                Object.is(got[i], want[i]),
+                `hardTanh ${loop} min=${min} max=${max} at ${
+                  Object.is(x[i], -0) ? "-0" : x[i]
+                }: ${Object.is(got[i], -0) ? "-0" : got[i]} vs ${
+                  Object.is(want[i], -0) ? "-0" : want[i]
+                }`,
+              );
+            }
+          }
+        }
+      },
+    );
     await t.step(
       "prelu with α per channel: dα summed over the rows",
       async () => {
