@@ -312,6 +312,22 @@ export const F64x2 = {
   relaxedMadd: v(0x107) as (a: V, b: V, c: V) => V,
 };
 
+/** Lanes 2–3 of an f32x4, widened exactly (lanes 0–1: `F64x2.promoteLowF32x4`). */
+export function promoteHighF32x4(a: V): V {
+  return F64x2.promoteLowF32x4(
+    I8x16.shuffle(a, a, [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]),
+  );
+}
+
+/** Two f64x2 rounded to float32 into one f32x4: `a`'s lanes first. */
+export function demotePairF64x2(a: V, b: V): V {
+  return I8x16.shuffle(
+    F32x4.demoteF64x2Zero(a),
+    F32x4.demoteF64x2Zero(b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23],
+  );
+}
+
 /** i64x2 lane select of relaxed SIMD: `mask ? a : b` for all-ones/all-zeros lanes. */
 export function relaxedLaneselect64(a: V, b: V, mask: V): V {
   return simd("v128", 0x10c, a, b, mask);

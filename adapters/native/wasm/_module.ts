@@ -29,6 +29,7 @@
  */
 
 import {
+  demotePairF64x2,
   type Expr,
   F32x4,
   F64,
@@ -41,6 +42,7 @@ import {
   I8x16,
   type Local,
   ModuleBuilder,
+  promoteHighF32x4,
   V128,
   type ValType,
 } from "./_asm.ts";
@@ -130,8 +132,6 @@ export interface BuildOptions {
 }
 
 const LANE0 = [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3];
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
-const PACK = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 const EXPONENT = 0x7f800000;
 
 /** Builds the module: every family's four loops and prelu's gathered loops. */
@@ -293,23 +293,6 @@ function recordNonFinite(
     f.set(x, V128.andnot(x, bad));
     if (dy !== null) f.set(dy, V128.andnot(dy, bad));
   });
-}
-
-function lo(x: V): V {
-  return F64x2.promoteLowF32x4(x);
-}
-
-function hi(x: V): V {
-  return F64x2.promoteLowF32x4(I8x16.shuffle(x, x, HIGH_HALF));
-}
-
-/** Two f64x2 results rounded into one f32x4. */
-function pack(a: V, b: V): V {
-  return I8x16.shuffle(
-    F32x4.demoteF64x2Zero(a),
-    F32x4.demoteF64x2Zero(b),
-    PACK,
-  );
 }
 
 /** The float64 arguments from `first` on, in both f64x2 lanes. */
@@ -494,7 +477,9 @@ function familyLoop(
       const gp: Record<string, Group> = {};
       for (const name of def.params) gp[name] = g.splat(p[name]!);
       const halves = (vs: Local<"v128">[]) =>
-        g.let(vs.flatMap((v) => [lo(v), hi(v)]));
+        g.let(
+          vs.flatMap((v) => [F64x2.promoteLowF32x4(v), promoteHighF32x4(v)]),
+        );
       const xg = halves(xs);
       let result: Group;
       const slope = def.tuned.derivative;
@@ -521,7 +506,7 @@ function familyLoop(
           out,
           i,
           tail,
-          pack(result[2 * v]!, result[2 * v + 1]!),
+          demotePairF64x2(result[2 * v]!, result[2 * v + 1]!),
           16 * v,
         );
       }
@@ -580,7 +565,9 @@ function preluLoop(
       const alphaAt = (s: Local<"i32">) =>
         F64.load(I32.add(alpha, I32.shl(s, i32(3))));
       const half = (h: 0 | 1) => {
-        const xs = f.let(h === 0 ? lo(xv) : hi(xv));
+        const xs = f.let(
+          h === 0 ? F64x2.promoteLowF32x4(xv) : promoteHighF32x4(xv),
+        );
         const av = f.let(
           F64x2.replaceLane(
             F64x2.splat(alphaAt(slots[2 * h]!)),
@@ -606,7 +593,9 @@ function preluLoop(
           );
         }
         if (loop === "derivative") return f.let(slope);
-        const dys = f.let(h === 0 ? lo(dyv!) : hi(dyv!));
+        const dys = f.let(
+          h === 0 ? F64x2.promoteLowF32x4(dyv!) : promoteHighF32x4(dyv!),
+        );
         const term = f.let(k.mul(dys, k.select(positive, k.c(0), xs)));
         for (const lane of [0, 1]) {
           const addr = f.let(
@@ -621,7 +610,7 @@ function preluLoop(
       };
       const r0 = half(0);
       const r1 = half(1);
-      storeVector(f, out, i, tail, pack(r0, r1));
+      storeVector(f, out, i, tail, demotePairF64x2(r0, r1));
     });
     f.ret(count);
   });

@@ -50,12 +50,14 @@ import {
   type Loop,
 } from "../_definitions.ts";
 import {
+  demotePairF64x2,
   type Expr,
   F32x4,
   F64x2,
   I32x4,
   I8x16,
   type Local,
+  promoteHighF32x4,
   relaxedLaneselect32,
   V128,
 } from "./_asm.ts";
@@ -250,24 +252,9 @@ export function atMost32(k: K, t: V): L {
   return k.let(nanIfNaN(r, V128.bitselect(r, down, within)));
 }
 
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
-const PACK = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-
 /** The four float32 lanes of `v` as two f64x2 (lanes 0–1, 2–3), exactly. */
 function widen(k: K, v: L): [L, L] {
-  return [
-    k.let(F64x2.promoteLowF32x4(v)),
-    k.let(F64x2.promoteLowF32x4(I8x16.shuffle(v, v, HIGH_HALF))),
-  ];
-}
-
-/** Two f64x2 rounded to float32 into one f32x4. */
-function pack32(lo: V, hi: V): V {
-  return I8x16.shuffle(
-    F32x4.demoteF64x2Zero(lo),
-    F32x4.demoteF64x2Zero(hi),
-    PACK,
-  );
+  return [k.let(F64x2.promoteLowF32x4(v)), k.let(promoteHighF32x4(v))];
 }
 
 /**
@@ -276,7 +263,7 @@ function pack32(lo: V, hi: V): V {
  */
 function mulRounded(k: K, v: L, c: V): V {
   const [lo, hi] = widen(k, v);
-  return pack32(F64x2.mul(lo, c), F64x2.mul(hi, c));
+  return demotePairF64x2(F64x2.mul(lo, c), F64x2.mul(hi, c));
 }
 
 /** The definition's loops, with `float32` and `tuned` ones where given. */
@@ -516,7 +503,10 @@ const leakyRelu: Float32Loops = {
     const [dyLo, dyHi] = widen(k, dy);
     const [xLo, xHi] = widen(k, k.let(V128.andnot(x, positive)));
     const alpha = p.alpha64!;
-    const slope = pack32(F64x2.mul(dyLo, alpha), F64x2.mul(dyHi, alpha));
+    const slope = demotePairF64x2(
+      F64x2.mul(dyLo, alpha),
+      F64x2.mul(dyHi, alpha),
+    );
     return {
       // x > 0: dy; NaN: NaN (x); else dy·α.
       dx: select32(
@@ -560,7 +550,7 @@ const hardSigmoid: Float32Loops = {
     const [lo, hi] = widen(k, x);
     const sixth = k.let(k.c(1 / 6));
     const three = k.let(k.c(3));
-    const inner = pack32(
+    const inner = demotePairF64x2(
       F64x2.mul(F64x2.add(lo, three), sixth),
       F64x2.mul(F64x2.add(hi, three), sixth),
     );
@@ -608,7 +598,7 @@ const hardSwish: Float32Loops = {
     const [lo, hi] = widen(k, x);
     const sixth = k.let(k.c(1 / 6));
     const three = k.let(k.c(3));
-    const inner = pack32(
+    const inner = demotePairF64x2(
       F64x2.mul(F64x2.mul(lo, F64x2.add(lo, three)), sixth),
       F64x2.mul(F64x2.mul(hi, F64x2.add(hi, three)), sixth),
     );
@@ -629,7 +619,7 @@ const hardSwish: Float32Loops = {
         k,
         F32x4.gt(x, k.ci(THREE_F32)),
         k.ci(ONE_F32),
-        pack32(...hardSwishSlope64(k, lo, hi)),
+        demotePairF64x2(...hardSwishSlope64(k, lo, hi)),
       ),
     );
   },
