@@ -203,6 +203,12 @@ export abstract class VectorMath<T> implements Lanes<T> {
    * {@linkcode KGroup.divPairs}); one vector divides.
    */
   abstract divPairs(a: T, b: T): T;
+  /**
+   * 1/b² for finite b in [1, 2¹²⁸): a group shares one division between
+   * the two halves of each float32 vector (see
+   * {@linkcode KGroup.recipSquarePairs}); one vector divides 1 by b·b.
+   */
+  abstract recipSquarePairs(b: T): T;
 
   /** Horner: Σ coeffs[k]·xᵏ (`x` from `let`). */
   poly(x: T, coeffs: readonly number[]): T {
@@ -713,6 +719,9 @@ export class K extends VectorMath<V> {
   divPairs(a: V, b: V): V {
     return F64x2.div(a, b);
   }
+  recipSquarePairs(b: V): V {
+    return F64x2.div(this.c(1), F64x2.mul(b, b));
+  }
 }
 
 /** Several f64x2 vectors, one per member, computed side by side. */
@@ -882,6 +891,35 @@ export class KGroup extends VectorMath<Group> {
       const r = k.let(F64x2.div(k.c(1), F64x2.mul(b0, b1)));
       out.push(F64x2.mul(F64x2.mul(a[i]!, b1), r));
       out.push(F64x2.mul(F64x2.mul(a[i + 1]!, b0), r));
+    }
+    return out;
+  }
+  /**
+   * 1/b² with one division for each pair of members (lanes j and j + 2 of
+   * a float32 vector): with B = b² rounded and r = 1/(B₀B₁), 1/b₀² = B₁·r
+   * and 1/b₁² = B₀·r. B₁ is the same rounded value in the numerator and
+   * the denominator, so 1/b₀² comes out as 1/b₀² · (1 + e)(1 + f) /
+   * ((1 + β)(1 + c)) — four float64 roundings (B₀, the product, the
+   * reciprocal, the last product), a relative error below 4.01·2⁻⁵³, fused
+   * or not (nothing here is a multiply–add). For b in [1, 2¹²⁸): B < 2²⁵⁶,
+   * B₀B₁ < 2⁵¹² (float64 reaches 2¹⁰²⁴), r > 2⁻⁵¹² and B₁·r in (2⁻²⁵⁶, 1],
+   * all normal: nothing overflows or underflows. Where B₀ is a power of
+   * two, B₁·r is 1/B₀ times B₁ ⊗ (1 ⊘ B₁), which rounds to 1 or 1 − 2⁻⁵³,
+   * never above. A lane with a non-finite b would spoil its partner (∞·0), so every lane must be finite: a loop
+   * that delegates non-finite inputs zeroes them first (`_module.ts`).
+   */
+  recipSquarePairs(b: Group): Group {
+    if (this.#only !== undefined || this.width % 2 !== 0) {
+      throw new TypeError("recipSquarePairs needs whole pairs of members");
+    }
+    const k = this.k;
+    const out: V[] = [];
+    for (let i = 0; i < this.width; i += 2) {
+      const s0 = k.let(F64x2.mul(b[i]!, b[i]!));
+      const s1 = k.let(F64x2.mul(b[i + 1]!, b[i + 1]!));
+      const r = k.let(F64x2.div(k.c(1), F64x2.mul(s0, s1)));
+      out.push(F64x2.mul(s1, r));
+      out.push(F64x2.mul(s0, r));
     }
     return out;
   }

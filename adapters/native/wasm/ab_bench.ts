@@ -12,7 +12,7 @@
  * ```
  *
  * Inputs: 2²⁰ elements of x = 4·N(0, 1) and dy = N(0, 1) from a fixed seed.
- * Options: `--ops`, `--modes` (forward,vjp), `--reps` (15), `--size` (2²⁰).
+ * Options: `--ops`, `--modes` (forward,vjp; also derivative), `--reps` (15), `--size` (2²⁰).
  *
  * @module
  */
@@ -60,6 +60,10 @@ function call(s: Side, op: OpName, mode: string, n: number): () => void {
   if (mode === "forward") {
     return () => kernel.forward(s.x.view(), s.out.view(), args);
   }
+  if (mode === "derivative") {
+    return () => kernel.derivative(s.x.view(), s.out.view(), args);
+  }
+  if (mode !== "vjp") throw new Error(`unknown mode ${mode}`);
   return () => {
     const sums: Record<string, Float64Array> = {};
     for (const k of learned) sums[k] = new Float64Array(1);

@@ -937,3 +937,126 @@ Deno.test("simd kernels: softsign's forward within 1 ULP on every 16th float32",
   );
   check(xs, ys);
 });
+
+Deno.test("simd kernels: softsign's derivative and VJP within 1 ULP on every 16th float32", () => {
+  // The tuned derivative and the VJP's slope share one division between
+  // the two halves of a vector (`recipSquarePairs`): every 16th bit
+  // pattern (both signs, ±0, ±∞, NaNs, subnormals), the specials, and each
+  // special x in each lane of a vector of finite values. The derivative
+  // against the float64 reference rounded (zeros exact: +0 from 2⁷⁵ on);
+  // the VJP against the JavaScript kernel's bits, with dy cycling through
+  // ±0, ±∞, NaN, subnormals and large values (exact wherever dy or x is
+  // not a finite non-zero, as dy·f′ of IEEE arithmetic).
+  const spec = ops.softsign as unknown as OpSpec;
+  const p = resolveParams("softsign", {}) as ResolvedParams;
+  const dys = [
+    1,
+    -2.5,
+    0,
+    -0,
+    Infinity,
+    -Infinity,
+    NaN,
+    2 ** -149,
+    -3 * 2 ** -149,
+    2 ** -148,
+    3.4028234663852886e38,
+    -1e-30,
+    0.7071067690849304,
+  ];
+  const checkDerivative = (xs: Float32Array, ds: Float32Array) => {
+    for (let i = 0; i < xs.length; i++) {
+      const want = Math.fround(spec.dfdx(xs[i]!, p));
+      const got = ds[i]!;
+      if (Object.is(got, want)) continue;
+      const d = ulpDistance(got, want);
+      assert.ok(
+        d <= 1 && want !== 0 && got !== 0,
+        `softsign′(${show(xs[i]!)}) = ${show(got)}, reference ${
+          show(want)
+        }: ${d} ULP`,
+      );
+    }
+  };
+  const checkVjp = (
+    xs: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    want: Float32Array,
+  ) => {
+    for (let i = 0; i < xs.length; i++) {
+      const got = dx[i]!;
+      const w = want[i]!;
+      if (Object.is(got, w)) continue;
+      const special = !Number.isFinite(xs[i]!) || !Number.isFinite(dy[i]!) ||
+        dy[i] === 0;
+      const d = ulpDistance(got, w);
+      assert.ok(
+        !special && d <= 1,
+        `softsign VJP at x = ${show(xs[i]!)}, dy = ${show(dy[i]!)}: ${
+          show(got)
+        }, JavaScript kernel ${show(w)}: ${d} ULP`,
+      );
+    }
+  };
+  const vjpOf = (xs: Float32Array, dy: Float32Array) => {
+    const dx = new Float32Array(xs.length);
+    const want = new Float32Array(xs.length);
+    kernels.ops.softsign.vjp(
+      xs,
+      dy,
+      dx,
+      {},
+      argsOf("softsign", xs.length, kernels, {}),
+    );
+    jsKernels.ops.softsign.vjp(
+      xs,
+      dy,
+      want,
+      {},
+      argsOf("softsign", xs.length, jsKernels, {}),
+    );
+    checkVjp(xs, dy, dx, want);
+  };
+  const chunk = 1 << 20;
+  const bits = new Int32Array(chunk);
+  const x = new Float32Array(bits.buffer);
+  const ds = new Float32Array(chunk);
+  const dy = Float32Array.from({ length: chunk }, (_, i) => dys[i % 13]!);
+  const args = argsOf("softsign", chunk, kernels, {});
+  for (let start = 0; start < 2 ** 32; start += chunk * 16) {
+    for (let i = 0; i < chunk; i++) bits[i] = (start + 16 * i) | 0;
+    kernels.ops.softsign.derivative(x, ds, args);
+    checkDerivative(x, ds);
+    vjpOf(x, dy);
+  }
+  // Each special x, and each special dy, in each lane among finite values.
+  const finite = [0.75, -3, 2 ** -149, -1e30];
+  const placed: number[] = [...SPECIAL_F32, 2 ** 75, -(2 ** 75)];
+  const placedDy: number[] = placed.map((_, i) => dys[i % 13]!);
+  for (const s of [NaN, Infinity, -Infinity, 2 ** 75]) {
+    for (let lane = 0; lane < 8; lane++) {
+      for (let j = 0; j < 8; j++) {
+        placed.push(j === lane ? s : finite[(j + lane) % 4]!);
+        placedDy.push(dys[(j + 3 * lane) % 13]!);
+      }
+    }
+  }
+  for (const s of dys) {
+    for (let lane = 0; lane < 8; lane++) {
+      for (let j = 0; j < 8; j++) {
+        placed.push(finite[(j + lane) % 4]!);
+        placedDy.push(j === lane ? s : 1.5);
+      }
+    }
+  }
+  const xs = Float32Array.from(placed);
+  const d = new Float32Array(xs.length);
+  kernels.ops.softsign.derivative(
+    xs,
+    d,
+    argsOf("softsign", xs.length, kernels, {}),
+  );
+  checkDerivative(xs, d);
+  vjpOf(xs, Float32Array.from(placedDy));
+});
