@@ -887,56 +887,84 @@ Deno.test("simd kernels: the float32-lane loops give the JavaScript kernels' bit
   }
 });
 
-Deno.test("simd kernels: softsign's forward within 1 ULP on every 16th float32", () => {
-  // The tuned forward shares one division between the two halves of a
-  // vector (`divPairs`): every 16th bit pattern (both signs, ±0, ±∞, NaNs,
-  // subnormals), the specials, and each special in each lane of a vector
-  // of finite values (a non-finite lane must not spoil its partner's).
-  const spec = ops.softsign as unknown as OpSpec;
-  const p = resolveParams("softsign", {}) as ResolvedParams;
-  const chunk = 1 << 20;
-  const bits = new Int32Array(chunk);
-  const x = new Float32Array(bits.buffer);
-  const y = new Float32Array(chunk);
-  const args = argsOf("softsign", chunk, kernels, {});
-  const check = (xs: Float32Array, ys: Float32Array) => {
-    for (let i = 0; i < xs.length; i++) {
-      const want = Math.fround(spec.f(xs[i]!, p));
-      const got = ys[i]!;
-      if (Object.is(got, want)) continue;
-      // Within 1 ULP; a zero only where the reference is that zero.
-      const d = ulpDistance(got, want);
-      assert.ok(
-        d <= 1 && want !== 0 && got !== 0,
-        `softsign(${show(xs[i]!)}) = ${show(got)}, reference ${
-          show(want)
-        }: ${d} ULP`,
-      );
+/**
+ * Tuned forwards held to 1 ULP of the float64 reference on every 16th
+ * float32 bit pattern (both signs, ±0, ±∞, NaNs, subnormals), the
+ * specials, the op's own points, and NaN/±∞ in each lane of vectors of
+ * finite values (a non-finite lane must not spoil its partner's); zeros
+ * exact, with their sign.
+ */
+const denseForwards: readonly {
+  readonly op: OpName;
+  /** What the loop does that the test is after. */
+  readonly why: string;
+  /** The finite values the special lanes sit among. */
+  readonly finite: readonly number[];
+  /** Inputs checked besides the specials. */
+  readonly points?: readonly number[];
+}[] = [
+  {
+    op: "softsign",
+    why: "one division shared by the two halves of a vector (divPairs)",
+    finite: [0.75, -3, 2 ** -149, -1e30],
+  },
+  {
+    op: "tanhshrink",
+    why: "|x| − tanh|x| (or |x|³·P(x²) below 0.35), given x's sign",
+    finite: [0.75, -3, 2 ** -149, -0.35, 12, -1e30, 0.5, -0.3],
+    points: [0.35, -0.35, 0.3499999940395355],
+  },
+  {
+    op: "tanh",
+    why: "−m/(2 + m) with m = e^−2|x| − 1, given x's sign",
+    finite: [0.75, -3, 2 ** -149, -0.35, 12, -1e30, 0.5, -1e-5],
+  },
+];
+
+for (const { op, why, finite, points = [] } of denseForwards) {
+  Deno.test(`simd kernels: ${op}'s forward within 1 ULP on every 16th float32 (${why})`, () => {
+    const spec = ops[op] as unknown as OpSpec;
+    const p = resolveParams(op, {}) as ResolvedParams;
+    const forward = kernels.ops[op].forward;
+    const check = (xs: Float32Array, ys: Float32Array) => {
+      for (let i = 0; i < xs.length; i++) {
+        const want = Math.fround(spec.f(xs[i]!, p));
+        const got = ys[i]!;
+        if (Object.is(got, want)) continue;
+        // Within 1 ULP; a zero only where the reference is that zero.
+        const d = ulpDistance(got, want);
+        assert.ok(
+          d <= 1 && want !== 0 && got !== 0,
+          `${op}(${show(xs[i]!)}) = ${show(got)}, reference ${
+            show(want)
+          }: ${d} ULP`,
+        );
+      }
+    };
+    const chunk = 1 << 20;
+    const bits = new Int32Array(chunk);
+    const x = new Float32Array(bits.buffer);
+    const y = new Float32Array(chunk);
+    const args = argsOf(op, chunk, kernels, {});
+    for (let start = 0; start < 2 ** 32; start += chunk * 16) {
+      for (let i = 0; i < chunk; i++) bits[i] = (start + 16 * i) | 0;
+      forward(x, y, args);
+      check(x, y);
     }
-  };
-  for (let start = 0; start < 2 ** 32; start += chunk * 16) {
-    for (let i = 0; i < chunk; i++) bits[i] = (start + 16 * i) | 0;
-    kernels.ops.softsign.forward(x, y, args);
-    check(x, y);
-  }
-  const finite = [0.75, -3, 2 ** -149, -1e30];
-  const placed: number[] = [...SPECIAL_F32];
-  for (const s of [NaN, Infinity, -Infinity]) {
-    for (let lane = 0; lane < 8; lane++) {
-      for (let j = 0; j < 8; j++) {
-        placed.push(j === lane ? s : finite[(j + lane) % 4]!);
+    const placed: number[] = [...SPECIAL_F32, ...points];
+    for (const s of [NaN, Infinity, -Infinity]) {
+      for (let lane = 0; lane < 8; lane++) {
+        for (let j = 0; j < 8; j++) {
+          placed.push(j === lane ? s : finite[(j + lane) % finite.length]!);
+        }
       }
     }
-  }
-  const xs = Float32Array.from(placed);
-  const ys = new Float32Array(xs.length);
-  kernels.ops.softsign.forward(
-    xs,
-    ys,
-    argsOf("softsign", xs.length, kernels, {}),
-  );
-  check(xs, ys);
-});
+    const xs = Float32Array.from(placed);
+    const ys = new Float32Array(xs.length);
+    forward(xs, ys, argsOf(op, xs.length, kernels, {}));
+    check(xs, ys);
+  });
+}
 
 Deno.test("simd kernels: softsign's derivative and VJP within 1 ULP on every 16th float32", () => {
   // The tuned derivative and the VJP's slope share one division between
@@ -1059,101 +1087,4 @@ Deno.test("simd kernels: softsign's derivative and VJP within 1 ULP on every 16t
   );
   checkDerivative(xs, d);
   vjpOf(xs, Float32Array.from(placedDy));
-});
-
-Deno.test("simd kernels: tanhshrink's forward within 1 ULP on every 16th float32", () => {
-  // The tuned forward computes |x| − tanh|x| (or |x|³·P(x²) below 0.35)
-  // and gives it x's sign: every 16th bit pattern (both signs, ±0, ±∞,
-  // NaNs, subnormals, both sides of 0.35), the specials, and NaN/±∞ in
-  // each lane of vectors of finite values; within 1 ULP of the float64
-  // reference rounded, zeros exact (with their sign).
-  const spec = ops.tanhshrink as unknown as OpSpec;
-  const p = resolveParams("tanhshrink", {}) as ResolvedParams;
-  const check = (xs: Float32Array, ys: Float32Array) => {
-    for (let i = 0; i < xs.length; i++) {
-      const want = Math.fround(spec.f(xs[i]!, p));
-      const got = ys[i]!;
-      if (Object.is(got, want)) continue;
-      const d = ulpDistance(got, want);
-      assert.ok(
-        d <= 1 && want !== 0 && got !== 0,
-        `tanhshrink(${show(xs[i]!)}) = ${show(got)}, reference ${
-          show(want)
-        }: ${d} ULP`,
-      );
-    }
-  };
-  const chunk = 1 << 20;
-  const bits = new Int32Array(chunk);
-  const x = new Float32Array(bits.buffer);
-  const y = new Float32Array(chunk);
-  const args = argsOf("tanhshrink", chunk, kernels, {});
-  for (let start = 0; start < 2 ** 32; start += chunk * 16) {
-    for (let i = 0; i < chunk; i++) bits[i] = (start + 16 * i) | 0;
-    kernels.ops.tanhshrink.forward(x, y, args);
-    check(x, y);
-  }
-  const finite = [0.75, -3, 2 ** -149, -0.35, 12, -1e30, 0.5, -0.3];
-  const placed: number[] = [...SPECIAL_F32, 0.35, -0.35, 0.3499999940395355];
-  for (const s of [NaN, Infinity, -Infinity]) {
-    for (let lane = 0; lane < 8; lane++) {
-      for (let j = 0; j < 8; j++) {
-        placed.push(j === lane ? s : finite[(j + lane) % 8]!);
-      }
-    }
-  }
-  const xs = Float32Array.from(placed);
-  const ys = new Float32Array(xs.length);
-  kernels.ops.tanhshrink.forward(
-    xs,
-    ys,
-    argsOf("tanhshrink", xs.length, kernels, {}),
-  );
-  check(xs, ys);
-});
-
-Deno.test("simd kernels: tanh's forward within 1 ULP on every 16th float32", () => {
-  // The tuned forward is −m/(2 + m) with m = e^−2|x| − 1 and x's sign:
-  // every 16th bit pattern (both signs, ±0, ±∞, NaNs, subnormals), the
-  // specials, and NaN/±∞ in each lane of vectors of finite values; within
-  // 1 ULP of the float64 reference rounded, zeros exact (with their sign).
-  const spec = ops.tanh as unknown as OpSpec;
-  const p = resolveParams("tanh", {}) as ResolvedParams;
-  const check = (xs: Float32Array, ys: Float32Array) => {
-    for (let i = 0; i < xs.length; i++) {
-      const want = Math.fround(spec.f(xs[i]!, p));
-      const got = ys[i]!;
-      if (Object.is(got, want)) continue;
-      const d = ulpDistance(got, want);
-      assert.ok(
-        d <= 1 && want !== 0 && got !== 0,
-        `tanh(${show(xs[i]!)}) = ${show(got)}, reference ${
-          show(want)
-        }: ${d} ULP`,
-      );
-    }
-  };
-  const chunk = 1 << 20;
-  const bits = new Int32Array(chunk);
-  const x = new Float32Array(bits.buffer);
-  const y = new Float32Array(chunk);
-  const args = argsOf("tanh", chunk, kernels, {});
-  for (let start = 0; start < 2 ** 32; start += chunk * 16) {
-    for (let i = 0; i < chunk; i++) bits[i] = (start + 16 * i) | 0;
-    kernels.ops.tanh.forward(x, y, args);
-    check(x, y);
-  }
-  const finite = [0.75, -3, 2 ** -149, -0.35, 12, -1e30, 0.5, -1e-5];
-  const placed: number[] = [...SPECIAL_F32];
-  for (const s of [NaN, Infinity, -Infinity]) {
-    for (let lane = 0; lane < 8; lane++) {
-      for (let j = 0; j < 8; j++) {
-        placed.push(j === lane ? s : finite[(j + lane) % 8]!);
-      }
-    }
-  }
-  const xs = Float32Array.from(placed);
-  const ys = new Float32Array(xs.length);
-  kernels.ops.tanh.forward(xs, ys, argsOf("tanh", xs.length, kernels, {}));
-  check(xs, ys);
 });
