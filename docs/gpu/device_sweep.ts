@@ -36,6 +36,7 @@ import {
 import { loadBackend } from "@nonlin/backends";
 import {
   benchParams,
+  bytesPerElement,
   type CellResult,
   type CheckSummary,
   type FloorEntry,
@@ -44,6 +45,7 @@ import {
   parseSize,
   toleranceFor,
 } from "@nonlin/bench";
+import { type Output, tensorsOf } from "../../packages/bench/_output.ts";
 import { completionFor } from "../../packages/bench/_completion.ts";
 import { gpuFloors } from "../../packages/bench/_floor.ts";
 import { compareArrays, compareSum } from "../../packages/bench/_check.ts";
@@ -67,23 +69,10 @@ const PLAN: TimingPlan = {
 const SEED = 5;
 const SUM_RTOL = 1e-3;
 
-type Output = Tensor | {
-  readonly dx: Tensor;
-  readonly dparams: Readonly<Record<string, Tensor>>;
-};
-
 interface Loose {
   tensor(data: Float32Array): Tensor;
   vjp(op: string, x: Tensor, options: unknown): Output;
   [op: string]: unknown;
-}
-
-function tensorsOf(o: Output): Tensor[] {
-  return "dx" in o ? [o.dx, ...Object.values(o.dparams)] : [o];
-}
-
-function bytesPerElement(mode: Mode): 8 | 12 {
-  return mode === "vjp" ? 12 : 8;
 }
 
 function messageOf(error: unknown): string {

@@ -31,6 +31,12 @@ import {
 } from "./_check.ts";
 import { type Completer, completionFor } from "./_completion.ts";
 import {
+  disposeOutput,
+  isTensorLike,
+  type Output,
+  tensorsOf,
+} from "./_output.ts";
+import {
   cpuFloor,
   cpuFreshOutput,
   type FloorDevice,
@@ -212,10 +218,6 @@ interface Loaded {
   readonly completion: Completer;
 }
 
-type Output = Tensor | {
-  readonly dx: Tensor;
-  readonly dparams: Readonly<Record<string, Tensor>>;
-};
 type HostOutput = Float32Array | {
   readonly dx: Float32Array;
   readonly dparams: Readonly<Record<string, Float32Array>>;
@@ -967,18 +969,6 @@ async function readOutput(out: Output): Promise<HostOutput> {
     dparams[name] = await t.read();
   }
   return { dx: await out.dx.read(), dparams };
-}
-
-function tensorsOf(out: Output): Tensor[] {
-  return isTensorLike(out) ? [out] : [out.dx, ...Object.values(out.dparams)];
-}
-
-function disposeOutput(out: Output): void {
-  for (const t of tensorsOf(out)) t.dispose();
-}
-
-function isTensorLike(out: Output): out is Tensor {
-  return typeof (out as Tensor).read === "function";
 }
 
 function key(

@@ -15,13 +15,14 @@
  */
 
 import { formatMs, formatRatio } from "./_format.ts";
-import type {
-  BenchReport,
-  CellResult,
-  FloorEntry,
-  Measurement,
-  Mode,
-  TimingKind,
+import {
+  type BenchReport,
+  bytesPerElement,
+  type CellResult,
+  type FloorEntry,
+  type Measurement,
+  type Mode,
+  type TimingKind,
 } from "./types.ts";
 
 /** The peers a forward host call is held against (those in the report). */
@@ -57,10 +58,6 @@ function timing(
   return t?.status === "ok" ? t : undefined;
 }
 
-function bytesOf(mode: Mode): 8 | 12 {
-  return mode === "vjp" ? 12 : 8;
-}
-
 /** Counts the targets at `size` (the report's largest when absent). */
 export function peerTargets(
   report: BenchReport,
@@ -74,7 +71,7 @@ export function peerTargets(
   const floor = (mode: Mode): FloorEntry | undefined =>
     report.floors.find((f) =>
       f.device === "cpu" && !f.reference && f.size === at &&
-      f.bytesPerElement === bytesOf(mode) && f.status === "ok"
+      f.bytesPerElement === bytesPerElement(mode) && f.status === "ok"
     );
   const ops = report.config.ops;
   const others = report.backends
