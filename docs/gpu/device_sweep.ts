@@ -48,7 +48,11 @@ import {
 import { type Output, tensorsOf } from "../../packages/bench/_output.ts";
 import { completionFor } from "../../packages/bench/_completion.ts";
 import { gpuFloors } from "../../packages/bench/_floor.ts";
-import { compareArrays, compareSum } from "../../packages/bench/_check.ts";
+import {
+  compareArrays,
+  compareSum,
+  missingGradient,
+} from "../../packages/bench/_check.ts";
 import { Reference } from "../../packages/bench/_reference.ts";
 import {
   measureSlope,
@@ -280,14 +284,7 @@ if (import.meta.main) {
                 for (const name of reference.learned) {
                   const t = first.dparams[name];
                   checks[`resident d${name}`] = t === undefined
-                    ? {
-                      ok: false,
-                      checked: 0,
-                      failures: 1,
-                      maxAbsError: Infinity,
-                      maxRelError: Infinity,
-                      message: `the VJP returned no gradient for ${name}`,
-                    }
+                    ? missingGradient(name)
                     : compareSum(
                       await t.read(),
                       sums[name]!.sum,

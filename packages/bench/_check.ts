@@ -118,6 +118,18 @@ export function compareArrays(
   };
 }
 
+/** The failed check of a parameter gradient the VJP did not return. */
+export function missingGradient(name: string): CheckSummary {
+  return {
+    ok: false,
+    checked: 0,
+    failures: 1,
+    maxAbsError: Infinity,
+    maxRelError: Infinity,
+    message: `the VJP returned no gradient for ${name}`,
+  };
+}
+
 /**
  * Compares a parameter gradient (a sum over every element) with the reference
  * sum. Float32 summation order differs between backends, so the tolerance is

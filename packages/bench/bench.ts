@@ -27,6 +27,7 @@ import {
   type CheckSummary,
   compareArrays,
   compareSum,
+  missingGradient,
   type Tolerance,
 } from "./_check.ts";
 import { type Completer, completionFor } from "./_completion.ts";
@@ -900,14 +901,7 @@ function check(
   for (const name of c.reference.learned) {
     const got = grads?.dparams?.[name];
     result[`${kind} d${name}`] = got === undefined
-      ? {
-        ok: false,
-        checked: 0,
-        failures: 1,
-        maxAbsError: Infinity,
-        maxRelError: Infinity,
-        message: `the VJP returned no gradient for ${name}`,
-      }
+      ? missingGradient(name)
       : compareSum(got, sums[name]!.sum, sums[name]!.absSum, c.config.sumRtol);
   }
   return result;
