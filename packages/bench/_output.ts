@@ -9,9 +9,18 @@ export type Output = Tensor | {
   readonly dparams: Readonly<Record<string, Tensor>>;
 };
 
-/** The tensors of an {@linkcode Output}, to wait on or dispose of. */
+/**
+ * The tensors of an {@linkcode Output}, to wait on or dispose of. A
+ * third-party VJP may leave out what it should return (dparams, say): what
+ * is there is returned, and the check reports what is missing.
+ */
 export function tensorsOf(out: Output): Tensor[] {
-  return isTensorLike(out) ? [out] : [out.dx, ...Object.values(out.dparams)];
+  if (isTensorLike(out)) return [out];
+  const all: (Tensor | undefined)[] = [
+    out.dx,
+    ...Object.values(out.dparams ?? {}),
+  ];
+  return all.filter((t): t is Tensor => t !== undefined);
 }
 
 /** Frees every tensor of an {@linkcode Output}. */

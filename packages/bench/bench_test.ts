@@ -126,6 +126,45 @@ Deno.test("runBench()", async (t) => {
   });
 
   await t.step(
+    "a VJP that returns no parameter gradient fails and is not timed",
+    async () => {
+      const dir = await Deno.makeTempDir();
+      const noGrad = `${dir}/no_dalpha.ts`;
+      // prelu's VJP with dx right and dparams left out.
+      await Deno.writeTextFile(
+        noGrad,
+        `export * from ${JSON.stringify(fixture)};
+import * as f from ${JSON.stringify(fixture)};
+export const backend = { ...f.backend, name: "no-dalpha-fixture" };
+export function vjp(op, x, options) {
+  const r = f.vjp(op, x, options);
+  const strip = (g) => ({ dx: g.dx });
+  return r instanceof Promise ? r.then(strip) : strip(r);
+}`,
+      );
+      try {
+        const report = await runBench({
+          ...small,
+          backends: [noGrad],
+          ops: ["prelu"],
+          modes: ["vjp"],
+          sizes: [100],
+        });
+        const [r] = report.results;
+        assert.strictEqual(r!.status, "fail", r!.reason);
+        assert.strictEqual(
+          r!.reason,
+          "wrong output (resident dalpha), not timed: the VJP returned no gradient for alpha",
+        );
+        assert.ok(r!.checks!["resident dx"]!.ok, "dx itself is right");
+        assert.strictEqual(r!.resident, undefined);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  );
+
+  await t.step(
     "over the per-call budget: skipped with the reason, larger sizes too",
     async () => {
       const report = await runBench({
