@@ -279,10 +279,12 @@ export function renderMatrix(
           const cell = cellOf(
             rs.map((r) => ({ ...r, check: "values" as const })),
           );
+          // The share of elements on which the two agree says more than
+          // the worst ULP, which one flushed subnormal or one NaN makes ∞.
           return cell === undefined
             ? "–"
             : `${cell.status === "fail" ? "FAIL" : cell.status} ${
-              formatUlp(cell.ulp)
+              cell.share === undefined ? "–" : shareText(cell.share)
             }`;
         }),
       ]);
@@ -291,7 +293,7 @@ export function renderMatrix(
       "",
       table(pairRows),
       "",
-      "pairwise: status, then the worst ULP between the two (f and f')",
+      "pairwise: status, then the share of elements (f and f′ on every case's main input) on which the two agree within the sum of their tolerances; per op in --md",
     );
   }
   lines.push("");

@@ -75,6 +75,12 @@ Deno.test("renderMatrix()", async (t) => {
         /^relu\s+FAIL \d+(\.\d+)?% · 0 ULP · (ULP, )?right kink\s+100% · 0 ULP\s+skipped$/m,
       );
       assert.match(text, /^pairwise\s+broken-example\s+example-reference$/m);
+      // The share of elements on which the two agree, not the worst ULP.
+      assert.match(
+        text,
+        /^broken-example\s+·\s+FAIL \d+(\.\d+)?%$/m,
+      );
+      assert.match(text, /^example-reference\s+FAIL \d+(\.\d+)?%\s+·$/m);
       assert.match(
         text,
         /unavailable-example: skipped: needs hardware this machine lacks/,
