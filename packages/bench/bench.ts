@@ -42,6 +42,7 @@ import {
   cpuFreshOutput,
   type FloorDevice,
   gpuFloors,
+  settleAllocator,
 } from "./_floor.ts";
 import { Reference } from "./_reference.ts";
 import {
@@ -312,6 +313,9 @@ export async function runBench(
       const reference = new Reference(op, mode, resolved, x, dy);
       for (const size of sizes) {
         const group: CellResult[] = [];
+        // Every backend's host form at this size starts from the same,
+        // settled allocator (see settleAllocator), not only the later ones.
+        if (config.timings.includes("roundTrip")) settleAllocator(size);
         for (const backend of loaded) {
           emit({
             kind: "cell",
