@@ -1,8 +1,9 @@
 /**
  * Two builds of the SIMD kernels against each other, in one process: this
  * tree's and another tree's (`--old`, the `adapters/native` folder of an
- * earlier commit unpacked with `git archive`), one thread, resident data,
- * calls interleaved so that a change of load hits both. Prints the fastest
+ * earlier commit unpacked with `git archive`), resident data, calls
+ * interleaved so that a change of load hits both, on one thread (or
+ * `--threads`: each build with helpers of its own). Prints the fastest
  * and the median ms per call of each and how many outputs differ in bits.
  *
  * ```sh
@@ -12,7 +13,7 @@
  * ```
  *
  * Inputs: 2²⁰ elements of x = 4·N(0, 1) and dy = N(0, 1) from a fixed seed.
- * Options: `--ops`, `--modes` (forward,vjp; also derivative), `--reps` (15), `--size` (2²⁰).
+ * Options: `--ops`, `--modes` (forward,vjp; also derivative), `--reps` (15), `--size` (2²⁰), `--threads` (1).
  *
  * @module
  */
@@ -32,8 +33,17 @@ interface Side {
   readonly out: Storage;
 }
 
-async function side(load: Loader, x: Float32Array, dy: Float32Array) {
-  const { kernels: set } = await load({ fma: true, threads: 1 });
+async function side(
+  load: Loader,
+  x: Float32Array,
+  dy: Float32Array,
+  threads: number,
+) {
+  const loaded = await load({ fma: true, threads });
+  if (threads > 1 && !(await loaded.ready())) {
+    throw new Error(`the helpers did not start: ${loaded.threadsReason}`);
+  }
+  const set = loaded.kernels;
   const s: Side = {
     set,
     x: set.allocate!(x.length),
@@ -89,6 +99,7 @@ if (import.meta.main) {
       modes: { type: "string", default: "forward,vjp" },
       reps: { type: "string", default: "15" },
       size: { type: "string", default: String(2 ** 20) },
+      threads: { type: "string", default: "1" },
     },
   });
   if (values.old === undefined) {
@@ -101,8 +112,9 @@ if (import.meta.main) {
   const n = Number(values.size);
   const x = normalSamples(n, 5, 4);
   const dy = normalSamples(n, 7, 1);
-  const a = await side(old.loadSimdKernels, x, dy);
-  const b = await side(loadSimdKernels, x, dy);
+  const threads = Number(values.threads);
+  const a = await side(old.loadSimdKernels, x, dy, threads);
+  const b = await side(loadSimdKernels, x, dy, threads);
   const reps = Number(values.reps);
   write(
     "| op | mode | old fastest | new fastest | new ÷ old | old median | new median | outputs differing |",
@@ -112,8 +124,11 @@ if (import.meta.main) {
     for (const mode of values.modes.split(",")) {
       const runA = call(a, op, mode, n);
       const runB = call(b, op, mode, n);
-      runA();
-      runB();
+      // Warm: the engine tiers the loops up (and measures their cost).
+      for (let i = 0; i < 5; i++) {
+        runA();
+        runB();
+      }
       const outA = a.out.view();
       const outB = b.out.view();
       let differ = 0;
@@ -133,10 +148,11 @@ if (import.meta.main) {
       }
       const sa = stats(ta);
       const sb = stats(tb);
+      const ms = (v: number) => v.toPrecision(3);
       write(
-        `| ${op} | ${mode} | ${sa.min.toFixed(2)} | ${sb.min.toFixed(2)} | ${
+        `| ${op} | ${mode} | ${ms(sa.min)} | ${ms(sb.min)} | ${
           (sb.min / sa.min).toFixed(2)
-        } | ${sa.median.toFixed(2)} | ${sb.median.toFixed(2)} | ${differ} |`,
+        } | ${ms(sa.median)} | ${ms(sb.median)} | ${differ} |`,
       );
     }
   }
