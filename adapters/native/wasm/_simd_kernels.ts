@@ -116,6 +116,16 @@ export interface LoadOptions {
    * @default { f64: 2¹⁵, f32: 3·2¹⁷ }
    */
   readonly split?: { readonly f64: number; readonly f32: number };
+  /**
+   * How much work each thread of a split call on resident data must get,
+   * in nanoseconds of the loop on one thread, for the float64-lane loops.
+   * A loop's cost per element is measured on this process's own calls (the
+   * fastest seen); until it is, the loop splits by `split`, as it always
+   * does on host arrays. `false`: by `split` only — the default when
+   * `split` is given, so that it decides.
+   * @default 30_000
+   */
+  readonly splitWork?: number | false;
 }
 
 /** The most threads {@linkcode defaultThreads} gives without an override. */
@@ -245,6 +255,8 @@ export async function loadSimdKernels(
   const reason = () => pool?.failure ?? threadsReason;
   const threads = () => pool === undefined ? 1 : 1 + pool.helpers;
   const split = options.split ?? { f64: SPLIT_F64, f32: SPLIT_F32 };
+  const work = options.splitWork ??
+    (options.split === undefined ? SPLIT_WORK : false);
   const kernels = createKernelSet(
     exports,
     built.names,
@@ -252,6 +264,7 @@ export async function loadSimdKernels(
     fma,
     pool,
     split,
+    work === false ? undefined : work,
     {
       get threads() {
         return threads();
@@ -368,6 +381,16 @@ interface Family {
   readonly hostSplit: Readonly<Record<Loop, number>>;
   /** Per loop, elements per tile of a one-thread host-array call. */
   readonly tile: Readonly<Record<Loop, number>>;
+  /**
+   * Per loop, whether it splits resident data by its measured cost
+   * ({@linkcode SPLIT_WORK}): the loops bound by arithmetic (float64 lanes,
+   * or products widened).
+   */
+  readonly weighed: Readonly<Record<Loop, boolean>>;
+  /** Per loop, the fewest nanoseconds per element seen (NaN: none yet). */
+  readonly cost: Record<Loop, number>;
+  /** Per loop, how many runs were timed (up to {@linkcode COST_RUNS}). */
+  readonly runs: Record<Loop, number>;
 }
 
 /** Which family an op's loop runs, with what scalar arguments. */
@@ -432,6 +455,7 @@ function createKernelSet(
   fma: boolean,
   pool: Pool | undefined,
   splitFrom: { readonly f64: number; readonly f32: number },
+  work: number | undefined,
   facts: ThreadFacts,
 ): KernelSet {
   const families: Record<string, Family> = {};
@@ -451,8 +475,14 @@ function createKernelSet(
     const split = {} as Record<Loop, number>;
     const hostSplit = {} as Record<Loop, number>;
     const tile = {} as Record<Loop, number>;
+    const weighed = {} as Record<Loop, boolean>;
+    const cost = {} as Record<Loop, number>;
+    const runs = {} as Record<Loop, number>;
     for (const loop of LOOPS) {
       const lanes = splitLanes(lanesOf(def, loop));
+      weighed[loop] = lanes === "f64";
+      cost[loop] = NaN;
+      runs[loop] = 0;
       split[loop] = lanes === "f32" ? splitFrom.f32 : splitFrom.f64;
       hostSplit[loop] = hostSplitOf(lanes, splitFrom);
       tile[loop] = loop === "vjp"
@@ -468,6 +498,9 @@ function createKernelSet(
       split,
       hostSplit,
       tile,
+      weighed,
+      cost,
+      runs,
     };
   }
   const runner = new Runner(
@@ -475,6 +508,7 @@ function createKernelSet(
     pool,
     exports.scan as (x: number, n: number) => number,
     names.indexOf("scan"),
+    work,
   );
   const ops = {} as Record<OpName, OpKernel>;
   for (const op of Object.keys(jsKernels.ops) as OpName[]) {
@@ -496,8 +530,11 @@ function createKernelSet(
         threads: facts.threads,
         ...(reason === undefined ? {} : { threadsReason: reason }),
         workers: facts.workers,
-        splitFrom:
-          `${splitFrom.f64} elements per thread (${splitFrom.f32} for the float32 loops, which never split host arrays)`,
+        splitFrom: work === undefined
+          ? `${splitFrom.f64} elements per thread (${splitFrom.f32} for the float32 loops, which never split host arrays)`
+          : `float64 loops on resident data: ${
+            work / 1000
+          } µs of work per thread by each loop's measured cost (${splitFrom.f64} elements per thread until measured, and on host arrays); float32 loops: ${splitFrom.f32} elements per thread, never on host arrays`,
         sumBlock: SUM_BLOCK,
         memory,
       });
@@ -532,6 +569,54 @@ const MAIN = scratchOf(0);
  */
 const SPLIT_F64 = 1 << 15;
 const SPLIT_F32 = 3 << 17;
+
+/**
+ * On resident data the float64-lane loops split by cost, not by element
+ * count: their cost per element spans 0.3 ns (hardSigmoid's forward) to
+ * 3 ns (gelu's VJP) here, so no one count fits them all.
+ * `scaling_bench.ts --split` over 2¹³–2²¹ elements (2026-12-05, load ≈ 0.5):
+ * two threads paid once one thread's loop took about 50–80 µs, from 2¹⁴
+ * elements per thread for gelu to 2¹⁷ for softsign's VJP. So a split gives
+ * each thread at least 30 µs of work (in ns here). Against the count
+ * (2¹⁵ per thread) the bench (`--resident-only`, 2 threads, two processes
+ * each, alternating; same day, load ≈ 0.5) took 0.58–0.61× at 2¹⁶ elements
+ * for hardSigmoid and hardSwish's forward, 0.72–0.80× for softsign and
+ * hardSwish's VJP, 0.80–0.89× at 10⁵, 0.73–0.81× for gelu at 2¹⁵, and
+ * 0.95–1.07× for elu, sigmoid and every op from 2·10⁵ to 10⁶ (one cell
+ * 1.17×: hardSwish's forward at 2·10⁵, 0.069 and 0.086 ms against 0.068 and
+ * 0.065). Host arrays keep the count: there a helper's share also costs the
+ * calling thread copies across cores, which a loop's cost does not tell.
+ */
+const SPLIT_WORK = 30_000;
+
+/**
+ * A loop's time is taken as a measure of its cost per element only when it
+ * ran at least 20 ticks of the clock (ms; {@linkcode clockTick}), at least
+ * 1 µs: Deno's and Node's `performance.now()` ticks every 0.1 µs or less, a
+ * browser's every 5 µs (cross-origin isolated) or 100 µs.
+ */
+let costMinMs: number | undefined;
+/** Runs of fewer elements are not timed at all (the timer's own cost). */
+const COST_MIN_N = 4096;
+/**
+ * A loop's cost decides only once this many runs were timed: the first
+ * ones may run before the engine has optimised the loop, and while a call
+ * is split only this thread's share is timed.
+ */
+const COST_RUNS = 3;
+
+/** The smallest step of `performance.now()` seen in 200 readings, ms. */
+function clockTick(): number {
+  let tick = Infinity;
+  let last = performance.now();
+  for (let i = 0; i < 200 && tick > 1e-4; i++) {
+    let now = performance.now();
+    while (now === last) now = performance.now();
+    tick = Math.min(tick, now - last);
+    last = now;
+  }
+  return tick;
+}
 
 /**
  * Which split a loop on `lanes` takes: a loop on float32 lanes, or on them
@@ -682,13 +767,17 @@ class Runner {
   /** The scratch pointers a split host-array call hands the helpers. */
   readonly #jobPtrs2 = [0, 0];
   readonly #jobPtrs3 = [0, 0, 0];
+  /** Work per thread of a split call on resident data, ns; undefined: by element counts only. */
+  readonly #work: number | undefined;
 
   constructor(
     heap: Heap,
     pool: Pool | undefined,
     scan: (x: number, n: number) => number,
     scanIndex: number,
+    work: number | undefined,
   ) {
+    this.#work = work;
     this.#heap = heap;
     this.#pool = pool;
     this.#scan = scan;
@@ -1088,11 +1177,52 @@ class Runner {
    * arrays runs on (at most).
    */
   threadsFor(family: Family, loop: Loop, n: number): number {
+    return this.#threads(family, loop, n, true);
+  }
+
+  /**
+   * How many threads a call of `family`'s `loop` on `n` elements of
+   * resident data or host arrays runs on (at most): on resident data a
+   * loop bound by arithmetic whose cost is measured gives each thread at
+   * least {@linkcode SPLIT_WORK} ns of work; any other call splits by
+   * element count (`split`, `hostSplit`).
+   */
+  #threads(family: Family, loop: Loop, n: number, host: boolean): number {
     const pool = this.#pool;
-    const per = family.hostSplit[loop];
-    return pool === undefined
-      ? 1
-      : Math.max(1, Math.min(1 + pool.helpers, Math.floor(n / per)));
+    if (pool === undefined) return 1;
+    const per = host ? family.hostSplit[loop] : family.split[loop];
+    if (per === Infinity) return 1;
+    const work = this.#work;
+    const cost = family.cost[loop];
+    const count = !host && work !== undefined && family.weighed[loop] &&
+        family.runs[loop] >= COST_RUNS
+      ? Math.floor((n * cost) / work)
+      : Math.floor(n / per);
+    return Math.max(1, Math.min(1 + pool.helpers, count));
+  }
+
+  /**
+   * Whether a run of `n` elements of `family`'s `loop` is timed for its
+   * cost: where a cost decides splits, and the run is long enough to time.
+   */
+  #weighs(family: Family, loop: Loop, n: number): boolean {
+    return this.#work !== undefined && this.#pool !== undefined &&
+      family.weighed[loop] && n >= COST_MIN_N;
+  }
+
+  /**
+   * Takes `ms` for `n` elements of `family`'s `loop` on one thread as a
+   * measure of its cost when it is long enough to time: the fastest seen
+   * (the others ran colder, before the engine optimised the loop, or
+   * beside other work).
+   */
+  #observe(family: Family, loop: Loop, n: number, ms: number): void {
+    costMinMs ??= Math.max(1e-3, 20 * clockTick());
+    if (!(ms >= costMinMs)) return; // NaN: not timed
+    const ns = (ms * 1e6) / n;
+    const cost = family.cost[loop];
+    if (!(ns >= cost)) family.cost[loop] = ns; // NaN, or faster
+    if (family.runs[loop] < COST_RUNS) family.runs[loop]++;
   }
 
   /** `ptrs` moved on by `start` elements (a reused array). */
@@ -1127,18 +1257,21 @@ class Runner {
     const pool = this.#pool;
     // A VJP with sums whose x holds special values runs on this thread: its
     // records are redone here, between the blocks, in a fixed order.
-    const threads = single || pool === undefined || (checked && grads > 0)
+    const threads = single || (checked && grads > 0)
       ? 1
-      : Math.min(1 + pool.helpers, Math.floor(n / family.split[loop]));
+      : this.#threads(family, loop, n, false);
     if (threads <= 1) {
+      const t0 = this.#weighs(family, loop, n) ? performance.now() : NaN;
       if (grads === 0) {
         const count = invoke(fn, ptrs, n, params);
+        this.#observe(family, loop, n, performance.now() - t0);
         if (count !== 0) {
           this.#finish(fn, ptrs, params, count, MAIN, 0, n, call);
         }
         return;
       }
       this.#chunk(fn, ptrs, params, 0, n, grads, -1, call);
+      this.#observe(family, loop, n, performance.now() - t0);
       return;
     }
     // Chunks of whole sum blocks, about four per thread, claimed in turn.
@@ -1161,11 +1294,20 @@ class Runner {
     );
     const handed = this.#handed;
     for (let h = 0; h < threads - 1; h++) handed[h] = pool!.start(h, job);
+    // This thread's chunks, timed together: a measure of the loop's cost.
+    let mine = 0;
+    let ms = 0;
     for (;;) {
       const c = Atomics.add(counter, 0, 1);
       if (c >= chunks) break;
       const end = Math.min(n, (c + 1) * chunk);
+      const t0 = performance.now();
       this.#chunk(fn, ptrs, params, c * chunk, end, grads, area, call);
+      ms += performance.now() - t0;
+      mine += end - c * chunk;
+    }
+    if (this.#weighs(family, loop, mine)) {
+      this.#observe(family, loop, mine, ms);
     }
     for (let h = 0; h < threads - 1; h++) {
       if (!handed[h]) continue;

@@ -462,6 +462,96 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "which calls split: on resident data a float64 loop's measured cost decides, once measured",
+  ignore: !support.simd || !shared,
+  async fn(t) {
+    const n = 16 * SUM_BLOCK;
+    const x = inputs(n, 81);
+    // Runs `times` calls of op's forward on resident x, then one on host
+    // arrays and one VJP, and says of each whether it was handed to the
+    // helper.
+    const calls = async (
+      options: Parameters<typeof loadSimdKernels>[0],
+      op: "sigmoid" | "relu",
+      times: number,
+    ) => {
+      const s = await loadSimdKernels({
+        fma: support.relaxed,
+        threads: 2,
+        ...options,
+      });
+      assert.ok(await s.ready(), `${s.threadsReason}`);
+      const k = s.kernels;
+      const rx = k.allocate!(n);
+      const rout = k.allocate!(n);
+      rx.view().set(x);
+      const args = argsOf(op, n, k);
+      const helped = (run: () => void) => {
+        const jobs = s.splitJobs();
+        run();
+        return s.splitJobs() > jobs;
+      };
+      const resident = Array.from(
+        { length: times },
+        () => helped(() => k.ops[op].forward(rx.view(), rout.view(), args)),
+      );
+      const out = new Float32Array(n);
+      const host = helped(() => k.ops[op].forward(x, out, args));
+      const vjp = helped(() =>
+        k.ops[op].vjp(rx.view(), rx.view(), rout.view(), sumsOf(op), args)
+      );
+      return { resident, host, vjp };
+    };
+    await t.step(
+      "by count until measured, then by cost: no split",
+      async () => {
+        // Every count splits; no cost is ever enough work for two threads.
+        const { resident, host } = await calls(
+          { split: { f64: SUM_BLOCK, f32: SUM_BLOCK }, splitWork: 1e15 },
+          "sigmoid",
+          8,
+        );
+        assert.ok(resident[0], "the first call splits by count");
+        assert.deepStrictEqual(
+          resident.slice(-3),
+          [false, false, false],
+          "once measured, the cost keeps it on one thread",
+        );
+        assert.ok(host, "host arrays still split by count");
+      },
+    );
+    await t.step("by count until measured, then by cost: split", async () => {
+      // No count splits; any cost is enough work for two threads.
+      const { resident, vjp } = await calls(
+        { split: { f64: 1 << 30, f32: 1 << 30 }, splitWork: 1 },
+        "sigmoid",
+        8,
+      );
+      assert.ok(!resident[0], "the first call stays on one thread by count");
+      assert.deepStrictEqual(resident.slice(-3), [true, true, true]);
+      assert.ok(!vjp, "each loop has its own cost: the VJP is not measured");
+    });
+    await t.step("a float32 loop keeps the count", async () => {
+      const { resident } = await calls(
+        { split: { f64: SUM_BLOCK, f32: SUM_BLOCK }, splitWork: 1e15 },
+        "relu",
+        8,
+      );
+      assert.deepStrictEqual(resident, new Array(8).fill(true));
+    });
+    await t.step("split given alone: the count decides", async () => {
+      const { resident } = await calls(
+        { split: { f64: SUM_BLOCK, f32: SUM_BLOCK } },
+        "sigmoid",
+        8,
+      );
+      assert.deepStrictEqual(resident, new Array(8).fill(true));
+    });
+  },
+});
+
 Deno.test("helper threads: the sums are sensitive to their order (fixture)", () => {
   // Summing by halves (as a split by threads would) changes the float64
   // sum for this data, so the bit-for-bit test above would catch a
