@@ -581,10 +581,12 @@ const SPLIT_F32 = 3 << 17;
  * (2¹⁵ per thread) the bench (`--resident-only`, 2 threads, two processes
  * each, alternating; same day, load ≈ 0.5) took 0.58–0.61× at 2¹⁶ elements
  * for hardSigmoid and hardSwish's forward, 0.72–0.80× for softsign and
- * hardSwish's VJP, 0.80–0.89× at 10⁵, 0.73–0.81× for gelu at 2¹⁵, and
- * 0.95–1.07× for elu, sigmoid and every op from 2·10⁵ to 10⁶ (one cell
- * 1.17×: hardSwish's forward at 2·10⁵, 0.069 and 0.086 ms against 0.068 and
- * 0.065). Host arrays keep the count: there a helper's share also costs the
+ * hardSwish's VJP, 0.80–0.89× at 10⁵ for hardSigmoid and the forwards of
+ * hardSwish and softsign, 0.73–0.81× for gelu at 2¹⁵; 1.04–1.17× for
+ * hardSwish at 2¹⁵ and 2·10⁵ and hardSigmoid's forward at 2·10⁵; 0.94–1.05×
+ * in the other cells but one, where the old took one slow run
+ * (docs/native/host_and_threads.md, sixth pass). Host
+ * arrays keep the count: there a helper's share also costs the
  * calling thread copies across cores, which a loop's cost does not tell.
  */
 const SPLIT_WORK = 30_000;
