@@ -15,6 +15,33 @@ const small: BenchOptions = {
   gpuFacts: false,
 };
 
+/**
+ * Runs `body` with variants of the reference fixture written to a
+ * temporary folder (file name → the module's own lines, after it re-exports
+ * the fixture and imports it as `f`), given their paths and the folder.
+ */
+async function withVariants(
+  variants: Record<string, string>,
+  body: (paths: Record<string, string>, dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const paths: Record<string, string> = {};
+    for (const [name, lines] of Object.entries(variants)) {
+      paths[name] = `${dir}/${name}`;
+      await Deno.writeTextFile(
+        paths[name],
+        `export * from ${JSON.stringify(fixture)};
+import * as f from ${JSON.stringify(fixture)};
+${lines}`,
+      );
+    }
+    await body(paths, dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 Deno.test("runBench()", async (t) => {
   await t.step(
     "a third-party backend by path: checked, timed, held to the floor",
@@ -128,24 +155,18 @@ Deno.test("runBench()", async (t) => {
   await t.step(
     "a VJP that returns no parameter gradient fails and is not timed",
     async () => {
-      const dir = await Deno.makeTempDir();
-      const noGrad = `${dir}/no_dalpha.ts`;
       // prelu's VJP with dx right and dparams left out.
-      await Deno.writeTextFile(
-        noGrad,
-        `export * from ${JSON.stringify(fixture)};
-import * as f from ${JSON.stringify(fixture)};
-export const backend = { ...f.backend, name: "no-dalpha-fixture" };
+      const noGrad =
+        `export const backend = { ...f.backend, name: "no-dalpha-fixture" };
 export function vjp(op, x, options) {
   const r = f.vjp(op, x, options);
   const strip = (g) => ({ dx: g.dx });
   return r instanceof Promise ? r.then(strip) : strip(r);
-}`,
-      );
-      try {
+}`;
+      await withVariants({ "no_dalpha.ts": noGrad }, async (paths) => {
         const report = await runBench({
           ...small,
-          backends: [noGrad],
+          backends: [paths["no_dalpha.ts"]!],
           ops: ["prelu"],
           modes: ["vjp"],
           sizes: [100],
@@ -158,9 +179,7 @@ export function vjp(op, x, options) {
         );
         assert.ok(r!.checks!["resident dx"]!.ok, "dx itself is right");
         assert.strictEqual(r!.resident, undefined);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
+      });
     },
   );
 
@@ -191,26 +210,21 @@ export function vjp(op, x, options) {
   await t.step(
     "unavailable, unloadable and unsupporting backends are reported",
     async () => {
-      const dir = await Deno.makeTempDir();
-      const unavailable = `${dir}/unavailable.ts`;
-      await Deno.writeTextFile(
-        unavailable,
-        `export * from ${JSON.stringify(fixture)};
-import { backend as b } from ${JSON.stringify(fixture)};
-export const backend = { ...b, name: "unavailable-fixture", available: false, reason: "no device" };`,
-      );
-      const partial = `${dir}/partial.ts`;
-      await Deno.writeTextFile(
-        partial,
-        `export * from ${JSON.stringify(fixture)};
-import { backend as b } from ${JSON.stringify(fixture)};
-export const backend = { ...b, name: "partial-fixture", capabilities: { ...b.capabilities,
+      const variants = {
+        "unavailable.ts":
+          `export const backend = { ...f.backend, name: "unavailable-fixture", available: false, reason: "no device" };`,
+        "partial.ts":
+          `export const backend = { ...f.backend, name: "partial-fixture", capabilities: { ...f.backend.capabilities,
   unsupported: [{ op: "prelu", feature: "dparam:alpha", reason: "alpha taken as a number only" }] } };`,
-      );
-      try {
+      };
+      await withVariants(variants, async (paths, dir) => {
         const report = await runBench({
           ...small,
-          backends: [unavailable, `${dir}/missing.ts`, partial],
+          backends: [
+            paths["unavailable.ts"]!,
+            `${dir}/missing.ts`,
+            paths["partial.ts"]!,
+          ],
           ops: ["prelu"],
           sizes: [100],
         });
@@ -232,9 +246,7 @@ export const backend = { ...b, name: "partial-fixture", capabilities: { ...b.cap
           report.results.find((r) => r.mode === "forward")!.status,
           "ok",
         );
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
+      });
     },
   );
 
