@@ -1220,7 +1220,7 @@ class Runner {
    */
   #observe(family: Family, loop: Loop, n: number, ms: number): void {
     costMinMs ??= Math.max(1e-3, 20 * clockTick());
-    if (!(ms >= costMinMs)) return; // NaN: not timed
+    if (!(ms >= costMinMs)) return;
     const ns = (ms * 1e6) / n;
     const cost = family.cost[loop];
     if (!(ns >= cost)) family.cost[loop] = ns; // NaN, or faster
@@ -1263,17 +1263,19 @@ class Runner {
       ? 1
       : this.#threads(family, loop, n, false);
     if (threads <= 1) {
-      const t0 = this.#weighs(family, loop, n) ? performance.now() : NaN;
+      // Timed only where a cost decides: the clock is not free.
+      const timed = this.#weighs(family, loop, n);
+      const t0 = timed ? performance.now() : 0;
       if (grads === 0) {
         const count = invoke(fn, ptrs, n, params);
-        this.#observe(family, loop, n, performance.now() - t0);
+        if (timed) this.#observe(family, loop, n, performance.now() - t0);
         if (count !== 0) {
           this.#finish(fn, ptrs, params, count, MAIN, 0, n, call);
         }
         return;
       }
       this.#chunk(fn, ptrs, params, 0, n, grads, -1, call);
-      this.#observe(family, loop, n, performance.now() - t0);
+      if (timed) this.#observe(family, loop, n, performance.now() - t0);
       return;
     }
     // Chunks of whole sum blocks, about four per thread, claimed in turn.
